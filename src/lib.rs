@@ -1,0 +1,2 @@
+pub mod lang;
+pub use lang::Lang;
