@@ -45,11 +45,17 @@ impl Config {
     }
 
     pub fn title(&self, lang: Lang) -> &str {
-        self.title.get(&lang).map(String::as_str).unwrap_or_default()
+        self.title
+            .get(&lang)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     pub fn description(&self, lang: Lang) -> &str {
-        self.description.get(&lang).map(String::as_str).unwrap_or_default()
+        self.description
+            .get(&lang)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     /// Parses and validates `site.yaml`; `path` is used in diagnostics.
@@ -66,37 +72,76 @@ impl Config {
         for code in &raw.languages {
             match Lang::from_code(code) {
                 Some(l) if languages.contains(&l) => errors.push(
-                    Diagnostic::error(path, line("languages"), format!("language `{code}` is listed twice"))
-                        .with_hint("list each language once; the first is the source language"),
+                    Diagnostic::error(
+                        path,
+                        line("languages"),
+                        format!("language `{code}` is listed twice"),
+                    )
+                    .with_hint("list each language once; the first is the source language"),
                 ),
                 Some(l) => languages.push(l),
                 None => errors.push(
-                    Diagnostic::error(path, line("languages"), format!("unsupported language `{code}`"))
-                        .with_hint("briefing sites are written in `zh` and `en`, e.g. `languages: [zh, en]`"),
+                    Diagnostic::error(
+                        path,
+                        line("languages"),
+                        format!("unsupported language `{code}`"),
+                    )
+                    .with_hint(
+                        "briefing sites are written in `zh` and `en`, e.g. `languages: [zh, en]`",
+                    ),
                 ),
             }
         }
         if raw.languages.is_empty() {
             errors.push(
-                Diagnostic::error(path, line("languages"), "`languages` is empty")
-                    .with_hint("list the site's languages, source first, e.g. `languages: [zh, en]`"),
+                Diagnostic::error(path, line("languages"), "`languages` is empty").with_hint(
+                    "list the site's languages, source first, e.g. `languages: [zh, en]`",
+                ),
             );
         }
 
         let base_url = raw.base_url.trim().to_string();
         let is_http = base_url.starts_with("https://") || base_url.starts_with("http://");
         let host = base_url.split("://").nth(1).unwrap_or_default();
-        if !is_http || host.is_empty() || host.starts_with('/') || base_url.contains(char::is_whitespace) {
+        if !is_http
+            || host.is_empty()
+            || host.starts_with('/')
+            || base_url.contains(char::is_whitespace)
+        {
             errors.push(
-                Diagnostic::error(path, line("base_url"), format!("`base_url` `{base_url}` is not an absolute http(s) URL"))
-                    .with_hint("write the published address, e.g. `base_url: https://example.org/briefing/`"),
+                Diagnostic::error(
+                    path,
+                    line("base_url"),
+                    format!("`base_url` `{base_url}` is not an absolute http(s) URL"),
+                )
+                .with_hint(
+                    "write the published address, e.g. `base_url: https://example.org/briefing/`",
+                ),
             );
         }
-        let base_url = if base_url.ends_with('/') { base_url } else { format!("{base_url}/") };
+        let base_url = if base_url.ends_with('/') {
+            base_url
+        } else {
+            format!("{base_url}/")
+        };
 
-        let title = localize(&raw.title, &languages, "title", path, line("title"), &mut errors);
+        let title = localize(
+            &raw.title,
+            &languages,
+            "title",
+            path,
+            line("title"),
+            &mut errors,
+        );
         let description = match &raw.description {
-            Some(d) => localize(d, &languages, "description", path, line("description"), &mut errors),
+            Some(d) => localize(
+                d,
+                &languages,
+                "description",
+                path,
+                line("description"),
+                &mut errors,
+            ),
             None => BTreeMap::new(),
         };
 
@@ -127,8 +172,14 @@ fn localize(
             for code in map.keys() {
                 if !languages.iter().any(|l| l.code() == code) {
                     errors.push(
-                        Diagnostic::error(path, line, format!("`{key}` has a `{code}` entry but `{code}` is not in `languages`"))
-                            .with_hint("give one entry per language listed in `languages`"),
+                        Diagnostic::error(
+                            path,
+                            line,
+                            format!(
+                                "`{key}` has a `{code}` entry but `{code}` is not in `languages`"
+                            ),
+                        )
+                        .with_hint("give one entry per language listed in `languages`"),
                     );
                 }
             }
@@ -168,15 +219,24 @@ mod tests {
 
     #[test]
     fn reports_every_problem() {
-        let errs = parse("title: {zh: 简报}\nbase_url: example.org\nlanguages: [zh, fr]\n").unwrap_err();
+        let errs =
+            parse("title: {zh: 简报}\nbase_url: example.org\nlanguages: [zh, fr]\n").unwrap_err();
         let msgs: Vec<_> = errs.iter().map(|d| (d.line, d.message.as_str())).collect();
-        assert!(msgs.contains(&(Some(3), "unsupported language `fr`")), "{msgs:?}");
-        assert!(msgs.iter().any(|(l, m)| *l == Some(2) && m.contains("not an absolute")), "{msgs:?}");
+        assert!(
+            msgs.contains(&(Some(3), "unsupported language `fr`")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|(l, m)| *l == Some(2) && m.contains("not an absolute")),
+            "{msgs:?}"
+        );
     }
 
     #[test]
     fn missing_title_translation() {
-        let errs = parse("title: {zh: 简报}\nbase_url: https://e.org/\nlanguages: [zh, en]\n").unwrap_err();
+        let errs = parse("title: {zh: 简报}\nbase_url: https://e.org/\nlanguages: [zh, en]\n")
+            .unwrap_err();
         assert_eq!(errs[0].message, "`title` has no `en` entry");
     }
 }

@@ -61,7 +61,10 @@ pub fn read_sources(content_dir: &Path, site_root: &Path) -> Result<Sources> {
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.map_err(|e| {
-            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| content_dir.to_path_buf());
+            let path = e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| content_dir.to_path_buf());
             Error::read(path, e.into())
         })?;
         if !entry.file_type().is_file() {
@@ -80,7 +83,11 @@ pub fn read_sources(content_dir: &Path, site_root: &Path) -> Result<Sources> {
         if rel.ends_with(".md") {
             let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
             match String::from_utf8(bytes) {
-                Ok(text) => sources.files.push(InputFile { display, rel, text: frontmatter::normalise(&text) }),
+                Ok(text) => sources.files.push(InputFile {
+                    display,
+                    rel,
+                    text: frontmatter::normalise(&text),
+                }),
                 Err(e) => {
                     let offset = e.utf8_error().valid_up_to();
                     let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
@@ -91,7 +98,10 @@ pub fn read_sources(content_dir: &Path, site_root: &Path) -> Result<Sources> {
                 }
             }
         } else {
-            sources.assets.push(InputAsset { rel, path: path.to_path_buf() });
+            sources.assets.push(InputAsset {
+                rel,
+                path: path.to_path_buf(),
+            });
         }
     }
     Ok(sources)
@@ -117,7 +127,8 @@ impl Date {
         let year: u16 = s[0..4].parse().ok()?;
         let month: u8 = s[5..7].parse().ok()?;
         let day: u8 = s[8..10].parse().ok()?;
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -125,7 +136,9 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (1..=days).contains(&day).then_some(Date { year, month, day })
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
     }
 }
 
@@ -335,7 +348,10 @@ fn classify(rel: &str, config: &Config) -> std::result::Result<FileKey, (String,
     };
     let base = name.strip_suffix(".md").unwrap_or(name);
     let (stem, lang) = match base.rsplit_once('.') {
-        Some((stem, suffix)) if (2..=3).contains(&suffix.len()) && suffix.bytes().all(|b| b.is_ascii_lowercase()) => {
+        Some((stem, suffix))
+            if (2..=3).contains(&suffix.len())
+                && suffix.bytes().all(|b| b.is_ascii_lowercase()) =>
+        {
             match Lang::from_code(suffix).filter(|l| config.languages.contains(l)) {
                 Some(lang) => (stem, lang),
                 None => {
@@ -349,13 +365,22 @@ fn classify(rel: &str, config: &Config) -> std::result::Result<FileKey, (String,
         }
         _ => (base, config.source_lang()),
     };
-    Ok(FileKey { section, stem: stem.to_string(), lang })
+    Ok(FileKey {
+        section,
+        stem: stem.to_string(),
+        lang,
+    })
 }
 
 /// A slug must stay inside its folder and be safe in a URL.
 fn check_slug(stem: &str) -> std::result::Result<(), String> {
     let ok_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
-    if stem.is_empty() || stem == "." || stem == ".." || stem.starts_with('.') || !stem.chars().all(ok_char) {
+    if stem.is_empty()
+        || stem == "."
+        || stem == ".."
+        || stem.starts_with('.')
+        || !stem.chars().all(ok_char)
+    {
         return Err(format!("`{stem}` cannot be used as a page URL"));
     }
     Ok(())
@@ -371,10 +396,28 @@ fn check_section(section: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// A parsed translation: its key, front matter, file index and body offset.
+type Translated = (FileKey, Box<TranslationFm>, usize, usize);
+
 enum Parsed {
-    Source { key: FileKey, fm: Box<SourceFm>, file: usize, body_start: usize },
-    Translation { key: FileKey, fm: Box<TranslationFm>, file: usize, body_start: usize },
-    Index { key: FileKey, title: Option<String>, file: usize, body_start: usize },
+    Source {
+        key: FileKey,
+        fm: Box<SourceFm>,
+        file: usize,
+        body_start: usize,
+    },
+    Translation {
+        key: FileKey,
+        fm: Box<TranslationFm>,
+        file: usize,
+        body_start: usize,
+    },
+    Index {
+        key: FileKey,
+        title: Option<String>,
+        file: usize,
+        body_start: usize,
+    },
 }
 
 /// Builds the site model from what `read_sources` read. Drafts are left out
@@ -403,37 +446,68 @@ pub fn load(
     }
 
     // Pair files by (section, stem); each language at most once.
-    let mut sources_by_key: BTreeMap<(String, String), (FileKey, Box<SourceFm>, usize, usize)> = BTreeMap::new();
-    let mut translations: BTreeMap<(String, String), Vec<(FileKey, Box<TranslationFm>, usize, usize)>> = BTreeMap::new();
+    type PageKey = (String, String);
+    let mut sources_by_key: BTreeMap<PageKey, (FileKey, Box<SourceFm>, usize, usize)> =
+        BTreeMap::new();
+    let mut translations: BTreeMap<PageKey, Vec<Translated>> = BTreeMap::new();
     let mut indexes: Vec<(FileKey, Option<String>, usize, usize)> = Vec::new();
     let mut seen: HashMap<(String, String, Lang), usize> = HashMap::new();
     for item in items {
         let (key, file) = match &item {
-            Parsed::Source { key, file, .. } | Parsed::Translation { key, file, .. } | Parsed::Index { key, file, .. } => {
-                (key.clone(), *file)
-            }
+            Parsed::Source { key, file, .. }
+            | Parsed::Translation { key, file, .. }
+            | Parsed::Index { key, file, .. } => (key.clone(), *file),
         };
         if let Some(&other) = seen.get(&(key.section.clone(), key.stem.clone(), key.lang)) {
             diags.push(
-                Diagnostic::error(&sources.files[file].display, Some(1), format!(
-                    "this file and {} both give the {} page `{}`",
-                    sources.files[other].display.display(),
-                    key.lang,
-                    if key.section.is_empty() { key.stem.clone() } else { format!("{}/{}", key.section, key.stem) },
-                ))
+                Diagnostic::error(
+                    &sources.files[file].display,
+                    Some(1),
+                    format!(
+                        "this file and {} both give the {} page `{}`",
+                        sources.files[other].display.display(),
+                        key.lang,
+                        if key.section.is_empty() {
+                            key.stem.clone()
+                        } else {
+                            format!("{}/{}", key.section, key.stem)
+                        },
+                    ),
+                )
                 .with_hint("keep one of them: `a.md` and `a.<source-lang>.md` are the same page"),
             );
             continue;
         }
         seen.insert((key.section.clone(), key.stem.clone(), key.lang), file);
         match item {
-            Parsed::Source { key, fm, file, body_start } => {
-                sources_by_key.insert((key.section.clone(), key.stem.clone()), (key, fm, file, body_start));
+            Parsed::Source {
+                key,
+                fm,
+                file,
+                body_start,
+            } => {
+                sources_by_key.insert(
+                    (key.section.clone(), key.stem.clone()),
+                    (key, fm, file, body_start),
+                );
             }
-            Parsed::Translation { key, fm, file, body_start } => {
-                translations.entry((key.section.clone(), key.stem.clone())).or_default().push((key, fm, file, body_start));
+            Parsed::Translation {
+                key,
+                fm,
+                file,
+                body_start,
+            } => {
+                translations
+                    .entry((key.section.clone(), key.stem.clone()))
+                    .or_default()
+                    .push((key, fm, file, body_start));
             }
-            Parsed::Index { key, title, file, body_start } => indexes.push((key, title, file, body_start)),
+            Parsed::Index {
+                key,
+                title,
+                file,
+                body_start,
+            } => indexes.push((key, title, file, body_start)),
         }
     }
 
@@ -444,19 +518,23 @@ pub fn load(
     }
     let mut pending = Vec::new();
     for ((section, stem), (key, fm, file, body_start)) in sources_by_key {
-        let tr = translations.remove(&(section.clone(), stem.clone())).unwrap_or_default();
+        let tr = translations
+            .remove(&(section.clone(), stem.clone()))
+            .unwrap_or_default();
         if fm.draft && !drafts {
             continue;
         }
         let input = &sources.files[file];
-        let split = frontmatter::split(&input.text, &input.display).expect("split succeeded when parsing");
+        let split =
+            frontmatter::split(&input.text, &input.display).expect("split succeeded when parsing");
         let Some(mut report) = resolve_source(key, *fm, input, &split, units, &mut diags) else {
             continue;
         };
         let mut bodies = vec![(config.source_lang(), file, body_start)];
         for (tkey, tfm, tfile, tbody) in tr {
             let tinput = &sources.files[tfile];
-            let tsplit = frontmatter::split(&tinput.text, &tinput.display).expect("split succeeded when parsing");
+            let tsplit = frontmatter::split(&tinput.text, &tinput.display)
+                .expect("split succeeded when parsing");
             if let Some(text) = resolve_translation(*tfm, &report, tinput, &tsplit, &mut diags) {
                 report.texts.insert(tkey.lang, text);
                 bodies.push((tkey.lang, tfile, tbody));
@@ -493,23 +571,42 @@ pub fn load(
     // Sections and intros.
     let mut content = Content::default();
     for p in &pending {
-        content.sections.entry(p.report.section.clone()).or_insert_with(|| Section {
-            name: p.report.section.clone(),
-            intro: BTreeMap::new(),
-        });
+        content
+            .sections
+            .entry(p.report.section.clone())
+            .or_insert_with(|| Section {
+                name: p.report.section.clone(),
+                intro: BTreeMap::new(),
+            });
     }
     let targets = LinkTargets::new(pending.iter().map(|p| &p.report), config.source_lang());
     for (key, title, file, body_start) in indexes {
         let f = &sources.files[file];
-        let html = render_body(&f.text[body_start..], &f.rel, "", key.lang, &targets, sources, style, &f.display, &mut diags);
-        let intro = Intro { title, html: html.html };
+        let html = render_body(
+            &f.text[body_start..],
+            &f.rel,
+            "",
+            key.lang,
+            &targets,
+            sources,
+            style,
+            &f.display,
+            &mut diags,
+        );
+        let intro = Intro {
+            title,
+            html: html.html,
+        };
         if key.section.is_empty() {
             content.home.insert(key.lang, intro);
         } else {
             content
                 .sections
                 .entry(key.section.clone())
-                .or_insert_with(|| Section { name: key.section.clone(), intro: BTreeMap::new() })
+                .or_insert_with(|| Section {
+                    name: key.section.clone(),
+                    intro: BTreeMap::new(),
+                })
                 .intro
                 .insert(key.lang, intro);
         }
@@ -523,7 +620,17 @@ pub fn load(
             for (lang, file, body_start) in p.bodies {
                 let f = &sources.files[file];
                 let page = urls::report_dir(lang, &p.report.section, &p.report.slug);
-                let body = render_body(&f.text[body_start..], &f.rel, &page, lang, &targets, sources, style, &f.display, &mut ds);
+                let body = render_body(
+                    &f.text[body_start..],
+                    &f.rel,
+                    &page,
+                    lang,
+                    &targets,
+                    sources,
+                    style,
+                    &f.display,
+                    &mut ds,
+                );
                 if let Some(t) = p.report.texts.get_mut(&lang) {
                     t.body = body;
                 }
@@ -535,7 +642,11 @@ pub fn load(
         diags.extend(ds);
         content.reports.push(report);
     }
-    content.reports.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| (&a.section, &a.slug).cmp(&(&b.section, &b.slug))));
+    content.reports.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| (&a.section, &a.slug).cmp(&(&b.section, &b.slug)))
+    });
     content.assets = sources.assets.clone();
     (content, diags)
 }
@@ -547,44 +658,86 @@ fn sibling_name(rel: &str, stem: &str, lang: Lang) -> String {
     }
 }
 
-fn parse_file(i: usize, f: &InputFile, config: &Config) -> std::result::Result<Parsed, Vec<Diagnostic>> {
-    let key = classify(&f.rel, config).map_err(|(msg, hint)| vec![Diagnostic::error(&f.display, None, msg).with_hint(hint)])?;
+fn parse_file(
+    i: usize,
+    f: &InputFile,
+    config: &Config,
+) -> std::result::Result<Parsed, Vec<Diagnostic>> {
+    let key = classify(&f.rel, config)
+        .map_err(|(msg, hint)| vec![Diagnostic::error(&f.display, None, msg).with_hint(hint)])?;
     let split = frontmatter::split(&f.text, &f.display).map_err(|d| vec![d])?;
     let body_start = f.text.len() - split.body.len();
     if key.stem == "_index" {
         let fm: IndexFm = frontmatter::parse(&split, &f.display).map_err(|d| vec![d])?;
-        return Ok(Parsed::Index { key, title: fm.title, file: i, body_start });
+        return Ok(Parsed::Index {
+            key,
+            title: fm.title,
+            file: i,
+            body_start,
+        });
     }
     let mut errs = Vec::new();
     if let Err(msg) = check_slug(&key.stem) {
-        errs.push(Diagnostic::error(&f.display, None, msg).with_hint("rename the file using letters, digits, `-`, `_` or `.`"));
+        errs.push(
+            Diagnostic::error(&f.display, None, msg)
+                .with_hint("rename the file using letters, digits, `-`, `_` or `.`"),
+        );
     }
     if let Err(msg) = check_section(&key.section) {
-        errs.push(Diagnostic::error(&f.display, None, msg).with_hint("rename the folder using letters, digits, `-`, `_` or `.`"));
+        errs.push(
+            Diagnostic::error(&f.display, None, msg)
+                .with_hint("rename the folder using letters, digits, `-`, `_` or `.`"),
+        );
     }
     if !errs.is_empty() {
         return Err(errs);
     }
     if key.lang == config.source_lang() {
         let fm: SourceFm = frontmatter::parse(&split, &f.display).map_err(|d| vec![d])?;
-        Ok(Parsed::Source { key, fm: Box::new(fm), file: i, body_start })
+        Ok(Parsed::Source {
+            key,
+            fm: Box::new(fm),
+            file: i,
+            body_start,
+        })
     } else {
         let fm: TranslationFm = frontmatter::parse(&split, &f.display).map_err(|d| vec![d])?;
-        Ok(Parsed::Translation { key, fm: Box::new(fm), file: i, body_start })
+        Ok(Parsed::Translation {
+            key,
+            fm: Box::new(fm),
+            file: i,
+            body_start,
+        })
     }
 }
 
-fn required_title(title: Option<String>, f: &InputFile, split: &Split<'_>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+fn required_title(
+    title: Option<String>,
+    f: &InputFile,
+    split: &Split<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     match title.map(|t| t.trim().to_string()) {
         Some(t) if !t.is_empty() => Some(t),
         Some(_) => {
-            diags.push(Diagnostic::error(&f.display, frontmatter::find_line(split, "title:", 0), "`title` is empty").with_hint("give the report a title"));
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    frontmatter::find_line(split, "title:", 0),
+                    "`title` is empty",
+                )
+                .with_hint("give the report a title"),
+            );
             None
         }
         None => {
             diags.push(
-                Diagnostic::error(&f.display, Some(split.yaml_line), "missing required field `title`")
-                    .with_hint("add `title: ...` to the front matter"),
+                Diagnostic::error(
+                    &f.display,
+                    Some(split.yaml_line),
+                    "missing required field `title`",
+                )
+                .with_hint("add `title: ...` to the front matter"),
             );
             None
         }
@@ -604,8 +757,12 @@ fn resolve_source(
     let date = match fm.date.as_deref() {
         None => {
             diags.push(
-                Diagnostic::error(&f.display, Some(split.yaml_line), "missing required field `date`")
-                    .with_hint("add the report's date, e.g. `date: 2025-05-08`"),
+                Diagnostic::error(
+                    &f.display,
+                    Some(split.yaml_line),
+                    "missing required field `date`",
+                )
+                .with_hint("add the report's date, e.g. `date: 2025-05-08`"),
             );
             None
         }
@@ -613,8 +770,12 @@ fn resolve_source(
             Some(d) => Some(d),
             None => {
                 diags.push(
-                    Diagnostic::error(&f.display, frontmatter::find_line(split, "date:", 0), format!("`{s}` is not a valid date"))
-                        .with_hint("write the date as YYYY-MM-DD, e.g. `date: 2025-05-08`"),
+                    Diagnostic::error(
+                        &f.display,
+                        frontmatter::find_line(split, "date:", 0),
+                        format!("`{s}` is not a valid date"),
+                    )
+                    .with_hint("write the date as YYYY-MM-DD, e.g. `date: 2025-05-08`"),
                 );
                 None
             }
@@ -627,32 +788,69 @@ fn resolve_source(
         let line = frontmatter::find_line(split, "key:", i);
         if !is_metric_key(&m.key) {
             diags.push(
-                Diagnostic::error(&f.display, line, format!("metric key `{}` is not allowed", m.key))
-                    .with_hint("use lower-case letters, digits and `_`, e.g. `total_investment`"),
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric key `{}` is not allowed", m.key),
+                )
+                .with_hint("use lower-case letters, digits and `_`, e.g. `total_investment`"),
             );
         }
         if !keys.insert(m.key.clone()) {
             diags.push(
-                Diagnostic::error(&f.display, line, format!("metric key `{}` is used twice in this report", m.key))
-                    .with_hint("give each metric of a report its own key"),
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric key `{}` is used twice in this report", m.key),
+                )
+                .with_hint("give each metric of a report its own key"),
             );
         }
         if units.lookup(&m.unit).is_none() {
             diags.push(
-                Diagnostic::error(&f.display, frontmatter::find_line(split, "unit:", i).or(line), format!("unknown unit `{}`", m.unit))
-                    .with_hint(format!("known units: {} (a site can add its own under `units:` in site.yaml)", units.known_units().join(", "))),
+                Diagnostic::error(
+                    &f.display,
+                    frontmatter::find_line(split, "unit:", i).or(line),
+                    format!("unknown unit `{}`", m.unit),
+                )
+                .with_hint(format!(
+                    "known units: {} (a site can add its own under `units:` in site.yaml)",
+                    units.known_units().join(", ")
+                )),
             );
         }
         if !m.value.is_finite() {
-            diags.push(Diagnostic::error(&f.display, line, format!("metric `{}` has no finite value", m.key)).with_hint("write the number with digits"));
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric `{}` has no finite value", m.key),
+                )
+                .with_hint("write the number with digits"),
+            );
         }
         labels.insert(m.key.clone(), m.label);
-        metrics.push(Metric { key: m.key, value: m.value, unit: m.unit, qualifier: m.qualifier, quote: m.quote, line });
+        metrics.push(Metric {
+            key: m.key,
+            value: m.value,
+            unit: m.unit,
+            qualifier: m.qualifier,
+            quote: m.quote,
+            line,
+        });
     }
     if diags.len() > before {
         return None;
     }
-    let source = fm.source.map(|s| SourceRef { publication: s.publication, page: s.page, author: s.author, url: s.url }).unwrap_or_default();
+    let source = fm
+        .source
+        .map(|s| SourceRef {
+            publication: s.publication,
+            page: s.page,
+            author: s.author,
+            url: s.url,
+        })
+        .unwrap_or_default();
     let text = ReportText {
         path: f.display.clone(),
         title: title?,
@@ -667,11 +865,19 @@ fn resolve_source(
     };
     let mut texts = BTreeMap::new();
     texts.insert(key.lang, text);
-    Some(Report { section: key.section, slug: key.stem, date: date?, metrics, texts })
+    Some(Report {
+        section: key.section,
+        slug: key.stem,
+        date: date?,
+        metrics,
+        texts,
+    })
 }
 
 fn is_metric_key(k: &str) -> bool {
-    !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    !k.is_empty()
+        && k.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 fn resolve_translation(
@@ -689,14 +895,26 @@ fn resolve_translation(
         if !report.metrics.iter().any(|s| s.key == m.key) {
             let known: Vec<_> = report.metrics.iter().map(|m| m.key.as_str()).collect();
             diags.push(
-                Diagnostic::error(&f.display, line, format!("metric key `{}` is not in the source report", m.key)).with_hint(if known.is_empty() {
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric key `{}` is not in the source report", m.key),
+                )
+                .with_hint(if known.is_empty() {
                     "the source report has no metrics; add the metric there first".to_string()
                 } else {
                     format!("use one of the source's keys: {}", known.join(", "))
                 }),
             );
         } else if labels.insert(m.key.clone(), m.label).is_some() {
-            diags.push(Diagnostic::error(&f.display, line, format!("metric key `{}` is labelled twice", m.key)).with_hint("label each metric once"));
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric key `{}` is labelled twice", m.key),
+                )
+                .with_hint("label each metric once"),
+            );
         }
     }
     if diags.len() > before {
@@ -704,8 +922,16 @@ fn resolve_translation(
     }
     let src = report.texts.values().next()?;
     let source = SourceRef {
-        publication: fm.source.as_ref().and_then(|s| s.publication.clone()).or_else(|| src.source.publication.clone()),
-        author: fm.source.as_ref().and_then(|s| s.author.clone()).or_else(|| src.source.author.clone()),
+        publication: fm
+            .source
+            .as_ref()
+            .and_then(|s| s.publication.clone())
+            .or_else(|| src.source.publication.clone()),
+        author: fm
+            .source
+            .as_ref()
+            .and_then(|s| s.author.clone())
+            .or_else(|| src.source.author.clone()),
         page: src.source.page.clone(),
         url: src.source.url.clone(),
     };
@@ -715,11 +941,19 @@ fn resolve_translation(
         zone: fm.zone.or_else(|| src.zone.clone()),
         region: fm.region.or_else(|| src.region.clone()),
         summary: fm.summary,
-        tags: if fm.tags.is_empty() { src.tags.clone() } else { fm.tags },
+        tags: if fm.tags.is_empty() {
+            src.tags.clone()
+        } else {
+            fm.tags
+        },
         source,
         labels,
         body: Rendered::default(),
-        extra: if fm.extra.is_null() { src.extra.clone() } else { fm.extra },
+        extra: if fm.extra.is_null() {
+            src.extra.clone()
+        } else {
+            fm.extra
+        },
     })
 }
 
@@ -733,7 +967,12 @@ struct LinkTargets {
 impl LinkTargets {
     fn new<'a>(reports: impl Iterator<Item = &'a Report>, source: Lang) -> Self {
         let reports = reports
-            .map(|r| ((r.section.clone(), r.slug.clone()), r.texts.keys().copied().collect()))
+            .map(|r| {
+                (
+                    (r.section.clone(), r.slug.clone()),
+                    r.texts.keys().copied().collect(),
+                )
+            })
             .collect();
         LinkTargets { reports, source }
     }
@@ -768,17 +1007,31 @@ fn render_body(
 ) -> Rendered {
     let file_dir = file_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     let root = urls::root_prefix(&urls::output_path(page_dir));
-    let root = if page_dir.is_empty() { String::from("./") } else { root };
+    let root = if page_dir.is_empty() {
+        String::from("./")
+    } else {
+        root
+    };
     let missing = std::cell::RefCell::new(Vec::new());
     let rewrite = |dest: &str| -> Option<String> {
-        if dest.is_empty() || dest.starts_with('#') || dest.starts_with('/') || dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with("data:") {
+        if dest.is_empty()
+            || dest.starts_with('#')
+            || dest.starts_with('/')
+            || dest.contains("://")
+            || dest.starts_with("mailto:")
+            || dest.starts_with("data:")
+        {
             return None;
         }
         let (path, frag) = match dest.split_once('#') {
             Some((p, f)) => (p, format!("#{f}")),
             None => (dest, String::new()),
         };
-        let joined = if file_dir.is_empty() { path.to_string() } else { format!("{file_dir}/{path}") };
+        let joined = if file_dir.is_empty() {
+            path.to_string()
+        } else {
+            format!("{file_dir}/{path}")
+        };
         let Some(target) = normalise_path(&joined) else {
             missing.borrow_mut().push(dest.to_string());
             return None;
@@ -786,14 +1039,26 @@ fn render_body(
         if let Some(stem_path) = target.strip_suffix(".md") {
             let (section, name) = stem_path.rsplit_once('/').unwrap_or(("", stem_path));
             let (stem, want) = match name.rsplit_once('.') {
-                Some((s, l)) if Lang::from_code(l).is_some() => (s, Lang::from_code(l).unwrap_or(lang)),
+                Some((s, l)) if Lang::from_code(l).is_some() => {
+                    (s, Lang::from_code(l).unwrap_or(lang))
+                }
                 _ => (name, lang),
             };
             let _ = want;
-            return match targets.reports.get(&(section.to_string(), stem.to_string())) {
+            return match targets
+                .reports
+                .get(&(section.to_string(), stem.to_string()))
+            {
                 Some(langs) => {
-                    let l = if langs.contains(&lang) { lang } else { targets.source };
-                    Some(format!("{root}{}{frag}", style.dir(&urls::report_dir(l, section, stem))))
+                    let l = if langs.contains(&lang) {
+                        lang
+                    } else {
+                        targets.source
+                    };
+                    Some(format!(
+                        "{root}{}{frag}",
+                        style.dir(&urls::report_dir(l, section, stem))
+                    ))
                 }
                 None => {
                     missing.borrow_mut().push(dest.to_string());
@@ -810,10 +1075,17 @@ fn render_body(
     };
     let rendered = markdown::render(body, &rewrite);
     for dest in missing.into_inner() {
-        let line = body.lines().position(|l| l.contains(&dest)).map(|i| i + 1 + line_offset(sources, display, body));
+        let line = body
+            .lines()
+            .position(|l| l.contains(&dest))
+            .map(|i| i + 1 + line_offset(sources, display, body));
         diags.push(
-            Diagnostic::warning(display, line, format!("link to `{dest}` leads to no report or file in content/"))
-                .with_hint("fix the path (relative to this file) or remove the link"),
+            Diagnostic::warning(
+                display,
+                line,
+                format!("link to `{dest}` leads to no report or file in content/"),
+            )
+            .with_hint("fix the path (relative to this file) or remove the link"),
         );
     }
     rendered
@@ -834,24 +1106,45 @@ mod tests {
     use super::*;
 
     fn config() -> Config {
-        Config::parse("title: t\nbase_url: https://e.org/\nlanguages: [zh, en]\n", Path::new("site.yaml")).unwrap()
+        Config::parse(
+            "title: t\nbase_url: https://e.org/\nlanguages: [zh, en]\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap()
     }
 
     fn file(rel: &str, text: &str) -> InputFile {
-        InputFile { display: PathBuf::from(format!("content/{rel}")), rel: rel.to_string(), text: text.to_string() }
+        InputFile {
+            display: PathBuf::from(format!("content/{rel}")),
+            rel: rel.to_string(),
+            text: text.to_string(),
+        }
     }
 
     fn load_files(files: Vec<InputFile>) -> (Content, Vec<Diagnostic>) {
-        let sources = Sources { files, ..Default::default() };
-        load(&sources, &config(), &UnitCatalog::builtin(), UrlStyle::Online, false)
+        let sources = Sources {
+            files,
+            ..Default::default()
+        };
+        load(
+            &sources,
+            &config(),
+            &UnitCatalog::builtin(),
+            UrlStyle::Online,
+            false,
+        )
     }
 
     const ZH: &str = "---\ntitle: 标题\ndate: 2025-05-08\nmetrics:\n  - key: investment\n    label: 投资\n    value: 30\n    unit: 亿元\n    qualifier: nearly\n---\n正文\n第二行\n";
-    const EN: &str = "---\ntitle: Title\nmetrics:\n  - key: investment\n    label: Investment\n---\nBody\n";
+    const EN: &str =
+        "---\ntitle: Title\nmetrics:\n  - key: investment\n    label: Investment\n---\nBody\n";
 
     #[test]
     fn pairs_source_and_translation() {
-        let (c, d) = load_files(vec![file("reports/a.zh.md", ZH), file("reports/a.en.md", EN)]);
+        let (c, d) = load_files(vec![
+            file("reports/a.zh.md", ZH),
+            file("reports/a.en.md", EN),
+        ]);
         assert!(d.is_empty(), "{d:?}");
         let r = &c.reports[0];
         assert_eq!((r.section.as_str(), r.slug.as_str()), ("reports", "a"));
@@ -862,9 +1155,19 @@ mod tests {
 
     #[test]
     fn file_without_suffix_is_the_source_language() {
-        assert_eq!(classify("reports/a.md", &config()).unwrap(), FileKey { section: "reports".into(), stem: "a".into(), lang: Lang::Zh });
+        assert_eq!(
+            classify("reports/a.md", &config()).unwrap(),
+            FileKey {
+                section: "reports".into(),
+                stem: "a".into(),
+                lang: Lang::Zh
+            }
+        );
         assert_eq!(classify("a.v2.md", &config()).unwrap().stem, "a.v2");
-        assert!(classify("reports/a.fr.md", &config()).unwrap_err().0.contains("`.fr`"));
+        assert!(classify("reports/a.fr.md", &config())
+            .unwrap_err()
+            .0
+            .contains("`.fr`"));
     }
 
     #[test]
@@ -873,7 +1176,11 @@ mod tests {
         assert_eq!(c.reports.len(), 1);
         assert_eq!(d.len(), 1);
         assert!(!d[0].is_error());
-        assert!(d[0].hint.as_ref().unwrap().contains("content/reports/a.en.md"));
+        assert!(d[0]
+            .hint
+            .as_ref()
+            .unwrap()
+            .contains("content/reports/a.en.md"));
     }
 
     #[test]
@@ -881,8 +1188,14 @@ mod tests {
         let (_, d) = load_files(vec![file("reports/b.en.md", EN)]);
         assert!(d[0].message.contains("has no source file"));
         let bad = EN.replace("key: investment", "key: jobs");
-        let (_, d) = load_files(vec![file("reports/a.zh.md", ZH), file("reports/a.en.md", &bad)]);
-        assert_eq!(d[0].message, "metric key `jobs` is not in the source report");
+        let (_, d) = load_files(vec![
+            file("reports/a.zh.md", ZH),
+            file("reports/a.en.md", &bad),
+        ]);
+        assert_eq!(
+            d[0].message,
+            "metric key `jobs` is not in the source report"
+        );
         assert_eq!(d[0].line, Some(4));
     }
 
@@ -890,16 +1203,36 @@ mod tests {
     fn duplicate_keys_and_bad_dates_are_all_reported() {
         let text = "---\ntitle: t\ndate: 2025-02-30\nmetrics:\n  - {key: a, label: x, value: 1, unit: 个}\n  - {key: a, label: y, value: 2, unit: 斤}\n---\n";
         let (_, d) = load_files(vec![file("a.zh.md", text)]);
-        let msgs: Vec<_> = d.iter().filter(|d| d.is_error()).map(|d| (d.line, d.message.clone())).collect();
-        assert!(msgs.contains(&(Some(3), "`2025-02-30` is not a valid date".into())), "{msgs:?}");
-        assert!(msgs.contains(&(Some(6), "metric key `a` is used twice in this report".into())), "{msgs:?}");
-        assert!(msgs.iter().any(|(_, m)| m == "unknown unit `斤`"), "{msgs:?}");
+        let msgs: Vec<_> = d
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.line, d.message.clone()))
+            .collect();
+        assert!(
+            msgs.contains(&(Some(3), "`2025-02-30` is not a valid date".into())),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.contains(&(
+                Some(6),
+                "metric key `a` is used twice in this report".into()
+            )),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|(_, m)| m == "unknown unit `斤`"),
+            "{msgs:?}"
+        );
     }
 
     #[test]
     fn same_page_twice() {
         let (_, d) = load_files(vec![file("reports/a.md", ZH), file("reports/a.zh.md", ZH)]);
-        assert!(d.iter().any(|d| d.message.contains("both give the zh page")), "{d:?}");
+        assert!(
+            d.iter()
+                .any(|d| d.message.contains("both give the zh page")),
+            "{d:?}"
+        );
     }
 
     #[test]
@@ -914,9 +1247,20 @@ mod tests {
     fn links_to_reports_are_rewritten_per_language() {
         let zh = ZH.replace("正文", "见[另一篇](b.md)");
         let b = ZH.replace("标题", "乙");
-        let (c, d) = load_files(vec![file("reports/a.zh.md", &zh), file("reports/a.en.md", EN), file("reports/b.zh.md", &b)]);
+        let (c, d) = load_files(vec![
+            file("reports/a.zh.md", &zh),
+            file("reports/a.en.md", EN),
+            file("reports/b.zh.md", &b),
+        ]);
         let a = c.reports.iter().find(|r| r.slug == "a").unwrap();
-        assert!(a.texts[&Lang::Zh].body.html.contains("href=\"../../../zh/reports/b/\""), "{}", a.texts[&Lang::Zh].body.html);
+        assert!(
+            a.texts[&Lang::Zh]
+                .body
+                .html
+                .contains("href=\"../../../zh/reports/b/\""),
+            "{}",
+            a.texts[&Lang::Zh].body.html
+        );
         assert!(d.iter().all(|d| !d.is_error()));
     }
 

@@ -21,11 +21,17 @@ fn count_errors(ds: &[Diagnostic]) -> usize {
 
 impl Error {
     pub fn read(path: impl Into<PathBuf>, source: io::Error) -> Self {
-        Error::Read { path: path.into(), source }
+        Error::Read {
+            path: path.into(),
+            source,
+        }
     }
 
     pub fn write(path: impl Into<PathBuf>, source: io::Error) -> Self {
-        Error::Write { path: path.into(), source }
+        Error::Write {
+            path: path.into(),
+            source,
+        }
     }
 
     /// The diagnostics of an invalid site (empty for I/O errors).

@@ -19,7 +19,10 @@ pub struct Split<'a> {
 /// Splits `text` (BOM and CRLF already normalised) into front matter and body.
 /// A file must start with a `---` line; the block ends at the next `---` line.
 pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
-    let rest = match text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) {
+    let rest = match text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    {
         Some(rest) => rest,
         None if text.trim_end() == "---" => {
             return Err(unclosed(path));
@@ -44,19 +47,31 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
 }
 
 fn unclosed(path: &Path) -> Diagnostic {
-    Diagnostic::error(path, Some(1), "the front matter that starts here is never closed")
-        .with_hint("add a line with just `---` after the last front-matter field")
+    Diagnostic::error(
+        path,
+        Some(1),
+        "the front matter that starts here is never closed",
+    )
+    .with_hint("add a line with just `---` after the last front-matter field")
 }
 
 /// Parses the front matter of `split` into `T`, mapping errors to file lines.
 pub fn parse<T: DeserializeOwned>(split: &Split<'_>, path: &Path) -> Result<T, Diagnostic> {
-    let yaml = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
+    let yaml = if split.yaml.trim().is_empty() {
+        "{}"
+    } else {
+        split.yaml
+    };
     serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, split.yaml_line, path))
 }
 
 /// Parses a whole YAML file (such as `site.yaml`) into `T`.
 pub fn parse_file<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, Diagnostic> {
-    let split = Split { yaml: text, yaml_line: 1, body: "" };
+    let split = Split {
+        yaml: text,
+        yaml_line: 1,
+        body: "",
+    };
     parse(&split, path)
 }
 
@@ -91,11 +106,7 @@ fn hint_for(message: &str) -> Option<String> {
                 "a translation's metrics give only `key` and `label`; `{unknown}` is written once, in the source-language file"
             ));
         }
-        let expected: Vec<&str> = message
-            .split('`')
-            .skip(3)
-            .step_by(2)
-            .collect();
+        let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
         let best = expected
             .iter()
             .map(|c| (strsim::jaro_winkler(unknown, c), *c))
@@ -110,7 +121,9 @@ fn hint_for(message: &str) -> Option<String> {
     if message.contains("expected f64") || message.contains("expected a number") {
         return Some("write the number with digits, e.g. `value: 30` (no units, words or thousands separators)".into());
     }
-    if message.contains("did not find expected") || message.contains("mapping values are not allowed") {
+    if message.contains("did not find expected")
+        || message.contains("mapping values are not allowed")
+    {
         return Some("check the YAML syntax on this line: indentation, a missing `:` or an unquoted value containing `: `".into());
     }
     None

@@ -14,3 +14,7 @@ pub mod urls;
 pub use diag::{Diagnostic, Severity};
 pub use error::{Error, Result};
 pub use lang::Lang;
+pub mod build;
+pub mod output;
+pub mod render;
+pub mod theme;

@@ -46,7 +46,11 @@ pub fn render(markdown: &str, rewrite_link: &dyn Fn(&str) -> Option<String>) -> 
     let text = plain_text(&events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    Rendered { html: out, toc, text }
+    Rendered {
+        html: out,
+        toc,
+        text,
+    }
 }
 
 /// Is `c` an East Asian wide character (CJK ideographs, kana, hangul,
@@ -107,7 +111,10 @@ fn join_cjk_line_breaks(events: &mut [Event<'_>]) {
         if !matches!(events[i], Event::SoftBreak) {
             continue;
         }
-        let vanish = match (neighbour_text(events[..i].iter().rev()), neighbour_text(events[i + 1..].iter())) {
+        let vanish = match (
+            neighbour_text(events[..i].iter().rev()),
+            neighbour_text(events[i + 1..].iter()),
+        ) {
             (Some(a), Some(b)) => break_vanishes(a, b),
             _ => false,
         };
@@ -171,7 +178,11 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<TocEntry> {
                 *id = Some(CowStr::from(unique.clone()));
             }
             if level == 2 || level == 3 {
-                toc.push(TocEntry { level, id: unique, text: text.trim().to_string() });
+                toc.push(TocEntry {
+                    level,
+                    id: unique,
+                    text: text.trim().to_string(),
+                });
             }
             i = j;
         }
@@ -217,8 +228,14 @@ mod tests {
     #[test]
     fn cjk_line_joining_table() {
         let cases = [
-            ("晋城经开区锚定\n光机电产业", "<p>晋城经开区锚定光机电产业</p>\n"),
-            ("提供资金支持近\n30 亿元", "<p>提供资金支持近\n30 亿元</p>\n"),
+            (
+                "晋城经开区锚定\n光机电产业",
+                "<p>晋城经开区锚定光机电产业</p>\n",
+            ),
+            (
+                "提供资金支持近\n30 亿元",
+                "<p>提供资金支持近\n30 亿元</p>\n",
+            ),
             ("打造“消费品\n特色园区”", "<p>打造“消费品特色园区”</p>\n"),
             ("“职能定位”\n“有钱干事”", "<p>“职能定位”“有钱干事”</p>\n"),
             ("推进，\n建设。", "<p>推进，建设。</p>\n"),
@@ -235,13 +252,19 @@ mod tests {
 
     #[test]
     fn plain_text_has_no_space_between_joined_cjk_lines() {
-        let r = render("## 要点\n\n晋城\n经开区\n\n<script>x()</script>\n\nend", &|_| None);
+        let r = render(
+            "## 要点\n\n晋城\n经开区\n\n<script>x()</script>\n\nend",
+            &|_| None,
+        );
         assert_eq!(r.text, "要点 晋城经开区 end");
     }
 
     #[test]
     fn heading_ids_are_stable_unique_and_allow_chinese() {
-        let r = render("## 要点\n\n## 要点\n\n### Key points: 2025!\n\n## Own {#mine}\n", &|_| None);
+        let r = render(
+            "## 要点\n\n## 要点\n\n### Key points: 2025!\n\n## Own {#mine}\n",
+            &|_| None,
+        );
         let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["要点", "要点-1", "key-points-2025", "mine"]);
         assert!(r.html.contains("<h2 id=\"要点-1\">"));
@@ -257,7 +280,9 @@ mod tests {
 
     #[test]
     fn links_can_be_rewritten() {
-        let r = render("[a](other.md) ![b](img.png)", &|u| (u == "other.md").then(|| "../other/".to_string()));
+        let r = render("[a](other.md) ![b](img.png)", &|u| {
+            (u == "other.md").then(|| "../other/".to_string())
+        });
         assert!(r.html.contains("href=\"../other/\""));
         assert!(r.html.contains("src=\"img.png\""));
     }

@@ -17,11 +17,13 @@ pub enum UrlStyle {
 }
 
 impl UrlStyle {
-    /// The link to a folder-style page whose online URL is `dir` ("" or ending in `/`).
-    pub fn dir(self, dir: &str) -> String {
+    /// The link to the page whose online URL is `url`: folder URLs ("" or
+    /// ending in `/`) get `index.html` offline; file URLs stay as they are.
+    pub fn dir(self, url: &str) -> String {
+        let is_dir = url.is_empty() || url.ends_with('/');
         match self {
-            UrlStyle::Online => dir.to_string(),
-            UrlStyle::Offline => format!("{dir}index.html"),
+            UrlStyle::Offline if is_dir => format!("{url}index.html"),
+            _ => url.to_string(),
         }
     }
 }
@@ -73,8 +75,12 @@ mod tests {
     fn paths_and_roots() {
         assert_eq!(report_dir(Lang::Zh, "reports", "a"), "zh/reports/a/");
         assert_eq!(section_dir(Lang::En, ""), "en/");
-        assert_eq!(UrlStyle::Offline.dir("en/reports/"), "en/reports/index.html");
+        assert_eq!(
+            UrlStyle::Offline.dir("en/reports/"),
+            "en/reports/index.html"
+        );
         assert_eq!(UrlStyle::Offline.dir(""), "index.html");
+        assert_eq!(UrlStyle::Offline.dir("zh/404.html"), "zh/404.html");
         assert_eq!(output_path("zh/reports/a/"), "zh/reports/a/index.html");
         assert_eq!(output_path("zh/404.html"), "zh/404.html");
         assert_eq!(root_prefix("index.html"), "./");
