@@ -52,6 +52,8 @@ impl BuildOptions {
 /// A rendered site, not yet written.
 #[derive(Debug)]
 pub struct RenderedSite {
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
     pub config: Config,
     pub content: Content,
     pub files: Vec<OutputFile>,
@@ -86,9 +88,17 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Reads, validates and renders the site without writing anything.
-pub fn render_site_files(opts: &BuildOptions) -> Result<RenderedSite> {
+/// Reads, validates and renders the site without writing anything. With
+/// `compare_with`, pages identical to the files already in that folder come
+/// back as `OutputData::Unchanged` instead of holding their bytes.
+pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Result<RenderedSite> {
     let root = &opts.root;
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
     let config_path = root.join("site.yaml");
     let config_text = match std::fs::read_to_string(&config_path) {
         Ok(t) => t,
@@ -134,17 +144,22 @@ pub fn render_site_files(opts: &BuildOptions) -> Result<RenderedSite> {
         _ => return Err(Error::Invalid(diags.into_sorted())),
     };
 
+    drop(sources);
+    let current = compare_with
+        .map(|dir| move |path: &str, bytes: &[u8]| output::is_current(dir, path, bytes));
     let input = RenderInput {
         config: &config,
         content: &content,
         theme: &theme,
         tera: &tera,
         units: &units,
+        is_current: current.as_ref().map(|f| f as &render::IsCurrent),
         options: RenderOptions {
             style: opts.style,
             minify: opts.minify,
         },
     };
+    lap("theme");
     let mut files = match render::render_site(&input) {
         Ok(files) => files,
         Err(errors) => {
@@ -172,7 +187,9 @@ pub fn render_site_files(opts: &BuildOptions) -> Result<RenderedSite> {
         return Err(Error::Invalid(diags.into_sorted()));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    lap("render");
     Ok(RenderedSite {
+        timings,
         config,
         content,
         files,
@@ -183,9 +200,11 @@ pub fn render_site_files(opts: &BuildOptions) -> Result<RenderedSite> {
 /// Builds the site into its output folder.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
-    let site = render_site_files(opts)?;
     let output = opts.output_dir();
+    let mut site = render_site_files(opts, Some(&output))?;
+    let write_start = Instant::now();
     let stats = output::write_site(&output, &opts.root, &site.files)?;
+    site.timings.push(("write", write_start.elapsed()));
     Ok(BuildReport {
         site,
         output,

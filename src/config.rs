@@ -25,6 +25,8 @@ struct RawConfig {
     languages: Vec<String>,
     #[serde(default)]
     theme: Option<String>,
+    #[serde(default)]
+    paginate: Option<usize>,
 }
 
 /// The resolved site configuration.
@@ -37,6 +39,8 @@ pub struct Config {
     /// The site's languages; the first is the source language.
     pub languages: Vec<Lang>,
     pub theme: String,
+    /// Reports per list page (home shows the latest this many).
+    pub paginate: usize,
 }
 
 impl Config {
@@ -145,6 +149,12 @@ impl Config {
             None => BTreeMap::new(),
         };
 
+        if raw.paginate == Some(0) {
+            errors.push(
+                Diagnostic::error(path, line("paginate"), "`paginate` must be at least 1")
+                    .with_hint("give the number of reports per list page, e.g. `paginate: 20`"),
+            );
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -154,6 +164,7 @@ impl Config {
             base_url,
             languages,
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            paginate: raw.paginate.unwrap_or(20),
         })
     }
 }

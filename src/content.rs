@@ -220,6 +220,8 @@ pub struct Intro {
 pub struct Section {
     pub name: String,
     pub intro: BTreeMap<Lang, Intro>,
+    /// Reports per list page, overriding `paginate` in site.yaml.
+    pub paginate: Option<usize>,
 }
 
 /// The whole content of a site.
@@ -311,6 +313,7 @@ struct MetricLabelFm {
 #[serde(deny_unknown_fields)]
 struct IndexFm {
     title: Option<String>,
+    paginate: Option<usize>,
 }
 
 /// Accepts any YAML scalar as a string (`page: 2`, `date: 2025-05-08`).
@@ -414,7 +417,7 @@ enum Parsed {
     },
     Index {
         key: FileKey,
-        title: Option<String>,
+        fm: IndexFm,
         file: usize,
         body_start: usize,
     },
@@ -450,7 +453,7 @@ pub fn load(
     let mut sources_by_key: BTreeMap<PageKey, (FileKey, Box<SourceFm>, usize, usize)> =
         BTreeMap::new();
     let mut translations: BTreeMap<PageKey, Vec<Translated>> = BTreeMap::new();
-    let mut indexes: Vec<(FileKey, Option<String>, usize, usize)> = Vec::new();
+    let mut indexes: Vec<(FileKey, IndexFm, usize, usize)> = Vec::new();
     let mut seen: HashMap<(String, String, Lang), usize> = HashMap::new();
     for item in items {
         let (key, file) = match &item {
@@ -504,10 +507,10 @@ pub fn load(
             }
             Parsed::Index {
                 key,
-                title,
+                fm,
                 file,
                 body_start,
-            } => indexes.push((key, title, file, body_start)),
+            } => indexes.push((key, fm, file, body_start)),
         }
     }
 
@@ -576,16 +579,17 @@ pub fn load(
             .entry(p.report.section.clone())
             .or_insert_with(|| Section {
                 name: p.report.section.clone(),
-                intro: BTreeMap::new(),
+                ..Section::default()
             });
     }
     let targets = LinkTargets::new(pending.iter().map(|p| &p.report), config.source_lang());
-    for (key, title, file, body_start) in indexes {
+    for (key, fm, file, body_start) in indexes {
         let f = &sources.files[file];
+        let page_dir = urls::section_dir(key.lang, &key.section);
         let html = render_body(
             &f.text[body_start..],
             &f.rel,
-            "",
+            &page_dir,
             key.lang,
             &targets,
             sources,
@@ -594,21 +598,23 @@ pub fn load(
             &mut diags,
         );
         let intro = Intro {
-            title,
+            title: fm.title,
             html: html.html,
         };
         if key.section.is_empty() {
             content.home.insert(key.lang, intro);
         } else {
-            content
+            let section = content
                 .sections
                 .entry(key.section.clone())
                 .or_insert_with(|| Section {
                     name: key.section.clone(),
-                    intro: BTreeMap::new(),
-                })
-                .intro
-                .insert(key.lang, intro);
+                    ..Section::default()
+                });
+            if key.lang == config.source_lang() || section.paginate.is_none() {
+                section.paginate = section.paginate.or(fm.paginate);
+            }
+            section.intro.insert(key.lang, intro);
         }
     }
 
@@ -669,9 +675,20 @@ fn parse_file(
     let body_start = f.text.len() - split.body.len();
     if key.stem == "_index" {
         let fm: IndexFm = frontmatter::parse(&split, &f.display).map_err(|d| vec![d])?;
+        if fm.paginate == Some(0) {
+            let line = frontmatter::find_line(&split, "paginate:", 0);
+            return Err(vec![Diagnostic::error(
+                &f.display,
+                line,
+                "`paginate` must be at least 1",
+            )
+            .with_hint(
+                "give the number of reports per list page, e.g. `paginate: 20`",
+            )]);
+        }
         return Ok(Parsed::Index {
             key,
-            title: fm.title,
+            fm,
             file: i,
             body_start,
         });

@@ -7,6 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc: rendering and minifying allocate many small strings, and the
+/// system allocator spends a large share of the build in malloc/free.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A static site generator for bilingual (Chinese / English) briefing sites.
 #[derive(Parser)]
 #[command(version, about, long_about = None)]
@@ -113,6 +118,13 @@ fn run_build(args: BuildArgs) -> ExitCode {
                     }
                 );
                 if args.verbose {
+                    let t: Vec<String> = report
+                        .site
+                        .timings
+                        .iter()
+                        .map(|(n, d)| format!("{n} {} ms", d.as_millis()))
+                        .collect();
+                    println!("stages: {}", t.join(", "));
                     println!(
                         "{} files written, {} unchanged, {} removed",
                         report.stats.written, report.stats.unchanged, report.stats.removed

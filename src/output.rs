@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 pub enum OutputData {
     Bytes(Vec<u8>),
     Copy(PathBuf),
+    /// Rendered, and found identical to the file already in the output
+    /// folder; the bytes were dropped to keep memory low.
+    Unchanged,
 }
 
 /// One file of the built site.
@@ -49,7 +52,7 @@ impl OutputFile {
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match &self.data {
             OutputData::Bytes(b) => Some(b),
-            OutputData::Copy(_) => None,
+            OutputData::Copy(_) | OutputData::Unchanged => None,
         }
     }
 }
@@ -189,6 +192,7 @@ pub fn write_site(out_dir: &Path, site_root: &Path, files: &[OutputFile]) -> Res
 fn write_if_changed(path: &Path, data: &OutputData) -> Result<bool> {
     let owned;
     let bytes: &[u8] = match data {
+        OutputData::Unchanged => return Ok(false),
         OutputData::Bytes(b) => b,
         OutputData::Copy(from) => {
             if let (Ok(a), Ok(b)) = (std::fs::metadata(from), std::fs::metadata(path)) {
@@ -210,6 +214,18 @@ fn write_if_changed(path: &Path, data: &OutputData) -> Result<bool> {
     }
     std::fs::write(path, bytes).map_err(|e| Error::write(path, e))?;
     Ok(true)
+}
+
+/// Whether `out_dir/path` already holds exactly `bytes` (a read-only check,
+/// made while rendering so unchanged pages need not be kept in memory).
+pub fn is_current(out_dir: &Path, path: &str, bytes: &[u8]) -> bool {
+    let full = out_dir.join(path);
+    match std::fs::metadata(&full) {
+        Ok(meta) if meta.len() == bytes.len() as u64 => std::fs::read(&full)
+            .map(|old| old == bytes)
+            .unwrap_or(false),
+        _ => false,
+    }
 }
 
 /// Refuses output folders that would delete the site's own files.

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::content::{Content, Report, ReportText};
 use crate::diag::Diagnostic;
 use crate::markdown::TocEntry;
-use crate::output::OutputFile;
+use crate::output::{OutputData, OutputFile};
 use crate::theme::{self, Theme};
 use crate::units::{self, UnitCatalog};
 use crate::urls::{self, UrlStyle};
@@ -139,6 +139,23 @@ struct SectionView<'a> {
 }
 
 #[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+/// Where a list page sits among its section's pages.
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
 struct LandingLang<'a> {
     code: Lang,
     name: &'a str,
@@ -153,6 +170,9 @@ const CARD_METRICS: usize = 3;
 /// Number of latest reports per language on the landing page.
 const LANDING_REPORTS: usize = 5;
 
+/// Tells whether the output folder already holds `bytes` at `path`.
+pub type IsCurrent<'a> = dyn Fn(&str, &[u8]) -> bool + Sync + 'a;
+
 /// Everything a render needs, borrowed.
 pub struct RenderInput<'a> {
     pub config: &'a Config,
@@ -161,6 +181,9 @@ pub struct RenderInput<'a> {
     pub tera: &'a tera::Tera,
     pub units: &'a UnitCatalog,
     pub options: RenderOptions,
+    /// Tells whether the output folder already holds a page's exact bytes;
+    /// such pages are returned as `OutputData::Unchanged`.
+    pub is_current: Option<&'a IsCurrent<'a>>,
 }
 
 struct Renderer<'a> {
@@ -305,6 +328,17 @@ impl<'a> Renderer<'a> {
         } else {
             html.into_bytes()
         };
+        if self
+            .input
+            .is_current
+            .is_some_and(|current| current(&out_path, &bytes))
+        {
+            return Ok(OutputFile {
+                path: out_path,
+                data: OutputData::Unchanged,
+                origin: template.to_string(),
+            });
+        }
         Ok(OutputFile::bytes(out_path, bytes, template))
     }
 
@@ -358,7 +392,8 @@ fn minify(html: &[u8]) -> Vec<u8> {
 enum Job<'a> {
     Landing,
     Home(Lang),
-    Section(Lang, &'a str),
+    /// A section's list page: language, section, 1-based page number.
+    Section(Lang, &'a str, usize),
     Report(Lang, usize),
     NotFound(Lang, bool),
 }
@@ -402,9 +437,18 @@ pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagn
     for &lang in &config.languages {
         jobs.push(Job::Home(lang));
         jobs.push(Job::NotFound(lang, false));
-        for name in input.content.sections.keys() {
+        for (name, section) in &input.content.sections {
             if !name.is_empty() {
-                jobs.push(Job::Section(lang, name));
+                let per_page = section.paginate.unwrap_or(config.paginate);
+                let count = input
+                    .content
+                    .reports
+                    .iter()
+                    .filter(|r| &r.section == name)
+                    .count();
+                for n in 1..=count.div_ceil(per_page).max(1) {
+                    jobs.push(Job::Section(lang, name, n));
+                }
             }
         }
         for (i, rep) in input.content.reports.iter().enumerate() {
@@ -441,7 +485,7 @@ impl<'a> Renderer<'a> {
         match *job {
             Job::Landing => self.landing(),
             Job::Home(lang) => self.home(lang),
-            Job::Section(lang, name) => self.section(lang, name),
+            Job::Section(lang, name, n) => self.section(lang, name, n),
             Job::Report(lang, i) => self.report(lang, i),
             Job::NotFound(lang, at_root) => {
                 let url = if at_root {
@@ -514,7 +558,11 @@ impl<'a> Renderer<'a> {
         let title = intro
             .and_then(|i| i.title.as_deref())
             .unwrap_or(config.title(lang));
-        let cards: Vec<_> = self.reports_in(None).map(|r| self.card(r, lang)).collect();
+        let cards: Vec<_> = self
+            .reports_in(None)
+            .take(config.paginate)
+            .map(|r| self.card(r, lang))
+            .collect();
         let sections: Vec<_> = self
             .input
             .content
@@ -562,24 +610,50 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn section(&self, lang: Lang, name: &'a str) -> Result<OutputFile, Diagnostic> {
-        let url = urls::section_dir(lang, name);
+    fn section(&self, lang: Lang, name: &'a str, n: usize) -> Result<OutputFile, Diagnostic> {
+        let url = urls::section_page_dir(lang, name, n);
         let view = self.section_view(lang, name);
+        let per_page = self
+            .input
+            .content
+            .sections
+            .get(name)
+            .and_then(|s| s.paginate)
+            .unwrap_or(self.config().paginate);
         let cards: Vec<_> = self
             .reports_in(Some(name))
+            .skip((n - 1) * per_page)
+            .take(per_page)
             .map(|r| self.card(r, lang))
             .collect();
+        let total = view.count.div_ceil(per_page).max(1);
+        let link = |i: usize| self.style().dir(&urls::section_page_dir(lang, name, i));
+        let paginator = Paginator {
+            current: n,
+            total,
+            prev: (n > 1).then(|| link(n - 1)),
+            next: (n < total).then(|| link(n + 1)),
+            pages: (1..=total)
+                .map(|i| PageLink {
+                    number: i,
+                    url: link(i),
+                    current: i == n,
+                })
+                .collect(),
+        };
         let alternates = self.alternates(lang, |l| {
-            Some((urls::section_dir(l, name), self.section_title(l, name)))
+            Some((
+                urls::section_page_dir(l, name, n),
+                self.section_title(l, name),
+            ))
         });
         let page = self.page_view("section", view.title, &url, "", alternates);
-        self.page(
-            "section.html",
-            lang,
-            &url,
-            page,
-            vec![("section", value(&view)), ("reports", value(&cards))],
-        )
+        let extra = vec![
+            ("section", value(&view)),
+            ("reports", value(&cards)),
+            ("paginator", value(&paginator)),
+        ];
+        self.page("section.html", lang, &url, page, extra)
     }
 
     fn report(&self, lang: Lang, index: usize) -> Result<OutputFile, Diagnostic> {

@@ -37,6 +37,16 @@ pub fn section_dir(lang: Lang, section: &str) -> String {
     }
 }
 
+/// The online URL of page `n` (1-based) of a section's report list:
+/// `zh/reports/`, then `zh/reports/page/2/`, …
+pub fn section_page_dir(lang: Lang, section: &str, n: usize) -> String {
+    if n <= 1 {
+        section_dir(lang, section)
+    } else {
+        format!("{}page/{n}/", section_dir(lang, section))
+    }
+}
+
 /// The online URL of a report page, e.g. `zh/reports/a/`.
 pub fn report_dir(lang: Lang, section: &str, slug: &str) -> String {
     format!("{}{slug}/", section_dir(lang, section))

@@ -375,3 +375,22 @@ fn the_sample_site_builds_without_warnings() {
         }
     }
 }
+
+#[test]
+fn long_lists_paginate_with_working_links() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/reports/_index.zh.md",
+        "---\ntitle: 报告\npaginate: 1\n---\n全部报告。\n",
+    );
+    site.build_ok(&["--offline"]);
+    let first = site.html("zh/reports/index.html");
+    assert_eq!(first.all("#reports .card").len(), 1);
+    let second = site.html("zh/reports/page/2/index.html");
+    assert_eq!(second.all("#reports .card").len(), 1);
+    assert_eq!(
+        second.text("#reports .card > a"),
+        "霍州经开区深化亲清政商关系"
+    );
+    assert!(!site.exists("zh/reports/page/3/index.html"));
+}
