@@ -16,6 +16,7 @@ use crate::urls::UrlStyle;
 use crate::Lang;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Options of a build.
@@ -112,7 +113,20 @@ pub fn render_site_files(opts: &BuildOptions) -> Result<RenderedSite> {
     let theme = theme::read_theme(root, &config.theme, &config.languages)?;
     diags.extend(theme.problems.clone());
     let sources = content::read_sources(&root.join("content"), root)?;
-    let units = UnitCatalog::builtin();
+    let units = match UnitCatalog::with_custom(&config.units) {
+        Ok(u) => Arc::new(u),
+        Err(e) => {
+            let line = config_text
+                .lines()
+                .position(|l| l.starts_with("units:"))
+                .map(|i| i + 1);
+            diags.push(
+                Diagnostic::error("site.yaml", line, e.to_string())
+                    .with_hint("fix the unit under `units:` in site.yaml"),
+            );
+            return Err(Error::Invalid(diags.into_sorted()));
+        }
+    };
     let (content, content_diags) =
         content::load(&sources, &config, &units, opts.style, opts.drafts);
     diags.extend(content_diags);

@@ -2,6 +2,7 @@
 
 use crate::diag::Diagnostic;
 use crate::frontmatter;
+use crate::units::CustomUnit;
 use crate::Lang;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -25,6 +26,8 @@ struct RawConfig {
     languages: Vec<String>,
     #[serde(default)]
     theme: Option<String>,
+    #[serde(default)]
+    units: Vec<CustomUnit>,
 }
 
 /// The resolved site configuration.
@@ -37,6 +40,9 @@ pub struct Config {
     /// The site's languages; the first is the source language.
     pub languages: Vec<Lang>,
     pub theme: String,
+    /// The site's own units (`units:` in site.yaml), added to the built-in
+    /// catalogue with [`UnitCatalog::with_custom`](crate::units::UnitCatalog::with_custom).
+    pub units: Vec<CustomUnit>,
 }
 
 impl Config {
@@ -154,6 +160,7 @@ impl Config {
             base_url,
             languages,
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            units: raw.units,
         })
     }
 }
@@ -230,6 +237,19 @@ mod tests {
             msgs.iter()
                 .any(|(l, m)| *l == Some(2) && m.contains("not an absolute")),
             "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn custom_units() {
+        let c = parse("title: t\nbase_url: https://e.org/\nlanguages: [zh, en]\nunits:\n  - {zh: 艘, en: ships, dimension: count, factor: 1, base: 个}\n").unwrap();
+        assert_eq!(c.units.len(), 1);
+        assert_eq!(c.units[0].zh, "艘");
+        assert!(
+            parse("title: t\nbase_url: https://e.org/\nlanguages: [zh]\n")
+                .unwrap()
+                .units
+                .is_empty()
         );
     }
 
