@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::content::{self, Content};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::metrics;
 use crate::output::{self, OutputFile, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
 use crate::theme;
@@ -130,10 +131,11 @@ pub fn render_site_files(opts: &BuildOptions) -> Result<RenderedSite> {
     let (content, content_diags) =
         content::load(&sources, &config, &units, opts.style, opts.drafts);
     diags.extend(content_diags);
+    diags.extend(metrics::check_dimensions(&content, &config, &units));
 
     let tera = if theme.problems.is_empty() {
         diags.extend(theme.check_strings());
-        match theme.compile() {
+        match theme.compile(Arc::clone(&units)) {
             Ok(t) => Some(t),
             Err(ds) => {
                 diags.extend(ds);
@@ -166,6 +168,7 @@ pub fn render_site_files(opts: &BuildOptions) -> Result<RenderedSite> {
             return Err(Error::Invalid(diags.into_sorted()));
         }
     };
+    files.extend(metrics::export_files(&content, &config, &units));
     let theme_static = theme.display.join("static");
     for (rel, path) in &theme.static_files {
         files.push(OutputFile::copy(
