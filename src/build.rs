@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::content::{self, Content};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::metrics;
 use crate::output::{self, OutputFile, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
 use crate::theme;
@@ -16,6 +17,7 @@ use crate::urls::UrlStyle;
 use crate::Lang;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Options of a build.
@@ -122,14 +124,28 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     let theme = theme::read_theme(root, &config.theme, &config.languages)?;
     diags.extend(theme.problems.clone());
     let sources = content::read_sources(&root.join("content"), root)?;
-    let units = UnitCatalog::builtin();
+    let units = match UnitCatalog::with_custom(&config.units) {
+        Ok(u) => Arc::new(u),
+        Err(e) => {
+            let line = config_text
+                .lines()
+                .position(|l| l.starts_with("units:"))
+                .map(|i| i + 1);
+            diags.push(
+                Diagnostic::error("site.yaml", line, e.to_string())
+                    .with_hint("fix the unit under `units:` in site.yaml"),
+            );
+            return Err(Error::Invalid(diags.into_sorted()));
+        }
+    };
     let (content, content_diags) =
         content::load(&sources, &config, &units, opts.style, opts.drafts);
     diags.extend(content_diags);
+    diags.extend(metrics::check_dimensions(&content, &config, &units));
 
     let tera = if theme.problems.is_empty() {
         diags.extend(theme.check_strings());
-        match theme.compile() {
+        match theme.compile(Arc::clone(&units)) {
             Ok(t) => Some(t),
             Err(ds) => {
                 diags.extend(ds);
@@ -167,6 +183,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
             return Err(Error::Invalid(diags.into_sorted()));
         }
     };
+    files.extend(metrics::export_files(&content, &config, &units));
     let theme_static = theme.display.join("static");
     for (rel, path) in &theme.static_files {
         files.push(OutputFile::copy(

@@ -2,6 +2,7 @@
 
 use crate::diag::Diagnostic;
 use crate::frontmatter;
+use crate::units::CustomUnit;
 use crate::Lang;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -27,6 +28,8 @@ struct RawConfig {
     theme: Option<String>,
     #[serde(default)]
     paginate: Option<usize>,
+    #[serde(default)]
+    units: Vec<CustomUnit>,
 }
 
 /// The resolved site configuration.
@@ -41,6 +44,9 @@ pub struct Config {
     pub theme: String,
     /// Reports per list page (home shows the latest this many).
     pub paginate: usize,
+    /// The site's own units (`units:` in site.yaml), added to the built-in
+    /// catalogue with [`UnitCatalog::with_custom`](crate::units::UnitCatalog::with_custom).
+    pub units: Vec<CustomUnit>,
 }
 
 impl Config {
@@ -165,6 +171,7 @@ impl Config {
             languages,
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
             paginate: raw.paginate.unwrap_or(20),
+            units: raw.units,
         })
     }
 }
@@ -241,6 +248,19 @@ mod tests {
             msgs.iter()
                 .any(|(l, m)| *l == Some(2) && m.contains("not an absolute")),
             "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn custom_units() {
+        let c = parse("title: t\nbase_url: https://e.org/\nlanguages: [zh, en]\nunits:\n  - {zh: 艘, en: ships, dimension: count, factor: 1, base: 个}\n").unwrap();
+        assert_eq!(c.units.len(), 1);
+        assert_eq!(c.units[0].zh, "艘");
+        assert!(
+            parse("title: t\nbase_url: https://e.org/\nlanguages: [zh]\n")
+                .unwrap()
+                .units
+                .is_empty()
         );
     }
 

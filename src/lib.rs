@@ -8,6 +8,7 @@ pub mod error;
 pub mod frontmatter;
 pub mod lang;
 pub mod markdown;
+pub mod metrics;
 pub mod units;
 pub mod urls;
 

@@ -25,7 +25,9 @@ pub struct RenderOptions {
 }
 
 /// Registers the helpers templates may call (`metric` filter).
-pub fn register_template_helpers(_tera: &mut tera::Tera) {}
+pub fn register_template_helpers(tera: &mut tera::Tera, units: std::sync::Arc<UnitCatalog>) {
+    crate::metrics::register_filters(tera, units);
+}
 
 // ---------------------------------------------------------------------------
 // Views: what templates receive
@@ -396,6 +398,8 @@ enum Job<'a> {
     Section(Lang, &'a str, usize),
     Report(Lang, usize),
     NotFound(Lang, bool),
+    /// The metrics dashboard at `<lang>/metrics/` (when the theme has one).
+    Dashboard(Lang),
 }
 
 /// Renders every page of the site. Returns all template errors at once.
@@ -458,6 +462,14 @@ pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagn
         }
     }
     jobs.push(Job::NotFound(config.source_lang(), true));
+    if input
+        .theme
+        .templates
+        .iter()
+        .any(|(n, _)| n == "dashboard.html")
+    {
+        jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
+    }
 
     let results: Vec<Result<OutputFile, Diagnostic>> =
         jobs.par_iter().map(|job| r.render_job(job)).collect();
@@ -487,6 +499,7 @@ impl<'a> Renderer<'a> {
             Job::Home(lang) => self.home(lang),
             Job::Section(lang, name, n) => self.section(lang, name, n),
             Job::Report(lang, i) => self.report(lang, i),
+            Job::Dashboard(lang) => self.dashboard(lang),
             Job::NotFound(lang, at_root) => {
                 let url = if at_root {
                     "404.html".to_string()
@@ -708,6 +721,32 @@ impl<'a> Renderer<'a> {
             &url,
             page,
             vec![("report", value(&view))],
+        )
+    }
+
+    fn dashboard(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {
+        let url = format!("{lang}/metrics/");
+        let title = |l: Lang| {
+            self.strings(l)
+                .get("dashboard_title")
+                .and_then(|v| v.as_str())
+                .unwrap_or("Metrics")
+        };
+        let view = crate::metrics::dashboard(
+            self.input.content,
+            self.config(),
+            self.input.units,
+            lang,
+            self.style(),
+        );
+        let alternates = self.alternates(lang, |l| Some((format!("{l}/metrics/"), title(l))));
+        let page = self.page_view("dashboard", title(lang), &url, "", alternates);
+        self.page(
+            "dashboard.html",
+            lang,
+            &url,
+            page,
+            vec![("dashboard", value(&view))],
         )
     }
 }

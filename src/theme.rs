@@ -5,9 +5,11 @@ use crate::content::Date;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::frontmatter;
+use crate::units::UnitCatalog;
 use crate::Lang;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Templates every theme must have.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
@@ -190,7 +192,11 @@ impl Theme {
 
     /// Compiles the templates. Every syntax error is reported with its
     /// template file and line.
-    pub fn compile(&self) -> std::result::Result<tera::Tera, Vec<Diagnostic>> {
+    /// `units` backs the `metric` filter.
+    pub fn compile(
+        &self,
+        units: Arc<UnitCatalog>,
+    ) -> std::result::Result<tera::Tera, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         for name in REQUIRED_TEMPLATES {
             if !self.templates.iter().any(|(n, _)| n == name) {
@@ -213,7 +219,7 @@ impl Theme {
             return Err(errors);
         }
         let mut tera = tera::Tera::new();
-        crate::render::register_template_helpers(&mut tera);
+        crate::render::register_template_helpers(&mut tera, units);
         tera.autoescape_on(vec![".html", ".xml"]);
         if let Err(e) =
             tera.add_raw_templates(self.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
