@@ -1,2 +1,3 @@
 pub mod lang;
 pub use lang::Lang;
+pub mod search;
