@@ -19,7 +19,7 @@
 //! 4. A run of digits is a *number* token. If the run has at most three digits it
 //!    takes further `,ddd` groups (exactly three digits not followed by a digit),
 //!    without the commas: `6,806` and `6806` are both `6806`. Then one `.ddd…`
-//!    fraction is kept: `1,234.5` is `1234.5`.
+//!    fraction is kept: `1,234.5` is `1234.5`. The first 40 characters are kept.
 //! 5. A run of CJK code points `c0 c1 … cn-1` at position p yields, when indexing,
 //!    every single character `ci` and every overlapping pair `ci ci+1`, both at
 //!    position p+i; a query yields the pairs only, or the single character when
@@ -49,7 +49,7 @@ pub enum Mode {
     Query,
 }
 
-/// Longest word token, in letters (rule 3).
+/// Longest word or number token, in characters (rules 3 and 4).
 pub const MAX_WORD: usize = 40;
 
 /// A reusable tokenizer: it keeps its buffers between calls.
@@ -143,6 +143,7 @@ fn scan_number(chars: &[char], mut i: usize, buf: &mut String) -> usize {
             i += 1;
         }
     }
+    buf.truncate(MAX_WORD);
     i
 }
 
