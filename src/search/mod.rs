@@ -177,7 +177,7 @@ fn hash_bytes(b: &[u8]) -> u64 {
     for w in b.chunks(8) {
         let mut x = [0u8; 8];
         x[..w.len()].copy_from_slice(w);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(0x51_7cc1_b727_220a_95);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
     h
 }
