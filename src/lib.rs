@@ -1,3 +1,22 @@
+//! `briefing`: a static site generator for bilingual (Chinese / English)
+//! briefing sites. See ARCHITECTURE.md for the pipeline.
+
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod error;
+pub mod frontmatter;
 pub mod lang;
+pub mod markdown;
+pub mod metrics;
+pub mod units;
+pub mod urls;
+
+pub use diag::{Diagnostic, Severity};
+pub use error::{Error, Result};
 pub use lang::Lang;
+pub mod build;
+pub mod output;
+pub mod render;
 pub mod search;
+pub mod theme;

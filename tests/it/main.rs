@@ -1,4 +1,8 @@
-//! The crate's integration tests: one test binary, one module per area.
+//! Integration tests: build real fixture sites into temp dirs and check the
+//! produced files. One test binary; each module is one area.
 
 mod browser;
+mod build;
+mod errors;
 mod search_browser;
+mod support;

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Benchmark: briefing vs Hugo on the shared 5,000-report bilingual site.
+#
+#   scripts/bench.sh [N] [WORKDIR]     (N defaults to 5000 reports = 10,000 pages)
+#
+# Needs python3, hugo (apt-get install -y hugo) and /usr/bin/time (apt-get
+# install -y time). Prints cold (empty output) and warm (output present)
+# wall times and peak memory for both tools, run alternately.
+set -euo pipefail
+N=${1:-5000}
+WORK=${2:-/tmp/briefing-bench}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+GEN=${GEN_SITE:-$HERE/../shared/bench/gen_site.py}
+RUNS=${RUNS:-3}
+
+cargo build --release --manifest-path "$HERE/Cargo.toml" >/dev/null
+BIN=$HERE/target/release/briefing
+mkdir -p "$WORK"
+[ -d "$WORK/briefing/content" ] || python3 "$GEN" briefing "$N" "$WORK/briefing" >/dev/null
+[ -d "$WORK/hugo/content" ] || python3 "$GEN" hugo "$N" "$WORK/hugo" >/dev/null
+# The generated site uses the default theme of this repository.
+rm -rf "$WORK/briefing/themes" && cp -r "$HERE/themes" "$WORK/briefing/themes"
+# gen_site.py writes a `default_language` key; briefing's first language is the source.
+sed -i '/^default_language:/d' "$WORK/briefing/site.yaml"
+
+measure() { # label dir command...
+  local label=$1 dir=$2; shift 2
+  local out
+  (cd "$dir" && /usr/bin/time -o /tmp/bench-time -f '%e %M' "$@" >/dev/null 2>/tmp/bench-stderr) || { cat /tmp/bench-stderr; exit 1; }
+  out=$(tail -1 /tmp/bench-time)
+  printf '%-22s %6ss  %6d MiB\n' "$label" "${out% *}" "$(( ${out#* } / 1024 ))"
+}
+
+echo "site: $N reports ($((2 * N)) pages) in $WORK"
+for i in $(seq "$RUNS"); do
+  rm -rf "$WORK/briefing/public" "$WORK/hugo/public"
+  sync
+  measure "briefing cold #$i" "$WORK/briefing" "$BIN" build --quiet
+  measure "hugo cold #$i" "$WORK/hugo" hugo --quiet
+  measure "briefing warm #$i" "$WORK/briefing" "$BIN" build --quiet
+  measure "hugo warm #$i" "$WORK/hugo" hugo --quiet
+done

@@ -1,0 +1,231 @@
+//! The build pipeline: load -> validate -> render -> write.
+//!
+//! `render_site_files` runs everything but the write and touches the disk only
+//! to read, so `check`, `serve` and `archive` can reuse it. A build with any
+//! error writes nothing.
+
+use crate::config::Config;
+use crate::content::{self, Content};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::error::{Error, Result};
+use crate::metrics;
+use crate::output::{self, OutputFile, WriteStats};
+use crate::render::{self, RenderInput, RenderOptions};
+use crate::theme;
+use crate::units::UnitCatalog;
+use crate::urls::UrlStyle;
+use crate::Lang;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Options of a build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.yaml`).
+    pub root: PathBuf,
+    /// Output folder; `<root>/public` when None.
+    pub output: Option<PathBuf>,
+    pub style: UrlStyle,
+    pub minify: bool,
+    /// Include reports marked `draft: true`.
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            style: UrlStyle::Online,
+            minify: true,
+            drafts: false,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// A rendered site, not yet written.
+#[derive(Debug)]
+pub struct RenderedSite {
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+    pub config: Config,
+    pub content: Content,
+    pub files: Vec<OutputFile>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl RenderedSite {
+    /// Pages per language (reports, lists and home pages).
+    pub fn pages_per_language(&self) -> BTreeMap<Lang, usize> {
+        self.config
+            .languages
+            .iter()
+            .map(|&l| {
+                let prefix = format!("{l}/");
+                let n = self
+                    .files
+                    .iter()
+                    .filter(|f| f.path.starts_with(&prefix) && f.path.ends_with("index.html"))
+                    .count();
+                (l, n)
+            })
+            .collect()
+    }
+}
+
+/// What a finished build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub site: RenderedSite,
+    pub output: PathBuf,
+    pub stats: WriteStats,
+    pub elapsed: Duration,
+}
+
+/// Reads, validates and renders the site without writing anything. With
+/// `compare_with`, pages identical to the files already in that folder come
+/// back as `OutputData::Unchanged` instead of holding their bytes.
+pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Result<RenderedSite> {
+    let root = &opts.root;
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let config_path = root.join("site.yaml");
+    let config_text = match std::fs::read_to_string(&config_path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Invalid(vec![Diagnostic::error(
+                "site.yaml",
+                None,
+                format!("no site.yaml in {}", root.display()),
+            )
+            .with_hint("run briefing inside a site folder, or pass --root DIR")]));
+        }
+        Err(e) => return Err(Error::read(config_path, e)),
+    };
+    let config = Config::parse(
+        &crate::frontmatter::normalise(&config_text),
+        Path::new("site.yaml"),
+    )
+    .map_err(Error::Invalid)?;
+
+    let mut diags = Diagnostics::default();
+    let theme = theme::read_theme(root, &config.theme, &config.languages)?;
+    diags.extend(theme.problems.clone());
+    let sources = content::read_sources(&root.join("content"), root)?;
+    let units = match UnitCatalog::with_custom(&config.units) {
+        Ok(u) => Arc::new(u),
+        Err(e) => {
+            let line = config_text
+                .lines()
+                .position(|l| l.starts_with("units:"))
+                .map(|i| i + 1);
+            diags.push(
+                Diagnostic::error("site.yaml", line, e.to_string())
+                    .with_hint("fix the unit under `units:` in site.yaml"),
+            );
+            return Err(Error::Invalid(diags.into_sorted()));
+        }
+    };
+    let (content, content_diags) =
+        content::load(&sources, &config, &units, opts.style, opts.drafts);
+    diags.extend(content_diags);
+    diags.extend(metrics::check_dimensions(&content, &config, &units));
+
+    let tera = if theme.problems.is_empty() {
+        diags.extend(theme.check_strings());
+        match theme.compile(Arc::clone(&units)) {
+            Ok(t) => Some(t),
+            Err(ds) => {
+                diags.extend(ds);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let tera = match tera {
+        Some(t) if !diags.has_errors() => t,
+        _ => return Err(Error::Invalid(diags.into_sorted())),
+    };
+
+    drop(sources);
+    let current = compare_with
+        .map(|dir| move |path: &str, bytes: &[u8]| output::is_current(dir, path, bytes));
+    let input = RenderInput {
+        config: &config,
+        content: &content,
+        theme: &theme,
+        tera: &tera,
+        units: &units,
+        is_current: current.as_ref().map(|f| f as &render::IsCurrent),
+        options: RenderOptions {
+            style: opts.style,
+            minify: opts.minify,
+        },
+    };
+    lap("theme");
+    let mut files = match render::render_site(&input) {
+        Ok(files) => files,
+        Err(errors) => {
+            diags.extend(errors);
+            return Err(Error::Invalid(diags.into_sorted()));
+        }
+    };
+    files.extend(metrics::export_files(&content, &config, &units));
+    let theme_static = theme.display.join("static");
+    for (rel, path) in &theme.static_files {
+        files.push(OutputFile::copy(
+            format!("static/{rel}"),
+            path.clone(),
+            theme_static.join(rel).display().to_string(),
+        ));
+    }
+    for asset in &content.assets {
+        files.push(OutputFile::copy(
+            asset.rel.clone(),
+            asset.path.clone(),
+            format!("content/{}", asset.rel),
+        ));
+    }
+    diags.extend(output::check_paths(&files));
+    if diags.has_errors() {
+        return Err(Error::Invalid(diags.into_sorted()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    lap("render");
+    Ok(RenderedSite {
+        timings,
+        config,
+        content,
+        files,
+        warnings: diags.into_sorted(),
+    })
+}
+
+/// Builds the site into its output folder.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
+    let output = opts.output_dir();
+    let mut site = render_site_files(opts, Some(&output))?;
+    let write_start = Instant::now();
+    let stats = output::write_site(&output, &opts.root, &site.files)?;
+    site.timings.push(("write", write_start.elapsed()));
+    Ok(BuildReport {
+        site,
+        output,
+        stats,
+        elapsed: start.elapsed(),
+    })
+}

@@ -1,0 +1,1291 @@
+//! Content: reading `content/`, parsing front matter and Markdown, and pairing
+//! each source report with its translations into the site model.
+//!
+//! `read_sources` is the only function here that touches the disk; `load`
+//! turns what it read into plain data plus diagnostics.
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::frontmatter::{self, Split};
+use crate::markdown::{self, Rendered};
+use crate::units::{Qualifier, UnitCatalog};
+use crate::urls::{self, UrlStyle};
+use crate::Lang;
+use rayon::prelude::*;
+use serde::{Deserialize, Deserializer};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+// ---------------------------------------------------------------------------
+// Reading
+
+/// A Markdown file read from `content/`.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// Path shown in diagnostics, e.g. `content/reports/a.zh.md`.
+    pub display: PathBuf,
+    /// Path below `content/`, `/`-separated, e.g. `reports/a.zh.md`.
+    pub rel: String,
+    /// Text with BOM stripped and CRLF normalised.
+    pub text: String,
+}
+
+/// Any other file in `content/` (images and the like), copied to the output.
+#[derive(Debug, Clone)]
+pub struct InputAsset {
+    pub rel: String,
+    pub path: PathBuf,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub files: Vec<InputFile>,
+    pub assets: Vec<InputAsset>,
+    /// Files that could not be used at all (e.g. invalid UTF-8).
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reads every file below `content_dir`, in a stable order. Hidden files
+/// and folders (starting with `.`) are skipped.
+pub fn read_sources(content_dir: &Path, site_root: &Path) -> Result<Sources> {
+    let mut sources = Sources::default();
+    if !content_dir.is_dir() {
+        return Ok(sources);
+    }
+    let walker = walkdir::WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| content_dir.to_path_buf());
+            Error::read(path, e.into())
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let rel_path = path.strip_prefix(content_dir).unwrap_or(path);
+        let display = crate::diag::display_path(site_root, path);
+        let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+            sources.problems.push(
+                Diagnostic::error(&display, None, "the file name is not valid UTF-8")
+                    .with_hint("rename the file using UTF-8 characters"),
+            );
+            continue;
+        };
+        if rel.ends_with(".md") {
+            let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
+            match String::from_utf8(bytes) {
+                Ok(text) => sources.files.push(InputFile {
+                    display,
+                    rel,
+                    text: frontmatter::normalise(&text),
+                }),
+                Err(e) => {
+                    let offset = e.utf8_error().valid_up_to();
+                    let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
+                    sources.problems.push(
+                        Diagnostic::error(&display, Some(crate::diag::line_of_offset(valid, offset)), "the file is not valid UTF-8")
+                            .with_hint("save the file as UTF-8 (GBK or GB18030 text must be converted, e.g. `iconv -f GB18030 -t UTF-8`)"),
+                    );
+                }
+            }
+        } else {
+            sources.assets.push(InputAsset {
+                rel,
+                path: path.to_path_buf(),
+            });
+        }
+    }
+    Ok(sources)
+}
+
+// ---------------------------------------------------------------------------
+// The site model
+
+/// A calendar date, YYYY-MM-DD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let year: u16 = s[0..4].parse().ok()?;
+        let month: u8 = s[5..7].parse().ok()?;
+        let day: u8 = s[8..10].parse().ok()?;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A key figure of a report: written once, in the source file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    pub key: String,
+    pub value: f64,
+    /// The unit as written in the source (its Chinese form, e.g. `亿元`).
+    pub unit: String,
+    pub qualifier: Option<Qualifier>,
+    /// The source sentence the figure came from.
+    pub quote: Option<String>,
+    /// Where the metric is written, for diagnostics.
+    pub line: Option<usize>,
+}
+
+/// Where a report came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceRef {
+    pub publication: Option<String>,
+    pub page: Option<String>,
+    pub author: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A report's text in one language.
+#[derive(Debug, Clone)]
+pub struct ReportText {
+    pub path: PathBuf,
+    pub title: String,
+    pub zone: Option<String>,
+    pub region: Option<String>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub source: SourceRef,
+    /// Metric labels in this language, by key.
+    pub labels: HashMap<String, String>,
+    pub body: Rendered,
+    pub extra: serde_json::Value,
+}
+
+/// A report: its language-independent facts and its text per language.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Section folder below `content/` (`/`-separated, "" for the top).
+    pub section: String,
+    pub slug: String,
+    pub date: Date,
+    pub metrics: Vec<Metric>,
+    /// Text per language; always has the source language.
+    pub texts: BTreeMap<Lang, ReportText>,
+}
+
+impl Report {
+    /// The text in `lang`, or in the source language when it is not translated.
+    pub fn text_or_source(&self, lang: Lang, source: Lang) -> (Lang, &ReportText) {
+        match self.texts.get(&lang) {
+            Some(t) => (lang, t),
+            None => (source, &self.texts[&source]),
+        }
+    }
+}
+
+/// Intro text of the home page or a section, per language.
+#[derive(Debug, Clone, Default)]
+pub struct Intro {
+    pub title: Option<String>,
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub name: String,
+    pub intro: BTreeMap<Lang, Intro>,
+    /// Reports per list page, overriding `paginate` in site.yaml.
+    pub paginate: Option<usize>,
+}
+
+/// The whole content of a site.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub home: BTreeMap<Lang, Intro>,
+    /// Every section that has reports or an `_index` file, by name.
+    pub sections: BTreeMap<String, Section>,
+    /// Newest first, then by section and slug.
+    pub reports: Vec<Report>,
+    pub assets: Vec<InputAsset>,
+}
+
+// ---------------------------------------------------------------------------
+// Front matter shapes
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceFm {
+    title: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    date: Option<String>,
+    zone: Option<String>,
+    region: Option<String>,
+    summary: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    source: Option<SourceInfoFm>,
+    #[serde(default)]
+    metrics: Vec<MetricFm>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    extra: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceInfoFm {
+    publication: Option<String>,
+    #[serde(default, deserialize_with = "scalar")]
+    page: Option<String>,
+    author: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetricFm {
+    key: String,
+    label: String,
+    value: f64,
+    unit: String,
+    qualifier: Option<Qualifier>,
+    quote: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TranslationFm {
+    title: Option<String>,
+    zone: Option<String>,
+    region: Option<String>,
+    summary: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    source: Option<TranslatedSourceFm>,
+    #[serde(default)]
+    metrics: Vec<MetricLabelFm>,
+    #[serde(default)]
+    extra: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TranslatedSourceFm {
+    publication: Option<String>,
+    author: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetricLabelFm {
+    key: String,
+    label: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndexFm {
+    title: Option<String>,
+    paginate: Option<usize>,
+}
+
+/// Accepts any YAML scalar as a string (`page: 2`, `date: 2025-05-08`).
+fn scalar<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        S(String),
+        I(i64),
+        F(f64),
+    }
+    Ok(Option::<Scalar>::deserialize(d)?.map(|s| match s {
+        Scalar::S(s) => s,
+        Scalar::I(i) => i.to_string(),
+        Scalar::F(f) => f.to_string(),
+    }))
+}
+
+// ---------------------------------------------------------------------------
+// Loading
+
+/// What a file name says about the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileKey {
+    section: String,
+    stem: String,
+    lang: Lang,
+}
+
+/// Splits `reports/a.zh.md` into section `reports`, stem `a`, language zh.
+fn classify(rel: &str, config: &Config) -> std::result::Result<FileKey, (String, String)> {
+    let (section, name) = match rel.rsplit_once('/') {
+        Some((s, n)) => (s.to_string(), n),
+        None => (String::new(), rel),
+    };
+    let base = name.strip_suffix(".md").unwrap_or(name);
+    let (stem, lang) = match base.rsplit_once('.') {
+        Some((stem, suffix))
+            if (2..=3).contains(&suffix.len())
+                && suffix.bytes().all(|b| b.is_ascii_lowercase()) =>
+        {
+            match Lang::from_code(suffix).filter(|l| config.languages.contains(l)) {
+                Some(lang) => (stem, lang),
+                None => {
+                    let langs: Vec<_> = config.languages.iter().map(|l| l.code()).collect();
+                    return Err((
+                        format!("language suffix `.{suffix}` is not one of the site's languages ({})", langs.join(", ")),
+                        format!("rename the file to `{stem}.<lang>.md` with a language from `languages` in site.yaml, or add the language there"),
+                    ));
+                }
+            }
+        }
+        _ => (base, config.source_lang()),
+    };
+    Ok(FileKey {
+        section,
+        stem: stem.to_string(),
+        lang,
+    })
+}
+
+/// A slug must stay inside its folder and be safe in a URL.
+fn check_slug(stem: &str) -> std::result::Result<(), String> {
+    let ok_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if stem.is_empty()
+        || stem == "."
+        || stem == ".."
+        || stem.starts_with('.')
+        || !stem.chars().all(ok_char)
+    {
+        return Err(format!("`{stem}` cannot be used as a page URL"));
+    }
+    Ok(())
+}
+
+fn check_section(section: &str) -> std::result::Result<(), String> {
+    if section.is_empty() {
+        return Ok(());
+    }
+    for part in section.split('/') {
+        check_slug(part).map_err(|_| format!("folder `{section}` cannot be used in a page URL"))?;
+    }
+    Ok(())
+}
+
+/// A parsed translation: its key, front matter, file index and body offset.
+type Translated = (FileKey, Box<TranslationFm>, usize, usize);
+
+enum Parsed {
+    Source {
+        key: FileKey,
+        fm: Box<SourceFm>,
+        file: usize,
+        body_start: usize,
+    },
+    Translation {
+        key: FileKey,
+        fm: Box<TranslationFm>,
+        file: usize,
+        body_start: usize,
+    },
+    Index {
+        key: FileKey,
+        fm: IndexFm,
+        file: usize,
+        body_start: usize,
+    },
+}
+
+/// Builds the site model from what `read_sources` read. Drafts are left out
+/// unless `drafts` is true. Returns the content and every problem found.
+pub fn load(
+    sources: &Sources,
+    config: &Config,
+    units: &UnitCatalog,
+    style: UrlStyle,
+    drafts: bool,
+) -> (Content, Vec<Diagnostic>) {
+    let mut diags: Vec<Diagnostic> = sources.problems.clone();
+
+    let parsed: Vec<std::result::Result<Parsed, Vec<Diagnostic>>> = sources
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| parse_file(i, f, config))
+        .collect();
+    let mut items = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(p) => items.push(p),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+
+    // Pair files by (section, stem); each language at most once.
+    type PageKey = (String, String);
+    let mut sources_by_key: BTreeMap<PageKey, (FileKey, Box<SourceFm>, usize, usize)> =
+        BTreeMap::new();
+    let mut translations: BTreeMap<PageKey, Vec<Translated>> = BTreeMap::new();
+    let mut indexes: Vec<(FileKey, IndexFm, usize, usize)> = Vec::new();
+    let mut seen: HashMap<(String, String, Lang), usize> = HashMap::new();
+    for item in items {
+        let (key, file) = match &item {
+            Parsed::Source { key, file, .. }
+            | Parsed::Translation { key, file, .. }
+            | Parsed::Index { key, file, .. } => (key.clone(), *file),
+        };
+        if let Some(&other) = seen.get(&(key.section.clone(), key.stem.clone(), key.lang)) {
+            diags.push(
+                Diagnostic::error(
+                    &sources.files[file].display,
+                    Some(1),
+                    format!(
+                        "this file and {} both give the {} page `{}`",
+                        sources.files[other].display.display(),
+                        key.lang,
+                        if key.section.is_empty() {
+                            key.stem.clone()
+                        } else {
+                            format!("{}/{}", key.section, key.stem)
+                        },
+                    ),
+                )
+                .with_hint("keep one of them: `a.md` and `a.<source-lang>.md` are the same page"),
+            );
+            continue;
+        }
+        seen.insert((key.section.clone(), key.stem.clone(), key.lang), file);
+        match item {
+            Parsed::Source {
+                key,
+                fm,
+                file,
+                body_start,
+            } => {
+                sources_by_key.insert(
+                    (key.section.clone(), key.stem.clone()),
+                    (key, fm, file, body_start),
+                );
+            }
+            Parsed::Translation {
+                key,
+                fm,
+                file,
+                body_start,
+            } => {
+                translations
+                    .entry((key.section.clone(), key.stem.clone()))
+                    .or_default()
+                    .push((key, fm, file, body_start));
+            }
+            Parsed::Index {
+                key,
+                fm,
+                file,
+                body_start,
+            } => indexes.push((key, fm, file, body_start)),
+        }
+    }
+
+    // Resolve reports (without their Markdown yet).
+    struct Pending {
+        report: Report,
+        bodies: Vec<(Lang, usize, usize)>,
+    }
+    let mut pending = Vec::new();
+    for ((section, stem), (key, fm, file, body_start)) in sources_by_key {
+        let tr = translations
+            .remove(&(section.clone(), stem.clone()))
+            .unwrap_or_default();
+        if fm.draft && !drafts {
+            continue;
+        }
+        let input = &sources.files[file];
+        let split =
+            frontmatter::split(&input.text, &input.display).expect("split succeeded when parsing");
+        let Some(mut report) = resolve_source(key, *fm, input, &split, units, &mut diags) else {
+            continue;
+        };
+        let mut bodies = vec![(config.source_lang(), file, body_start)];
+        for (tkey, tfm, tfile, tbody) in tr {
+            let tinput = &sources.files[tfile];
+            let tsplit = frontmatter::split(&tinput.text, &tinput.display)
+                .expect("split succeeded when parsing");
+            if let Some(text) = resolve_translation(*tfm, &report, tinput, &tsplit, &mut diags) {
+                report.texts.insert(tkey.lang, text);
+                bodies.push((tkey.lang, tfile, tbody));
+            }
+        }
+        for &lang in &config.languages {
+            if !report.texts.contains_key(&lang) {
+                let file = &sources.files[file];
+                diags.push(
+                    Diagnostic::warning(&file.display, None, format!("no {lang} translation"))
+                        .with_hint(format!(
+                            "add {}; until then the {lang} site lists the report marked as available only in {}",
+                            sibling_name(&file.rel, &report.slug, lang),
+                            config.source_lang()
+                        )),
+                );
+            }
+        }
+        pending.push(Pending { report, bodies });
+    }
+    for (_, orphans) in translations {
+        for (key, _, file, _) in orphans {
+            let f = &sources.files[file];
+            diags.push(
+                Diagnostic::error(&f.display, Some(1), format!("this {} translation has no source file", key.lang)).with_hint(format!(
+                    "add the source report {} (or `{}.md`), or rename this file to match an existing report",
+                    sibling_name(&f.rel, &key.stem, config.source_lang()),
+                    key.stem
+                )),
+            );
+        }
+    }
+
+    // Sections and intros.
+    let mut content = Content::default();
+    for p in &pending {
+        content
+            .sections
+            .entry(p.report.section.clone())
+            .or_insert_with(|| Section {
+                name: p.report.section.clone(),
+                ..Section::default()
+            });
+    }
+    let targets = LinkTargets::new(pending.iter().map(|p| &p.report), config.source_lang());
+    for (key, fm, file, body_start) in indexes {
+        let f = &sources.files[file];
+        let page_dir = urls::section_dir(key.lang, &key.section);
+        let html = render_body(
+            &f.text[body_start..],
+            &f.rel,
+            &page_dir,
+            key.lang,
+            &targets,
+            sources,
+            style,
+            &f.display,
+            &mut diags,
+        );
+        let intro = Intro {
+            title: fm.title,
+            html: html.html,
+        };
+        if key.section.is_empty() {
+            content.home.insert(key.lang, intro);
+        } else {
+            let section = content
+                .sections
+                .entry(key.section.clone())
+                .or_insert_with(|| Section {
+                    name: key.section.clone(),
+                    ..Section::default()
+                });
+            if key.lang == config.source_lang() || section.paginate.is_none() {
+                section.paginate = section.paginate.or(fm.paginate);
+            }
+            section.intro.insert(key.lang, intro);
+        }
+    }
+
+    // Markdown bodies, in parallel.
+    let rendered: Vec<(Report, Vec<Diagnostic>)> = pending
+        .into_par_iter()
+        .map(|mut p| {
+            let mut ds = Vec::new();
+            for (lang, file, body_start) in p.bodies {
+                let f = &sources.files[file];
+                let page = urls::report_dir(lang, &p.report.section, &p.report.slug);
+                let body = render_body(
+                    &f.text[body_start..],
+                    &f.rel,
+                    &page,
+                    lang,
+                    &targets,
+                    sources,
+                    style,
+                    &f.display,
+                    &mut ds,
+                );
+                if let Some(t) = p.report.texts.get_mut(&lang) {
+                    t.body = body;
+                }
+            }
+            (p.report, ds)
+        })
+        .collect();
+    for (report, ds) in rendered {
+        diags.extend(ds);
+        content.reports.push(report);
+    }
+    content.reports.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| (&a.section, &a.slug).cmp(&(&b.section, &b.slug)))
+    });
+    content.assets = sources.assets.clone();
+    (content, diags)
+}
+
+fn sibling_name(rel: &str, stem: &str, lang: Lang) -> String {
+    match rel.rsplit_once('/') {
+        Some((dir, _)) => format!("content/{dir}/{stem}.{lang}.md"),
+        None => format!("content/{stem}.{lang}.md"),
+    }
+}
+
+fn parse_file(
+    i: usize,
+    f: &InputFile,
+    config: &Config,
+) -> std::result::Result<Parsed, Vec<Diagnostic>> {
+    let key = classify(&f.rel, config)
+        .map_err(|(msg, hint)| vec![Diagnostic::error(&f.display, None, msg).with_hint(hint)])?;
+    let split = frontmatter::split(&f.text, &f.display).map_err(|d| vec![d])?;
+    let body_start = f.text.len() - split.body.len();
+    if key.stem == "_index" {
+        let fm: IndexFm = frontmatter::parse(&split, &f.display).map_err(|d| vec![d])?;
+        if fm.paginate == Some(0) {
+            let line = frontmatter::find_line(&split, "paginate:", 0);
+            return Err(vec![Diagnostic::error(
+                &f.display,
+                line,
+                "`paginate` must be at least 1",
+            )
+            .with_hint(
+                "give the number of reports per list page, e.g. `paginate: 20`",
+            )]);
+        }
+        return Ok(Parsed::Index {
+            key,
+            fm,
+            file: i,
+            body_start,
+        });
+    }
+    let mut errs = Vec::new();
+    if let Err(msg) = check_slug(&key.stem) {
+        errs.push(
+            Diagnostic::error(&f.display, None, msg)
+                .with_hint("rename the file using letters, digits, `-`, `_` or `.`"),
+        );
+    }
+    if let Err(msg) = check_section(&key.section) {
+        errs.push(
+            Diagnostic::error(&f.display, None, msg)
+                .with_hint("rename the folder using letters, digits, `-`, `_` or `.`"),
+        );
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    if key.lang == config.source_lang() {
+        let fm: SourceFm = frontmatter::parse(&split, &f.display).map_err(|d| vec![d])?;
+        Ok(Parsed::Source {
+            key,
+            fm: Box::new(fm),
+            file: i,
+            body_start,
+        })
+    } else {
+        let fm: TranslationFm = frontmatter::parse(&split, &f.display).map_err(|d| vec![d])?;
+        Ok(Parsed::Translation {
+            key,
+            fm: Box::new(fm),
+            file: i,
+            body_start,
+        })
+    }
+}
+
+fn required_title(
+    title: Option<String>,
+    f: &InputFile,
+    split: &Split<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match title.map(|t| t.trim().to_string()) {
+        Some(t) if !t.is_empty() => Some(t),
+        Some(_) => {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    frontmatter::find_line(split, "title:", 0),
+                    "`title` is empty",
+                )
+                .with_hint("give the report a title"),
+            );
+            None
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    Some(split.yaml_line),
+                    "missing required field `title`",
+                )
+                .with_hint("add `title: ...` to the front matter"),
+            );
+            None
+        }
+    }
+}
+
+fn resolve_source(
+    key: FileKey,
+    fm: SourceFm,
+    f: &InputFile,
+    split: &Split<'_>,
+    units: &UnitCatalog,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Report> {
+    let before = diags.len();
+    let title = required_title(fm.title, f, split, diags);
+    let date = match fm.date.as_deref() {
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    Some(split.yaml_line),
+                    "missing required field `date`",
+                )
+                .with_hint("add the report's date, e.g. `date: 2025-05-08`"),
+            );
+            None
+        }
+        Some(s) => match Date::parse(s.trim()) {
+            Some(d) => Some(d),
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        &f.display,
+                        frontmatter::find_line(split, "date:", 0),
+                        format!("`{s}` is not a valid date"),
+                    )
+                    .with_hint("write the date as YYYY-MM-DD, e.g. `date: 2025-05-08`"),
+                );
+                None
+            }
+        },
+    };
+    let mut metrics = Vec::new();
+    let mut labels = HashMap::new();
+    let mut keys = HashSet::new();
+    for (i, m) in fm.metrics.into_iter().enumerate() {
+        let line = frontmatter::find_line(split, "key:", i);
+        if !is_metric_key(&m.key) {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric key `{}` is not allowed", m.key),
+                )
+                .with_hint("use lower-case letters, digits and `_`, e.g. `total_investment`"),
+            );
+        }
+        if !keys.insert(m.key.clone()) {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric key `{}` is used twice in this report", m.key),
+                )
+                .with_hint("give each metric of a report its own key"),
+            );
+        }
+        if units.lookup(&m.unit).is_none() {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    frontmatter::find_line(split, "unit:", i).or(line),
+                    format!("unknown unit `{}`", m.unit),
+                )
+                .with_hint(format!(
+                    "known units: {} (a site can add its own under `units:` in site.yaml)",
+                    units.known_units().join(", ")
+                )),
+            );
+        }
+        if !m.value.is_finite() {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric `{}` has no finite value", m.key),
+                )
+                .with_hint("write the number with digits"),
+            );
+        }
+        labels.insert(m.key.clone(), m.label);
+        metrics.push(Metric {
+            key: m.key,
+            value: m.value,
+            unit: m.unit,
+            qualifier: m.qualifier,
+            quote: m.quote,
+            line,
+        });
+    }
+    if diags.len() > before {
+        return None;
+    }
+    let source = fm
+        .source
+        .map(|s| SourceRef {
+            publication: s.publication,
+            page: s.page,
+            author: s.author,
+            url: s.url,
+        })
+        .unwrap_or_default();
+    let text = ReportText {
+        path: f.display.clone(),
+        title: title?,
+        zone: fm.zone,
+        region: fm.region,
+        summary: fm.summary,
+        tags: fm.tags,
+        source,
+        labels,
+        body: Rendered::default(),
+        extra: fm.extra,
+    };
+    let mut texts = BTreeMap::new();
+    texts.insert(key.lang, text);
+    Some(Report {
+        section: key.section,
+        slug: key.stem,
+        date: date?,
+        metrics,
+        texts,
+    })
+}
+
+fn is_metric_key(k: &str) -> bool {
+    !k.is_empty()
+        && k.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn resolve_translation(
+    fm: TranslationFm,
+    report: &Report,
+    f: &InputFile,
+    split: &Split<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ReportText> {
+    let before = diags.len();
+    let title = required_title(fm.title, f, split, diags);
+    let mut labels = HashMap::new();
+    for (i, m) in fm.metrics.into_iter().enumerate() {
+        let line = frontmatter::find_line(split, "key:", i);
+        if !report.metrics.iter().any(|s| s.key == m.key) {
+            let known: Vec<_> = report.metrics.iter().map(|m| m.key.as_str()).collect();
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric key `{}` is not in the source report", m.key),
+                )
+                .with_hint(if known.is_empty() {
+                    "the source report has no metrics; add the metric there first".to_string()
+                } else {
+                    format!("use one of the source's keys: {}", known.join(", "))
+                }),
+            );
+        } else if labels.insert(m.key.clone(), m.label).is_some() {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric key `{}` is labelled twice", m.key),
+                )
+                .with_hint("label each metric once"),
+            );
+        }
+    }
+    if diags.len() > before {
+        return None;
+    }
+    let src = report.texts.values().next()?;
+    let source = SourceRef {
+        publication: fm
+            .source
+            .as_ref()
+            .and_then(|s| s.publication.clone())
+            .or_else(|| src.source.publication.clone()),
+        author: fm
+            .source
+            .as_ref()
+            .and_then(|s| s.author.clone())
+            .or_else(|| src.source.author.clone()),
+        page: src.source.page.clone(),
+        url: src.source.url.clone(),
+    };
+    Some(ReportText {
+        path: f.display.clone(),
+        title: title?,
+        zone: fm.zone.or_else(|| src.zone.clone()),
+        region: fm.region.or_else(|| src.region.clone()),
+        summary: fm.summary,
+        tags: if fm.tags.is_empty() {
+            src.tags.clone()
+        } else {
+            fm.tags
+        },
+        source,
+        labels,
+        body: Rendered::default(),
+        extra: if fm.extra.is_null() {
+            src.extra.clone()
+        } else {
+            fm.extra
+        },
+    })
+}
+
+/// Where Markdown links to other reports and to files may point.
+struct LinkTargets {
+    /// (section, slug) → languages the report exists in.
+    reports: HashMap<(String, String), Vec<Lang>>,
+    source: Lang,
+}
+
+impl LinkTargets {
+    fn new<'a>(reports: impl Iterator<Item = &'a Report>, source: Lang) -> Self {
+        let reports = reports
+            .map(|r| {
+                (
+                    (r.section.clone(), r.slug.clone()),
+                    r.texts.keys().copied().collect(),
+                )
+            })
+            .collect();
+        LinkTargets { reports, source }
+    }
+}
+
+/// Resolves `a/../b` style paths; None when the path leaves the content folder.
+fn normalise_path(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_body(
+    body: &str,
+    file_rel: &str,
+    page_dir: &str,
+    lang: Lang,
+    targets: &LinkTargets,
+    sources: &Sources,
+    style: UrlStyle,
+    display: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let file_dir = file_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let root = urls::root_prefix(&urls::output_path(page_dir));
+    let root = if page_dir.is_empty() {
+        String::from("./")
+    } else {
+        root
+    };
+    let missing = std::cell::RefCell::new(Vec::new());
+    let rewrite = |dest: &str| -> Option<String> {
+        if dest.is_empty()
+            || dest.starts_with('#')
+            || dest.starts_with('/')
+            || dest.contains("://")
+            || dest.starts_with("mailto:")
+            || dest.starts_with("data:")
+        {
+            return None;
+        }
+        let (path, frag) = match dest.split_once('#') {
+            Some((p, f)) => (p, format!("#{f}")),
+            None => (dest, String::new()),
+        };
+        let joined = if file_dir.is_empty() {
+            path.to_string()
+        } else {
+            format!("{file_dir}/{path}")
+        };
+        let Some(target) = normalise_path(&joined) else {
+            missing.borrow_mut().push(dest.to_string());
+            return None;
+        };
+        if let Some(stem_path) = target.strip_suffix(".md") {
+            let (section, name) = stem_path.rsplit_once('/').unwrap_or(("", stem_path));
+            let (stem, want) = match name.rsplit_once('.') {
+                Some((s, l)) if Lang::from_code(l).is_some() => {
+                    (s, Lang::from_code(l).unwrap_or(lang))
+                }
+                _ => (name, lang),
+            };
+            let _ = want;
+            return match targets
+                .reports
+                .get(&(section.to_string(), stem.to_string()))
+            {
+                Some(langs) => {
+                    let l = if langs.contains(&lang) {
+                        lang
+                    } else {
+                        targets.source
+                    };
+                    Some(format!(
+                        "{root}{}{frag}",
+                        style.dir(&urls::report_dir(l, section, stem))
+                    ))
+                }
+                None => {
+                    missing.borrow_mut().push(dest.to_string());
+                    None
+                }
+            };
+        }
+        if sources.assets.iter().any(|a| a.rel == target) {
+            Some(format!("{root}{target}{frag}"))
+        } else {
+            missing.borrow_mut().push(dest.to_string());
+            None
+        }
+    };
+    let rendered = markdown::render(body, &rewrite);
+    for dest in missing.into_inner() {
+        let line = body
+            .lines()
+            .position(|l| l.contains(&dest))
+            .map(|i| i + 1 + line_offset(sources, display, body));
+        diags.push(
+            Diagnostic::warning(
+                display,
+                line,
+                format!("link to `{dest}` leads to no report or file in content/"),
+            )
+            .with_hint("fix the path (relative to this file) or remove the link"),
+        );
+    }
+    rendered
+}
+
+/// Number of lines before the body in the file shown as `display`.
+fn line_offset(sources: &Sources, display: &Path, body: &str) -> usize {
+    sources
+        .files
+        .iter()
+        .find(|f| f.display == display)
+        .map(|f| f.text[..f.text.len() - body.len()].matches('\n').count())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            "title: t\nbase_url: https://e.org/\nlanguages: [zh, en]\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap()
+    }
+
+    fn file(rel: &str, text: &str) -> InputFile {
+        InputFile {
+            display: PathBuf::from(format!("content/{rel}")),
+            rel: rel.to_string(),
+            text: text.to_string(),
+        }
+    }
+
+    fn load_files(files: Vec<InputFile>) -> (Content, Vec<Diagnostic>) {
+        let sources = Sources {
+            files,
+            ..Default::default()
+        };
+        load(
+            &sources,
+            &config(),
+            &UnitCatalog::builtin(),
+            UrlStyle::Online,
+            false,
+        )
+    }
+
+    const ZH: &str = "---\ntitle: 标题\ndate: 2025-05-08\nmetrics:\n  - key: investment\n    label: 投资\n    value: 30\n    unit: 亿元\n    qualifier: nearly\n---\n正文\n第二行\n";
+    const EN: &str =
+        "---\ntitle: Title\nmetrics:\n  - key: investment\n    label: Investment\n---\nBody\n";
+
+    #[test]
+    fn pairs_source_and_translation() {
+        let (c, d) = load_files(vec![
+            file("reports/a.zh.md", ZH),
+            file("reports/a.en.md", EN),
+        ]);
+        assert!(d.is_empty(), "{d:?}");
+        let r = &c.reports[0];
+        assert_eq!((r.section.as_str(), r.slug.as_str()), ("reports", "a"));
+        assert_eq!(r.texts[&Lang::En].labels["investment"], "Investment");
+        assert_eq!(r.metrics[0].value, 30.0);
+        assert_eq!(r.texts[&Lang::Zh].body.html, "<p>正文第二行</p>\n");
+    }
+
+    #[test]
+    fn file_without_suffix_is_the_source_language() {
+        assert_eq!(
+            classify("reports/a.md", &config()).unwrap(),
+            FileKey {
+                section: "reports".into(),
+                stem: "a".into(),
+                lang: Lang::Zh
+            }
+        );
+        assert_eq!(classify("a.v2.md", &config()).unwrap().stem, "a.v2");
+        assert!(classify("reports/a.fr.md", &config())
+            .unwrap_err()
+            .0
+            .contains("`.fr`"));
+    }
+
+    #[test]
+    fn missing_translation_is_a_warning() {
+        let (c, d) = load_files(vec![file("reports/a.zh.md", ZH)]);
+        assert_eq!(c.reports.len(), 1);
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].is_error());
+        assert!(d[0]
+            .hint
+            .as_ref()
+            .unwrap()
+            .contains("content/reports/a.en.md"));
+    }
+
+    #[test]
+    fn orphan_translation_and_unknown_metric_key_are_errors() {
+        let (_, d) = load_files(vec![file("reports/b.en.md", EN)]);
+        assert!(d[0].message.contains("has no source file"));
+        let bad = EN.replace("key: investment", "key: jobs");
+        let (_, d) = load_files(vec![
+            file("reports/a.zh.md", ZH),
+            file("reports/a.en.md", &bad),
+        ]);
+        assert_eq!(
+            d[0].message,
+            "metric key `jobs` is not in the source report"
+        );
+        assert_eq!(d[0].line, Some(4));
+    }
+
+    #[test]
+    fn duplicate_keys_and_bad_dates_are_all_reported() {
+        let text = "---\ntitle: t\ndate: 2025-02-30\nmetrics:\n  - {key: a, label: x, value: 1, unit: 个}\n  - {key: a, label: y, value: 2, unit: 斤}\n---\n";
+        let (_, d) = load_files(vec![file("a.zh.md", text)]);
+        let msgs: Vec<_> = d
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.line, d.message.clone()))
+            .collect();
+        assert!(
+            msgs.contains(&(Some(3), "`2025-02-30` is not a valid date".into())),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.contains(&(
+                Some(6),
+                "metric key `a` is used twice in this report".into()
+            )),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|(_, m)| m == "unknown unit `斤`"),
+            "{msgs:?}"
+        );
+    }
+
+    #[test]
+    fn same_page_twice() {
+        let (_, d) = load_files(vec![file("reports/a.md", ZH), file("reports/a.zh.md", ZH)]);
+        assert!(
+            d.iter()
+                .any(|d| d.message.contains("both give the zh page")),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn slugs_that_escape_are_rejected() {
+        assert!(check_slug("..").is_err());
+        assert!(check_slug("a b").is_err());
+        assert!(check_slug("a%2f").is_err());
+        assert!(check_slug("报告-1").is_ok());
+    }
+
+    #[test]
+    fn links_to_reports_are_rewritten_per_language() {
+        let zh = ZH.replace("正文", "见[另一篇](b.md)");
+        let b = ZH.replace("标题", "乙");
+        let (c, d) = load_files(vec![
+            file("reports/a.zh.md", &zh),
+            file("reports/a.en.md", EN),
+            file("reports/b.zh.md", &b),
+        ]);
+        let a = c.reports.iter().find(|r| r.slug == "a").unwrap();
+        assert!(
+            a.texts[&Lang::Zh]
+                .body
+                .html
+                .contains("href=\"../../../zh/reports/b/\""),
+            "{}",
+            a.texts[&Lang::Zh].body.html
+        );
+        assert!(d.iter().all(|d| !d.is_error()));
+    }
+
+    #[test]
+    fn dates() {
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2025-02-29").is_none());
+        assert!(Date::parse("2025-5-8").is_none());
+        assert_eq!(Date::parse("2025-05-08").unwrap().to_string(), "2025-05-08");
+    }
+}

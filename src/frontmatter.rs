@@ -1,0 +1,229 @@
+//! Front matter: the YAML block between `---` lines at the top of a file.
+//!
+//! This is the one place that knows the front matter is YAML (serde_yaml), so
+//! the parser can be swapped. Errors are mapped to lines of the `.md` file.
+
+use crate::diag::Diagnostic;
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// A file split into its front matter and Markdown body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// 1-based line in the file on which `yaml` starts.
+    pub yaml_line: usize,
+    pub body: &'a str,
+}
+
+/// Splits `text` (BOM and CRLF already normalised) into front matter and body.
+/// A file must start with a `---` line; the block ends at the next `---` line.
+pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
+    let rest = match text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    {
+        Some(rest) => rest,
+        None if text.trim_end() == "---" => {
+            return Err(unclosed(path));
+        }
+        None => {
+            return Err(Diagnostic::error(path, Some(1), "the file does not start with front matter")
+                .with_hint("start the file with a `---` line, the YAML fields (at least `title`), and another `---` line"));
+        }
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Ok(Split {
+                yaml: &rest[..offset],
+                yaml_line: 2,
+                body: &rest[offset + line.len()..],
+            });
+        }
+        offset += line.len();
+    }
+    Err(unclosed(path))
+}
+
+fn unclosed(path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        Some(1),
+        "the front matter that starts here is never closed",
+    )
+    .with_hint("add a line with just `---` after the last front-matter field")
+}
+
+/// Parses the front matter of `split` into `T`, mapping errors to file lines.
+pub fn parse<T: DeserializeOwned>(split: &Split<'_>, path: &Path) -> Result<T, Diagnostic> {
+    let yaml = if split.yaml.trim().is_empty() {
+        "{}"
+    } else {
+        split.yaml
+    };
+    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, split.yaml_line, path))
+}
+
+/// Parses a whole YAML file (such as `site.yaml`) into `T`.
+pub fn parse_file<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, Diagnostic> {
+    let split = Split {
+        yaml: text,
+        yaml_line: 1,
+        body: "",
+    };
+    parse(&split, path)
+}
+
+/// Parses a YAML value into generic JSON-like data (for i18n files and the like).
+pub fn parse_value(text: &str, path: &Path) -> Result<serde_json::Value, Diagnostic> {
+    parse_file(text, path)
+}
+
+fn yaml_error(e: &serde_yaml::Error, first_line: usize, path: &Path) -> Diagnostic {
+    let line = e.location().map(|l| l.line() + first_line - 1);
+    let full = e.to_string();
+    // serde_yaml appends " at line L column C"; the diagnostic carries the line itself.
+    let message = match full.find(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full,
+    };
+    let hint = hint_for(&message);
+    let d = Diagnostic::error(path, line, message);
+    match hint {
+        Some(h) => d.with_hint(h),
+        None => d,
+    }
+}
+
+/// A "did you mean" hint for unknown fields, or advice for common type errors.
+fn hint_for(message: &str) -> Option<String> {
+    if let Some(unknown) = between(message, "unknown field `", "`") {
+        if ["value", "unit", "qualifier", "quote"].contains(&unknown)
+            && message.contains("expected `key` or `label`")
+        {
+            return Some(format!(
+                "a translation's metrics give only `key` and `label`; `{unknown}` is written once, in the source-language file"
+            ));
+        }
+        let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
+        let best = expected
+            .iter()
+            .map(|c| (strsim::jaro_winkler(unknown, c), *c))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        return Some(match best {
+            Some((_, c)) => format!("did you mean `{c}`?"),
+            None if expected.is_empty() => "remove this field".to_string(),
+            None => format!("remove it; allowed fields here: {}", expected.join(", ")),
+        });
+    }
+    if message.contains("expected f64") || message.contains("expected a number") {
+        return Some("write the number with digits, e.g. `value: 30` (no units, words or thousands separators)".into());
+    }
+    if message.contains("did not find expected")
+        || message.contains("mapping values are not allowed")
+    {
+        return Some("check the YAML syntax on this line: indentation, a missing `:` or an unquoted value containing `: `".into());
+    }
+    None
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+/// Finds the 1-based file line of the `n`th (0-based) line in the front matter
+/// whose trimmed text starts with `prefix`, for errors found after parsing.
+pub fn find_line(split: &Split<'_>, prefix: &str, n: usize) -> Option<usize> {
+    split
+        .yaml
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = l.trim_start_matches([' ', '-', '{']);
+            t.starts_with(prefix)
+        })
+        .nth(n)
+        .map(|(i, _)| i + split.yaml_line)
+}
+
+/// Strips a UTF-8 BOM and normalises CRLF line endings.
+pub fn normalise(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Fm {
+        title: String,
+        value: Option<f64>,
+    }
+
+    fn p(text: &str) -> Result<Fm, Diagnostic> {
+        let path = Path::new("a.md");
+        let s = split(text, path)?;
+        parse(&s, path)
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = split("---\ntitle: x\n---\nbody\n", Path::new("a.md")).unwrap();
+        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!(s.body, "body\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_reported_on_line_one() {
+        let e = p("---\ntitle: x\nbody\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("never closed"));
+    }
+
+    #[test]
+    fn missing_front_matter() {
+        let e = p("# hello\n").unwrap_err();
+        assert!(e.message.contains("does not start with front matter"));
+    }
+
+    #[test]
+    fn yaml_errors_map_to_file_lines() {
+        let e = p("---\ntitle: x\nvalue: 三十\n---\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("invalid type"), "{e}");
+        assert!(e.hint.unwrap().contains("digits"));
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_closest() {
+        let e = p("---\ntitel: x\n---\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert_eq!(e.hint.as_deref(), Some("did you mean `title`?"), "{e}");
+    }
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        let t = normalise("\u{feff}---\r\ntitle: x\r\n---\r\nbody\r\n");
+        assert_eq!(p(&t).unwrap().title, "x");
+    }
+
+    #[test]
+    fn find_line_counts_from_the_file_start() {
+        let text = "---\ntitle: x\nmetrics:\n  - key: a\n  - key: a\n---\n";
+        let s = split(text, Path::new("a.md")).unwrap();
+        assert_eq!(find_line(&s, "key: a", 1), Some(5));
+    }
+}

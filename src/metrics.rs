@@ -1,0 +1,1455 @@
+//! Cross-report metrics: the dimension check, the data export
+//! (`data/metrics.csv`, `data/metrics.json`), the dashboard view with its
+//! build-time SVG charts, and the `metric` template filter.
+//!
+//! Everything here is pure: it reads the site model and returns diagnostics,
+//! views or output files. A metric is written once, in the source report; its
+//! unit (looked up in the [`UnitCatalog`]) says what it measures, how it reads
+//! in each language ([`units::format_value`]) and what it is in base units
+//! ([`units::normalized`]), which is what makes figures of different reports
+//! comparable.
+
+use crate::config::Config;
+use crate::content::{Content, Metric, Report, ReportText};
+use crate::diag::Diagnostic;
+use crate::output::OutputFile;
+use crate::units::{self, Dimension, Qualifier, Unit, UnitCatalog};
+use crate::urls::{self, UrlStyle};
+use crate::Lang;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Where the CSV export is written, relative to the site root.
+pub const CSV_PATH: &str = "data/metrics.csv";
+/// Where the JSON export is written, relative to the site root.
+pub const JSON_PATH: &str = "data/metrics.json";
+
+// ---------------------------------------------------------------------------
+// Shared: every metric with its unit resolved
+
+/// One metric of one report, with its unit looked up.
+struct Entry<'a> {
+    report: &'a Report,
+    metric: &'a Metric,
+    unit: &'a Unit,
+}
+
+/// Every metric whose unit is known, in content order (newest report first,
+/// then the report's own order). Unknown units are reported by content
+/// loading and left out here.
+fn entries<'a>(content: &'a Content, units: &'a UnitCatalog) -> Vec<Entry<'a>> {
+    content
+        .reports
+        .iter()
+        .flat_map(|report| {
+            report.metrics.iter().filter_map(move |metric| {
+                Some(Entry {
+                    report,
+                    metric,
+                    unit: units.lookup(&metric.unit)?,
+                })
+            })
+        })
+        .collect()
+}
+
+/// Sort rank of a dimension: built-ins in catalogue order, then custom ones
+/// by name.
+fn dimension_rank(d: &Dimension) -> (usize, String) {
+    match Dimension::BUILTIN.iter().position(|b| b == d) {
+        Some(i) => (i, String::new()),
+        None => (Dimension::BUILTIN.len(), d.name().to_string()),
+    }
+}
+
+/// The source-language text of a report (always present).
+fn source_text(report: &Report, source: Lang) -> &ReportText {
+    report.text_or_source(source, source).1
+}
+
+/// `section/slug`, or just `slug` for a report at the top of `content/`.
+fn report_id(report: &Report) -> String {
+    if report.section.is_empty() {
+        report.slug.clone()
+    } else {
+        format!("{}/{}", report.section, report.slug)
+    }
+}
+
+/// A number with a base unit: `3000000000 元`, `43,000 m²`, `70%`.
+fn with_unit(number: String, unit: &str) -> String {
+    match unit.chars().next() {
+        None => number,
+        Some(c) if c.is_alphanumeric() => format!("{number} {unit}"),
+        Some(_) => format!("{number}{unit}"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Dimension check
+
+/// Errors for metric keys used with units of different dimensions across
+/// reports (e.g. `investment` in 亿元 in one report and in 台 in another).
+///
+/// For each such key, the dimension used by most reports (ties: the one
+/// seen first, by file) is taken as meant; every use in another dimension is
+/// an error at that metric's file and line, naming both reports.
+///
+/// Takes the config for the source language: metrics are written in the
+/// source file, which is where the error must point.
+pub fn check_dimensions(
+    content: &Content,
+    config: &Config,
+    units: &UnitCatalog,
+) -> Vec<Diagnostic> {
+    struct Use<'a> {
+        report: &'a Report,
+        path: &'a Path,
+        line: Option<usize>,
+        unit: &'a Unit,
+    }
+    let source = config.source_lang();
+    let mut by_key: BTreeMap<&str, Vec<Use<'_>>> = BTreeMap::new();
+    for e in entries(content, units) {
+        by_key.entry(&e.metric.key).or_default().push(Use {
+            report: e.report,
+            path: &source_text(e.report, source).path,
+            line: e.metric.line,
+            unit: e.unit,
+        });
+    }
+    let mut out = Vec::new();
+    for (key, mut uses) in by_key {
+        uses.sort_by(|a, b| (a.path, a.line).cmp(&(b.path, b.line)));
+        // (dimension, number of uses, index of the first use)
+        let mut dims: Vec<(&Dimension, usize, usize)> = Vec::new();
+        for (i, u) in uses.iter().enumerate() {
+            match dims.iter_mut().find(|d| d.0 == u.unit.dimension()) {
+                Some(d) => d.1 += 1,
+                None => dims.push((u.unit.dimension(), 1, i)),
+            }
+        }
+        if dims.len() < 2 {
+            continue;
+        }
+        let Some(&(meant, _, first)) = dims.iter().max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        else {
+            continue;
+        };
+        let reference = &uses[first];
+        let ref_at = match reference.line {
+            Some(l) => format!("{}:{l}", reference.path.display()),
+            None => reference.path.display().to_string(),
+        };
+        for u in uses.iter().filter(|u| u.unit.dimension() != meant) {
+            out.push(
+                Diagnostic::error(
+                    u.path,
+                    u.line,
+                    format!(
+                        "metric `{key}` is in {} ({}) in report `{}`, but in {} ({}) in report `{}` ({ref_at})",
+                        u.unit.zh(),
+                        u.unit.dimension(),
+                        report_id(u.report),
+                        reference.unit.zh(),
+                        meant,
+                        report_id(reference.report),
+                    ),
+                )
+                .with_hint(format!(
+                    "a metric key must measure the same kind of thing in every report: use a {meant} unit here as in {ref_at}, or give this figure a key of its own"
+                )),
+            );
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Data export
+
+/// A cell of the export: text, a number or nothing.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Text(String),
+    Number(f64),
+    Null,
+}
+
+impl Cell {
+    fn opt(s: Option<&str>) -> Cell {
+        s.map_or(Cell::Null, |s| Cell::Text(s.to_string()))
+    }
+
+    /// The CSV text: numbers without grouping or float noise, null empty.
+    fn csv_text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => units::format_plain_number(*n, Lang::Zh),
+            Cell::Null => String::new(),
+        }
+    }
+}
+
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Text(t) => s.serialize_str(t),
+            Cell::Number(n) if n.is_finite() => s.serialize_f64(*n),
+            Cell::Number(_) | Cell::Null => s.serialize_none(),
+        }
+    }
+}
+
+/// One exported metric: named cells in column order (a JSON object with
+/// its keys in that order).
+struct ExportRow(Vec<(String, Cell)>);
+
+impl Serialize for ExportRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// The exported rows. Columns: `report`, `section`, `date`, `key`,
+/// `title_<lang>` and `label_<lang>` for each site language (empty when the
+/// report is not translated), `value`, `unit`, `qualifier`,
+/// `display_<lang>` (the figure as the pages write it), `normalized`,
+/// `base_unit`, `dimension`, `url` (the source-language report page).
+fn export_rows(content: &Content, config: &Config, units: &UnitCatalog) -> Vec<ExportRow> {
+    let source = config.source_lang();
+    entries(content, units)
+        .into_iter()
+        .map(|e| {
+            let (r, m, u) = (e.report, e.metric, e.unit);
+            let mut cells = vec![
+                ("report".to_string(), Cell::Text(r.slug.clone())),
+                ("section".to_string(), Cell::Text(r.section.clone())),
+                ("date".to_string(), Cell::Text(r.date.to_string())),
+                ("key".to_string(), Cell::Text(m.key.clone())),
+            ];
+            for &l in &config.languages {
+                let title = r.texts.get(&l).map(|t| t.title.as_str());
+                cells.push((format!("title_{l}"), Cell::opt(title)));
+            }
+            for &l in &config.languages {
+                let label = r
+                    .texts
+                    .get(&l)
+                    .and_then(|t| t.labels.get(&m.key))
+                    .map(String::as_str);
+                cells.push((format!("label_{l}"), Cell::opt(label)));
+            }
+            cells.push(("value".into(), Cell::Number(m.value)));
+            cells.push(("unit".into(), Cell::Text(u.zh().to_string())));
+            cells.push((
+                "qualifier".into(),
+                Cell::opt(m.qualifier.map(Qualifier::name)),
+            ));
+            for &l in &config.languages {
+                cells.push((
+                    format!("display_{l}"),
+                    Cell::Text(units::format_value(m.value, u, m.qualifier, l)),
+                ));
+            }
+            cells.push((
+                "normalized".into(),
+                Cell::Number(units::normalized(m.value, u)),
+            ));
+            cells.push((
+                "base_unit".into(),
+                Cell::Text(u.base_symbol(Lang::Zh).to_string()),
+            ));
+            cells.push((
+                "dimension".into(),
+                Cell::Text(u.dimension().name().to_string()),
+            ));
+            let page = urls::report_dir(source, &r.section, &r.slug);
+            cells.push((
+                "url".into(),
+                Cell::Text(urls::permalink(&config.base_url, &page)),
+            ));
+            ExportRow(cells)
+        })
+        .collect()
+}
+
+/// Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The CSV: UTF-8, a header row, CRLF line ends (RFC 4180).
+fn to_csv(rows: &[ExportRow], config: &Config) -> String {
+    let header = export_columns(config);
+    let mut out = header
+        .iter()
+        .map(|c| csv_field(c))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push_str("\r\n");
+    for row in rows {
+        let line = row
+            .0
+            .iter()
+            .map(|(_, c)| csv_field(&c.csv_text()))
+            .collect::<Vec<_>>()
+            .join(",");
+        out.push_str(&line);
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The export's column names, in order (also when there are no metrics).
+fn export_columns(config: &Config) -> Vec<String> {
+    let mut cols: Vec<String> = ["report", "section", "date", "key"]
+        .map(String::from)
+        .to_vec();
+    cols.extend(config.languages.iter().map(|l| format!("title_{l}")));
+    cols.extend(config.languages.iter().map(|l| format!("label_{l}")));
+    cols.extend(["value", "unit", "qualifier"].map(String::from));
+    cols.extend(config.languages.iter().map(|l| format!("display_{l}")));
+    cols.extend(["normalized", "base_unit", "dimension", "url"].map(String::from));
+    cols
+}
+
+/// `data/metrics.csv` and `data/metrics.json`: every metric of every report,
+/// one row / object each, with the same columns and values.
+pub fn export_files(content: &Content, config: &Config, units: &UnitCatalog) -> Vec<OutputFile> {
+    let rows = export_rows(content, config, units);
+    let csv = to_csv(&rows, config);
+    let mut json = serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".to_string());
+    json.push('\n');
+    vec![
+        OutputFile::bytes(CSV_PATH, csv.into_bytes(), "metrics export"),
+        OutputFile::bytes(JSON_PATH, json.into_bytes(), "metrics export"),
+    ]
+}
+
+// ---------------------------------------------------------------------------
+// Dashboard view
+
+/// What `dashboard.html` receives as `dashboard`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DashboardView {
+    /// Metrics grouped by dimension (built-in dimensions in catalogue order,
+    /// then custom ones by name).
+    pub groups: Vec<GroupView>,
+    /// One chart per metric key used by two or more reports, by key.
+    pub charts: Vec<ChartView>,
+    /// Site-root-relative links to the exports.
+    pub csv_url: String,
+    pub json_url: String,
+    /// Number of metrics in all groups.
+    pub count: usize,
+}
+
+/// The metrics of one dimension.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    /// Machine name, e.g. `currency_cny`.
+    pub dimension: String,
+    /// Label in the page's language, e.g. `金额 (人民币)` / `Amount (CNY)`.
+    pub label: String,
+    /// The dimension's base unit in the page's language (empty for custom
+    /// dimensions, whose base is per unit and given on each row).
+    pub base_unit: String,
+    pub rows: Vec<RowView>,
+}
+
+/// One metric of one report, for the page's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowView {
+    pub key: String,
+    pub report_title: String,
+    /// Site-root-relative link to the report (use `{{ root }}{{ url }}`); the
+    /// source-language page when the report is not translated.
+    pub report_url: String,
+    /// The language of `report_title`, `zone` and `label` (the source
+    /// language when the report is not translated).
+    pub text_lang: Lang,
+    pub zone: String,
+    pub label: String,
+    pub date: String,
+    /// The figure as written, formatted: `近 30 亿元` / `nearly CNY 3 billion`.
+    pub display: String,
+    pub value: f64,
+    pub unit: String,
+    pub qualifier: Option<Qualifier>,
+    /// The value in base units, e.g. `3000000000.0`.
+    pub normalized: f64,
+    /// It formatted for the language with its base unit: `3,000,000,000 CNY`.
+    pub normalized_display: String,
+    /// It as plain digits for `data-sort` (no grouping): `3000000000`.
+    pub normalized_sort: String,
+    pub base_unit: String,
+}
+
+/// A comparison chart of one metric key across reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    pub key: String,
+    /// The metric's label in the page's language (the most used one).
+    pub label: String,
+    pub dimension: String,
+    pub dimension_label: String,
+    pub base_unit: String,
+    /// The chart as inline SVG markup, already escaped: output with `| safe`.
+    pub svg: String,
+    /// The chart's data, largest first, for a table fallback.
+    pub bars: Vec<BarView>,
+}
+
+/// One bar of a chart: one report's figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct BarView {
+    /// The report's zone, or its title when it has no zone.
+    pub label: String,
+    pub report_title: String,
+    /// The report's own label for the figure.
+    pub metric_label: String,
+    pub report_url: String,
+    pub text_lang: Lang,
+    pub display: String,
+    pub normalized: f64,
+    pub normalized_display: String,
+    pub normalized_sort: String,
+}
+
+/// The dashboard of the site's metrics in `lang`. Reports not translated into
+/// `lang` are shown with their source-language text.
+pub fn dashboard(
+    content: &Content,
+    config: &Config,
+    units: &UnitCatalog,
+    lang: Lang,
+    style: UrlStyle,
+) -> DashboardView {
+    let source = config.source_lang();
+    let all = entries(content, units);
+    let row = |e: &Entry<'_>| -> RowView {
+        let (shown, text) = e.report.text_or_source(lang, source);
+        let normalized = units::normalized(e.metric.value, e.unit);
+        let base = e.unit.base_symbol(lang).to_string();
+        RowView {
+            key: e.metric.key.clone(),
+            report_title: text.title.clone(),
+            report_url: style.dir(&urls::report_dir(shown, &e.report.section, &e.report.slug)),
+            text_lang: shown,
+            zone: text.zone.clone().unwrap_or_default(),
+            label: text
+                .labels
+                .get(&e.metric.key)
+                .or_else(|| source_text(e.report, source).labels.get(&e.metric.key))
+                .cloned()
+                .unwrap_or_else(|| e.metric.key.clone()),
+            date: e.report.date.to_string(),
+            display: units::format_value(e.metric.value, e.unit, e.metric.qualifier, lang),
+            value: e.metric.value,
+            unit: e.metric.unit.clone(),
+            qualifier: e.metric.qualifier,
+            normalized,
+            normalized_display: with_unit(units::format_plain_number(normalized, lang), &base),
+            normalized_sort: units::format_plain_number(normalized, Lang::Zh),
+            base_unit: base,
+        }
+    };
+
+    let mut groups: BTreeMap<(usize, String), GroupView> = BTreeMap::new();
+    for e in &all {
+        let d = e.unit.dimension();
+        groups
+            .entry(dimension_rank(d))
+            .or_insert_with(|| GroupView {
+                dimension: d.name().to_string(),
+                label: d.label(lang).to_string(),
+                base_unit: d.base_symbol(lang).unwrap_or_default().to_string(),
+                rows: Vec::new(),
+            })
+            .rows
+            .push(row(e));
+    }
+
+    let mut by_key: BTreeMap<&str, Vec<&Entry<'_>>> = BTreeMap::new();
+    for e in &all {
+        by_key.entry(&e.metric.key).or_default().push(e);
+    }
+    let charts = by_key
+        .into_iter()
+        .filter(|(_, es)| es.len() >= 2)
+        .filter(|(_, es)| {
+            es.iter()
+                .all(|e| e.unit.dimension() == es[0].unit.dimension())
+        })
+        .map(|(key, es)| {
+            let rows: Vec<RowView> = es.iter().map(|e| row(e)).collect();
+            chart(key, es[0].unit.dimension(), &rows, lang)
+        })
+        .collect();
+
+    let groups: Vec<GroupView> = groups.into_values().collect();
+    DashboardView {
+        count: groups.iter().map(|g| g.rows.len()).sum(),
+        groups,
+        charts,
+        csv_url: CSV_PATH.to_string(),
+        json_url: JSON_PATH.to_string(),
+    }
+}
+
+/// The chart of one key from its rows (two or more, one dimension).
+fn chart(key: &str, dimension: &Dimension, rows: &[RowView], lang: Lang) -> ChartView {
+    // Reports label their own figure ("total investment of the park"): the
+    // chart takes a label in the page's language (untranslated reports give
+    // source-language labels), the one most reports use; ties go to the
+    // shortest, which is usually the most general, then to the newest.
+    let mut counts: Vec<(&str, bool, usize)> = Vec::new();
+    for r in rows {
+        match counts.iter_mut().find(|c| c.0 == r.label) {
+            Some(c) => c.2 += 1,
+            None => counts.push((&r.label, r.text_lang == lang, 1)),
+        }
+    }
+    let label = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| {
+            (
+                c.1,
+                c.2,
+                std::cmp::Reverse(c.0.chars().count()),
+                std::cmp::Reverse(*i),
+            )
+        })
+        .map(|(_, c)| c.0.to_string())
+        .unwrap_or_else(|| key.to_string());
+
+    let mut bars: Vec<BarView> = rows
+        .iter()
+        .map(|r| BarView {
+            label: if r.zone.trim().is_empty() {
+                r.report_title.clone()
+            } else {
+                r.zone.clone()
+            },
+            report_title: r.report_title.clone(),
+            metric_label: r.label.clone(),
+            report_url: r.report_url.clone(),
+            text_lang: r.text_lang,
+            display: r.display.clone(),
+            normalized: r.normalized,
+            normalized_display: r.normalized_display.clone(),
+            normalized_sort: r.normalized_sort.clone(),
+        })
+        .collect();
+    // Two reports of one zone: tell their bars apart by date.
+    let dates: Vec<String> = rows.iter().map(|r| r.date.clone()).collect();
+    let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+    for (i, b) in bars.iter_mut().enumerate() {
+        if labels.iter().filter(|l| **l == labels[i]).count() > 1 {
+            b.label = format!("{} ({})", labels[i], dates[i]);
+        }
+    }
+    bars.sort_by(|a, b| {
+        b.normalized
+            .total_cmp(&a.normalized)
+            .then_with(|| a.label.cmp(&b.label))
+            .then_with(|| a.report_url.cmp(&b.report_url))
+    });
+    let base_unit = rows
+        .first()
+        .map(|r| r.base_unit.clone())
+        .unwrap_or_default();
+    let svg = chart_svg(key, &label, &bars, lang);
+    ChartView {
+        key: key.to_string(),
+        label,
+        dimension: dimension.name().to_string(),
+        dimension_label: dimension.label(lang).to_string(),
+        base_unit,
+        svg,
+        bars,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// SVG
+
+/// Escapes text for SVG/XML content and attribute values.
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const SVG_WIDTH: f64 = 720.0;
+const LABEL_WIDTH: f64 = 220.0;
+const VALUE_WIDTH: f64 = 190.0;
+const BAR_HEIGHT: f64 = 20.0;
+const BAR_GAP: f64 = 10.0;
+const PADDING: f64 = 6.0;
+const FONT_SIZE: f64 = 13.0;
+
+/// Approximate rendered width of `s` at [`FONT_SIZE`]: CJK and other wide
+/// characters one em, ASCII about 0.55 em.
+fn text_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+        .sum::<f64>()
+        * FONT_SIZE
+}
+
+/// `s` cut to fit `max` pixels, with `…` when cut.
+fn fit(s: &str, max: f64) -> String {
+    if text_width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        let next = format!("{out}{c}…");
+        if text_width(&next) > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// A horizontal bar chart: one bar per report, lengths in base units, bar
+/// labels on the left, the figures as written at the bar ends. Text uses
+/// `currentColor`, so the chart follows the page's colours (dark mode,
+/// print). Coordinates have one decimal, so output is deterministic.
+fn chart_svg(key: &str, label: &str, bars: &[BarView], lang: Lang) -> String {
+    let n = bars.len() as f64;
+    let height = 2.0 * PADDING + n * BAR_HEIGHT + (n - 1.0).max(0.0) * BAR_GAP;
+    let bar_area = SVG_WIDTH - LABEL_WIDTH - VALUE_WIDTH;
+    let finite = || bars.iter().map(|b| b.normalized).filter(|v| v.is_finite());
+    let lo = finite().fold(0.0_f64, f64::min);
+    let hi = finite().fold(0.0_f64, f64::max);
+    let span = if hi - lo > 0.0 { hi - lo } else { 1.0 };
+    let x = |v: f64| {
+        let v = if v.is_finite() { v } else { 0.0 };
+        LABEL_WIDTH + (v - lo) / span * bar_area
+    };
+    let x0 = x(0.0);
+    let id = format!("metric-chart-{}", xml_escape(key));
+    // Each bar's own label is named when the reports label the figure
+    // differently.
+    let own = bars.iter().any(|b| b.metric_label != label);
+    let desc = match lang {
+        Lang::Zh => {
+            let items: Vec<String> = bars
+                .iter()
+                .map(|b| match own {
+                    true => format!("{}（{}）：{}", b.label, b.metric_label, b.display),
+                    false => format!("{}：{}", b.label, b.display),
+                })
+                .collect();
+            format!("{label}，各报告对比：{}。", items.join("；"))
+        }
+        Lang::En => {
+            let items: Vec<String> = bars
+                .iter()
+                .map(|b| match own {
+                    true => format!("{} ({}): {}", b.label, b.metric_label, b.display),
+                    false => format!("{}: {}", b.label, b.display),
+                })
+                .collect();
+            format!("{label}, by report: {}.", items.join("; "))
+        }
+    };
+
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"metric-chart\" role=\"img\" \
+         aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {SVG_WIDTH:.0} {height:.0}\" \
+         width=\"{SVG_WIDTH:.0}\" height=\"{height:.0}\" font-size=\"{FONT_SIZE:.0}\">\
+         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        xml_escape(label),
+        xml_escape(&desc),
+    );
+    for (i, b) in bars.iter().enumerate() {
+        let y = PADDING + i as f64 * (BAR_HEIGHT + BAR_GAP);
+        let mid = y + BAR_HEIGHT / 2.0;
+        let xv = x(b.normalized);
+        let (left, right) = (x0.min(xv), x0.max(xv));
+        let mut width = right - left;
+        if b.normalized != 0.0 && width < 1.0 {
+            width = 1.0;
+        }
+        let shown = fit(&b.label, LABEL_WIDTH - 12.0);
+        let _ = write!(
+            s,
+            "<g class=\"bar-row\">\
+             <text class=\"bar-label\" x=\"{:.1}\" y=\"{mid:.1}\" dy=\"0.35em\" text-anchor=\"end\" fill=\"currentColor\">{}",
+            LABEL_WIDTH - 8.0,
+            xml_escape(&shown),
+        );
+        if shown != b.label {
+            let _ = write!(s, "<title>{}</title>", xml_escape(&b.label));
+        }
+        let _ = write!(
+            s,
+            "</text>\
+             <rect class=\"bar\" x=\"{left:.1}\" y=\"{y:.1}\" width=\"{width:.1}\" height=\"{BAR_HEIGHT:.1}\" fill=\"#2b6cb0\"/>\
+             <text class=\"bar-value\" x=\"{:.1}\" y=\"{mid:.1}\" dy=\"0.35em\" fill=\"currentColor\">{}</text>\
+             </g>",
+            left + width + 6.0,
+            xml_escape(&b.display),
+        );
+    }
+    let _ = write!(
+        s,
+        "<line class=\"axis\" x1=\"{x0:.1}\" y1=\"0\" x2=\"{x0:.1}\" y2=\"{height:.0}\" stroke=\"currentColor\" stroke-opacity=\"0.5\"/></svg>"
+    );
+    s
+}
+
+// ---------------------------------------------------------------------------
+// Template filter
+
+/// Registers the `metric` filter: `{{ m | metric(lang=lang) }}` formats a
+/// metric view (anything with `value`, `unit` and optionally `qualifier`)
+/// as the pages write it, e.g. `近 30 亿元` / `nearly CNY 3 billion`. `lang`
+/// defaults to the page's `lang`.
+pub fn register_filters(tera: &mut tera::Tera, units: Arc<UnitCatalog>) {
+    tera.register_filter(
+        "metric",
+        move |m: &tera::Value,
+              kwargs: tera::Kwargs,
+              state: &tera::State|
+              -> tera::TeraResult<String> { metric_filter(&units, m, &kwargs, state) },
+    );
+}
+
+fn metric_filter(
+    units: &UnitCatalog,
+    m: &tera::Value,
+    kwargs: &tera::Kwargs,
+    state: &tera::State,
+) -> tera::TeraResult<String> {
+    let err = |msg: String| tera::Error::message(format!("filter `metric`: {msg}"));
+    let code = match kwargs.get::<String>("lang")? {
+        Some(code) => code,
+        None => state
+            .get::<String>("lang")?
+            .ok_or_else(|| err("no language: pass it, e.g. `m | metric(lang=lang)`".to_string()))?,
+    };
+    let lang = Lang::from_code(&code)
+        .ok_or_else(|| err(format!("unknown language `{code}` (use `zh` or `en`)")))?;
+    if !m.is_map() {
+        return Err(err(format!(
+            "expects a metric (with `value` and `unit`), got a {}",
+            m.name()
+        )));
+    }
+    let value = m
+        .get_from_path("value")
+        .and_then(tera::Value::as_f64)
+        .ok_or_else(|| err("the metric has no numeric `value`".to_string()))?;
+    let unit_name = m
+        .get_from_path("unit")
+        .and_then(tera::Value::as_str)
+        .ok_or_else(|| err("the metric has no `unit`".to_string()))?;
+    let unit = units.resolve(unit_name).map_err(|e| err(e.to_string()))?;
+    let qualifier = match m.get_from_path("qualifier") {
+        None => None,
+        Some(q) if q.is_none() || q.is_undefined() => None,
+        Some(q) => match q.as_str().map(str::trim) {
+            Some("") => None,
+            Some(name) => Some(
+                [Qualifier::Nearly, Qualifier::About, Qualifier::Over]
+                    .into_iter()
+                    .find(|q| q.name() == name)
+                    .ok_or_else(|| {
+                        err(format!(
+                            "unknown qualifier `{name}` (use nearly, about or over)"
+                        ))
+                    })?,
+            ),
+            None => return Err(err("`qualifier` must be a string".to_string())),
+        },
+    };
+    Ok(units::format_value(value, unit, qualifier, lang))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{self, InputFile, Sources};
+    use std::path::PathBuf;
+
+    fn config() -> Config {
+        Config::parse(
+            "title: t\nbase_url: https://e.org/b/\nlanguages: [zh, en]\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap()
+    }
+
+    fn file(rel: &str, text: &str) -> InputFile {
+        InputFile {
+            display: PathBuf::from(format!("content/{rel}")),
+            rel: rel.to_string(),
+            text: text.to_string(),
+        }
+    }
+
+    fn load(files: Vec<InputFile>) -> Content {
+        let sources = Sources {
+            files,
+            ..Default::default()
+        };
+        let (c, d) = content::load(
+            &sources,
+            &config(),
+            &UnitCatalog::builtin(),
+            UrlStyle::Online,
+            false,
+        );
+        assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
+        c
+    }
+
+    /// A source report with one metric per (key, label, value, unit, qualifier).
+    fn report(
+        title: &str,
+        date: &str,
+        zone: &str,
+        metrics: &[(&str, &str, f64, &str, &str)],
+    ) -> String {
+        let mut s = format!("---\ntitle: {title}\ndate: {date}\nzone: '{zone}'\nmetrics:\n");
+        for (key, label, value, unit, q) in metrics {
+            s += &format!(
+                "  - key: {key}\n    label: '{label}'\n    value: {value}\n    unit: {unit}\n"
+            );
+            if !q.is_empty() {
+                s += &format!("    qualifier: {q}\n");
+            }
+        }
+        s + "---\n正文\n"
+    }
+
+    /// a (zh + en): investment 近 30 亿元; b (zh only): investment 5000 万元,
+    /// jobs 2000 人, in a zone whose name holds markup.
+    fn sample() -> Content {
+        load(vec![
+            file(
+                "reports/a.zh.md",
+                &report(
+                    "甲",
+                    "2025-05-08",
+                    "长治高新区",
+                    &[("investment", r#"投资,"总"额"#, 30.0, "亿元", "nearly")],
+                ),
+            ),
+            file(
+                "reports/a.en.md",
+                "---\ntitle: A, \"quoted\"\nzone: Changzhi HTZ\nmetrics:\n  - key: investment\n    label: Investment\n---\nBody\n",
+            ),
+            file(
+                "reports/b.zh.md",
+                &report(
+                    "乙",
+                    "2025-04-01",
+                    "<script>alert(1)</script>",
+                    &[
+                        ("investment", "投资", 5000.0, "万元", ""),
+                        ("jobs", "就业", 2000.0, "人", "over"),
+                    ],
+                ),
+            ),
+        ])
+    }
+
+    /// A minimal RFC 4180 reader, for checking the export.
+    fn parse_csv(text: &str) -> Vec<Vec<String>> {
+        let mut rows = Vec::new();
+        let mut row = Vec::new();
+        let mut field = String::new();
+        let mut chars = text.chars().peekable();
+        let mut quoted = false;
+        while let Some(c) = chars.next() {
+            match (quoted, c) {
+                (true, '"') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                (true, '"') => quoted = false,
+                (true, c) => field.push(c),
+                (false, '"') if field.is_empty() => quoted = true,
+                (false, ',') => row.push(std::mem::take(&mut field)),
+                (false, '\r') if chars.peek() == Some(&'\n') => {}
+                (false, '\n') => {
+                    row.push(std::mem::take(&mut field));
+                    rows.push(std::mem::take(&mut row));
+                }
+                (false, c) => field.push(c),
+            }
+        }
+        assert!(
+            field.is_empty() && row.is_empty(),
+            "CSV must end with a line break"
+        );
+        rows
+    }
+
+    fn exports(content: &Content) -> (String, serde_json::Value) {
+        let files = export_files(content, &config(), &UnitCatalog::builtin());
+        assert_eq!(files[0].path, "data/metrics.csv");
+        assert_eq!(files[1].path, "data/metrics.json");
+        let csv = String::from_utf8(files[0].as_bytes().unwrap().to_vec()).unwrap();
+        let json = serde_json::from_slice(files[1].as_bytes().unwrap()).unwrap();
+        (csv, json)
+    }
+
+    #[test]
+    fn dimension_clash_names_both_files_and_the_line() {
+        let mut files = vec![
+            file(
+                "reports/a.zh.md",
+                &report(
+                    "甲",
+                    "2025-05-08",
+                    "",
+                    &[("investment", "投资", 30.0, "亿元", "")],
+                ),
+            ),
+            file(
+                "reports/b.zh.md",
+                &report(
+                    "乙",
+                    "2025-05-07",
+                    "",
+                    &[("investment", "投资", 3.0, "万元", "")],
+                ),
+            ),
+            file(
+                "reports/c.zh.md",
+                &report(
+                    "丙",
+                    "2025-05-06",
+                    "",
+                    &[
+                        ("jobs", "就业", 9.0, "人", ""),
+                        ("investment", "投资", 12.0, "台", ""),
+                    ],
+                ),
+            ),
+        ];
+        let content = load(files.clone());
+        let d = check_dimensions(&content, &config(), &UnitCatalog::builtin());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].is_error());
+        assert_eq!(d[0].path, Path::new("content/reports/c.zh.md"));
+        // The second metric's `key:` line in c.
+        assert_eq!(d[0].line, Some(10));
+        let msg = &d[0].message;
+        assert!(msg.contains("`investment`"), "{msg}");
+        assert!(
+            msg.contains("report `reports/c`") && msg.contains("report `reports/a`"),
+            "{msg}"
+        );
+        assert!(msg.contains("content/reports/a.zh.md:6"), "{msg}");
+        assert!(
+            msg.contains("台 (count)") && msg.contains("亿元 (currency_cny)"),
+            "{msg}"
+        );
+
+        // Same dimension in every report: no error.
+        files.pop();
+        let content = load(files);
+        assert!(check_dimensions(&content, &config(), &UnitCatalog::builtin()).is_empty());
+    }
+
+    #[test]
+    fn csv_quotes_commas_quotes_and_line_breaks() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+
+        let (csv, _) = exports(&sample());
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "report,section,date,key,title_zh,title_en,label_zh,label_en,value,unit,qualifier,\
+             display_zh,display_en,normalized,base_unit,dimension,url"
+        );
+        assert_eq!(
+            lines[1],
+            "a,reports,2025-05-08,investment,甲,\"A, \"\"quoted\"\"\",\"投资,\"\"总\"\"额\",Investment,\
+             30,亿元,nearly,近 30 亿元,nearly CNY 3 billion,3000000000,元,currency_cny,\
+             https://e.org/b/zh/reports/a/"
+        );
+        // b has no English text: its English title and labels are empty.
+        assert!(
+            lines[2].starts_with("b,reports,2025-04-01,investment,乙,,投资,,5000,万元,,"),
+            "{}",
+            lines[2]
+        );
+        assert_eq!(lines.len(), 5, "header, 3 rows, and the final line break");
+        let rows = parse_csv(&csv);
+        assert_eq!(rows[1][6], r#"投资,"总"额"#);
+        assert_eq!(rows[1][5], r#"A, "quoted""#);
+        assert!(rows.iter().all(|r| r.len() == rows[0].len()));
+    }
+
+    #[test]
+    fn json_has_the_same_rows_as_csv() {
+        let (csv, json) = exports(&sample());
+        let rows = parse_csv(&csv);
+        let (header, rows) = rows.split_first().unwrap();
+        let objects = json.as_array().unwrap();
+        assert_eq!(objects.len(), rows.len());
+        for (row, obj) in rows.iter().zip(objects) {
+            let obj = obj.as_object().unwrap();
+            let keys: Vec<&String> = obj.keys().collect();
+            let mut want: Vec<&String> = header.iter().collect();
+            want.sort();
+            assert_eq!(keys, want, "same columns");
+            for (col, cell) in header.iter().zip(row) {
+                match &obj[col] {
+                    serde_json::Value::String(s) => assert_eq!(s, cell, "{col}"),
+                    serde_json::Value::Number(n) => {
+                        assert_eq!(n.as_f64().unwrap(), cell.parse::<f64>().unwrap(), "{col}")
+                    }
+                    serde_json::Value::Null => assert_eq!(cell, "", "{col}"),
+                    other => panic!("{col}: unexpected {other}"),
+                }
+            }
+        }
+        assert_eq!(objects[0]["normalized"], serde_json::json!(3000000000.0));
+        assert_eq!(objects[0]["label_zh"], r#"投资,"总"额"#);
+        assert_eq!(objects[1]["title_en"], serde_json::Value::Null);
+        assert_eq!(objects[2]["qualifier"], "over");
+    }
+
+    #[test]
+    fn export_of_a_site_without_metrics_has_a_header() {
+        let (csv, json) = exports(&Content::default());
+        assert_eq!(csv.matches("\r\n").count(), 1);
+        assert!(csv.starts_with("report,section,date,key,"));
+        assert_eq!(json, serde_json::json!([]));
+    }
+
+    #[test]
+    fn normalised_values_in_base_units() {
+        let d = dashboard(
+            &sample(),
+            &config(),
+            &UnitCatalog::builtin(),
+            Lang::En,
+            UrlStyle::Online,
+        );
+        let cny = &d.groups[0];
+        assert_eq!(
+            (cny.dimension.as_str(), cny.label.as_str()),
+            ("currency_cny", "Amount (CNY)")
+        );
+        let a = &cny.rows[0];
+        assert_eq!(a.normalized, 3_000_000_000.0);
+        assert_eq!(a.normalized_sort, "3000000000");
+        assert_eq!(a.normalized_display, "3,000,000,000 CNY");
+        assert_eq!(a.display, "nearly CNY 3 billion");
+        assert_eq!(cny.rows[1].normalized, 50_000_000.0);
+        let zh = dashboard(
+            &sample(),
+            &config(),
+            &UnitCatalog::builtin(),
+            Lang::Zh,
+            UrlStyle::Online,
+        );
+        assert_eq!(zh.groups[0].rows[0].normalized_display, "3000000000 元");
+        assert_eq!(zh.groups[0].rows[0].display, "近 30 亿元");
+        assert_eq!(zh.groups[1].rows[0].normalized_display, "2000 个");
+    }
+
+    #[test]
+    fn dashboard_groups_rows_and_falls_back_to_the_source_text() {
+        let d = dashboard(
+            &sample(),
+            &config(),
+            &UnitCatalog::builtin(),
+            Lang::En,
+            UrlStyle::Offline,
+        );
+        let dims: Vec<&str> = d.groups.iter().map(|g| g.dimension.as_str()).collect();
+        assert_eq!(dims, ["currency_cny", "count"]);
+        assert_eq!(d.count, 3);
+        let a = &d.groups[0].rows[0];
+        assert_eq!(
+            (a.report_title.as_str(), a.zone.as_str(), a.label.as_str()),
+            ("A, \"quoted\"", "Changzhi HTZ", "Investment")
+        );
+        assert_eq!(a.report_url, "en/reports/a/index.html");
+        assert_eq!(a.text_lang, Lang::En);
+        // b is not translated: Chinese text, Chinese page, English figures.
+        let b = &d.groups[0].rows[1];
+        assert_eq!((b.report_title.as_str(), b.label.as_str()), ("乙", "投资"));
+        assert_eq!(b.report_url, "zh/reports/b/index.html");
+        assert_eq!(b.text_lang, Lang::Zh);
+        assert_eq!(b.display, "CNY 50 million");
+        assert_eq!(
+            (d.csv_url.as_str(), d.json_url.as_str()),
+            ("data/metrics.csv", "data/metrics.json")
+        );
+    }
+
+    #[test]
+    fn charts_only_for_keys_in_two_or_more_reports() {
+        let d = dashboard(
+            &sample(),
+            &config(),
+            &UnitCatalog::builtin(),
+            Lang::Zh,
+            UrlStyle::Online,
+        );
+        let keys: Vec<&str> = d.charts.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["investment"], "jobs is in one report only");
+        let c = &d.charts[0];
+        // Largest first; bars labelled by zone.
+        let bars: Vec<(&str, &str)> = c
+            .bars
+            .iter()
+            .map(|b| (b.label.as_str(), b.display.as_str()))
+            .collect();
+        assert_eq!(
+            bars,
+            [
+                ("长治高新区", "近 30 亿元"),
+                ("<script>alert(1)</script>", "5000 万元")
+            ]
+        );
+        // A report without zone is labelled with its title.
+        let mut content = sample();
+        content.reports[0].texts.get_mut(&Lang::Zh).unwrap().zone = None;
+        let d = dashboard(
+            &content,
+            &config(),
+            &UnitCatalog::builtin(),
+            Lang::Zh,
+            UrlStyle::Online,
+        );
+        assert_eq!(d.charts[0].bars[0].label, "甲");
+        // The same input gives the same chart.
+        let again = dashboard(
+            &content,
+            &config(),
+            &UnitCatalog::builtin(),
+            Lang::Zh,
+            UrlStyle::Online,
+        );
+        assert_eq!(d.charts[0].svg, again.charts[0].svg);
+    }
+
+    #[test]
+    fn chart_label_is_the_most_used_then_the_shortest() {
+        let files = vec![
+            file(
+                "a.zh.md",
+                &report(
+                    "甲",
+                    "2025-05-08",
+                    "甲区",
+                    &[("inv", "甲区项目总投资", 1.0, "亿元", "")],
+                ),
+            ),
+            file(
+                "b.zh.md",
+                &report(
+                    "乙",
+                    "2025-05-07",
+                    "乙区",
+                    &[("inv", "总投资", 2.0, "亿元", "")],
+                ),
+            ),
+            file(
+                "c.zh.md",
+                &report(
+                    "丙",
+                    "2025-05-06",
+                    "丙区",
+                    &[("inv", "丙区拉动投资", 3.0, "亿元", "")],
+                ),
+            ),
+        ];
+        let d = dashboard(
+            &load(files),
+            &config(),
+            &UnitCatalog::builtin(),
+            Lang::Zh,
+            UrlStyle::Online,
+        );
+        let c = &d.charts[0];
+        assert_eq!(c.label, "总投资");
+        assert_eq!(c.bars[0].metric_label, "丙区拉动投资");
+        assert!(
+            c.svg.contains("总投资，各报告对比：丙区（丙区拉动投资）：3 亿元；乙区（总投资）：2 亿元；甲区（甲区项目总投资）：1 亿元。"),
+            "{}",
+            c.svg
+        );
+    }
+
+    #[test]
+    fn svg_is_accessible_and_escapes_text() {
+        let d = dashboard(
+            &sample(),
+            &config(),
+            &UnitCatalog::builtin(),
+            Lang::En,
+            UrlStyle::Online,
+        );
+        let svg = &d.charts[0].svg;
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{svg}"
+        );
+        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains(
+            "aria-labelledby=\"metric-chart-investment-title metric-chart-investment-desc\""
+        ));
+        assert!(
+            svg.contains("<title id=\"metric-chart-investment-title\">Investment</title>"),
+            "{svg}"
+        );
+        assert!(svg.contains("<desc id=\"metric-chart-investment-desc\">Investment, by report: Changzhi HTZ (Investment): nearly CNY 3 billion; &lt;script&gt;alert(1)&lt;/script&gt; (投资): CNY 50 million.</desc>"), "{svg}");
+        assert!(!svg.contains("<script"), "{svg}");
+        assert!(
+            svg.contains(">&lt;script&gt;alert(1)&lt;/script&gt;</text>"),
+            "{svg}"
+        );
+        // Long labels are cut to fit, with the full text as a tooltip.
+        assert_eq!(
+            fit("长治高新区长治高新区长治高新区", 100.0),
+            "长治高新区长…"
+        );
+        assert_eq!(fit("长治高新区", 100.0), "长治高新区");
+        assert!(svg.ends_with("</svg>"));
+        // The longest bar spans the bar area; the other is proportional.
+        assert!(
+            svg.contains("<rect class=\"bar\" x=\"220.0\" y=\"6.0\" width=\"310.0\""),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("<rect class=\"bar\" x=\"220.0\" y=\"36.0\" width=\"5.2\""),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn negative_values_grow_left_of_the_axis() {
+        let bar = |label: &str, v: f64| BarView {
+            label: label.into(),
+            report_title: label.into(),
+            metric_label: "K".into(),
+            report_url: String::new(),
+            text_lang: Lang::En,
+            display: v.to_string(),
+            normalized: v,
+            normalized_display: String::new(),
+            normalized_sort: String::new(),
+        };
+        let svg = chart_svg("k", "K", &[bar("up", 30.0), bar("down", -10.0)], Lang::En);
+        // Zero sits a quarter into the 310-wide bar area.
+        assert!(
+            svg.contains("<rect class=\"bar\" x=\"297.5\" y=\"6.0\" width=\"232.5\""),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("<rect class=\"bar\" x=\"220.0\" y=\"36.0\" width=\"77.5\""),
+            "{svg}"
+        );
+        assert!(svg.contains("x1=\"297.5\""), "{svg}");
+    }
+
+    fn tera_with_filter() -> tera::Tera {
+        let mut tera = tera::Tera::new();
+        register_filters(&mut tera, Arc::new(UnitCatalog::builtin()));
+        tera.autoescape_on(vec![".html"]);
+        tera
+    }
+
+    #[test]
+    fn metric_filter_formats_per_language() {
+        let mut tera = tera_with_filter();
+        tera.add_raw_templates([
+            (
+                "en.html",
+                "{{ m | metric(lang=\"en\") }}|{{ m | metric(lang=lang) }}|{{ m | metric }}",
+            ),
+            ("bad.html", "{{ m | metric(lang=\"en\") }}"),
+        ])
+        .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", &Lang::Zh);
+        ctx.insert("m", &serde_json::json!({"value": 30.0, "unit": "亿元", "qualifier": "nearly", "label": "x"}));
+        assert_eq!(
+            tera.render("en.html", &ctx).unwrap(),
+            "nearly CNY 3 billion|近 30 亿元|近 30 亿元"
+        );
+        ctx.insert(
+            "m",
+            &serde_json::json!({"value": 2000, "unit": "人", "qualifier": null}),
+        );
+        assert_eq!(tera.render("bad.html", &ctx).unwrap(), "2,000 people");
+        for bad in [
+            serde_json::json!({"value": 1, "unit": "斤"}),
+            serde_json::json!({"value": "x", "unit": "人"}),
+            serde_json::json!({"value": 1, "unit": "人", "qualifier": "roughly"}),
+            serde_json::json!(3),
+        ] {
+            ctx.insert("m", &bad);
+            let err = tera.render("bad.html", &ctx).unwrap_err();
+            let mut text = err.to_string();
+            let mut source = std::error::Error::source(&err);
+            while let Some(s) = source {
+                text += &s.to_string();
+                source = s.source();
+            }
+            assert!(text.contains("filter `metric`"), "{bad}: {text}");
+        }
+    }
+
+    /// The UI strings dashboard.html uses (zh, en).
+    const STRINGS: &[(&str, &str, &str)] = &[
+        ("dashboard_title", "关键指标", "Key metrics"),
+        ("dashboard_intro", "", ""),
+        ("dashboard_download", "下载数据：", "Download the data:"),
+        ("dashboard_empty", "", ""),
+        ("dashboard_charts", "", ""),
+        ("dashboard_charts_note", "", ""),
+        ("dashboard_chart_data", "", ""),
+        ("dashboard_all", "", ""),
+        ("dashboard_report", "报告", "Report"),
+        ("dashboard_zone", "区域", "Zone"),
+        ("dashboard_metric", "指标", "Metric"),
+        ("dashboard_value", "数值", "Value"),
+        ("dashboard_normalized", "", ""),
+    ];
+
+    const TEMPLATE: &str = include_str!("../themes/default/templates/dashboard.html");
+
+    fn render_dashboard(content: &Content, lang: Lang) -> String {
+        let mut tera = tera_with_filter();
+        tera.add_raw_templates([
+            (
+                "base.html",
+                "<main>{% block main %}{% endblock main %}</main>",
+            ),
+            ("dashboard.html", TEMPLATE),
+        ])
+        .unwrap();
+        let t: serde_json::Map<String, serde_json::Value> = STRINGS
+            .iter()
+            .map(|(k, zh, en)| {
+                let v = if lang == Lang::Zh { zh } else { en };
+                (k.to_string(), serde_json::Value::from(format!("[{k}]{v}")))
+            })
+            .collect();
+        let view = dashboard(
+            content,
+            &config(),
+            &UnitCatalog::builtin(),
+            lang,
+            UrlStyle::Online,
+        );
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", &lang);
+        ctx.insert("root", "../../");
+        ctx.insert("offline", &false);
+        ctx.insert("t", &t);
+        ctx.insert("dashboard", &view);
+        tera.render("dashboard.html", &ctx).unwrap()
+    }
+
+    #[test]
+    fn template_renders_tables_charts_and_links() {
+        let html = render_dashboard(&sample(), Lang::En);
+        assert!(!html.contains("<script>alert"), "zone must be escaped");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+                || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"../../data/metrics.csv\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"../../data/metrics.json\""),
+            "{html}"
+        );
+        assert!(html.contains("<table class=\"dashboard-table\" data-sortable>"));
+        assert!(
+            html.contains(
+                "<td class=\"num\" data-sort=\"3000000000\" lang=\"en\">nearly CNY 3 billion</td>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "<td class=\"num\" data-sort=\"3000000000\" lang=\"en\">3,000,000,000 CNY</td>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<tr lang=\"zh\">"),
+            "untranslated rows are marked: {html}"
+        );
+        assert!(
+            html.contains("<svg xmlns="),
+            "the chart is output unescaped"
+        );
+        assert!(html.contains("<script src=\"../../static/sort-table.js\" defer></script>"));
+        assert!(
+            html.contains("<a href=\"../../en/reports/a/\">A, &quot;quoted&quot;</a>"),
+            "{html}"
+        );
+        let empty = render_dashboard(&Content::default(), Lang::Zh);
+        assert!(empty.contains("[dashboard_empty]"), "{empty}");
+        assert!(!empty.contains("<table"));
+    }
+
+    #[test]
+    fn template_uses_only_the_listed_strings() {
+        let mut used: Vec<String> = Vec::new();
+        for part in TEMPLATE.split("t.").skip(1) {
+            let key: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if key.starts_with("dashboard_") && !used.contains(&key) {
+                used.push(key);
+            }
+        }
+        let mut listed: Vec<String> = STRINGS.iter().map(|s| s.0.to_string()).collect();
+        used.sort();
+        listed.sort();
+        assert_eq!(used, listed);
+    }
+}

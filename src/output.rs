@@ -1,0 +1,299 @@
+//! Output: the files a build produces and bringing the output folder up to
+//! date with them.
+//!
+//! Writing is incremental: a file whose bytes did not change is not touched
+//! (its mtime stays, so rsync and uploads see only real changes), changed and
+//! new files are written, and files the site no longer produces are removed.
+
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The bytes of an output file: rendered in memory or copied from disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputData {
+    Bytes(Vec<u8>),
+    Copy(PathBuf),
+    /// Rendered, and found identical to the file already in the output
+    /// folder; the bytes were dropped to keep memory low.
+    Unchanged,
+}
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path below the output folder, `/`-separated.
+    pub path: String,
+    pub data: OutputData,
+    /// What produced it (a template or a source file), for collision errors.
+    pub origin: String,
+}
+
+impl OutputFile {
+    pub fn bytes(path: impl Into<String>, bytes: Vec<u8>, origin: impl Into<String>) -> Self {
+        OutputFile {
+            path: path.into(),
+            data: OutputData::Bytes(bytes),
+            origin: origin.into(),
+        }
+    }
+
+    pub fn copy(path: impl Into<String>, from: PathBuf, origin: impl Into<String>) -> Self {
+        OutputFile {
+            path: path.into(),
+            data: OutputData::Copy(from),
+            origin: origin.into(),
+        }
+    }
+
+    /// The rendered bytes (None for copied files).
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match &self.data {
+            OutputData::Bytes(b) => Some(b),
+            OutputData::Copy(_) | OutputData::Unchanged => None,
+        }
+    }
+}
+
+/// Errors for output paths that two things produce, or that would leave the
+/// output folder.
+pub fn check_paths(files: &[OutputFile]) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    let mut dirs: HashSet<&str> = HashSet::new();
+    for f in files {
+        for (i, _) in f.path.match_indices('/') {
+            dirs.insert(&f.path[..i]);
+        }
+    }
+    for f in files {
+        let bad = f.path.is_empty()
+            || f.path.starts_with('/')
+            || f.path.contains('\\')
+            || f.path
+                .split('/')
+                .any(|p| p.is_empty() || p == "." || p == "..");
+        if bad {
+            errors.push(
+                Diagnostic::error(
+                    &f.origin,
+                    None,
+                    format!("output path `{}` would leave the output folder", f.path),
+                )
+                .with_hint("rename the file or folder so its URL has no `..` or empty parts"),
+            );
+        } else if let Some(other) = seen.insert(&f.path, &f.origin) {
+            errors.push(
+                Diagnostic::error(
+                    &f.origin,
+                    None,
+                    format!("`{}` is produced both by this and by {other}", f.path),
+                )
+                .with_hint("two sources map to the same URL; rename one of them"),
+            );
+        } else if dirs.contains(f.path.as_str()) {
+            errors.push(
+                Diagnostic::error(
+                    &f.origin,
+                    None,
+                    format!("`{}` is both a file and a folder of the site", f.path),
+                )
+                .with_hint("rename the file or the folder"),
+            );
+        }
+    }
+    errors
+}
+
+/// What a write did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Brings `out_dir` up to date with `files` (see the module doc). `site_root`
+/// guards against cleaning a folder that holds the site itself.
+pub fn write_site(out_dir: &Path, site_root: &Path, files: &[OutputFile]) -> Result<WriteStats> {
+    guard_output_dir(out_dir, site_root)?;
+    std::fs::create_dir_all(out_dir).map_err(|e| Error::write(out_dir, e))?;
+
+    let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut existing_dirs = Vec::new();
+    let mut stale = Vec::new();
+    for entry in walkdir::WalkDir::new(out_dir).min_depth(1) {
+        let entry = entry.map_err(|e| Error::read(out_dir, e.into()))?;
+        let rel = entry
+            .path()
+            .strip_prefix(out_dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if entry.file_type().is_dir() {
+            if wanted.contains(rel.as_str()) {
+                stale.push((entry.path().to_path_buf(), true));
+            } else {
+                existing_dirs.push(entry.path().to_path_buf());
+            }
+        } else if !wanted.contains(rel.as_str()) {
+            stale.push((entry.path().to_path_buf(), false));
+        }
+    }
+    let mut removed = 0;
+    for (path, is_dir) in &stale {
+        let res = if *is_dir {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+        match res {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::write(path, e)),
+        }
+    }
+    // Remove folders left empty, deepest first.
+    existing_dirs.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    for dir in existing_dirs {
+        if std::fs::read_dir(&dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false)
+        {
+            let _ = std::fs::remove_dir(&dir);
+        }
+    }
+
+    let parents: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    parents.par_iter().try_for_each(|d| {
+        let dir = out_dir.join(d);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))
+    })?;
+
+    let written: usize = files
+        .par_iter()
+        .map(|f| write_if_changed(&out_dir.join(&f.path), &f.data).map(usize::from))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .sum();
+    Ok(WriteStats {
+        written,
+        unchanged: files.len() - written,
+        removed,
+    })
+}
+
+/// Writes `data` to `path` unless the file already holds exactly these bytes.
+fn write_if_changed(path: &Path, data: &OutputData) -> Result<bool> {
+    let owned;
+    let bytes: &[u8] = match data {
+        OutputData::Unchanged => return Ok(false),
+        OutputData::Bytes(b) => b,
+        OutputData::Copy(from) => {
+            if let (Ok(a), Ok(b)) = (std::fs::metadata(from), std::fs::metadata(path)) {
+                if a.len() != b.len() {
+                    std::fs::copy(from, path).map_err(|e| Error::write(path, e))?;
+                    return Ok(true);
+                }
+            }
+            owned = std::fs::read(from).map_err(|e| Error::read(from, e))?;
+            &owned
+        }
+    };
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() == bytes.len() as u64
+            && std::fs::read(path).map(|old| old == bytes).unwrap_or(false)
+        {
+            return Ok(false);
+        }
+    }
+    std::fs::write(path, bytes).map_err(|e| Error::write(path, e))?;
+    Ok(true)
+}
+
+/// Whether `out_dir/path` already holds exactly `bytes` (a read-only check,
+/// made while rendering so unchanged pages need not be kept in memory).
+pub fn is_current(out_dir: &Path, path: &str, bytes: &[u8]) -> bool {
+    let full = out_dir.join(path);
+    match std::fs::metadata(&full) {
+        Ok(meta) if meta.len() == bytes.len() as u64 => std::fs::read(&full)
+            .map(|old| old == bytes)
+            .unwrap_or(false),
+        _ => false,
+    }
+}
+
+/// Refuses output folders that would delete the site's own files.
+fn guard_output_dir(out_dir: &Path, site_root: &Path) -> Result<()> {
+    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (out, root) = (abs(out_dir), abs(site_root));
+    if root.starts_with(&out) || out.join("site.yaml").exists() || out.join("content").is_dir() {
+        return Err(Error::write(
+            out_dir,
+            std::io::Error::other("refusing to use this folder for output: it holds the site's own files; choose an empty or build-only folder"),
+        ));
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(Error::write(
+            out_dir,
+            std::io::Error::other("the output path exists and is not a folder"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collisions_and_escapes_are_errors() {
+        let files = vec![
+            OutputFile::bytes("zh/a/index.html", vec![], "content/a.zh.md"),
+            OutputFile::bytes("zh/a/index.html", vec![], "content/a/_index.zh.md"),
+            OutputFile::bytes("zh/../x", vec![], "content/x"),
+            OutputFile::bytes("zh", vec![], "content/zh"),
+        ];
+        let errs = check_paths(&files);
+        let msgs: Vec<_> = errs.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert!(msgs[0].contains("produced both"));
+        assert!(msgs[1].contains("would leave"));
+        assert!(msgs[2].contains("both a file and a folder"));
+    }
+
+    #[test]
+    fn writes_only_what_changed_and_removes_stale_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        let out = tmp.path().join("out");
+        std::fs::create_dir_all(&site).unwrap();
+        let files = vec![
+            OutputFile::bytes("a/index.html", b"A".to_vec(), "t"),
+            OutputFile::bytes("b.txt", b"B".to_vec(), "t"),
+        ];
+        let s = write_site(&out, &site, &files).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (2, 0, 0));
+        let files = vec![
+            OutputFile::bytes("a/index.html", b"A".to_vec(), "t"),
+            OutputFile::bytes("c/d.txt", b"C".to_vec(), "t"),
+        ];
+        let s = write_site(&out, &site, &files).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
+        assert!(!out.join("b.txt").exists());
+        assert_eq!(std::fs::read(out.join("c/d.txt")).unwrap(), b"C");
+    }
+
+    #[test]
+    fn refuses_to_clean_the_site_itself() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("site.yaml"), "x").unwrap();
+        assert!(write_site(tmp.path(), &tmp.path().join("sub"), &[]).is_err());
+        assert!(write_site(tmp.path(), tmp.path(), &[]).is_err());
+    }
+}

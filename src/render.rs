@@ -1,0 +1,752 @@
+//! Rendering: turns the site model into pages through the theme's templates.
+//!
+//! Templates never see the model itself, only the view structs below (the
+//! contract documented in themes/README.md). Rendering does no I/O: it
+//! returns the files to write.
+
+use crate::config::Config;
+use crate::content::{Content, Report, ReportText};
+use crate::diag::Diagnostic;
+use crate::markdown::TocEntry;
+use crate::output::{OutputData, OutputFile};
+use crate::theme::{self, Theme};
+use crate::units::{self, UnitCatalog};
+use crate::urls::{self, UrlStyle};
+use crate::Lang;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How to render.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    pub style: UrlStyle,
+    pub minify: bool,
+}
+
+/// Registers the helpers templates may call (`metric` filter).
+pub fn register_template_helpers(tera: &mut tera::Tera, units: std::sync::Arc<UnitCatalog>) {
+    crate::metrics::register_filters(tera, units);
+}
+
+// ---------------------------------------------------------------------------
+// Views: what templates receive
+
+#[derive(Serialize, Clone)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    source_lang: Lang,
+    languages: Vec<LangLink<'a>>,
+}
+
+#[derive(Serialize, Clone)]
+struct LangLink<'a> {
+    code: Lang,
+    name: &'a str,
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    kind: &'a str,
+    title: &'a str,
+    url: String,
+    permalink: String,
+    description: &'a str,
+    alternates: Vec<Alternate<'a>>,
+    x_default: String,
+}
+
+#[derive(Serialize, Clone)]
+struct Alternate<'a> {
+    code: Lang,
+    name: &'a str,
+    url: String,
+    permalink: String,
+    title: &'a str,
+}
+
+#[derive(Serialize, Clone)]
+struct LangRef {
+    code: Lang,
+    name: &'static str,
+}
+
+#[derive(Serialize, Clone)]
+struct MetricView<'a> {
+    key: &'a str,
+    label: &'a str,
+    display: String,
+    value: f64,
+    unit: &'a str,
+    qualifier: Option<units::Qualifier>,
+    quote: &'a str,
+    dimension: String,
+    dimension_label: String,
+}
+
+#[derive(Serialize, Clone)]
+struct CardView<'a> {
+    title: &'a str,
+    url: String,
+    section: &'a str,
+    zone: &'a str,
+    region: &'a str,
+    date: String,
+    date_display: String,
+    summary: &'a str,
+    tags: &'a [String],
+    metrics: Vec<MetricView<'a>>,
+    only_in: Option<LangRef>,
+}
+
+#[derive(Serialize)]
+struct SourceView<'a> {
+    publication: &'a str,
+    page: &'a str,
+    author: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct NavLink<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ReportView<'a> {
+    #[serde(flatten)]
+    card: CardView<'a>,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    source: SourceView<'a>,
+    metrics: Vec<MetricView<'a>>,
+    translation: Option<Alternate<'a>>,
+    prev: Option<NavLink<'a>>,
+    next: Option<NavLink<'a>>,
+    extra: &'a serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    name: &'a str,
+    title: &'a str,
+    url: String,
+    intro: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+/// Where a list page sits among its section's pages.
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct LandingLang<'a> {
+    code: Lang,
+    name: &'a str,
+    title: &'a str,
+    url: String,
+    intro: &'a str,
+    reports: Vec<CardView<'a>>,
+}
+
+/// Number of headline metrics shown on a card.
+const CARD_METRICS: usize = 3;
+/// Number of latest reports per language on the landing page.
+const LANDING_REPORTS: usize = 5;
+
+/// Tells whether the output folder already holds `bytes` at `path`.
+pub type IsCurrent<'a> = dyn Fn(&str, &[u8]) -> bool + Sync + 'a;
+
+/// Everything a render needs, borrowed.
+pub struct RenderInput<'a> {
+    pub config: &'a Config,
+    pub content: &'a Content,
+    pub theme: &'a Theme,
+    pub tera: &'a tera::Tera,
+    pub units: &'a UnitCatalog,
+    pub options: RenderOptions,
+    /// Tells whether the output folder already holds a page's exact bytes;
+    /// such pages are returned as `OutputData::Unchanged`.
+    pub is_current: Option<&'a IsCurrent<'a>>,
+}
+
+struct Renderer<'a> {
+    input: &'a RenderInput<'a>,
+    site: BTreeMap<Lang, tera::Value>,
+    strings: BTreeMap<Lang, tera::Value>,
+}
+
+impl<'a> Renderer<'a> {
+    fn config(&self) -> &'a Config {
+        self.input.config
+    }
+
+    fn style(&self) -> UrlStyle {
+        self.input.options.style
+    }
+
+    fn source(&self) -> Lang {
+        self.config().source_lang()
+    }
+
+    fn strings(&self, lang: Lang) -> &'a serde_json::Map<String, serde_json::Value> {
+        static EMPTY: std::sync::OnceLock<serde_json::Map<String, serde_json::Value>> =
+            std::sync::OnceLock::new();
+        self.input
+            .theme
+            .i18n
+            .get(&lang)
+            .unwrap_or_else(|| EMPTY.get_or_init(Default::default))
+    }
+
+    fn metric_views(
+        &self,
+        report: &'a Report,
+        text: &'a ReportText,
+        lang: Lang,
+        limit: usize,
+    ) -> Vec<MetricView<'a>> {
+        report
+            .metrics
+            .iter()
+            .take(limit)
+            .map(|m| {
+                let unit = self.input.units.lookup(&m.unit);
+                MetricView {
+                    key: &m.key,
+                    label: text
+                        .labels
+                        .get(&m.key)
+                        .map(String::as_str)
+                        .unwrap_or(&m.key),
+                    display: unit
+                        .map(|u| units::format_value(m.value, u, m.qualifier, lang))
+                        .unwrap_or_default(),
+                    value: m.value,
+                    unit: &m.unit,
+                    qualifier: m.qualifier,
+                    quote: m.quote.as_deref().unwrap_or_default(),
+                    dimension: unit
+                        .map(|u| u.dimension().name().to_string())
+                        .unwrap_or_default(),
+                    dimension_label: unit
+                        .map(|u| u.dimension().label(lang).to_string())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// A report card for a page in `lang`: falls back to the source text.
+    fn card(&self, report: &'a Report, lang: Lang) -> CardView<'a> {
+        let (shown, text) = report.text_or_source(lang, self.source());
+        CardView {
+            title: &text.title,
+            url: self
+                .style()
+                .dir(&urls::report_dir(shown, &report.section, &report.slug)),
+            section: &report.section,
+            zone: text.zone.as_deref().unwrap_or_default(),
+            region: text.region.as_deref().unwrap_or_default(),
+            date: report.date.to_string(),
+            date_display: theme::format_date(report.date, self.strings(lang)),
+            summary: text.summary.as_deref().unwrap_or_default(),
+            tags: &text.tags,
+            metrics: self.metric_views(report, text, lang, CARD_METRICS),
+            only_in: (shown != lang).then(|| LangRef {
+                code: shown,
+                name: shown.native_name(),
+            }),
+        }
+    }
+
+    fn alternates(
+        &self,
+        lang: Lang,
+        exists: impl Fn(Lang) -> Option<(String, &'a str)>,
+    ) -> Vec<Alternate<'a>> {
+        self.config()
+            .languages
+            .iter()
+            .filter(|&&l| l != lang)
+            .filter_map(|&l| {
+                let (url, title) = exists(l)?;
+                Some(Alternate {
+                    code: l,
+                    name: l.native_name(),
+                    permalink: urls::permalink(&self.config().base_url, &url),
+                    url: self.style().dir(&url),
+                    title,
+                })
+            })
+            .collect()
+    }
+
+    /// Renders one page. `url` is the online, site-relative URL of the page.
+    fn page(
+        &self,
+        template: &str,
+        lang: Lang,
+        url: &str,
+        page: PageView<'_>,
+        extra: Vec<(&'static str, tera::Value)>,
+    ) -> Result<OutputFile, Diagnostic> {
+        let out_path = urls::output_path(url);
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", &lang);
+        ctx.insert("root", &urls::root_prefix(&out_path));
+        ctx.insert("offline", &(self.style() == UrlStyle::Offline));
+        ctx.insert_value("site", self.site[&lang].clone());
+        ctx.insert_value("t", self.strings[&lang].clone());
+        ctx.insert("page", &page);
+        for (k, v) in extra {
+            ctx.insert_value(k, v);
+        }
+        let html = self
+            .input
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| self.input.theme.template_error(&e))?;
+        let bytes = if self.input.options.minify {
+            minify(html.as_bytes())
+        } else {
+            html.into_bytes()
+        };
+        if self
+            .input
+            .is_current
+            .is_some_and(|current| current(&out_path, &bytes))
+        {
+            return Ok(OutputFile {
+                path: out_path,
+                data: OutputData::Unchanged,
+                origin: template.to_string(),
+            });
+        }
+        Ok(OutputFile::bytes(out_path, bytes, template))
+    }
+
+    fn page_view(
+        &self,
+        kind: &'a str,
+        title: &'a str,
+        url: &str,
+        description: &'a str,
+        alternates: Vec<Alternate<'a>>,
+    ) -> PageView<'a> {
+        let base = &self.config().base_url;
+        let x_default = if alternates.is_empty() {
+            urls::permalink(base, url)
+        } else {
+            // x-default is the source-language version of the page.
+            alternates
+                .iter()
+                .find(|a| a.code == self.source())
+                .map(|a| a.permalink.clone())
+                .unwrap_or_else(|| urls::permalink(base, url))
+        };
+        PageView {
+            kind,
+            title,
+            url: self.style().dir(url),
+            permalink: urls::permalink(base, url),
+            description,
+            alternates,
+            x_default,
+        }
+    }
+}
+
+fn value<T: Serialize>(v: &T) -> tera::Value {
+    tera::Value::from_serializable(v)
+}
+
+fn minify(html: &[u8]) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        minify_css: true,
+        minify_js: false,
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html, &cfg)
+}
+
+/// A page to render, described before rendering so all can run in parallel.
+enum Job<'a> {
+    Landing,
+    Home(Lang),
+    /// A section's list page: language, section, 1-based page number.
+    Section(Lang, &'a str, usize),
+    Report(Lang, usize),
+    NotFound(Lang, bool),
+    /// The metrics dashboard at `<lang>/metrics/` (when the theme has one).
+    Dashboard(Lang),
+}
+
+/// Renders every page of the site. Returns all template errors at once.
+pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let config = input.config;
+    let style = input.options.style;
+    let mut site = BTreeMap::new();
+    let mut strings = BTreeMap::new();
+    for &lang in &config.languages {
+        let view = SiteView {
+            title: config.title(lang),
+            description: config.description(lang),
+            base_url: &config.base_url,
+            source_lang: config.source_lang(),
+            languages: config
+                .languages
+                .iter()
+                .map(|&l| LangLink {
+                    code: l,
+                    name: l.native_name(),
+                    title: config.title(l),
+                    url: style.dir(&format!("{l}/")),
+                })
+                .collect(),
+        };
+        site.insert(lang, value(&view));
+        strings.insert(
+            lang,
+            value(&input.theme.i18n.get(&lang).cloned().unwrap_or_default()),
+        );
+    }
+    let r = Renderer {
+        input,
+        site,
+        strings,
+    };
+
+    let mut jobs = vec![Job::Landing];
+    for &lang in &config.languages {
+        jobs.push(Job::Home(lang));
+        jobs.push(Job::NotFound(lang, false));
+        for (name, section) in &input.content.sections {
+            if !name.is_empty() {
+                let per_page = section.paginate.unwrap_or(config.paginate);
+                let count = input
+                    .content
+                    .reports
+                    .iter()
+                    .filter(|r| &r.section == name)
+                    .count();
+                for n in 1..=count.div_ceil(per_page).max(1) {
+                    jobs.push(Job::Section(lang, name, n));
+                }
+            }
+        }
+        for (i, rep) in input.content.reports.iter().enumerate() {
+            if rep.texts.contains_key(&lang) {
+                jobs.push(Job::Report(lang, i));
+            }
+        }
+    }
+    jobs.push(Job::NotFound(config.source_lang(), true));
+    if input
+        .theme
+        .templates
+        .iter()
+        .any(|(n, _)| n == "dashboard.html")
+    {
+        jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
+    }
+
+    let results: Vec<Result<OutputFile, Diagnostic>> =
+        jobs.par_iter().map(|job| r.render_job(job)).collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for res in results {
+        match res {
+            Ok(f) => files.push(f),
+            Err(d) => {
+                if !errors.contains(&d) {
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+impl<'a> Renderer<'a> {
+    fn render_job(&self, job: &Job<'a>) -> Result<OutputFile, Diagnostic> {
+        match *job {
+            Job::Landing => self.landing(),
+            Job::Home(lang) => self.home(lang),
+            Job::Section(lang, name, n) => self.section(lang, name, n),
+            Job::Report(lang, i) => self.report(lang, i),
+            Job::Dashboard(lang) => self.dashboard(lang),
+            Job::NotFound(lang, at_root) => {
+                let url = if at_root {
+                    "404.html".to_string()
+                } else {
+                    format!("{lang}/404.html")
+                };
+                let page = self.page_view("404", "404", &url, "", Vec::new());
+                self.page("404.html", lang, &url, page, Vec::new())
+            }
+        }
+    }
+
+    fn reports_in<'s>(&self, section: Option<&'s str>) -> impl Iterator<Item = &'a Report> + 's
+    where
+        'a: 's,
+    {
+        self.input
+            .content
+            .reports
+            .iter()
+            .filter(move |r| section.is_none_or(|s| r.section == s))
+    }
+
+    fn landing(&self) -> Result<OutputFile, Diagnostic> {
+        let config = self.config();
+        let langs: Vec<LandingLang<'_>> = config
+            .languages
+            .iter()
+            .map(|&l| LandingLang {
+                code: l,
+                name: l.native_name(),
+                title: config.title(l),
+                url: self.style().dir(&format!("{l}/")),
+                intro: self
+                    .input
+                    .content
+                    .home
+                    .get(&l)
+                    .map(|i| i.html.as_str())
+                    .unwrap_or_default(),
+                reports: self
+                    .reports_in(None)
+                    .take(LANDING_REPORTS)
+                    .map(|r| self.card(r, l))
+                    .collect(),
+            })
+            .collect();
+        let lang = self.source();
+        let page = self.page_view(
+            "landing",
+            config.title(lang),
+            "",
+            config.description(lang),
+            Vec::new(),
+        );
+        self.page(
+            "landing.html",
+            lang,
+            "",
+            page,
+            vec![("languages", value(&langs))],
+        )
+    }
+
+    fn home(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {
+        let config = self.config();
+        let url = format!("{lang}/");
+        let intro = self.input.content.home.get(&lang);
+        let title = intro
+            .and_then(|i| i.title.as_deref())
+            .unwrap_or(config.title(lang));
+        let cards: Vec<_> = self
+            .reports_in(None)
+            .take(config.paginate)
+            .map(|r| self.card(r, lang))
+            .collect();
+        let sections: Vec<_> = self
+            .input
+            .content
+            .sections
+            .values()
+            .filter(|s| !s.name.is_empty())
+            .map(|s| self.section_view(lang, &s.name))
+            .collect();
+        let alternates = self.alternates(lang, |l| Some((format!("{l}/"), config.title(l))));
+        let page = self.page_view("home", title, &url, config.description(lang), alternates);
+        let extra = vec![
+            (
+                "intro",
+                value(&intro.map(|i| i.html.as_str()).unwrap_or_default()),
+            ),
+            ("reports", value(&cards)),
+            ("sections", value(&sections)),
+        ];
+        self.page("home.html", lang, &url, page, extra)
+    }
+
+    fn section_title(&self, lang: Lang, name: &'a str) -> &'a str {
+        self.input
+            .content
+            .sections
+            .get(name)
+            .and_then(|s| s.intro.get(&lang).or_else(|| s.intro.get(&self.source())))
+            .and_then(|i| i.title.as_deref())
+            .unwrap_or(name)
+    }
+
+    fn section_view(&self, lang: Lang, name: &'a str) -> SectionView<'a> {
+        let intro = self
+            .input
+            .content
+            .sections
+            .get(name)
+            .and_then(|s| s.intro.get(&lang));
+        SectionView {
+            name,
+            title: self.section_title(lang, name),
+            url: self.style().dir(&urls::section_dir(lang, name)),
+            intro: intro.map(|i| i.html.as_str()).unwrap_or_default(),
+            count: self.reports_in(Some(name)).count(),
+        }
+    }
+
+    fn section(&self, lang: Lang, name: &'a str, n: usize) -> Result<OutputFile, Diagnostic> {
+        let url = urls::section_page_dir(lang, name, n);
+        let view = self.section_view(lang, name);
+        let per_page = self
+            .input
+            .content
+            .sections
+            .get(name)
+            .and_then(|s| s.paginate)
+            .unwrap_or(self.config().paginate);
+        let cards: Vec<_> = self
+            .reports_in(Some(name))
+            .skip((n - 1) * per_page)
+            .take(per_page)
+            .map(|r| self.card(r, lang))
+            .collect();
+        let total = view.count.div_ceil(per_page).max(1);
+        let link = |i: usize| self.style().dir(&urls::section_page_dir(lang, name, i));
+        let paginator = Paginator {
+            current: n,
+            total,
+            prev: (n > 1).then(|| link(n - 1)),
+            next: (n < total).then(|| link(n + 1)),
+            pages: (1..=total)
+                .map(|i| PageLink {
+                    number: i,
+                    url: link(i),
+                    current: i == n,
+                })
+                .collect(),
+        };
+        let alternates = self.alternates(lang, |l| {
+            Some((
+                urls::section_page_dir(l, name, n),
+                self.section_title(l, name),
+            ))
+        });
+        let page = self.page_view("section", view.title, &url, "", alternates);
+        let extra = vec![
+            ("section", value(&view)),
+            ("reports", value(&cards)),
+            ("paginator", value(&paginator)),
+        ];
+        self.page("section.html", lang, &url, page, extra)
+    }
+
+    fn report(&self, lang: Lang, index: usize) -> Result<OutputFile, Diagnostic> {
+        let reports = &self.input.content.reports;
+        let report = &reports[index];
+        let text = &report.texts[&lang];
+        let url = urls::report_dir(lang, &report.section, &report.slug);
+        let alternates = self.alternates(lang, |l| {
+            report.texts.get(&l).map(|t| {
+                (
+                    urls::report_dir(l, &report.section, &report.slug),
+                    t.title.as_str(),
+                )
+            })
+        });
+        // Neighbours in the same section and language; the list is newest first.
+        let same = |r: &&Report| r.section == report.section && r.texts.contains_key(&lang);
+        let nav = |r: &'a Report| NavLink {
+            title: &r.texts[&lang].title,
+            url: self
+                .style()
+                .dir(&urls::report_dir(lang, &r.section, &r.slug)),
+        };
+        let next = reports[..index].iter().rev().find(same).map(nav);
+        let prev = reports[index + 1..].iter().find(same).map(nav);
+        let view = ReportView {
+            card: self.card(report, lang),
+            content: &text.body.html,
+            toc: &text.body.toc,
+            source: SourceView {
+                publication: text.source.publication.as_deref().unwrap_or_default(),
+                page: text.source.page.as_deref().unwrap_or_default(),
+                author: text.source.author.as_deref().unwrap_or_default(),
+                url: text.source.url.as_deref().unwrap_or_default(),
+            },
+            metrics: self.metric_views(report, text, lang, usize::MAX),
+            translation: alternates.first().cloned(),
+            prev,
+            next,
+            extra: &text.extra,
+        };
+        let page = self.page_view(
+            "report",
+            &text.title,
+            &url,
+            text.summary.as_deref().unwrap_or_default(),
+            alternates,
+        );
+        self.page(
+            "report.html",
+            lang,
+            &url,
+            page,
+            vec![("report", value(&view))],
+        )
+    }
+
+    fn dashboard(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {
+        let url = format!("{lang}/metrics/");
+        let title = |l: Lang| {
+            self.strings(l)
+                .get("dashboard_title")
+                .and_then(|v| v.as_str())
+                .unwrap_or("Metrics")
+        };
+        let view = crate::metrics::dashboard(
+            self.input.content,
+            self.config(),
+            self.input.units,
+            lang,
+            self.style(),
+        );
+        let alternates = self.alternates(lang, |l| Some((format!("{l}/metrics/"), title(l))));
+        let page = self.page_view("dashboard", title(lang), &url, "", alternates);
+        self.page(
+            "dashboard.html",
+            lang,
+            &url,
+            page,
+            vec![("dashboard", value(&view))],
+        )
+    }
+}

@@ -1,0 +1,385 @@
+//! Themes: reading a theme folder (templates, UI strings, static files) and
+//! turning it into a ready-to-render tera instance.
+
+use crate::content::Date;
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::frontmatter;
+use crate::units::UnitCatalog;
+use crate::Lang;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Templates every theme must have.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "landing.html",
+    "home.html",
+    "section.html",
+    "report.html",
+    "404.html",
+];
+
+/// UI string keys the build itself needs (for dates).
+const REQUIRED_STRINGS: &[&str] = &["date_format", "months"];
+
+/// A theme as read from disk.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    pub name: String,
+    /// Path shown in diagnostics, e.g. `themes/default`.
+    pub display: PathBuf,
+    /// Template name (path below `templates/`, `/`-separated) and source.
+    pub templates: Vec<(String, String)>,
+    /// UI strings per language: the parsed `i18n/<lang>.yaml` files.
+    pub i18n: BTreeMap<Lang, serde_json::Map<String, serde_json::Value>>,
+    /// Files below `static/`: path relative to `static/` and the file on disk.
+    pub static_files: Vec<(String, PathBuf)>,
+    /// Problems found while reading (missing folders, bad YAML).
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reads the theme `name` from `<site_root>/themes/<name>`.
+pub fn read_theme(site_root: &Path, name: &str, languages: &[Lang]) -> Result<Theme> {
+    let dir = site_root.join("themes").join(name);
+    let display = PathBuf::from("themes").join(name);
+    let mut theme = Theme {
+        name: name.to_string(),
+        display: display.clone(),
+        ..Theme::default()
+    };
+    if !dir.is_dir() {
+        theme.problems.push(
+            Diagnostic::error(
+                "site.yaml",
+                None,
+                format!(
+                    "theme `{name}` not found: there is no folder {}",
+                    display.display()
+                ),
+            )
+            .with_hint("set `theme:` in site.yaml to a folder under themes/, or create the theme"),
+        );
+        return Ok(theme);
+    }
+    for (rel, path) in list_files(&dir.join("templates"))? {
+        if !rel.ends_with(".html") && !rel.ends_with(".xml") && !rel.ends_with(".txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::read(&path, e))?;
+        theme.templates.push((rel, frontmatter::normalise(&text)));
+    }
+    for &lang in languages {
+        let path = dir.join("i18n").join(format!("{lang}.yaml"));
+        let shown = display.join("i18n").join(format!("{lang}.yaml"));
+        match std::fs::read_to_string(&path) {
+            Ok(text) => match frontmatter::parse_value(&frontmatter::normalise(&text), &shown) {
+                Ok(serde_json::Value::Object(map)) => {
+                    theme.i18n.insert(lang, map);
+                }
+                Ok(_) => theme.problems.push(
+                    Diagnostic::error(
+                        &shown,
+                        Some(1),
+                        "UI strings must be a mapping of keys to texts",
+                    )
+                    .with_hint("write one `key: text` per line"),
+                ),
+                Err(d) => theme.problems.push(d),
+            },
+            Err(_) => theme.problems.push(
+                Diagnostic::error(
+                    &shown,
+                    None,
+                    format!("the theme has no UI strings for `{lang}`"),
+                )
+                .with_hint(format!(
+                    "create {} with the same keys as the other languages' files",
+                    shown.display()
+                )),
+            ),
+        }
+    }
+    theme.static_files = list_files(&dir.join("static"))?;
+    Ok(theme)
+}
+
+/// Every file below `dir` (sorted), with its `/`-separated path relative to `dir`.
+pub fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::read(dir, e.into()))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            out.push((
+                rel.to_string_lossy().replace('\\', "/"),
+                entry.path().to_path_buf(),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+impl Theme {
+    fn template_path(&self, name: &str) -> PathBuf {
+        self.display.join("templates").join(name)
+    }
+
+    /// Checks the UI strings: every language has the same keys, the keys the
+    /// build needs, and every `t.KEY` used by a template.
+    pub fn check_strings(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut all_keys: BTreeMap<&str, ()> = BTreeMap::new();
+        for map in self.i18n.values() {
+            for k in map.keys() {
+                all_keys.insert(k, ());
+            }
+        }
+        for k in REQUIRED_STRINGS {
+            all_keys.insert(k, ());
+        }
+        let mut used: BTreeMap<String, (String, usize)> = BTreeMap::new();
+        for (name, src) in &self.templates {
+            for (key, line) in string_keys_used(src) {
+                used.entry(key).or_insert((name.clone(), line));
+            }
+        }
+        for (&lang, map) in &self.i18n {
+            let file = self.display.join("i18n").join(format!("{lang}.yaml"));
+            for k in all_keys.keys() {
+                if !map.contains_key(*k) {
+                    out.push(
+                        Diagnostic::error(&file, None, format!("missing UI string `{k}`"))
+                            .with_hint(format!("add `{k}: ...` in this language")),
+                    );
+                }
+            }
+            for (k, (tpl, line)) in &used {
+                if !all_keys.contains_key(k.as_str()) {
+                    out.push(
+                        Diagnostic::error(
+                            self.template_path(tpl),
+                            Some(*line),
+                            format!(
+                                "template uses UI string `{k}`, which {} does not define",
+                                file.display()
+                            ),
+                        )
+                        .with_hint(format!(
+                            "add `{k}: ...` to every file in {}/i18n/",
+                            self.display.display()
+                        )),
+                    );
+                }
+            }
+            match map.get("months") {
+                Some(serde_json::Value::Array(a))
+                    if a.len() == 12 && a.iter().all(|v| v.is_string()) => {}
+                Some(_) => out.push(
+                    Diagnostic::error(&file, None, "`months` must be a list of 12 month names")
+                        .with_hint("e.g. `months: [January, February, ...]`"),
+                ),
+                None => {}
+            }
+        }
+        out.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        out.dedup();
+        out
+    }
+
+    /// Compiles the templates. Every syntax error is reported with its
+    /// template file and line.
+    /// `units` backs the `metric` filter.
+    pub fn compile(
+        &self,
+        units: Arc<UnitCatalog>,
+    ) -> std::result::Result<tera::Tera, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        for name in REQUIRED_TEMPLATES {
+            if !self.templates.iter().any(|(n, _)| n == name) {
+                errors.push(
+                    Diagnostic::error(self.template_path(name), None, format!("theme `{}` has no template `{name}`", self.name))
+                        .with_hint("every theme needs landing.html, home.html, section.html, report.html and 404.html"),
+                );
+            }
+        }
+        // Parse each template on its own first, so every syntax error is reported.
+        for (name, src) in &self.templates {
+            let mut one = tera::Tera::new();
+            if let Err(e) = one.add_raw_template(name, src) {
+                if let tera::ErrorKind::SyntaxError(_) = e.kind() {
+                    errors.push(self.template_error(&e));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut tera = tera::Tera::new();
+        crate::render::register_template_helpers(&mut tera, units);
+        tera.autoescape_on(vec![".html", ".xml"]);
+        if let Err(e) =
+            tera.add_raw_templates(self.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        {
+            return Err(vec![self.template_error(&e)]);
+        }
+        Ok(tera)
+    }
+
+    /// A diagnostic for a tera error, naming the template file and line.
+    pub fn template_error(&self, e: &tera::Error) -> Diagnostic {
+        let (file, line, message) = match e.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+                r.filename().to_string(),
+                Some(r.span().start_line),
+                r.message().to_string(),
+            ),
+            tera::ErrorKind::TemplateNotFound(name) => {
+                (String::new(), None, format!("template `{name}` not found"))
+            }
+            tera::ErrorKind::MissingParent { current, parent } => (
+                current.clone(),
+                None,
+                format!("extends `{parent}`, which is not in the theme"),
+            ),
+            _ => {
+                let text = e.to_string();
+                let found = self.templates.iter().find_map(|(n, _)| {
+                    let needle = format!("{n}:");
+                    let i = text.find(&needle)?;
+                    let line: String = text[i + needle.len()..]
+                        .chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect();
+                    Some((n.clone(), line.parse().ok()))
+                });
+                let (f, l) = found.unwrap_or_default();
+                let first = text
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or(&text)
+                    .trim();
+                (f, l, first.trim_start_matches("error: ").to_string())
+            }
+        };
+        let mut message = message;
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        let path = if file.is_empty() {
+            self.display.join("templates")
+        } else {
+            self.template_path(&file)
+        };
+        Diagnostic::error(path, line, message)
+            .with_hint("fix the template; the theme's variables are listed in themes/README.md")
+    }
+}
+
+/// `(key, line)` for every `t.KEY` in a template's tags.
+fn string_keys_used(src: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let bytes = src.as_bytes();
+    let mut in_tag = false;
+    let mut line = 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'{' if matches!(bytes.get(i + 1), Some(b'{' | b'%')) => in_tag = true,
+            b'}' | b'%' if in_tag && bytes.get(i + 1) == Some(&b'}') => in_tag = false,
+            b't' if in_tag && bytes.get(i + 1) == Some(&b'.') => {
+                let prev = if i == 0 { b' ' } else { bytes[i - 1] };
+                if !(prev.is_ascii_alphanumeric() || prev == b'_' || prev == b'.') {
+                    let key: String = src[i + 2..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if !key.is_empty() {
+                        out.push((key, line));
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Formats `date` with the language's `date_format` and `months` strings.
+pub fn format_date(date: Date, strings: &serde_json::Map<String, serde_json::Value>) -> String {
+    let pattern = strings
+        .get("date_format")
+        .and_then(|v| v.as_str())
+        .unwrap_or("{year}-{month}-{day}");
+    let month_name = strings
+        .get("months")
+        .and_then(|m| m.get(usize::from(date.month).saturating_sub(1)))
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    pattern
+        .replace("{year}", &date.year.to_string())
+        .replace("{month_name}", month_name)
+        .replace("{month}", &date.month.to_string())
+        .replace("{day}", &date.day.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_string_keys_in_tags_only() {
+        let src = "<p>at.x</p>\n{{ t.read_more }} {% if t.a_b %}{{ site.t.no }}{% endif %}";
+        let keys: Vec<_> = string_keys_used(src);
+        assert_eq!(
+            keys,
+            vec![("read_more".to_string(), 2), ("a_b".to_string(), 2)]
+        );
+    }
+
+    #[test]
+    fn dates_per_language() {
+        let d = Date::parse("2025-05-08").unwrap();
+        let zh: serde_json::Value =
+            serde_json::json!({"date_format": "{year}年{month}月{day}日", "months": []});
+        let en: serde_json::Value = serde_json::json!({"date_format": "{day} {month_name} {year}", "months": ["January","February","March","April","May","June","July","August","September","October","November","December"]});
+        assert_eq!(format_date(d, zh.as_object().unwrap()), "2025年5月8日");
+        assert_eq!(format_date(d, en.as_object().unwrap()), "8 May 2025");
+    }
+
+    #[test]
+    fn missing_strings_are_named() {
+        let mut theme = Theme {
+            name: "t".into(),
+            display: "themes/t".into(),
+            ..Default::default()
+        };
+        theme
+            .templates
+            .push(("base.html".into(), "{{ t.hello }}".into()));
+        let mut zh = serde_json::Map::new();
+        zh.insert("hello".into(), "你好".into());
+        theme.i18n.insert(Lang::Zh, zh);
+        theme.i18n.insert(Lang::En, serde_json::Map::new());
+        let msgs: Vec<_> = theme
+            .check_strings()
+            .into_iter()
+            .map(|d| format!("{}", d.path.display()) + " " + &d.message)
+            .collect();
+        assert!(
+            msgs.contains(&"themes/t/i18n/en.yaml missing UI string `hello`".to_string()),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.contains(&"themes/t/i18n/zh.yaml missing UI string `date_format`".to_string()),
+            "{msgs:?}"
+        );
+    }
+}

@@ -1,0 +1,1520 @@
+//! Metric unit catalogue and bilingual number formatting.
+//!
+//! A figure in a briefing is stored once, as the report wrote it: a number
+//! (`value`), the Chinese unit (`亿元`, `万平方米`, `台`, …) and an optional
+//! [`Qualifier`] (nearly / about / over). [`format_value`] renders it per
+//! language:
+//!
+//! * Chinese keeps the report's own scale words and never groups digits:
+//!   `近 30 亿元`, `133 万余平方米`, `2000 余人`, `70%`.
+//! * English converts to its own scale (`CNY 3 billion`, `1.33 million m²`,
+//!   `43,000 m²`), groups digits with commas and never invents precision: the
+//!   digits shown are exactly the digits of the source value, shifted by a power
+//!   of ten.
+//!
+//! Numbers are handled as decimals (digits plus a power-of-ten exponent) taken
+//! from the value rounded to 15 significant digits, so float noise such as
+//! `1.2 * 10000 = 11999.999999999998` never reaches the page.
+//!
+//! Sites can add units in `site.yaml` with [`CustomUnit`] and
+//! [`UnitCatalog::with_custom`].
+
+use crate::Lang;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+// ---------------------------------------------------------------------------
+// Dimensions
+// ---------------------------------------------------------------------------
+
+/// What a unit measures. Values are only comparable (and only normalised to a
+/// common base) within one dimension; CNY and USD amounts are different
+/// dimensions and never mix.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    /// Money in renminbi; base unit 元 / CNY.
+    CurrencyCny,
+    /// Money in US dollars; base unit 美元 / USD.
+    CurrencyUsd,
+    /// Area; base unit 平方米 / m².
+    Area,
+    /// Mass; base unit 吨 / t.
+    Mass,
+    /// Power (installed capacity); base unit 千瓦 / kW.
+    Power,
+    /// Energy (electricity); base unit 千瓦时 / kWh.
+    Energy,
+    /// Percentages; base unit %.
+    Percent,
+    /// Counted things (classifiers 个, 家, 台, …); base unit 个 / no symbol.
+    Count,
+    /// Durations; base unit 天 / days (a month is 1/12 of a 365.25-day year).
+    Duration,
+    /// A dimension introduced by a site's custom units, by name.
+    Other(String),
+}
+
+impl Dimension {
+    /// The built-in dimensions, in catalogue order.
+    pub const BUILTIN: [Dimension; 9] = [
+        Dimension::CurrencyCny,
+        Dimension::CurrencyUsd,
+        Dimension::Area,
+        Dimension::Mass,
+        Dimension::Power,
+        Dimension::Energy,
+        Dimension::Percent,
+        Dimension::Count,
+        Dimension::Duration,
+    ];
+
+    /// Parses a dimension name as written in `site.yaml`. Built-in names
+    /// (`currency_cny`, `area`, …) give the built-in variant; anything else is
+    /// [`Dimension::Other`].
+    pub fn from_name(name: &str) -> Dimension {
+        let name = name.trim();
+        Dimension::BUILTIN
+            .iter()
+            .find(|d| d.name() == name)
+            .cloned()
+            .unwrap_or_else(|| Dimension::Other(name.to_string()))
+    }
+
+    /// The machine name: `currency_cny`, `currency_usd`, `area`, `mass`,
+    /// `power`, `energy`, `percent`, `count`, `duration`, or the custom name.
+    pub fn name(&self) -> &str {
+        match self {
+            Dimension::CurrencyCny => "currency_cny",
+            Dimension::CurrencyUsd => "currency_usd",
+            Dimension::Area => "area",
+            Dimension::Mass => "mass",
+            Dimension::Power => "power",
+            Dimension::Energy => "energy",
+            Dimension::Percent => "percent",
+            Dimension::Count => "count",
+            Dimension::Duration => "duration",
+            Dimension::Other(name) => name,
+        }
+    }
+
+    /// A human label, e.g. for table headers: `金额 (人民币)` / `Amount (CNY)`.
+    /// Custom dimensions are labelled with their name in both languages.
+    pub fn label(&self, lang: Lang) -> &str {
+        let (zh, en) = match self {
+            Dimension::CurrencyCny => ("金额 (人民币)", "Amount (CNY)"),
+            Dimension::CurrencyUsd => ("金额 (美元)", "Amount (USD)"),
+            Dimension::Area => ("面积", "Area"),
+            Dimension::Mass => ("重量", "Mass"),
+            Dimension::Power => ("功率", "Power"),
+            Dimension::Energy => ("能量", "Energy"),
+            Dimension::Percent => ("百分比", "Percentage"),
+            Dimension::Count => ("数量", "Count"),
+            Dimension::Duration => ("时长", "Duration"),
+            Dimension::Other(name) => return name,
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// The base unit symbol of a built-in dimension (`元`/`CNY`, `平方米`/`m²`,
+    /// `吨`/`t`, `千瓦`/`kW`, `千瓦时`/`kWh`, `%`, `个`/empty, `天`/`days`);
+    /// `None` for custom dimensions, whose base is given per unit.
+    pub fn base_symbol(&self, lang: Lang) -> Option<&'static str> {
+        let (zh, en) = match self {
+            Dimension::CurrencyCny => ("元", "CNY"),
+            Dimension::CurrencyUsd => ("美元", "USD"),
+            Dimension::Area => ("平方米", "m²"),
+            Dimension::Mass => ("吨", "t"),
+            Dimension::Power => ("千瓦", "kW"),
+            Dimension::Energy => ("千瓦时", "kWh"),
+            Dimension::Percent => ("%", "%"),
+            Dimension::Count => ("个", ""),
+            Dimension::Duration => ("天", "days"),
+            Dimension::Other(_) => return None,
+        };
+        Some(match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        })
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Qualifiers
+// ---------------------------------------------------------------------------
+
+/// An approximation word attached to a figure. In YAML: `nearly`, `about`,
+/// `over`.
+///
+/// | qualifier | Chinese                                   | English   |
+/// |-----------|-------------------------------------------|-----------|
+/// | `nearly`  | `近 30 亿元`                              | `nearly`  |
+/// | `about`   | `约 7 亿元`                               | `about`   |
+/// | `over`    | `30 亿余元`, `2000 余人`; `超 70%` for %  | `over`    |
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Qualifier {
+    Nearly,
+    About,
+    Over,
+}
+
+impl Qualifier {
+    /// The YAML / English word: `nearly`, `about`, `over`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Qualifier::Nearly => "nearly",
+            Qualifier::About => "about",
+            Qualifier::Over => "over",
+        }
+    }
+}
+
+impl fmt::Display for Qualifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Units
+// ---------------------------------------------------------------------------
+
+/// Where the English unit goes relative to the number (custom units).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnPosition {
+    /// `{n} {en}`, e.g. `12 hectares` (the default).
+    #[default]
+    Suffix,
+    /// `{en} {n}`, e.g. `CNY 3 billion`.
+    Prefix,
+    /// `{n}{en}` with no space, e.g. `5‰`; the Chinese form is attached too.
+    Attached,
+}
+
+/// How the English form of a unit is written.
+#[derive(Clone, Debug, PartialEq)]
+enum EnForm {
+    /// `CNY 3 billion`.
+    Prefix(String),
+    /// `12 hectares` / `1 hectare`.
+    Suffix { singular: String, plural: String },
+    /// `70%`.
+    Attached(String),
+    /// Just the number (generic classifier 个).
+    Bare,
+}
+
+/// One unit of the catalogue, e.g. `亿元`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unit {
+    zh: String,
+    dimension: Dimension,
+    factor: f64,
+    base_zh: String,
+    base_en: String,
+    en: EnForm,
+    /// English amount = value × 10^en_exponent.
+    en_exponent: i32,
+    builtin: bool,
+}
+
+impl Unit {
+    /// The canonical Chinese form, e.g. `亿元` (aliases such as `日` resolve to
+    /// their canonical unit `天`).
+    pub fn zh(&self) -> &str {
+        &self.zh
+    }
+
+    /// What the unit measures.
+    pub fn dimension(&self) -> &Dimension {
+        &self.dimension
+    }
+
+    /// The factor to the dimension's base unit: `亿元` → `1e8` (CNY),
+    /// `万平方米` → `1e4` (m²), `亩` → `666.67` (m²).
+    pub fn factor(&self) -> f64 {
+        self.factor
+    }
+
+    /// The base unit symbol: `元`/`CNY`, `平方米`/`m²`, `吨`/`t`, `千瓦`/`kW`,
+    /// `千瓦时`/`kWh`, `%`, `个`/empty (count), `天`/`days`, or a custom unit's
+    /// `base` (both languages).
+    pub fn base_symbol(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.base_zh,
+            Lang::En => &self.base_en,
+        }
+    }
+
+    /// The English unit word or symbol as used for plural amounts: `CNY`,
+    /// `m²`, `tonnes`, `machines`, `%`; empty for the bare classifier 个.
+    pub fn en(&self) -> &str {
+        match &self.en {
+            EnForm::Prefix(s) | EnForm::Attached(s) => s,
+            EnForm::Suffix { plural, .. } => plural,
+            EnForm::Bare => "",
+        }
+    }
+
+    /// Whether the unit is built in (rather than defined in `site.yaml`).
+    pub fn is_builtin(&self) -> bool {
+        self.builtin
+    }
+
+    /// Whether the Chinese unit is written without a space (`70%`).
+    fn zh_attached(&self) -> bool {
+        matches!(self.en, EnForm::Attached(_))
+    }
+}
+
+/// Chinese scale words a unit may start with; `余` goes after them.
+const ZH_SCALE_WORDS: [&str; 5] = ["万亿", "千万", "百万", "亿", "万"];
+
+/// Splits `万平方米` into (`万`, `平方米`); units without a scale word give
+/// ("", unit).
+fn split_zh_scale(zh: &str) -> (&str, &str) {
+    for w in ZH_SCALE_WORDS {
+        if let Some(rest) = zh.strip_prefix(w) {
+            if !rest.is_empty() {
+                return (w, rest);
+            }
+        }
+    }
+    ("", zh)
+}
+
+/// Compact description of a built-in unit's English form.
+enum En {
+    P(&'static str),
+    S(&'static str, &'static str),
+    A(&'static str),
+    B,
+}
+
+/// (canonical zh, aliases, dimension, factor to base, English form, English
+/// power-of-ten shift).
+type Spec = (
+    &'static str,
+    &'static [&'static str],
+    Dimension,
+    f64,
+    En,
+    i32,
+);
+
+fn builtin_specs() -> Vec<Spec> {
+    use Dimension::*;
+    use En::*;
+    vec![
+        // Currency (CNY).
+        ("元", &[], CurrencyCny, 1.0, P("CNY"), 0),
+        ("万元", &[], CurrencyCny, 1e4, P("CNY"), 4),
+        ("亿元", &[], CurrencyCny, 1e8, P("CNY"), 8),
+        ("万亿元", &[], CurrencyCny, 1e12, P("CNY"), 12),
+        // Currency (USD).
+        ("美元", &[], CurrencyUsd, 1.0, P("USD"), 0),
+        ("万美元", &[], CurrencyUsd, 1e4, P("USD"), 4),
+        ("亿美元", &[], CurrencyUsd, 1e8, P("USD"), 8),
+        // Area.
+        ("平方米", &[], Area, 1.0, S("m²", "m²"), 0),
+        ("万平方米", &[], Area, 1e4, S("m²", "m²"), 4),
+        ("平方公里", &["平方千米"], Area, 1e6, S("km²", "km²"), 0),
+        ("亩", &[], Area, 10_000.0 / 15.0, S("mu", "mu"), 0),
+        ("万亩", &[], Area, 100_000_000.0 / 15.0, S("mu", "mu"), 4),
+        ("公顷", &[], Area, 1e4, S("hectare", "hectares"), 0),
+        // Mass.
+        ("千克", &["公斤"], Mass, 1e-3, S("kg", "kg"), 0),
+        ("吨", &[], Mass, 1.0, S("tonne", "tonnes"), 0),
+        ("万吨", &[], Mass, 1e4, S("tonne", "tonnes"), 4),
+        ("亿吨", &[], Mass, 1e8, S("tonne", "tonnes"), 8),
+        // Power.
+        ("千瓦", &[], Power, 1.0, S("kW", "kW"), 0),
+        ("万千瓦", &[], Power, 1e4, S("kW", "kW"), 4),
+        ("兆瓦", &[], Power, 1e3, S("MW", "MW"), 0),
+        // Energy.
+        ("千瓦时", &[], Energy, 1.0, S("kWh", "kWh"), 0),
+        ("万千瓦时", &[], Energy, 1e4, S("kWh", "kWh"), 4),
+        ("亿千瓦时", &[], Energy, 1e8, S("kWh", "kWh"), 8),
+        // Percent.
+        ("%", &["％"], Percent, 1.0, A("%"), 0),
+        // Counts with classifiers.
+        ("个", &[], Count, 1.0, B, 0),
+        ("家", &[], Count, 1.0, S("firm", "firms"), 0),
+        ("家次", &[], Count, 1.0, S("visit", "visits"), 0),
+        ("条", &[], Count, 1.0, S("item", "items"), 0),
+        ("项", &[], Count, 1.0, S("item", "items"), 0),
+        ("件", &[], Count, 1.0, S("item", "items"), 0),
+        ("台", &[], Count, 1.0, S("machine", "machines"), 0),
+        ("套", &[], Count, 1.0, S("set", "sets"), 0),
+        ("辆", &[], Count, 1.0, S("vehicle", "vehicles"), 0),
+        ("栋", &[], Count, 1.0, S("building", "buildings"), 0),
+        ("座", &[], Count, 1.0, S("building", "buildings"), 0),
+        ("所", &[], Count, 1.0, S("institution", "institutions"), 0),
+        ("户", &[], Count, 1.0, S("household", "households"), 0),
+        ("人", &[], Count, 1.0, S("person", "people"), 0),
+        ("名", &[], Count, 1.0, S("person", "people"), 0),
+        ("万人", &[], Count, 1e4, S("person", "people"), 4),
+        ("人次", &[], Count, 1.0, S("person-time", "person-times"), 0),
+        (
+            "万人次",
+            &[],
+            Count,
+            1e4,
+            S("person-time", "person-times"),
+            4,
+        ),
+        ("次", &[], Count, 1.0, S("time", "times"), 0),
+        // Durations (base: days).
+        (
+            "分钟",
+            &[],
+            Duration,
+            1.0 / 1440.0,
+            S("minute", "minutes"),
+            0,
+        ),
+        ("小时", &[], Duration, 1.0 / 24.0, S("hour", "hours"), 0),
+        ("天", &["日"], Duration, 1.0, S("day", "days"), 0),
+        ("周", &["星期"], Duration, 7.0, S("week", "weeks"), 0),
+        (
+            "个月",
+            &["月"],
+            Duration,
+            365.25 / 12.0,
+            S("month", "months"),
+            0,
+        ),
+        ("年", &[], Duration, 365.25, S("year", "years"), 0),
+    ]
+}
+
+// ---------------------------------------------------------------------------
+// Custom units
+// ---------------------------------------------------------------------------
+
+/// A unit declared by a site in `site.yaml`, e.g.
+///
+/// ```yaml
+/// units:
+///   - zh: 亿立方米
+///     en: m³
+///     dimension: volume
+///     factor: 100000000
+///     base: m³
+///     en_exponent: 8      # English shows value × 10^8: 12 → "1.2 billion m³"
+/// ```
+///
+/// English rendering: the English amount is `value × 10^en_exponent`
+/// (default 0, i.e. the number as written), formatted with English grouping
+/// and million/billion/trillion words, then placed according to
+/// `en_position`: `suffix` (default) → `{n} {en}`, `prefix` → `{en} {n}`
+/// (currencies), `attached` → `{n}{en}` (the Chinese form is attached too).
+/// `en_singular` is used when the amount is exactly 1; an empty `en` shows the
+/// bare number. In Chinese a leading scale word (万, 亿, 万亿, 千万, 百万) is
+/// recognised so that `over` renders as `3 亿余立方米`.
+///
+/// A custom unit with a built-in `dimension` name must use that dimension's
+/// base (`base` in either language, e.g. `kWh` or `千瓦时`); it may replace a
+/// built-in unit of the same dimension, but not one of another dimension.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomUnit {
+    /// The Chinese unit as written in content, e.g. `亿立方米`.
+    pub zh: String,
+    /// English unit symbol or (plural) noun, e.g. `m³`, `tonnes`, `CNY`.
+    pub en: String,
+    /// English singular noun when it differs from `en`, e.g. `tonne`.
+    #[serde(default)]
+    pub en_singular: Option<String>,
+    /// Dimension name: a built-in one (`currency_cny`, `area`, …) or a new one.
+    pub dimension: String,
+    /// Factor to the base unit (must be positive and finite).
+    pub factor: f64,
+    /// Base unit name, e.g. `CNY`, `m²`, `m³`.
+    pub base: String,
+    /// Where the English unit goes (default `suffix`).
+    #[serde(default)]
+    pub en_position: EnPosition,
+    /// English amount = value × 10^en_exponent (default 0, range -30..=30).
+    #[serde(default)]
+    pub en_exponent: i32,
+}
+
+/// Errors from the unit catalogue.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum UnitError {
+    /// A unit that is not in the catalogue; lists every known unit name.
+    #[error("unknown unit `{unit}`; known units: {}", .known.join(", "))]
+    Unknown { unit: String, known: Vec<String> },
+    /// A custom unit with an empty `zh` or `dimension`.
+    #[error("custom unit `{unit}` has an empty `{field}`")]
+    Empty { unit: String, field: &'static str },
+    /// A custom unit that redefines a built-in unit with another dimension.
+    #[error("custom unit `{unit}` redefines the built-in {builtin} unit as {custom}")]
+    RedefinesBuiltin {
+        unit: String,
+        builtin: String,
+        custom: String,
+    },
+    /// A zero, negative or non-finite factor.
+    #[error("custom unit `{unit}`: factor must be positive and finite, got {factor}")]
+    InvalidFactor { unit: String, factor: f64 },
+    /// An `en_exponent` outside -30..=30.
+    #[error("custom unit `{unit}`: en_exponent {exponent} is outside -30..=30")]
+    InvalidExponent { unit: String, exponent: i32 },
+    /// A built-in dimension used with another base unit.
+    #[error("custom unit `{unit}`: base `{base}` is not the {dimension} base unit `{expected}`")]
+    BaseMismatch {
+        unit: String,
+        dimension: String,
+        base: String,
+        expected: String,
+    },
+    /// The same custom unit declared twice.
+    #[error("custom unit `{unit}` is declared more than once")]
+    Duplicate { unit: String },
+}
+
+impl CustomUnit {
+    fn to_unit(&self) -> Result<Unit, UnitError> {
+        let zh = self.zh.trim();
+        let err_unit = || zh.to_string();
+        if zh.is_empty() {
+            return Err(UnitError::Empty {
+                unit: self.zh.clone(),
+                field: "zh",
+            });
+        }
+        if self.dimension.trim().is_empty() {
+            return Err(UnitError::Empty {
+                unit: err_unit(),
+                field: "dimension",
+            });
+        }
+        if !(self.factor.is_finite() && self.factor > 0.0) {
+            return Err(UnitError::InvalidFactor {
+                unit: err_unit(),
+                factor: self.factor,
+            });
+        }
+        if !(-30..=30).contains(&self.en_exponent) {
+            return Err(UnitError::InvalidExponent {
+                unit: err_unit(),
+                exponent: self.en_exponent,
+            });
+        }
+        let dimension = Dimension::from_name(&self.dimension);
+        let base = self.base.trim();
+        let (base_zh, base_en) = match (
+            dimension.base_symbol(Lang::Zh),
+            dimension.base_symbol(Lang::En),
+        ) {
+            (Some(zh_base), Some(en_base)) => {
+                if base != zh_base && base != en_base {
+                    return Err(UnitError::BaseMismatch {
+                        unit: err_unit(),
+                        dimension: dimension.name().to_string(),
+                        base: base.to_string(),
+                        expected: en_base.to_string(),
+                    });
+                }
+                (zh_base.to_string(), en_base.to_string())
+            }
+            _ => (base.to_string(), base.to_string()),
+        };
+        let en_word = self.en.trim().to_string();
+        let en = if en_word.is_empty() {
+            EnForm::Bare
+        } else {
+            match self.en_position {
+                EnPosition::Prefix => EnForm::Prefix(en_word),
+                EnPosition::Attached => EnForm::Attached(en_word),
+                EnPosition::Suffix => EnForm::Suffix {
+                    singular: self
+                        .en_singular
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or(&en_word)
+                        .to_string(),
+                    plural: en_word,
+                },
+            }
+        };
+        Ok(Unit {
+            zh: zh.to_string(),
+            dimension,
+            factor: self.factor,
+            base_zh,
+            base_en,
+            en,
+            en_exponent: self.en_exponent,
+            builtin: false,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Catalogue
+// ---------------------------------------------------------------------------
+
+/// The units a site may use: the built-in catalogue plus the site's custom
+/// units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnitCatalog {
+    units: Vec<Unit>,
+    /// Every accepted name (canonical names and aliases) → index into
+    /// `units`, in catalogue order.
+    names: Vec<(String, usize)>,
+}
+
+impl Default for UnitCatalog {
+    fn default() -> Self {
+        UnitCatalog::builtin()
+    }
+}
+
+impl UnitCatalog {
+    /// The built-in catalogue.
+    pub fn builtin() -> UnitCatalog {
+        let mut units = Vec::new();
+        let mut names = Vec::new();
+        for (zh, aliases, dimension, factor, en, en_exponent) in builtin_specs() {
+            let index = units.len();
+            let en = match en {
+                En::P(s) => EnForm::Prefix(s.to_string()),
+                En::S(singular, plural) => EnForm::Suffix {
+                    singular: singular.to_string(),
+                    plural: plural.to_string(),
+                },
+                En::A(s) => EnForm::Attached(s.to_string()),
+                En::B => EnForm::Bare,
+            };
+            units.push(Unit {
+                zh: zh.to_string(),
+                base_zh: dimension.base_symbol(Lang::Zh).unwrap_or("").to_string(),
+                base_en: dimension.base_symbol(Lang::En).unwrap_or("").to_string(),
+                dimension,
+                factor,
+                en,
+                en_exponent,
+                builtin: true,
+            });
+            names.push((zh.to_string(), index));
+            names.extend(aliases.iter().map(|a| (a.to_string(), index)));
+        }
+        UnitCatalog { units, names }
+    }
+
+    /// The built-in catalogue extended with a site's units. A custom unit
+    /// with the name of a built-in unit (or alias) of the same dimension
+    /// replaces it in place; one with another dimension is an error, as are
+    /// non-positive factors, mismatched bases and duplicates.
+    pub fn with_custom(custom: &[CustomUnit]) -> Result<UnitCatalog, UnitError> {
+        let mut catalog = UnitCatalog::builtin();
+        let mut seen: Vec<String> = Vec::new();
+        for c in custom {
+            let unit = c.to_unit()?;
+            if seen.contains(&unit.zh) {
+                return Err(UnitError::Duplicate { unit: unit.zh });
+            }
+            seen.push(unit.zh.clone());
+            match catalog.names.iter().position(|(n, _)| *n == unit.zh) {
+                Some(pos) => {
+                    let index = catalog.names[pos].1;
+                    let existing = &catalog.units[index];
+                    if existing.dimension != unit.dimension {
+                        return Err(UnitError::RedefinesBuiltin {
+                            builtin: existing.dimension.name().to_string(),
+                            custom: unit.dimension.name().to_string(),
+                            unit: unit.zh,
+                        });
+                    }
+                    if existing.zh == unit.zh {
+                        catalog.units[index] = unit;
+                    } else {
+                        // Redefining an alias: it becomes a unit of its own.
+                        catalog.names[pos].1 = catalog.units.len();
+                        catalog.units.push(unit);
+                    }
+                }
+                None => {
+                    catalog.names.push((unit.zh.clone(), catalog.units.len()));
+                    catalog.units.push(unit);
+                }
+            }
+        }
+        Ok(catalog)
+    }
+
+    /// Finds a unit by its Chinese name or alias (`日` → `天`, `月` → `个月`,
+    /// `％` → `%`); surrounding whitespace is ignored.
+    pub fn lookup(&self, zh: &str) -> Option<&Unit> {
+        let zh = zh.trim();
+        self.names
+            .iter()
+            .find(|(n, _)| n == zh)
+            .map(|(_, i)| &self.units[*i])
+    }
+
+    /// Like [`lookup`](Self::lookup), but an unknown unit is an error whose
+    /// message lists every known unit.
+    pub fn resolve(&self, zh: &str) -> Result<&Unit, UnitError> {
+        self.lookup(zh).ok_or_else(|| UnitError::Unknown {
+            unit: zh.trim().to_string(),
+            known: self.known_units().into_iter().map(String::from).collect(),
+        })
+    }
+
+    /// Every accepted unit name in catalogue order (built-ins first, each
+    /// followed by its aliases, then custom units in declaration order).
+    pub fn known_units(&self) -> Vec<&str> {
+        self.names.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// The distinct units in catalogue order.
+    pub fn units(&self) -> impl Iterator<Item = &Unit> {
+        self.units.iter()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Decimal arithmetic
+// ---------------------------------------------------------------------------
+
+/// Significant digits kept from an f64; the rest is float noise.
+const SIGNIFICANT_DIGITS: usize = 15;
+
+/// A finite decimal: `±digits × 10^exp`, with no leading or trailing zeros in
+/// `digits` (empty `digits` is zero).
+#[derive(Clone, Debug, PartialEq)]
+struct Decimal {
+    negative: bool,
+    digits: Vec<u8>,
+    exp: i32,
+}
+
+impl Decimal {
+    /// The value rounded to 15 significant digits; `None` for NaN / ±∞.
+    fn from_f64(value: f64) -> Option<Decimal> {
+        if !value.is_finite() {
+            return None;
+        }
+        if value == 0.0 {
+            return Some(Decimal {
+                negative: false,
+                digits: Vec::new(),
+                exp: 0,
+            });
+        }
+        // e.g. "1.19999999999999e4"
+        let text = format!("{:.*e}", SIGNIFICANT_DIGITS - 1, value.abs());
+        let (mantissa, exponent) = text.split_once('e')?;
+        let exponent: i32 = exponent.parse().ok()?;
+        let mut digits: Vec<u8> = mantissa
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .map(|b| b - b'0')
+            .collect();
+        let mut exp = exponent - (digits.len() as i32 - 1);
+        while digits.last() == Some(&0) {
+            digits.pop();
+            exp += 1;
+        }
+        while digits.first() == Some(&0) {
+            digits.remove(0);
+        }
+        if digits.is_empty() {
+            exp = 0;
+        }
+        Some(Decimal {
+            negative: value < 0.0,
+            digits,
+            exp,
+        })
+    }
+
+    fn is_zero(&self) -> bool {
+        self.digits.is_empty()
+    }
+
+    /// Multiplies by 10^by (exact).
+    fn shifted(&self, by: i32) -> Decimal {
+        let mut d = self.clone();
+        if !d.is_zero() {
+            d.exp = d.exp.saturating_add(by);
+        }
+        d
+    }
+
+    /// Number of digits before the decimal point (may be ≤ 0 for values < 1).
+    fn int_digits(&self) -> i64 {
+        self.digits.len() as i64 + self.exp as i64
+    }
+
+    /// Number of digits after the decimal point.
+    fn decimals(&self) -> u64 {
+        if self.exp < 0 {
+            self.exp.unsigned_abs() as u64
+        } else {
+            0
+        }
+    }
+
+    /// (integer part, fraction part) as ASCII digit strings, unsigned.
+    fn parts(&self) -> (String, String) {
+        if self.is_zero() {
+            return ("0".into(), String::new());
+        }
+        let digits: String = self.digits.iter().map(|d| (b'0' + d) as char).collect();
+        if self.exp >= 0 {
+            let zeros = "0".repeat(self.exp as usize);
+            return (digits + &zeros, String::new());
+        }
+        let int_len = self.int_digits();
+        if int_len > 0 {
+            let (i, f) = digits.split_at(int_len as usize);
+            (i.to_string(), f.to_string())
+        } else {
+            let zeros = "0".repeat(int_len.unsigned_abs() as usize);
+            ("0".into(), zeros + &digits)
+        }
+    }
+
+    /// Plain decimal text, optionally with comma thousands separators.
+    fn to_text(&self, group: bool) -> String {
+        let (int, frac) = self.parts();
+        let int = if group { group_thousands(&int) } else { int };
+        let mut out = String::new();
+        if self.negative && !self.is_zero() {
+            out.push('-');
+        }
+        out.push_str(&int);
+        if !frac.is_empty() {
+            out.push('.');
+            out.push_str(&frac);
+        }
+        out
+    }
+
+    fn to_f64(&self) -> f64 {
+        if self.is_zero() {
+            return 0.0;
+        }
+        let digits: String = self.digits.iter().map(|d| (b'0' + d) as char).collect();
+        let sign = if self.negative { "-" } else { "" };
+        format!("{sign}{digits}e{}", self.exp)
+            .parse()
+            .unwrap_or(f64::NAN)
+    }
+
+    /// If this is exactly a power of ten, its exponent.
+    fn power_of_ten(&self) -> Option<i32> {
+        (!self.negative && self.digits == [1]).then_some(self.exp)
+    }
+}
+
+fn group_thousands(int: &str) -> String {
+    let len = int.len();
+    let mut out = String::with_capacity(len + len / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (len - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Text for NaN and infinities (never a panic, never "NaN" on a page).
+fn non_finite_text(value: f64) -> &'static str {
+    if value.is_nan() {
+        "—"
+    } else if value > 0.0 {
+        "∞"
+    } else {
+        "-∞"
+    }
+}
+
+/// English amount: comma-grouped, or with million / billion / trillion when
+/// the value is at least a million and the mantissa has at most 4 decimals.
+fn english_amount(d: &Decimal) -> String {
+    const WORDS: [(i32, &str); 3] = [(12, "trillion"), (9, "billion"), (6, "million")];
+    if d.int_digits() >= 7 {
+        for (power, word) in WORDS {
+            if d.int_digits() > power as i64 {
+                let mantissa = d.shifted(-power);
+                if mantissa.decimals() <= 4 {
+                    return format!("{} {word}", mantissa.to_text(true));
+                }
+                break;
+            }
+        }
+    }
+    d.to_text(true)
+}
+
+// ---------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------
+
+/// Renders a figure as the report wrote it (`value` in `unit`, with an
+/// optional qualifier) in the given language.
+///
+/// Chinese: `近 30 亿元`, `约 7 亿元`, `133 万余平方米`, `2000 余人`, `70%`,
+/// `超 70%`. English: `nearly CNY 3 billion`, `over 1.33 million m²`,
+/// `43,000 m²`, `6,806 machines`, `1 firm`, `over 130` (个). Never panics:
+/// NaN renders as `—`, infinities as `∞`.
+pub fn format_value(value: f64, unit: &Unit, qualifier: Option<Qualifier>, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format_zh(value, unit, qualifier),
+        Lang::En => format_en(value, unit, qualifier),
+    }
+}
+
+fn format_zh(value: f64, unit: &Unit, qualifier: Option<Qualifier>) -> String {
+    let number = match Decimal::from_f64(value) {
+        Some(d) => d.to_text(false),
+        None => non_finite_text(value).to_string(),
+    };
+    let zh = unit.zh();
+    if unit.zh_attached() {
+        let prefix = match qualifier {
+            None => "",
+            Some(Qualifier::Nearly) => "近 ",
+            Some(Qualifier::About) => "约 ",
+            Some(Qualifier::Over) => "超 ",
+        };
+        return format!("{prefix}{number}{zh}");
+    }
+    match qualifier {
+        None => format!("{number} {zh}"),
+        Some(Qualifier::Nearly) => format!("近 {number} {zh}"),
+        Some(Qualifier::About) => format!("约 {number} {zh}"),
+        Some(Qualifier::Over) => {
+            let (scale, rest) = split_zh_scale(zh);
+            format!("{number} {scale}余{rest}")
+        }
+    }
+}
+
+fn format_en(value: f64, unit: &Unit, qualifier: Option<Qualifier>) -> String {
+    let (amount, is_one) = match Decimal::from_f64(value) {
+        Some(d) => {
+            let d = d.shifted(unit.en_exponent);
+            let one = d.digits == [1] && d.exp == 0;
+            (english_amount(&d), one)
+        }
+        None => (non_finite_text(value).to_string(), false),
+    };
+    let body = match &unit.en {
+        EnForm::Prefix(symbol) => format!("{symbol} {amount}"),
+        EnForm::Suffix { singular, plural } => {
+            let noun = if is_one { singular } else { plural };
+            format!("{amount} {noun}")
+        }
+        EnForm::Attached(symbol) => format!("{amount}{symbol}"),
+        EnForm::Bare => amount,
+    };
+    match qualifier {
+        Some(q) => format!("{} {body}", q.name()),
+        None => body,
+    }
+}
+
+/// The value in the dimension's base unit (`130 亿元` → `1.3e10` CNY,
+/// `4.3 万平方米` → `43000.0` m²). Power-of-ten factors are applied exactly
+/// in decimal; other factors by multiplication, rounded to 15 significant
+/// digits. NaN and infinities pass through.
+pub fn normalized(value: f64, unit: &Unit) -> f64 {
+    let Some(d) = Decimal::from_f64(value) else {
+        return value * unit.factor;
+    };
+    let power = Decimal::from_f64(unit.factor).and_then(|f| f.power_of_ten());
+    match power {
+        Some(p) => d.shifted(p).to_f64(),
+        None => {
+            let product = value * unit.factor;
+            Decimal::from_f64(product).map_or(product, |d| d.to_f64())
+        }
+    }
+}
+
+/// A bare number for tables (e.g. a normalised value): rounded to 15
+/// significant digits to drop float noise, comma-grouped in English
+/// (`1,330,000`, `0.5`), ungrouped in Chinese (`1330000`). Never uses
+/// scale words. NaN renders as `—`, infinities as `∞`.
+pub fn format_plain_number(value: f64, lang: Lang) -> String {
+    match Decimal::from_f64(value) {
+        Some(d) => d.to_text(lang == Lang::En),
+        None => non_finite_text(value).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Qualifier::{About, Nearly, Over};
+
+    /// (value, unit, qualifier, expected zh, expected en).
+    type Case = (
+        f64,
+        &'static str,
+        Option<Qualifier>,
+        &'static str,
+        &'static str,
+    );
+
+    const N: Option<Qualifier> = None;
+    const NEARLY: Option<Qualifier> = Some(Nearly);
+    const ABOUT: Option<Qualifier> = Some(About);
+    const OVER: Option<Qualifier> = Some(Over);
+
+    const CASES: &[Case] = &[
+        // Currency (CNY).
+        (500.0, "元", N, "500 元", "CNY 500"),
+        (12345.0, "元", N, "12345 元", "CNY 12,345"),
+        (1.5, "万元", N, "1.5 万元", "CNY 15,000"),
+        (1900.0, "万元", N, "1900 万元", "CNY 19 million"),
+        (123.4567, "万元", N, "123.4567 万元", "CNY 1,234,567"),
+        (30.0, "亿元", NEARLY, "近 30 亿元", "nearly CNY 3 billion"),
+        (7.0, "亿元", ABOUT, "约 7 亿元", "about CNY 700 million"),
+        (30.0, "亿元", OVER, "30 亿余元", "over CNY 3 billion"),
+        (130.0, "亿元", N, "130 亿元", "CNY 13 billion"),
+        (0.5, "亿元", N, "0.5 亿元", "CNY 50 million"),
+        (824.0, "亿元", N, "824 亿元", "CNY 82.4 billion"),
+        (0.03, "亿元", N, "0.03 亿元", "CNY 3 million"),
+        (12345.0, "亿元", N, "12345 亿元", "CNY 1.2345 trillion"),
+        (1.1, "亿元", N, "1.1 亿元", "CNY 110 million"),
+        (0.0001, "亿元", N, "0.0001 亿元", "CNY 10,000"),
+        (1.2, "万亿元", N, "1.2 万亿元", "CNY 1.2 trillion"),
+        (3.0, "万亿元", OVER, "3 万亿余元", "over CNY 3 trillion"),
+        // Currency (USD).
+        (3.5, "美元", N, "3.5 美元", "USD 3.5"),
+        (50.0, "万美元", N, "50 万美元", "USD 500,000"),
+        (2.6, "亿美元", OVER, "2.6 亿余美元", "over USD 260 million"),
+        (
+            1.0,
+            "亿美元",
+            NEARLY,
+            "近 1 亿美元",
+            "nearly USD 100 million",
+        ),
+        // Area.
+        (1500.0, "平方米", N, "1500 平方米", "1,500 m²"),
+        (1.0, "平方米", N, "1 平方米", "1 m²"),
+        (
+            133.0,
+            "万平方米",
+            OVER,
+            "133 万余平方米",
+            "over 1.33 million m²",
+        ),
+        (200.0, "万平方米", N, "200 万平方米", "2 million m²"),
+        (4.3, "万平方米", N, "4.3 万平方米", "43,000 m²"),
+        (6.0, "万平方米", OVER, "6 万余平方米", "over 60,000 m²"),
+        (
+            4.35,
+            "万平方米",
+            ABOUT,
+            "约 4.35 万平方米",
+            "about 43,500 m²",
+        ),
+        (9.0, "平方公里", N, "9 平方公里", "9 km²"),
+        (2.5, "平方公里", NEARLY, "近 2.5 平方公里", "nearly 2.5 km²"),
+        (300.0, "亩", N, "300 亩", "300 mu"),
+        (1.0, "亩", N, "1 亩", "1 mu"),
+        (50.0, "万亩", OVER, "50 万余亩", "over 500,000 mu"),
+        (12.0, "公顷", N, "12 公顷", "12 hectares"),
+        (1.0, "公顷", N, "1 公顷", "1 hectare"),
+        // Mass.
+        (500.0, "千克", N, "500 千克", "500 kg"),
+        (1.0, "吨", N, "1 吨", "1 tonne"),
+        (0.001, "吨", N, "0.001 吨", "0.001 tonnes"),
+        (3000.0, "吨", OVER, "3000 余吨", "over 3,000 tonnes"),
+        (20.0, "万吨", N, "20 万吨", "200,000 tonnes"),
+        (3.2, "亿吨", N, "3.2 亿吨", "320 million tonnes"),
+        // Power.
+        (800.0, "千瓦", N, "800 千瓦", "800 kW"),
+        (1.2, "万千瓦", N, "1.2 万千瓦", "12,000 kW"),
+        (500.0, "万千瓦", OVER, "500 万余千瓦", "over 5 million kW"),
+        (30.0, "兆瓦", N, "30 兆瓦", "30 MW"),
+        // Energy.
+        (1200.0, "千瓦时", N, "1200 千瓦时", "1,200 kWh"),
+        (3.6, "万千瓦时", N, "3.6 万千瓦时", "36,000 kWh"),
+        (
+            12.0,
+            "亿千瓦时",
+            ABOUT,
+            "约 12 亿千瓦时",
+            "about 1.2 billion kWh",
+        ),
+        // Percent.
+        (70.0, "%", N, "70%", "70%"),
+        (54.5, "%", N, "54.5%", "54.5%"),
+        (30.0, "%", NEARLY, "近 30%", "nearly 30%"),
+        (40.0, "%", ABOUT, "约 40%", "about 40%"),
+        (70.0, "%", OVER, "超 70%", "over 70%"),
+        (-5.0, "%", N, "-5%", "-5%"),
+        (0.1 + 0.2, "%", N, "0.3%", "0.3%"),
+        // Counts.
+        (130.0, "个", OVER, "130 余个", "over 130"),
+        (1.0, "个", N, "1 个", "1"),
+        (35.0, "家", N, "35 家", "35 firms"),
+        (1.0, "家", N, "1 家", "1 firm"),
+        (500.0, "家次", OVER, "500 余家次", "over 500 visits"),
+        (1.0, "家次", N, "1 家次", "1 visit"),
+        (12.0, "条", N, "12 条", "12 items"),
+        (128.0, "项", N, "128 项", "128 items"),
+        (1.0, "项", N, "1 项", "1 item"),
+        (2300.0, "件", NEARLY, "近 2300 件", "nearly 2,300 items"),
+        (6806.0, "台", N, "6806 台", "6,806 machines"),
+        (1.0, "台", N, "1 台", "1 machine"),
+        (200.0, "套", N, "200 套", "200 sets"),
+        (1200.0, "辆", N, "1200 辆", "1,200 vehicles"),
+        (1.0, "栋", N, "1 栋", "1 building"),
+        (3.0, "座", N, "3 座", "3 buildings"),
+        (6.0, "所", N, "6 所", "6 institutions"),
+        (1.0, "户", N, "1 户", "1 household"),
+        (5000.0, "户", ABOUT, "约 5000 户", "about 5,000 households"),
+        (2000.0, "人", OVER, "2000 余人", "over 2,000 people"),
+        (1.0, "人", N, "1 人", "1 person"),
+        (500.0, "人", NEARLY, "近 500 人", "nearly 500 people"),
+        (80.0, "人", ABOUT, "约 80 人", "about 80 people"),
+        (45.0, "名", N, "45 名", "45 people"),
+        (3.0, "万人", N, "3 万人", "30,000 people"),
+        (1.0, "万人", OVER, "1 万余人", "over 10,000 people"),
+        (800.0, "人次", N, "800 人次", "800 person-times"),
+        (150.0, "万人次", N, "150 万人次", "1.5 million person-times"),
+        (3.0, "次", N, "3 次", "3 times"),
+        // Durations.
+        (60.0, "分钟", N, "60 分钟", "60 minutes"),
+        (1.0, "分钟", N, "1 分钟", "1 minute"),
+        (2.0, "小时", N, "2 小时", "2 hours"),
+        (3.0, "天", N, "3 天", "3 days"),
+        (1.0, "天", N, "1 天", "1 day"),
+        (10.0, "天", OVER, "10 余天", "over 10 days"),
+        (2.0, "周", N, "2 周", "2 weeks"),
+        (6.0, "个月", N, "6 个月", "6 months"),
+        (1.0, "个月", NEARLY, "近 1 个月", "nearly 1 month"),
+        (10.0, "年", OVER, "10 余年", "over 10 years"),
+        (0.5, "年", N, "0.5 年", "0.5 years"),
+        // Zero, negative, small, large.
+        (0.0, "亿元", N, "0 亿元", "CNY 0"),
+        (-0.0, "家", N, "0 家", "0 firms"),
+        (-3.0, "亿元", N, "-3 亿元", "CNY -300 million"),
+        (-1.0, "天", N, "-1 天", "-1 day"),
+        (1e-9, "吨", N, "0.000000001 吨", "0.000000001 tonnes"),
+        (
+            1e12,
+            "亿元",
+            N,
+            "1000000000000 亿元",
+            "CNY 100,000,000 trillion",
+        ),
+        (1234567.0, "元", N, "1234567 元", "CNY 1,234,567"),
+        (1234500.0, "元", N, "1234500 元", "CNY 1.2345 million"),
+        (1000000.5, "元", N, "1000000.5 元", "CNY 1,000,000.5"),
+        (999999.0, "元", N, "999999 元", "CNY 999,999"),
+        // Non-finite values.
+        (f64::NAN, "亿元", N, "— 亿元", "CNY —"),
+        (f64::INFINITY, "%", OVER, "超 ∞%", "over ∞%"),
+        (f64::NEG_INFINITY, "人", N, "-∞ 人", "-∞ people"),
+    ];
+
+    fn check(catalog: &UnitCatalog, cases: &[Case]) {
+        let mut failures = Vec::new();
+        for &(value, unit, q, zh, en) in cases {
+            let u = catalog
+                .lookup(unit)
+                .unwrap_or_else(|| panic!("unit {unit} missing"));
+            let got_zh = format_value(value, u, q, Lang::Zh);
+            let got_en = format_value(value, u, q, Lang::En);
+            if got_zh != zh || got_en != en {
+                failures.push(format!(
+                    "({value}, {unit}, {q:?}): got ({got_zh:?}, {got_en:?}), want ({zh:?}, {en:?})"
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn formats_table() {
+        check(&UnitCatalog::builtin(), CASES);
+    }
+
+    #[test]
+    fn every_builtin_unit_is_covered_by_the_table() {
+        let catalog = UnitCatalog::builtin();
+        for unit in catalog.units() {
+            assert!(
+                CASES.iter().any(|c| c.1 == unit.zh()),
+                "no formatting case for {}",
+                unit.zh()
+            );
+        }
+    }
+
+    #[test]
+    fn every_qualifier_in_both_languages() {
+        let catalog = UnitCatalog::builtin();
+        for q in [Nearly, About, Over] {
+            for unit in ["亿元", "%", "人"] {
+                assert!(
+                    CASES.iter().any(|c| c.1 == unit && c.2 == Some(q)),
+                    "no case for {unit} with {q}"
+                );
+            }
+        }
+        let u = catalog.lookup("亿元").unwrap();
+        assert_eq!(format_value(7.0, u, None, Lang::Zh), "7 亿元");
+    }
+
+    #[test]
+    fn aliases_resolve_to_canonical_units() {
+        let catalog = UnitCatalog::builtin();
+        for (alias, canonical) in [
+            ("日", "天"),
+            ("月", "个月"),
+            ("％", "%"),
+            ("平方千米", "平方公里"),
+            ("公斤", "千克"),
+            ("星期", "周"),
+            (" 亿元 ", "亿元"),
+        ] {
+            assert_eq!(catalog.lookup(alias).unwrap().zh(), canonical, "{alias}");
+        }
+        let day = catalog.lookup("日").unwrap();
+        assert_eq!(format_value(3.0, day, None, Lang::Zh), "3 天");
+        assert_eq!(format_value(3.0, day, None, Lang::En), "3 days");
+        let month = catalog.lookup("月").unwrap();
+        assert_eq!(format_value(6.0, month, Some(Over), Lang::Zh), "6 余个月");
+    }
+
+    #[test]
+    fn unknown_unit_lists_known_units() {
+        let catalog = UnitCatalog::builtin();
+        assert!(catalog.lookup("斤").is_none());
+        let known = catalog.known_units();
+        assert_eq!(&known[..4], &["元", "万元", "亿元", "万亿元"]);
+        assert!(known.contains(&"日") && known.contains(&"家次"));
+        assert_eq!(known.last(), Some(&"年"));
+        let err = catalog.resolve("斤").unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("unknown unit `斤`; known units: 元, 万元, 亿元, 万亿元, 美元, "),
+            "{msg}"
+        );
+        assert!(msg.ends_with(", 个月, 月, 年"), "{msg}");
+        assert_eq!(catalog.resolve("亿元").unwrap().zh(), "亿元");
+    }
+
+    #[test]
+    fn dimensions_factors_and_bases() {
+        let catalog = UnitCatalog::builtin();
+        let expect = [
+            ("亿元", "currency_cny", 1e8, "元", "CNY"),
+            ("万美元", "currency_usd", 1e4, "美元", "USD"),
+            ("万平方米", "area", 1e4, "平方米", "m²"),
+            ("平方公里", "area", 1e6, "平方米", "m²"),
+            ("万吨", "mass", 1e4, "吨", "t"),
+            ("兆瓦", "power", 1e3, "千瓦", "kW"),
+            ("万千瓦时", "energy", 1e4, "千瓦时", "kWh"),
+            ("%", "percent", 1.0, "%", "%"),
+            ("家次", "count", 1.0, "个", ""),
+            ("年", "duration", 365.25, "天", "days"),
+        ];
+        for (zh, dim, factor, base_zh, base_en) in expect {
+            let u = catalog.lookup(zh).unwrap();
+            assert_eq!(u.dimension().name(), dim, "{zh}");
+            assert_eq!(u.factor(), factor, "{zh}");
+            assert_eq!(u.base_symbol(Lang::Zh), base_zh, "{zh}");
+            assert_eq!(u.base_symbol(Lang::En), base_en, "{zh}");
+            assert!(u.is_builtin());
+        }
+        // Power and energy, CNY and USD are different dimensions.
+        let dim = |zh| catalog.lookup(zh).unwrap().dimension().clone();
+        assert_ne!(dim("千瓦"), dim("千瓦时"));
+        assert_ne!(dim("亿元"), dim("亿美元"));
+        assert_eq!(Dimension::CurrencyCny.label(Lang::Zh), "金额 (人民币)");
+        assert_eq!(Dimension::CurrencyCny.label(Lang::En), "Amount (CNY)");
+        assert_eq!(Dimension::Area.label(Lang::Zh), "面积");
+        assert_eq!(Dimension::Area.label(Lang::En), "Area");
+        for d in Dimension::BUILTIN {
+            assert_eq!(Dimension::from_name(d.name()), d);
+            assert!(!d.label(Lang::Zh).is_empty() && !d.label(Lang::En).is_empty());
+        }
+        assert_eq!(
+            Dimension::from_name("volume"),
+            Dimension::Other("volume".into())
+        );
+        assert_eq!(catalog.lookup("台").unwrap().en(), "machines");
+        assert_eq!(catalog.lookup("亿元").unwrap().en(), "CNY");
+        assert_eq!(catalog.lookup("个").unwrap().en(), "");
+    }
+
+    #[test]
+    fn normalized_values_are_exact() {
+        let catalog = UnitCatalog::builtin();
+        let norm = |v, zh| normalized(v, catalog.lookup(zh).unwrap());
+        assert_eq!(norm(4.3, "万平方米"), 43000.0);
+        assert_eq!(norm(1.2, "万千瓦"), 12000.0);
+        assert_eq!(norm(130.0, "亿元"), 13_000_000_000.0);
+        assert_eq!(norm(0.03, "亿元"), 3_000_000.0);
+        assert_eq!(norm(1.1, "亿元"), 110_000_000.0);
+        assert_eq!(norm(9.0, "平方公里"), 9_000_000.0);
+        assert_eq!(norm(15.0, "亩"), 10_000.0);
+        assert_eq!(norm(3.0, "亩"), 2_000.0);
+        assert_eq!(norm(30.0, "兆瓦"), 30_000.0);
+        assert_eq!(norm(500.0, "千克"), 0.5);
+        assert_eq!(norm(6.0, "个月"), 182.625);
+        assert_eq!(norm(2.0, "周"), 14.0);
+        assert_eq!(norm(-2.0, "万元"), -20_000.0);
+        assert!(norm(f64::NAN, "亿元").is_nan());
+        assert_eq!(norm(f64::INFINITY, "亿元"), f64::INFINITY);
+    }
+
+    #[test]
+    fn plain_numbers() {
+        let cases = [
+            (1_330_000.0, "1,330,000", "1330000"),
+            (4.3 * 10000.0, "43,000", "43000"),
+            (1.2 * 10000.0, "12,000", "12000"),
+            (0.5, "0.5", "0.5"),
+            (1234.5678, "1,234.5678", "1234.5678"),
+            (-1234.0, "-1,234", "-1234"),
+            (0.0, "0", "0"),
+            (999.0, "999", "999"),
+            (100.0, "100", "100"),
+            (0.1 + 0.2, "0.3", "0.3"),
+            (
+                1e21,
+                "1,000,000,000,000,000,000,000",
+                "1000000000000000000000",
+            ),
+            (f64::NAN, "—", "—"),
+            (f64::NEG_INFINITY, "-∞", "-∞"),
+        ];
+        for (v, en, zh) in cases {
+            assert_eq!(format_plain_number(v, Lang::En), en, "{v}");
+            assert_eq!(format_plain_number(v, Lang::Zh), zh, "{v}");
+        }
+    }
+
+    #[test]
+    fn never_panics_on_extreme_values() {
+        let catalog = UnitCatalog::builtin();
+        let extremes = [
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            1e300,
+            -1e-300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+        ];
+        for unit in catalog.units() {
+            for &v in &extremes {
+                for q in [None, NEARLY, ABOUT, OVER] {
+                    for lang in Lang::ALL {
+                        assert!(!format_value(v, unit, q, lang).is_empty());
+                    }
+                }
+                let _ = normalized(v, unit);
+                let _ = format_plain_number(normalized(v, unit), Lang::En);
+            }
+        }
+        let max = format_value(f64::MAX, catalog.lookup("万亿元").unwrap(), None, Lang::En);
+        assert!(max.starts_with("CNY 179,769,313,486,232,000,") && max.ends_with(" trillion"));
+    }
+
+    fn custom(zh: &str, en: &str, dimension: &str, factor: f64, base: &str) -> CustomUnit {
+        CustomUnit {
+            zh: zh.into(),
+            en: en.into(),
+            en_singular: None,
+            dimension: dimension.into(),
+            factor,
+            base: base.into(),
+            en_position: EnPosition::Suffix,
+            en_exponent: 0,
+        }
+    }
+
+    #[test]
+    fn custom_units_from_yaml() {
+        let yaml = r#"
+- zh: 亿立方米
+  en: m³
+  dimension: volume
+  factor: 100000000
+  base: m³
+  en_exponent: 8
+- zh: 艘
+  en: ships
+  en_singular: ship
+  dimension: count
+  factor: 1
+  base: 个
+- zh: 亿港元
+  en: HKD
+  en_position: prefix
+  dimension: currency_hkd
+  factor: 1e8
+  base: HKD
+  en_exponent: 8
+- zh: ‰
+  en: ‰
+  en_position: attached
+  dimension: permille
+  factor: 1
+  base: ‰
+- zh: 批
+  en: ""
+  dimension: count
+  factor: 1
+  base: ""
+"#;
+        let units: Vec<CustomUnit> = serde_yaml::from_str(yaml).unwrap();
+        let catalog = UnitCatalog::with_custom(&units).unwrap();
+        let cases: &[Case] = &[
+            (12.0, "亿立方米", N, "12 亿立方米", "1.2 billion m³"),
+            (3.0, "亿立方米", OVER, "3 亿余立方米", "over 300 million m³"),
+            (12.0, "艘", N, "12 艘", "12 ships"),
+            (1.0, "艘", ABOUT, "约 1 艘", "about 1 ship"),
+            (
+                5.5,
+                "亿港元",
+                NEARLY,
+                "近 5.5 亿港元",
+                "nearly HKD 550 million",
+            ),
+            (3.0, "‰", N, "3‰", "3‰"),
+            (3.0, "‰", OVER, "超 3‰", "over 3‰"),
+            (20.0, "批", OVER, "20 余批", "over 20"),
+            // Built-ins still work next to custom units.
+            (30.0, "亿元", NEARLY, "近 30 亿元", "nearly CNY 3 billion"),
+        ];
+        check(&catalog, cases);
+        let vol = catalog.lookup("亿立方米").unwrap();
+        assert!(!vol.is_builtin());
+        assert_eq!(vol.dimension(), &Dimension::Other("volume".into()));
+        assert_eq!(vol.dimension().label(Lang::En), "volume");
+        assert_eq!(vol.base_symbol(Lang::Zh), "m³");
+        assert_eq!(normalized(12.0, vol), 1_200_000_000.0);
+        let ship = catalog.lookup("艘").unwrap();
+        assert_eq!(ship.base_symbol(Lang::Zh), "个");
+        assert_eq!(ship.base_symbol(Lang::En), "");
+        let known = catalog.known_units();
+        assert_eq!(
+            &known[known.len() - 5..],
+            &["亿立方米", "艘", "亿港元", "‰", "批"]
+        );
+    }
+
+    #[test]
+    fn custom_unit_may_replace_builtin_of_same_dimension() {
+        let mut seat = custom("座", "bridges", "count", 1.0, "个");
+        seat.en_singular = Some("bridge".into());
+        let day = custom("日", "working days", "duration", 1.4, "天");
+        let catalog = UnitCatalog::with_custom(&[seat, day]).unwrap();
+        check(
+            &catalog,
+            &[
+                (3.0, "座", N, "3 座", "3 bridges"),
+                (1.0, "座", N, "1 座", "1 bridge"),
+                (5.0, "日", N, "5 日", "5 working days"),
+                (5.0, "天", N, "5 天", "5 days"),
+            ],
+        );
+        let builtin = UnitCatalog::builtin();
+        // Replacement keeps the catalogue order and the number of names.
+        assert_eq!(catalog.known_units(), builtin.known_units());
+        assert_eq!(normalized(5.0, catalog.lookup("日").unwrap()), 7.0);
+    }
+
+    #[test]
+    fn custom_unit_errors() {
+        let err = |units: &[CustomUnit]| UnitCatalog::with_custom(units).unwrap_err();
+        assert_eq!(
+            err(&[custom("亿元", "CNY", "mass", 1e8, "t")]),
+            UnitError::RedefinesBuiltin {
+                unit: "亿元".into(),
+                builtin: "currency_cny".into(),
+                custom: "mass".into(),
+            }
+        );
+        assert_eq!(
+            err(&[custom("月", "moons", "count", 1.0, "个")]).to_string(),
+            "custom unit `月` redefines the built-in duration unit as count"
+        );
+        for factor in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(matches!(
+                err(&[custom("斤", "jin", "mass", factor, "t")]),
+                UnitError::InvalidFactor { .. }
+            ));
+        }
+        assert_eq!(
+            err(&[custom("斤", "jin", "mass", 0.0005, "kg")]).to_string(),
+            "custom unit `斤`: base `kg` is not the mass base unit `t`"
+        );
+        assert!(matches!(
+            err(&[
+                custom("斤", "jin", "mass", 0.0005, "t"),
+                custom("斤", "jin", "mass", 0.0005, "吨"),
+            ]),
+            UnitError::Duplicate { .. }
+        ));
+        assert!(matches!(
+            err(&[custom(" ", "x", "count", 1.0, "个")]),
+            UnitError::Empty { field: "zh", .. }
+        ));
+        assert!(matches!(
+            err(&[custom("斤", "jin", "", 1.0, "个")]),
+            UnitError::Empty {
+                field: "dimension",
+                ..
+            }
+        ));
+        let mut far = custom("斤", "jin", "mass", 0.0005, "t");
+        far.en_exponent = 99;
+        assert!(matches!(
+            err(&[far]),
+            UnitError::InvalidExponent { exponent: 99, .. }
+        ));
+        // Unknown YAML fields are rejected.
+        let bad = "zh: 斤\nen: jin\ndimension: mass\nfactor: 0.0005\nbase: t\nplural: jin\n";
+        assert!(serde_yaml::from_str::<CustomUnit>(bad).is_err());
+        // An empty list is just the built-in catalogue.
+        assert_eq!(
+            UnitCatalog::with_custom(&[]).unwrap(),
+            UnitCatalog::default()
+        );
+    }
+
+    #[test]
+    fn qualifier_serde() {
+        let qs: Vec<Qualifier> = serde_yaml::from_str("[nearly, about, over]").unwrap();
+        assert_eq!(qs, vec![Nearly, About, Over]);
+        assert!(serde_yaml::from_str::<Qualifier>("Over").is_err());
+        assert!(serde_yaml::from_str::<Qualifier>("roughly").is_err());
+        assert_eq!(Over.to_string(), "over");
+    }
+}

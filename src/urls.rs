@@ -1,0 +1,99 @@
+//! Site-relative URLs of every page, in online and offline (file://) form.
+//!
+//! URLs here are relative to the site root and never start with `/`. Online,
+//! a page URL ends in `/`; offline it ends in `index.html`, so a copy of the
+//! site opened from disk navigates without a server.
+
+use crate::Lang;
+
+/// How links to folders are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UrlStyle {
+    /// `zh/reports/a/`, for a web server.
+    #[default]
+    Online,
+    /// `zh/reports/a/index.html`, for file://.
+    Offline,
+}
+
+impl UrlStyle {
+    /// The link to the page whose online URL is `url`: folder URLs ("" or
+    /// ending in `/`) get `index.html` offline; file URLs stay as they are.
+    pub fn dir(self, url: &str) -> String {
+        let is_dir = url.is_empty() || url.ends_with('/');
+        match self {
+            UrlStyle::Offline if is_dir => format!("{url}index.html"),
+            _ => url.to_string(),
+        }
+    }
+}
+
+/// The online URL of a section folder, e.g. `zh/reports/`.
+pub fn section_dir(lang: Lang, section: &str) -> String {
+    if section.is_empty() {
+        format!("{lang}/")
+    } else {
+        format!("{lang}/{section}/")
+    }
+}
+
+/// The online URL of page `n` (1-based) of a section's report list:
+/// `zh/reports/`, then `zh/reports/page/2/`, …
+pub fn section_page_dir(lang: Lang, section: &str, n: usize) -> String {
+    if n <= 1 {
+        section_dir(lang, section)
+    } else {
+        format!("{}page/{n}/", section_dir(lang, section))
+    }
+}
+
+/// The online URL of a report page, e.g. `zh/reports/a/`.
+pub fn report_dir(lang: Lang, section: &str, slug: &str) -> String {
+    format!("{}{slug}/", section_dir(lang, section))
+}
+
+/// The file a page URL is written to: folder URLs get `index.html`.
+pub fn output_path(url: &str) -> String {
+    if url.is_empty() || url.ends_with('/') {
+        format!("{url}index.html")
+    } else {
+        url.to_string()
+    }
+}
+
+/// The relative prefix from the page written at `output_path` to the site root:
+/// `./` at the top, `../` for each folder level below it.
+pub fn root_prefix(output_path: &str) -> String {
+    let depth = output_path.matches('/').count();
+    if depth == 0 {
+        "./".to_string()
+    } else {
+        "../".repeat(depth)
+    }
+}
+
+/// Joins the site's base URL (ending in `/`) with an online site-relative URL.
+pub fn permalink(base_url: &str, url: &str) -> String {
+    format!("{base_url}{url}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_roots() {
+        assert_eq!(report_dir(Lang::Zh, "reports", "a"), "zh/reports/a/");
+        assert_eq!(section_dir(Lang::En, ""), "en/");
+        assert_eq!(
+            UrlStyle::Offline.dir("en/reports/"),
+            "en/reports/index.html"
+        );
+        assert_eq!(UrlStyle::Offline.dir(""), "index.html");
+        assert_eq!(UrlStyle::Offline.dir("zh/404.html"), "zh/404.html");
+        assert_eq!(output_path("zh/reports/a/"), "zh/reports/a/index.html");
+        assert_eq!(output_path("zh/404.html"), "zh/404.html");
+        assert_eq!(root_prefix("index.html"), "./");
+        assert_eq!(root_prefix("zh/reports/a/index.html"), "../../../");
+    }
+}

@@ -1,0 +1,396 @@
+//! `briefing build` on good input: the output structure and pages.
+
+use crate::support::{resolve, Site};
+
+#[test]
+fn builds_pages_for_each_language() {
+    let site = Site::fixture("basic");
+    let run = site.build_ok(&[]);
+    assert!(
+        run.stdout().contains("built 7 pages (4 zh, 3 en)"),
+        "{}",
+        run.stdout()
+    );
+    for path in [
+        "index.html",
+        "404.html",
+        "zh/index.html",
+        "en/index.html",
+        "zh/404.html",
+        "zh/reports/index.html",
+        "en/reports/index.html",
+        "zh/reports/jincheng/index.html",
+        "en/reports/jincheng/index.html",
+        "zh/reports/huozhou/index.html",
+        "static/plain.css",
+        "reports/diagram.svg",
+    ] {
+        assert!(site.exists(path), "missing public/{path}");
+    }
+    assert!(
+        !site.exists("en/reports/huozhou/index.html"),
+        "an untranslated report has no page in the other language"
+    );
+}
+
+#[test]
+fn report_page_has_language_metadata_and_switch() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let page = site.html("zh/reports/jincheng/index.html");
+    assert_eq!(page.attr("html", "lang"), "zh");
+    assert_eq!(
+        page.attr("link[rel=canonical]", "href"),
+        "https://example.org/briefing/zh/reports/jincheng/"
+    );
+    assert_eq!(
+        page.attr("link[hreflang=en]", "href"),
+        "https://example.org/briefing/en/reports/jincheng/"
+    );
+    assert_eq!(
+        page.attr("link[hreflang=x-default]", "href"),
+        "https://example.org/briefing/zh/reports/jincheng/"
+    );
+    assert_eq!(
+        page.attr("#translation", "href"),
+        "../../../en/reports/jincheng/"
+    );
+    assert_eq!(page.text("h1"), "晋城经开区构建光机电产业集群");
+    assert_eq!(page.text("time"), "2025年5月8日");
+    assert_eq!(page.attr("time", "datetime"), "2025-05-08");
+    assert_eq!(page.text(".source"), "科学导报 A2 王波");
+
+    let en = site.html("en/reports/jincheng/index.html");
+    assert_eq!(en.attr("html", "lang"), "en");
+    assert_eq!(en.text("time"), "8 May 2025");
+    assert_eq!(
+        en.attr("#translation", "href"),
+        "../../../zh/reports/jincheng/"
+    );
+    // The translation inherits page and takes its own publication/author.
+    assert_eq!(en.text(".source"), "Science Herald A2 Wang Bo");
+    assert_eq!(
+        en.attr("link[hreflang=x-default]", "href"),
+        "https://example.org/briefing/zh/reports/jincheng/"
+    );
+}
+
+#[test]
+fn metrics_are_formatted_per_language_and_inherited() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let zh = site.html("zh/reports/jincheng/index.html");
+    assert_eq!(zh.text("dd[data-key=funding]"), "近 30 亿元");
+    assert_eq!(
+        zh.attr("dd[data-key=funding]", "title"),
+        "提供资金支持近 30 亿元"
+    );
+    let en = site.html("en/reports/jincheng/index.html");
+    assert_eq!(en.text("dd[data-key=funding]"), "nearly CNY 3 billion");
+    assert_eq!(en.text("dd[data-key=machines]"), "6,806 machines");
+    assert_eq!(en.text("dt"), "Funding support");
+}
+
+#[test]
+fn untranslated_report_is_listed_with_a_marker_and_warns() {
+    let site = Site::fixture("basic");
+    let run = site.build_ok(&[]);
+    assert!(
+        run.stderr()
+            .contains("warning: content/reports/huozhou.zh.md: no en translation"),
+        "{}",
+        run.stderr()
+    );
+    let home = site.html("en/index.html");
+    let card = home
+        .all("#reports .card")
+        .into_iter()
+        .find(|c| c.value().attr("lang") == Some("zh"))
+        .expect("zh-only card");
+    let link = card
+        .select(&scraper::Selector::parse("a").unwrap())
+        .next()
+        .unwrap();
+    assert_eq!(link.value().attr("href"), Some("../zh/reports/huozhou/"));
+    let marker: String = card
+        .select(&scraper::Selector::parse(".only-in").unwrap())
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(marker, "Chinese only");
+    // Its own page says there is no translation.
+    let zh = site.html("zh/reports/huozhou/index.html");
+    assert_eq!(zh.text("#no-translation"), "暂无其他语言版本");
+    assert!(zh.all("link[hreflang=en]").is_empty());
+}
+
+#[test]
+fn soft_breaks_between_chinese_characters_vanish() {
+    let site = Site::fixture("basic");
+    site.build_ok(&["--no-minify"]);
+    let page = site.html("zh/reports/jincheng/index.html");
+    let first = page.text(".content p");
+    assert_eq!(
+        first,
+        "晋城经开区锚定光机电产业主攻方向，集聚设备\n6806 台。"
+    );
+    let en = site.html("en/reports/jincheng/index.html");
+    assert!(en
+        .text(".content p")
+        .starts_with("The zone focuses on\nopto-mechatronics"));
+}
+
+#[test]
+fn toc_ids_and_cross_report_links() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let page = site.html("zh/reports/jincheng/index.html");
+    let toc: Vec<_> = page
+        .all("#toc a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(toc, ["#要点", "#背景"]);
+    assert_eq!(page.attr("h2#要点", "id"), "要点");
+    let hrefs = page.links();
+    assert!(
+        hrefs.contains(&"../../../zh/reports/huozhou/".to_string()),
+        "{hrefs:?}"
+    );
+    assert!(
+        hrefs.contains(&"../../../reports/diagram.svg".to_string()),
+        "{hrefs:?}"
+    );
+    // From the English page, the link goes to the only version there is.
+    let en = site.html("en/reports/jincheng/index.html");
+    assert!(en
+        .links()
+        .contains(&"../../../zh/reports/huozhou/".to_string()));
+}
+
+#[test]
+fn every_internal_link_is_relative_and_resolves() {
+    for offline in [false, true] {
+        let site = Site::fixture("basic");
+        site.build_ok(if offline { &["--offline"] } else { &[] });
+        for (path, _) in site.snapshot() {
+            if !path.ends_with(".html") {
+                continue;
+            }
+            let page = site.html(&path);
+            for el in page.all("a[href], img[src], link[rel=stylesheet], script[src]") {
+                let link = el.value().attr("href").or(el.value().attr("src")).unwrap();
+                assert!(!link.starts_with('/'), "{path}: absolute path {link}");
+                let Some(target) = resolve(&path, link) else {
+                    continue;
+                };
+                assert!(
+                    site.exists(&target),
+                    "{path}: {link} -> public/{target} does not exist"
+                );
+                if offline && el.value().name() == "a" {
+                    assert!(
+                        !link.ends_with('/'),
+                        "{path}: offline link to a folder {link}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn offline_links_end_in_index_html() {
+    let site = Site::fixture("basic");
+    site.build_ok(&["--offline"]);
+    let page = site.html("zh/reports/jincheng/index.html");
+    assert_eq!(
+        page.attr("#translation", "href"),
+        "../../../en/reports/jincheng/index.html"
+    );
+    assert_eq!(page.attr("#home", "href"), "../../../zh/index.html");
+    // Canonical URLs stay the published ones.
+    assert_eq!(
+        page.attr("link[rel=canonical]", "href"),
+        "https://example.org/briefing/zh/reports/jincheng/"
+    );
+}
+
+#[test]
+fn front_matter_text_is_escaped() {
+    let site = Site::fixture("basic");
+    let zh = std::fs::read_to_string(site.root.join("content/reports/jincheng.zh.md")).unwrap();
+    let zh = zh
+        .replace(
+            "title: 晋城经开区构建光机电产业集群",
+            "title: \"<script>alert(1)</script>\"",
+        )
+        .replace("zone: 晋城经济技术开发区", "zone: \"A & B <b>\"");
+    site.write("content/reports/jincheng.zh.md", zh);
+    site.build_ok(&[]);
+    let page = site.html("zh/reports/jincheng/index.html");
+    assert_eq!(page.text("h1"), "<script>alert(1)</script>");
+    assert_eq!(page.text(".meta .zone"), "A & B <b>");
+    assert!(
+        page.all("script").is_empty(),
+        "a script element was injected"
+    );
+    assert!(page.all(".meta .zone b").is_empty());
+    let home = site.html("zh/index.html");
+    assert!(home.all("script").is_empty());
+}
+
+#[test]
+fn output_is_minified_unless_asked_not_to() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let min = site.read("zh/reports/jincheng/index.html");
+    site.build_ok(&["--no-minify"]);
+    let full = site.read("zh/reports/jincheng/index.html");
+    assert!(min.len() < full.len());
+    assert!(!min.contains("\n<link"));
+    assert_eq!(
+        site.html("zh/reports/jincheng/index.html").text("h1"),
+        "晋城经开区构建光机电产业集群"
+    );
+}
+
+#[test]
+fn builds_are_deterministic() {
+    let a = Site::fixture("basic");
+    let b = Site::fixture("basic");
+    a.build_ok(&[]);
+    b.build_ok(&[]);
+    assert_eq!(a.snapshot(), b.snapshot());
+}
+
+#[test]
+fn rebuild_rewrites_only_what_changed_and_removes_what_is_gone() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let mtime = |rel: &str| {
+        std::fs::metadata(site.public().join(rel))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let before_zh = mtime("zh/reports/jincheng/index.html");
+    let before_css = mtime("static/plain.css");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let en = std::fs::read_to_string(site.root.join("content/reports/jincheng.en.md")).unwrap();
+    site.write(
+        "content/reports/jincheng.en.md",
+        en.replace("Foxconn is the anchor firm.", "Foxconn leads."),
+    );
+    site.write("public/stale.html", "old");
+    let run = site.build_ok(&["--verbose"]);
+    assert!(run.stdout().contains("1 files written"), "{}", run.stdout());
+    assert_eq!(mtime("zh/reports/jincheng/index.html"), before_zh);
+    assert_eq!(mtime("static/plain.css"), before_css);
+    assert!(site
+        .read("en/reports/jincheng/index.html")
+        .contains("Foxconn leads."));
+    assert!(!site.exists("stale.html"));
+
+    site.remove("content/reports/huozhou.zh.md");
+    site.build_ok(&[]);
+    assert!(!site.exists("zh/reports/huozhou/index.html"));
+    assert!(
+        !site.exists("zh/reports/huozhou"),
+        "empty folders are removed"
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::fixture("basic");
+    let zh = std::fs::read_to_string(site.root.join("content/reports/huozhou.zh.md")).unwrap();
+    site.write(
+        "content/reports/huozhou.zh.md",
+        zh.replace("date: 2025-05-07", "date: 2025-05-07\ndraft: true"),
+    );
+    site.build_ok(&[]);
+    assert!(!site.exists("zh/reports/huozhou/index.html"));
+    site.build_ok(&["--drafts"]);
+    assert!(site.exists("zh/reports/huozhou/index.html"));
+}
+
+#[test]
+fn bom_crlf_and_files_without_language_suffix_are_fine() {
+    let site = Site::fixture("basic");
+    let zh = std::fs::read_to_string(site.root.join("content/reports/huozhou.zh.md")).unwrap();
+    site.remove("content/reports/huozhou.zh.md");
+    site.write(
+        "content/reports/huozhou.md",
+        format!("\u{feff}{}", zh.replace('\n', "\r\n")),
+    );
+    site.build_ok(&[]);
+    let page = site.html("zh/reports/huozhou/index.html");
+    assert_eq!(page.text("h1"), "霍州经开区深化亲清政商关系");
+    assert_eq!(page.text(".content p"), "霍州经开区建立闭环管理机制。");
+}
+
+#[test]
+fn lists_are_newest_first_with_prev_and_next() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let section = site.html("zh/reports/index.html");
+    let titles: Vec<String> = section
+        .all("#reports .card > a")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(
+        titles,
+        ["晋城经开区构建光机电产业集群", "霍州经开区深化亲清政商关系"]
+    );
+    assert_eq!(section.text("h1"), "报告");
+    let newer = site.html("zh/reports/jincheng/index.html");
+    assert_eq!(newer.attr("#prev", "href"), "../../../zh/reports/huozhou/");
+    assert!(newer.all("#next").is_empty());
+    let older = site.html("zh/reports/huozhou/index.html");
+    assert_eq!(older.attr("#next", "href"), "../../../zh/reports/jincheng/");
+}
+
+#[test]
+fn the_sample_site_builds_without_warnings() {
+    let site = Site::sample();
+    let run = site.build_ok(&[]);
+    assert_eq!(run.stderr(), "", "the sample site should build cleanly");
+    let zh: Vec<_> = std::fs::read_dir(site.root.join("content/reports"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().to_string();
+            name.strip_suffix(".zh.md")
+                .filter(|s| *s != "_index")
+                .map(str::to_string)
+        })
+        .collect();
+    assert_eq!(zh.len(), 6);
+    for slug in zh {
+        for lang in ["zh", "en"] {
+            let page = site.html(&format!("{lang}/reports/{slug}/index.html"));
+            assert_eq!(page.attr("html", "lang"), lang);
+        }
+    }
+}
+
+#[test]
+fn long_lists_paginate_with_working_links() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/reports/_index.zh.md",
+        "---\ntitle: 报告\npaginate: 1\n---\n全部报告。\n",
+    );
+    site.build_ok(&["--offline"]);
+    let first = site.html("zh/reports/index.html");
+    assert_eq!(first.all("#reports .card").len(), 1);
+    let second = site.html("zh/reports/page/2/index.html");
+    assert_eq!(second.all("#reports .card").len(), 1);
+    assert_eq!(
+        second.text("#reports .card > a"),
+        "霍州经开区深化亲清政商关系"
+    );
+    assert!(!site.exists("zh/reports/page/3/index.html"));
+}
