@@ -41,6 +41,7 @@
 //!   the URLs it loads over HTTP(S), against stale caches.
 
 pub mod encode;
+pub mod site;
 pub mod tokenize;
 
 use crate::Lang;

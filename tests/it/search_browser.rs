@@ -752,3 +752,111 @@ fn without_javascript_the_box_is_hidden() {
         );
     }
 }
+
+/// The `basic` fixture built by the real pipeline, plus its search index and a
+/// search page: `(temp dir, output folder)`.
+fn build_fixture(style: briefing::urls::UrlStyle) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let mut opts = briefing::build::BuildOptions::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/basic"
+    ));
+    opts.output = Some(out.clone());
+    opts.style = style;
+    let report = briefing::build::build(&opts).unwrap_or_else(|e| panic!("fixture build: {e}"));
+    let site = &report.site;
+    let units = briefing::units::UnitCatalog::with_custom(&site.config.units).unwrap();
+    for f in briefing::search::site::output_files(&site.content, &site.config, &units, style) {
+        write(&out.join(&f.path), f.as_bytes().unwrap());
+    }
+    for asset in ["search.js", "search.css"] {
+        write(
+            &out.join("static").join(asset),
+            &std::fs::read(format!("{THEME}/static/{asset}")).unwrap(),
+        );
+    }
+    let offline = style == briefing::urls::UrlStyle::Offline;
+    for lang in Lang::ALL {
+        let l = lang.code();
+        let tail = if offline { "index.html" } else { "" };
+        let page = render(
+            "search.html",
+            lang,
+            "../../",
+            offline,
+            "Search",
+            &format!("{l}/search/{tail}"),
+        );
+        write(&out.join(l).join("search/index.html"), page.as_bytes());
+    }
+    (tmp, out)
+}
+
+#[test]
+fn a_site_built_by_the_pipeline_is_searchable() {
+    use briefing::urls::UrlStyle;
+    let Some(b) = Browser::start() else { return };
+    let (_online_tmp, online) = build_fixture(UrlStyle::Online);
+    let (_offline_tmp, offline) = build_fixture(UrlStyle::Offline);
+    let server = StaticServer::start(&online);
+    let file_base = file_url(&offline);
+    for (label, base) in [("http", server.url("")), ("file", format!("{file_base}/"))] {
+        let page = |l: &str| {
+            format!(
+                "{base}{l}/search/{}",
+                if label == "file" { "index.html" } else { "" }
+            )
+        };
+        let cases: [(&str, &str, &str, &str); 5] = [
+            (
+                "en",
+                "光机电",
+                "Jincheng zone builds an opto-mechatronics cluster",
+                "Jincheng zone builds an opto-mechatronics cluster",
+            ),
+            (
+                "en",
+                "6,806",
+                "Jincheng zone builds an opto-mechatronics cluster",
+                "Jincheng zone builds an opto-mechatronics cluster",
+            ),
+            (
+                "en",
+                "亲清",
+                "霍州经开区深化亲清政商关系",
+                "霍州经开区深化亲清政商关系",
+            ),
+            (
+                "zh",
+                "opto",
+                "晋城经开区构建光机电产业集群",
+                "晋城经开区构建光机电产业集群",
+            ),
+            (
+                "zh",
+                "6806",
+                "晋城经开区构建光机电产业集群",
+                "晋城经开区构建光机电产业集群",
+            ),
+        ];
+        for (lang, q, title, page_title) in cases {
+            let v = query(&b, &page(lang), q);
+            assert_eq!(titles(&v), [title], "{label} {lang} {q:?}: {v}");
+            // The result links to the page the build wrote.
+            let href = b.exec(
+                "return document.querySelector('.bsearch-hit a').href;",
+                json!([]),
+            );
+            b.goto(href.as_str().unwrap());
+            let h1 = b.wait_for(
+                "document.querySelector('h1') && document.querySelector('h1').textContent",
+                "the report page",
+            );
+            assert!(
+                h1.as_str().unwrap().contains(page_title),
+                "{label}: {href} shows {h1}"
+            );
+        }
+    }
+}
