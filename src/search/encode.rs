@@ -57,6 +57,9 @@ pub fn js_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
 
 /// The escaping of [`js_json`], on JSON text already written.
 pub fn escape_json_for_script(json: &str) -> String {
+    if !json.contains('<') && !json.contains('\u{2028}') && !json.contains('\u{2029}') {
+        return json.to_string(); // the usual case, found with fast substring search
+    }
     let mut out = String::with_capacity(json.len() + 16);
     let mut rest = json;
     // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.

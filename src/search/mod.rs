@@ -54,13 +54,13 @@ use tokenize::{Kind, Mode, Tokenizer};
 /// Version of the file format; search.js checks it.
 pub const FORMAT_VERSION: u32 = 1;
 /// Documents per document chunk file.
-pub const DOCS_PER_CHUNK: usize = 8;
+pub const DOCS_PER_CHUNK: usize = 4;
 /// A token shard is closed once it reaches this many bytes of postings.
-pub const SHARD_BYTES: usize = 40_000;
+pub const SHARD_BYTES: usize = 32_000;
 /// Positions kept per token and document (for ranking adjacent matches).
 pub const MAX_POSITIONS: usize = 8;
 /// Snippet text kept per document and language.
-pub const SNIPPET_TEXT_CHARS: usize = 12_000;
+pub const SNIPPET_TEXT_CHARS: usize = 5_000;
 
 /// The searchable text of one language version of a report.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -155,6 +155,11 @@ impl Browser {
         self.post("/execute/sync", &json!({"script": script, "args": args}))["value"].take()
     }
 
+    /// Runs an asynchronous script: it calls `arguments[arguments.length - 1](value)` when done.
+    pub fn exec_async(&self, script: &str, args: Value) -> Value {
+        self.post("/execute/async", &json!({"script": script, "args": args}))["value"].take()
+    }
+
     /// Polls `expr` (a JavaScript expression) until it is truthy; returns its value.
     pub fn wait_for(&self, expr: &str, what: &str) -> Value {
         let deadline = Instant::now() + Duration::from_secs(20);

@@ -505,7 +505,7 @@
     this.t = {
       none: ds.tNone, count: ds.tCount, one: ds.tOne, all: ds.tAll, error: ds.tError
     };
-    this.limit = this.page ? 20 : 8;
+    this.limit = this.page ? 10 : 8;
     this.hits = [];
     this.shown = 0;
     this.active = -1;
