@@ -18,7 +18,7 @@ use crate::urls::{self, UrlStyle};
 use crate::Lang;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
@@ -409,9 +409,15 @@ pub struct ChartView {
     pub base_unit: String,
     /// The chart as inline SVG markup, already escaped: output with `| safe`.
     pub svg: String,
-    /// The chart's data, largest first, for a table fallback.
+    /// The chart's data, largest first, for a table fallback (at most
+    /// `MAX_BARS`).
     pub bars: Vec<BarView>,
+    /// How many reports have this metric (may be more than the bars shown).
+    pub total: usize,
 }
+
+/// The most bars a chart shows: the largest figures.
+pub const MAX_BARS: usize = 30;
 
 /// One bar of a chart: one report's figure.
 #[derive(Debug, Clone, Serialize)]
@@ -556,11 +562,13 @@ fn chart(key: &str, dimension: &Dimension, rows: &[RowView], lang: Lang) -> Char
         })
         .collect();
     // Two reports of one zone: tell their bars apart by date.
-    let dates: Vec<String> = rows.iter().map(|r| r.date.clone()).collect();
-    let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
-    for (i, b) in bars.iter_mut().enumerate() {
-        if labels.iter().filter(|l| **l == labels[i]).count() > 1 {
-            b.label = format!("{} ({})", labels[i], dates[i]);
+    let mut label_count: HashMap<String, usize> = HashMap::new();
+    for b in &bars {
+        *label_count.entry(b.label.clone()).or_default() += 1;
+    }
+    for (b, r) in bars.iter_mut().zip(rows) {
+        if label_count[&b.label] > 1 {
+            b.label = format!("{} ({})", b.label, r.date);
         }
     }
     bars.sort_by(|a, b| {
@@ -569,6 +577,10 @@ fn chart(key: &str, dimension: &Dimension, rows: &[RowView], lang: Lang) -> Char
             .then_with(|| a.label.cmp(&b.label))
             .then_with(|| a.report_url.cmp(&b.report_url))
     });
+    // A chart stays readable: the largest MAX_BARS figures; `total` says how
+    // many reports have the metric (all of them are in the tables and export).
+    let total = bars.len();
+    bars.truncate(MAX_BARS);
     let base_unit = rows
         .first()
         .map(|r| r.base_unit.clone())
@@ -576,6 +588,7 @@ fn chart(key: &str, dimension: &Dimension, rows: &[RowView], lang: Lang) -> Char
     let svg = chart_svg(key, &label, &bars, lang);
     ChartView {
         key: key.to_string(),
+        total,
         label,
         dimension: dimension.name().to_string(),
         dimension_label: dimension.label(lang).to_string(),

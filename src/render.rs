@@ -379,7 +379,15 @@ fn value<T: Serialize>(v: &T) -> tera::Value {
     tera::Value::from_serializable(v)
 }
 
+/// Pages larger than this are written as rendered: minifying a
+/// multi-megabyte generated table (the metrics dashboard of a large site)
+/// costs seconds and saves little, since such pages are mostly markup.
+const MINIFY_LIMIT: usize = 1 << 20;
+
 fn minify(html: &[u8]) -> Vec<u8> {
+    if html.len() > MINIFY_LIMIT {
+        return html.to_vec();
+    }
     let cfg = minify_html::Cfg {
         minify_css: true,
         minify_js: false,
@@ -437,7 +445,18 @@ pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagn
         strings,
     };
 
-    let mut jobs = vec![Job::Landing];
+    // The big pages (dashboards, lists) go first, so the many small report
+    // pages fill in around them on the other threads.
+    let mut jobs = Vec::new();
+    if input
+        .theme
+        .templates
+        .iter()
+        .any(|(n, _)| n == "dashboard.html")
+    {
+        jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
+    }
+    jobs.push(Job::Landing);
     for &lang in &config.languages {
         jobs.push(Job::Home(lang));
         jobs.push(Job::NotFound(lang, false));
@@ -462,17 +481,12 @@ pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagn
         }
     }
     jobs.push(Job::NotFound(config.source_lang(), true));
-    if input
-        .theme
-        .templates
-        .iter()
-        .any(|(n, _)| n == "dashboard.html")
-    {
-        jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
-    }
 
-    let results: Vec<Result<OutputFile, Diagnostic>> =
-        jobs.par_iter().map(|job| r.render_job(job)).collect();
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|job| r.render_job(job))
+        .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for res in results {
