@@ -871,15 +871,30 @@ fn a_site_built_by_the_pipeline_is_searchable() {
 #[test]
 #[ignore = "a benchmark: needs BRIEFING_SEARCH_BENCH (see the doc comment)"]
 fn search_bench() {
-    let Some(dir) = std::env::var_os("BRIEFING_SEARCH_BENCH") else { return };
+    let Some(dir) = std::env::var_os("BRIEFING_SEARCH_BENCH") else {
+        return;
+    };
     let dir = PathBuf::from(dir);
     let Some(b) = Browser::start() else { return };
     for asset in ["search.js", "search.css"] {
-        write(&dir.join("static").join(asset), &std::fs::read(format!("{THEME}/static/{asset}")).unwrap());
+        write(
+            &dir.join("static").join(asset),
+            &std::fs::read(format!("{THEME}/static/{asset}")).unwrap(),
+        );
     }
     for lang in Lang::ALL {
-        let page = render("search.html", lang, "../../", false, "Search", &format!("{}/search/", lang.code()));
-        write(&dir.join(lang.code()).join("search/index.html"), page.as_bytes());
+        let page = render(
+            "search.html",
+            lang,
+            "../../",
+            false,
+            "Search",
+            &format!("{}/search/", lang.code()),
+        );
+        write(
+            &dir.join(lang.code()).join("search/index.html"),
+            page.as_bytes(),
+        );
     }
     let server = StaticServer::start(&dir);
     let queries = [
@@ -896,7 +911,10 @@ fn search_bench() {
         ("en", "光机电"),
         ("en", "富士康"),
     ];
-    println!("{:<14} {:>8} {:>7} {:>6} {:>9} {:>9}", "query", "results", "files", "KB", "cold ms", "warm ms");
+    println!(
+        "{:<14} {:>8} {:>7} {:>6} {:>9} {:>9}",
+        "query", "results", "files", "KB", "cold ms", "warm ms"
+    );
     for (lang, q) in queries {
         let v = query(&b, &server.url(&format!("{lang}/search/")), q);
         let loaded = b.exec(
@@ -920,5 +938,65 @@ fn search_bench() {
             loaded["ms"].as_f64().unwrap_or(0.0),
             warm.as_f64().unwrap()
         );
+    }
+}
+
+/// The repository's sample site with the default theme, built by the binary:
+/// the header box on a report page and the search page, over http:// and file://.
+#[test]
+fn the_sample_site_searches_with_the_default_theme() {
+    use crate::support::Site;
+    let Some(b) = Browser::start() else { return };
+    let online = Site::sample();
+    online.build_ok(&[]);
+    let offline = Site::sample();
+    offline.build_ok(&["--offline"]);
+    assert!(online.exists("search/meta.js") && online.exists("en/search/index.html"));
+    let server = StaticServer::start(&online.public());
+    let file_base = format!("{}/", file_url(&offline.public()));
+    for (label, base, tail) in [
+        ("http", server.url(""), ""),
+        ("file", file_base, "index.html"),
+    ] {
+        // Cross-language from the header of an English report page, then Enter.
+        b.goto(&format!(
+            "{base}en/reports/yuanping-equipment-manufacturing/{tail}"
+        ));
+        b.wait_for(
+            "!document.querySelector('form.bsearch').hidden",
+            "the header box",
+        );
+        b.keys("/");
+        let input = b.find("#bsearch-q");
+        b.type_into(&input, "康佳");
+        b.wait_for(
+            "document.querySelector('form.bsearch').getAttribute('data-state') === 'done'",
+            "dropdown",
+        );
+        shot(&b, &format!("sample-dropdown-{label}"));
+        let v = b.exec(RESULTS_JS, json!(["form.bsearch"]));
+        assert_eq!(
+            titles(&v).first().map(String::as_str),
+            Some("Led by Konka's MLED Project, Changzhi Gathers Momentum Through Targeted Investment Promotion"),
+            "{label}: {v}"
+        );
+        b.keys(key::DOWN);
+        b.keys(key::ENTER);
+        b.wait_for("location.pathname.indexOf('changzhi-konka') >= 0 && document.readyState === 'complete'", "the report");
+
+        // Deep links to the search page.
+        let v = query(&b, &format!("{base}en/search/{tail}"), "6,806");
+        assert_eq!(
+            titles(&v).first().map(String::as_str),
+            Some("Building a New All-Round Ecosystem for the Opto-Mechatronics Cluster"),
+            "{label}"
+        );
+        let v = query(&b, &format!("{base}zh/search/{tail}"), "光机电");
+        assert_eq!(
+            titles(&v).first().map(String::as_str),
+            Some("全方位构建光机电产业集群发展新生态"),
+            "{label}"
+        );
+        shot(&b, &format!("sample-page-zh-{label}"));
     }
 }
