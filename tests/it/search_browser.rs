@@ -355,11 +355,11 @@ return {
   state: f.getAttribute('data-state'),
   status: f.querySelector('[role=status]').textContent,
   empty: empty && !empty.hidden ? empty.textContent : null,
-  listHidden: f.querySelector('[role=listbox]').hidden,
+  listHidden: f.querySelector('.bsearch-list, .bsearch-results').hidden,
   hits: Array.prototype.map.call(f.querySelectorAll('.bsearch-hit'), function (li) {
     return {
       title: li.querySelector('.bsearch-title').textContent,
-      href: li.querySelector('a').getAttribute('href'),
+      href: li.querySelector('a') ? li.querySelector('a').getAttribute('href') : li.getAttribute('data-href'),
       meta: li.querySelector('.bsearch-meta').textContent,
       snippet: li.querySelector('.bsearch-snippet').textContent,
       snippetLang: li.querySelector('.bsearch-snippet').lang,

@@ -497,8 +497,8 @@
     this.lang = ds.lang;
     this.root = ds.root || './';
     this.index = indexes[this.root] || (indexes[this.root] = new Index(this.root));
-    this.input = form.querySelector('input[type=search]');
-    this.list = form.querySelector('[role=listbox]');
+    this.input = form.querySelector('.bsearch-input');
+    this.list = form.querySelector('.bsearch-list, .bsearch-results');
     this.status = form.querySelector('[role=status]');
     this.empty = form.querySelector('.bsearch-empty');
     this.more = form.querySelector('.bsearch-more');
@@ -514,7 +514,9 @@
     if (!this.list.id) {
       this.list.id = this.id + '-list';
     }
-    this.input.setAttribute('aria-controls', this.list.id);
+    if (!this.page) {
+      this.input.setAttribute('aria-controls', this.list.id);
+    }
     form.hidden = false;
     this.bind();
     if (this.page) {
@@ -551,14 +553,28 @@
         }
       });
     }
-    // Keep the focus in the input while an option is clicked.
-    self.list.addEventListener('mousedown', function (e) { e.preventDefault(); });
+    if (self.page) {
+      self.list.addEventListener('keydown', function (e) {
+        var links = Array.prototype.slice.call(self.list.querySelectorAll('.bsearch-title'));
+        var at = links.indexOf(e.target);
+        if (at >= 0) {
+          self.pageKey(e, at);
+        }
+      });
+    } else {
+      // Keep the focus in the input while an option is clicked.
+      self.list.addEventListener('mousedown', function (e) { e.preventDefault(); });
+    }
     if (self.more) {
       self.more.addEventListener('click', function () { self.render(self.shown + self.limit); });
     }
   };
 
   SearchBox.prototype.key = function (e) {
+    if (this.page) {
+      this.pageKey(e, -1);
+      return;
+    }
     var opts = this.list.querySelectorAll('[role=option]');
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       if (!opts.length) {
@@ -577,13 +593,10 @@
     } else if (e.key === 'Enter') {
       if (this.active >= 0 && opts[this.active]) {
         e.preventDefault();
-        var link = opts[this.active].querySelector('a');
-        if (link) {
-          location.href = link.href;
-        }
+        location.href = opts[this.active].getAttribute('data-href');
       }
     } else if (e.key === 'Escape') {
-      if (!this.page && !this.list.hidden) {
+      if (!this.list.hidden) {
         e.preventDefault();
         this.open(false);
       } else if (this.input.value) {
@@ -594,7 +607,35 @@
     }
   };
 
+  /*
+   * On the search page the results are plain links: arrows move the focus from
+   * the input (at = -1) through them, Escape goes back to the input, Enter
+   * follows the focused link.
+   */
+  SearchBox.prototype.pageKey = function (e, at) {
+    var links = this.list.querySelectorAll('.bsearch-title');
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      var next = at + (e.key === 'ArrowDown' ? 1 : -1);
+      if (next >= links.length || (at === -1 && next < 0)) {
+        return;
+      }
+      e.preventDefault();
+      (next < 0 ? this.input : links[next]).focus();
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      if (at === -1) {
+        this.input.value = '';
+        this.run();
+      } else {
+        this.input.focus();
+      }
+    }
+  };
+
   SearchBox.prototype.activate = function (i) {
+    if (this.page) {
+      return;
+    }
     var opts = this.list.querySelectorAll('[role=option]');
     for (var k = 0; k < opts.length; k++) {
       opts[k].setAttribute('aria-selected', k === i ? 'true' : 'false');
@@ -749,21 +790,26 @@
     }, function () { return first; });
   };
 
+  /*
+   * One result. In the dropdown it is a listbox option (no link inside: the
+   * option itself opens the page); on the search page a list item with a link.
+   */
   SearchBox.prototype.option = function (i, row, snip) {
     var li = document.createElement('li');
-    li.id = this.id + '-opt-' + i;
-    li.setAttribute('role', 'option');
-    li.setAttribute('aria-selected', 'false');
     li.className = 'bsearch-hit';
-    var a = document.createElement('a');
-    a.href = this.root + row[0];
-    a.tabIndex = -1;
-    a.className = 'bsearch-title';
-    if (row[4] !== this.lang) {
-      a.lang = row[4];
+    var href = this.root + row[0];
+    var title = document.createElement(this.page ? 'a' : 'span');
+    title.className = 'bsearch-title';
+    if (this.page) {
+      title.href = href;
+    } else {
+      this.asOption(li, i, href);
     }
-    appendMarked(a, row[1], highlights(row[1], this.terms));
-    li.appendChild(a);
+    if (row[4] !== this.lang) {
+      title.lang = row[4];
+    }
+    appendMarked(title, row[1], highlights(row[1], this.terms));
+    li.appendChild(title);
     var meta = document.createElement('span');
     meta.className = 'bsearch-meta';
     meta.textContent = [row[2], row[3]].filter(Boolean).join(' · ');
@@ -773,34 +819,32 @@
     if (snip.lang !== this.lang) {
       p.lang = snip.lang;
     }
+    var shift = snip.cutStart ? 1 : 0;
     appendMarked(p, (snip.cutStart ? '…' : '') + snip.text + (snip.cutEnd ? '…' : ''),
-      snip.marks.map(function (m) {
-        var d = snip.cutStart ? 1 : 0;
-        return { start: m.start + d, end: m.end + d };
-      }));
+      snip.marks.map(function (m) { return { start: m.start + shift, end: m.end + shift }; }));
     li.appendChild(p);
-    var self = this;
-    li.addEventListener('click', function (e) {
-      if (e.target !== a && !a.contains(e.target)) {
-        location.href = a.href;
-      }
-      self.activate(i);
-    });
     return li;
+  };
+
+  /* Makes li the i-th dropdown option, opening href when chosen. */
+  SearchBox.prototype.asOption = function (li, i, href) {
+    var self = this;
+    li.id = self.id + '-opt-' + i;
+    li.setAttribute('role', 'option');
+    li.setAttribute('aria-selected', 'false');
+    li.setAttribute('data-href', href);
+    li.addEventListener('click', function () {
+      self.activate(i);
+      location.href = href;
+    });
   };
 
   /* The last dropdown option: every result on the search page. */
   SearchBox.prototype.allOption = function (i) {
     var li = document.createElement('li');
-    li.id = this.id + '-opt-' + i;
-    li.setAttribute('role', 'option');
-    li.setAttribute('aria-selected', 'false');
     li.className = 'bsearch-all';
-    var a = document.createElement('a');
-    a.href = this.form.getAttribute('action') + '?q=' + encodeURIComponent(this.input.value.trim());
-    a.tabIndex = -1;
-    a.textContent = this.t.all.replace('{n}', String(this.hits.length));
-    li.appendChild(a);
+    this.asOption(li, i, this.form.getAttribute('action') + '?q=' + encodeURIComponent(this.input.value.trim()));
+    li.textContent = this.t.all.replace('{n}', String(this.hits.length));
     return li;
   };
 
@@ -834,9 +878,13 @@
 
   function init() {
     var forms = document.querySelectorAll('form[data-bsearch]');
+    var onSearchPage = !!document.querySelector('form[data-bsearch][data-mode=page]');
     var boxes = [];
     for (var i = 0; i < forms.length; i++) {
-      boxes.push(new SearchBox(forms[i]));
+      // On the search page its own box replaces the header's (one search landmark).
+      if (!onSearchPage || forms[i].getAttribute('data-mode') === 'page') {
+        boxes.push(new SearchBox(forms[i]));
+      }
     }
     NS.boxes = boxes;
     if (boxes.length) {
