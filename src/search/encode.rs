@@ -52,14 +52,15 @@ pub fn decode_varints(s: &str) -> Vec<u32> {
 /// U+2029 are written as `\u` escapes. Outside strings JSON has none of them.
 pub fn js_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let json = serde_json::to_string(value).expect("search data serializes");
-    escape_json_for_script(&json)
+    if json.contains('<') || json.contains('\u{2028}') || json.contains('\u{2029}') {
+        escape_json_for_script(&json)
+    } else {
+        json // the usual case, found with fast substring search
+    }
 }
 
 /// The escaping of [`js_json`], on JSON text already written.
 pub fn escape_json_for_script(json: &str) -> String {
-    if !json.contains('<') && !json.contains('\u{2028}') && !json.contains('\u{2029}') {
-        return json.to_string(); // the usual case, found with fast substring search
-    }
     let mut out = String::with_capacity(json.len() + 16);
     let mut rest = json;
     // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
@@ -79,6 +80,26 @@ pub fn escape_json_for_script(json: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A fast hash of a byte string (four independent lanes, eight bytes each).
+pub fn hash_bytes(b: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut lanes = [b.len() as u64, K, K.rotate_left(17), K.rotate_left(31)];
+    let mut blocks = b.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, w) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+            let x = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+            *lane = (lane.rotate_left(23) ^ x).wrapping_mul(K);
+        }
+    }
+    let mut tail = [0u8; 32];
+    tail[..blocks.remainder().len()].copy_from_slice(blocks.remainder());
+    for (lane, w) in lanes.iter_mut().zip(tail.chunks_exact(8)) {
+        let x = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+        *lane = (lane.rotate_left(23) ^ x).wrapping_mul(K);
+    }
+    lanes.iter().fold(0, |h, &l| mix(h ^ l))
 }
 
 /// FNV-1a with a final mix: fast on short tokens, well spread in every bit.

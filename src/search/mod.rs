@@ -45,7 +45,7 @@ pub mod site;
 pub mod tokenize;
 
 use crate::Lang;
-use encode::{hash_str, js_json, key_is_exact, mix, push_varint, token_key, KeyBuild};
+use encode::{hash_bytes, hash_str, js_json, key_is_exact, mix, push_varint, token_key, KeyBuild};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::hash_map::{Entry, HashMap};
@@ -170,17 +170,6 @@ struct Meta<'a> {
     chunk: usize,
     langs: Vec<&'static str>,
     shards: Vec<&'a str>,
-}
-
-fn hash_bytes(b: &[u8]) -> u64 {
-    // Hash whole 8-byte words; FNV over every byte would be needlessly slow here.
-    let mut h: u64 = b.len() as u64;
-    for w in b.chunks(8) {
-        let mut x = [0u8; 8];
-        x[..w.len()].copy_from_slice(w);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    h
 }
 
 /// Report indices in document order: newest first, then by URL.
@@ -400,19 +389,18 @@ fn merge_postings(docs: &[DocTokens]) -> Vec<(&str, Vec<u8>)> {
             for (d, doc) in docs.iter().enumerate() {
                 let d = d as u32;
                 for t in &doc.toks[doc.parts[p] as usize..doc.parts[p + 1] as usize] {
-                    let text = doc.token(t);
+                    // Short tokens are their keys: only long ones are compared.
+                    let exact = key_is_exact(t.key);
                     let mut probe = t.key;
                     let i = loop {
                         match seen.entry(probe) {
-                            Entry::Occupied(e)
-                                if key_is_exact(t.key) || list[*e.get()].0 == text =>
-                            {
+                            Entry::Occupied(e) if exact || list[*e.get()].0 == doc.token(t) => {
                                 break *e.get()
                             }
                             Entry::Occupied(_) => probe = probe.wrapping_add(1),
                             Entry::Vacant(e) => {
                                 e.insert(list.len());
-                                list.push((text, Vec::new(), 0));
+                                list.push((doc.token(t), Vec::new(), 0));
                                 break list.len() - 1;
                             }
                         }

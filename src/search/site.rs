@@ -7,6 +7,7 @@ use crate::content::{Content, Report};
 use crate::output::OutputFile;
 use crate::units::{self, UnitCatalog};
 use crate::urls::{self, UrlStyle};
+use rayon::prelude::*;
 
 /// The search index of a site, as output files (for the list in `build.rs`).
 pub fn output_files(
@@ -32,7 +33,7 @@ pub fn site_reports(
     let source = config.source_lang();
     content
         .reports
-        .iter()
+        .par_iter()
         .map(|report| {
             let mut langs: Vec<_> = report.texts.keys().copied().collect();
             langs.sort_by_key(|&l| (l != source, l));
