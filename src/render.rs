@@ -408,6 +408,13 @@ enum Job<'a> {
     NotFound(Lang, bool),
     /// The metrics dashboard at `<lang>/metrics/` (when the theme has one).
     Dashboard(Lang),
+    /// The search page at `<lang>/search/` (when the theme has one).
+    Search(Lang),
+}
+
+/// Whether the theme has a search page (and so wants a search index).
+pub fn has_search_page(theme: &crate::theme::Theme) -> bool {
+    theme.templates.iter().any(|(n, _)| n == "search.html")
 }
 
 /// Renders every page of the site. Returns all template errors at once.
@@ -455,6 +462,9 @@ pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagn
         .any(|(n, _)| n == "dashboard.html")
     {
         jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
+    }
+    if has_search_page(input.theme) {
+        jobs.extend(config.languages.iter().map(|&l| Job::Search(l)));
     }
     jobs.push(Job::Landing);
     for &lang in &config.languages {
@@ -514,6 +524,7 @@ impl<'a> Renderer<'a> {
             Job::Section(lang, name, n) => self.section(lang, name, n),
             Job::Report(lang, i) => self.report(lang, i),
             Job::Dashboard(lang) => self.dashboard(lang),
+            Job::Search(lang) => self.search(lang),
             Job::NotFound(lang, at_root) => {
                 let url = if at_root {
                     "404.html".to_string()
@@ -736,6 +747,19 @@ impl<'a> Renderer<'a> {
             page,
             vec![("report", value(&view))],
         )
+    }
+
+    fn search(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {
+        let url = format!("{lang}/search/");
+        let title = |l: Lang| {
+            self.strings(l)
+                .get("search_page_title")
+                .and_then(|v| v.as_str())
+                .unwrap_or("Search")
+        };
+        let alternates = self.alternates(lang, |l| Some((format!("{l}/search/"), title(l))));
+        let page = self.page_view("search", title(lang), &url, "", alternates);
+        self.page("search.html", lang, &url, page, Vec::new())
     }
 
     fn dashboard(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {
