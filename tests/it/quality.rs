@@ -77,3 +77,73 @@ fn every_page_of_the_sample_site_passes_the_nu_html_checker() {
         );
     }
 }
+
+/// axe-core in headless Chromium: no serious or critical accessibility
+/// violations on the home and report pages in both languages, in light and
+/// dark colour schemes.
+#[test]
+fn home_and_report_pages_have_no_serious_accessibility_violations() {
+    let axe = repo_root().join("tests/tools/node_modules/axe-core/axe.min.js");
+    if !axe.exists() {
+        return skip("the axe-core test needs tests/tools/node_modules/axe-core");
+    }
+    let axe_js = std::fs::read_to_string(&axe).unwrap();
+    let site = Site::sample();
+    site.build_ok(&["--offline"]);
+    let slug = "jincheng-opto-mechatronics-cluster";
+    let pages = [
+        "index.html".to_string(),
+        "zh/index.html".to_string(),
+        "en/index.html".to_string(),
+        format!("zh/reports/{slug}/index.html"),
+        format!("en/reports/{slug}/index.html"),
+        "zh/metrics/index.html".to_string(),
+        "en/search/index.html".to_string(),
+    ];
+    for scheme in ["light", "dark"] {
+        let flag = format!(
+            "--blink-settings=preferredColorScheme={}",
+            if scheme == "dark" { 0 } else { 1 }
+        );
+        let Some(browser) = crate::browser::Browser::start_with(&[&flag]) else {
+            return;
+        };
+        for page in &pages {
+            assert!(site.exists(page), "missing {page}");
+            browser.goto(&crate::browser::file_url(&site.public().join(page)));
+            let dark = browser.exec(
+                "return matchMedia('(prefers-color-scheme: dark)').matches;",
+                serde_json::json!([]),
+            );
+            assert_eq!(
+                dark,
+                serde_json::json!(scheme == "dark"),
+                "the browser is not in {scheme} mode"
+            );
+            browser.exec(&axe_js, serde_json::json!([]));
+            let result = browser.exec_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {resultTypes: ['violations']})
+                    .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))))
+                    .catch(e => done({error: String(e)}));",
+                serde_json::json!([]),
+            );
+            assert!(
+                result.get("error").is_none(),
+                "axe failed on {page}: {result}"
+            );
+            let serious: Vec<_> = result
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|v| v["impact"] == "serious" || v["impact"] == "critical")
+                .collect();
+            assert!(
+                serious.is_empty(),
+                "{page} ({scheme}): {}",
+                serde_json::to_string_pretty(&serious).unwrap()
+            );
+        }
+    }
+}
