@@ -126,9 +126,8 @@ fn build_with(
     let order = doc_order(reports);
     let docs: Vec<DocTokens> = order
         .par_iter()
-        .map_init(Scratch::default, |scratch, &r| {
-            DocTokens::index(&reports[r], scratch)
-        })
+        .with_min_len(64)
+        .map(|&r| SCRATCH.with(|s| DocTokens::index(&reports[r], &mut s.borrow_mut())))
         .collect();
     let postings = merge_postings(&docs);
     let (bounds, shards) = cut_shards(postings, shard_bytes);
@@ -214,6 +213,12 @@ struct DocTokens {
     toks: Vec<Tok>,
     /// `toks[parts[p]..parts[p + 1]]` are the tokens of partition `p`.
     parts: [u32; PARTS + 1],
+}
+
+thread_local! {
+    /// Kept by each thread between documents and builds: allocating its
+    /// tables again for every piece of the parallel work costs more than using them.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Per-thread scratch space for indexing documents.
