@@ -22,7 +22,8 @@
 //!   Tokens (see [`tokenize`]) are sorted in UTF-16 order (JavaScript's string
 //!   order) and cut into shards of about [`SHARD_BYTES`]. `meta.shards[i]` is
 //!   the first token of shard `i`, so a token, or the range of words a prefix
-//!   matches, maps to its shard(s) by binary search.
+//!   matches, maps to its shard(s) by binary search (search.js looks for a
+//!   prefix in at most four shards).
 //! * **Postings** of a token are base-32 varints (see `encode::push_varint`): per
 //!   document, the document number (the first absolute, the rest as
 //!   differences), then for a single CJK character its score, and for any other
@@ -38,7 +39,8 @@
 //!   version in that language is shown in its source language. A query loads the
 //!   chunks of the results it shows only.
 //! * `meta.build` changes with any file's content; search.js adds it as `?v=` to
-//!   the URLs it loads over HTTP(S), against stale caches.
+//!   the URLs it loads over HTTP(S), against stale caches (and loads meta.js
+//!   itself uncached there).
 
 pub mod encode;
 pub mod site;
