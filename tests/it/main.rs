@@ -4,5 +4,6 @@
 mod browser;
 mod build;
 mod errors;
+mod quality;
 mod search_browser;
 mod support;
