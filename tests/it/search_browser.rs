@@ -1000,3 +1000,66 @@ fn the_sample_site_searches_with_the_default_theme() {
         shot(&b, &format!("sample-page-zh-{label}"));
     }
 }
+
+/// Without a browser: the search input the pipeline gives the index points at
+/// the pages it writes, in both URL styles, with formatted metrics.
+#[test]
+fn site_reports_match_the_built_pages() {
+    use briefing::urls::UrlStyle;
+    for style in [UrlStyle::Online, UrlStyle::Offline] {
+        let (_tmp, out) = build_fixture(style);
+        let mut opts = briefing::build::BuildOptions::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/basic"
+        ));
+        opts.style = style;
+        let site = briefing::build::render_site_files(&opts, None).unwrap();
+        let units = briefing::units::UnitCatalog::with_custom(&site.config.units).unwrap();
+        let reports =
+            briefing::search::site::site_reports(&site.content, &site.config, &units, style);
+        assert_eq!(reports.len(), site.content.reports.len());
+        for r in &reports {
+            assert_eq!(
+                r.entries[0].0,
+                site.config.source_lang(),
+                "source language first"
+            );
+            for (_, e) in &r.entries {
+                let file = if style == UrlStyle::Online {
+                    format!("{}index.html", e.url)
+                } else {
+                    e.url.clone()
+                };
+                assert!(
+                    out.join(&file).is_file(),
+                    "{style:?}: {} is not a built page",
+                    e.url
+                );
+                assert!(
+                    !e.text.body.contains('<'),
+                    "body text has no markup: {}",
+                    e.text.body
+                );
+            }
+        }
+        let jincheng = reports
+            .iter()
+            .find(|r| r.entries[0].1.url.contains("jincheng"))
+            .unwrap();
+        let en = &jincheng
+            .entries
+            .iter()
+            .find(|(l, _)| *l == Lang::En)
+            .unwrap()
+            .1
+            .text;
+        assert!(
+            en.metrics
+                .iter()
+                .any(|m| m.starts_with("CNC and mould machines") && m.contains("6,806")),
+            "{:?}",
+            en.metrics
+        );
+        assert!(out.join("search/meta.js").is_file() && out.join("search/en/d0.js").is_file());
+    }
+}
