@@ -23,19 +23,11 @@ const BASE: &str = r#"<!doctype html>
 const HOME: &str =
     r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{% endblock main %}"#;
 
+/// The default theme's UI strings for `lang`, as the build reads them.
 fn strings(lang: Lang) -> Value {
-    match lang {
-        Lang::Zh => json!({
-            "search_label": "搜索", "search_placeholder": "搜索报告、园区、数字…", "search_no_results": "没有找到结果",
-            "search_results_count": "找到 {n} 条结果", "search_result_one": "找到 1 条结果", "search_page_title": "搜索",
-            "search_noscript": "搜索需要启用 JavaScript。", "search_submit": "搜索"
-        }),
-        Lang::En => json!({
-            "search_label": "Search", "search_placeholder": "Search reports, zones, figures…", "search_no_results": "No results found",
-            "search_results_count": "{n} results", "search_result_one": "1 result", "search_page_title": "Search",
-            "search_noscript": "Search needs JavaScript.", "search_submit": "Search"
-        }),
-    }
+    let path =
+        crate::support::repo_root().join(format!("themes/default/i18n/{}.yaml", lang.code()));
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 struct Report {
