@@ -142,6 +142,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         content::load(&sources, &config, &units, opts.style, opts.drafts);
     diags.extend(content_diags);
     diags.extend(metrics::check_dimensions(&content, &config, &units));
+    diags.extend(crate::taxonomy::Taxonomies::collect(&content, &config).1);
 
     let tera = if theme.problems.is_empty() {
         diags.extend(theme.check_strings());
@@ -184,6 +185,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         }
     };
     files.extend(metrics::export_files(&content, &config, &units));
+    files.extend(crate::feeds::site_files(&content, &config, &units));
     let theme_static = theme.display.join("static");
     for (rel, path) in &theme.static_files {
         files.push(OutputFile::copy(

@@ -5,10 +5,12 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod error;
+pub mod feeds;
 pub mod frontmatter;
 pub mod lang;
 pub mod markdown;
 pub mod metrics;
+pub mod taxonomy;
 pub mod units;
 pub mod urls;
 
