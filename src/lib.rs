@@ -1,6 +1,7 @@
 //! `briefing`: a static site generator for bilingual (Chinese / English)
 //! briefing sites. See ARCHITECTURE.md for the pipeline.
 
+pub mod archive;
 pub mod config;
 pub mod content;
 pub mod diag;
