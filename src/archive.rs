@@ -194,7 +194,7 @@ pub fn check_target(target: &Path, build: &BuildOptions) -> Result<()> {
     if !parent.is_dir() {
         return Err(refuse(
             target,
-            format!("the folder {} does not exist", parent.display()),
+            format!("{} is not an existing folder", parent.display()),
         ));
     }
     Ok(())

@@ -1,6 +1,8 @@
 //! Integration tests: build real fixture sites into temp dirs and check the
 //! produced files. One test binary; each module is one area.
 
+mod archive;
 mod build;
 mod errors;
+mod publish;
 mod support;
