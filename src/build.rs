@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::metrics;
 use crate::output::{self, OutputFile, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
+use crate::search;
 use crate::theme;
 use crate::units::UnitCatalog;
 use crate::urls::UrlStyle;
@@ -186,6 +187,13 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     };
     files.extend(metrics::export_files(&content, &config, &units));
     files.extend(crate::feeds::site_files(&content, &config, &units));
+    lap("render");
+    if render::has_search_page(&theme) {
+        files.extend(search::site::output_files(
+            &content, &config, &units, opts.style,
+        ));
+    }
+    lap("search");
     let theme_static = theme.display.join("static");
     for (rel, path) in &theme.static_files {
         files.push(OutputFile::copy(
@@ -206,7 +214,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         return Err(Error::Invalid(diags.into_sorted()));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    lap("render");
+    lap("assets");
     Ok(RenderedSite {
         timings,
         config,

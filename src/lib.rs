@@ -21,4 +21,5 @@ pub use lang::Lang;
 pub mod build;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod theme;

@@ -567,6 +567,13 @@ enum Job<'a> {
     NotFound(Lang, bool),
     /// The metrics dashboard at `<lang>/metrics/` (when the theme has one).
     Dashboard(Lang),
+    /// The search page at `<lang>/search/` (when the theme has one).
+    Search(Lang),
+}
+
+/// Whether the theme has a search page (and so wants a search index).
+pub fn has_search_page(theme: &crate::theme::Theme) -> bool {
+    theme.templates.iter().any(|(n, _)| n == "search.html")
 }
 
 /// Renders every page of the site. Returns all template errors at once.
@@ -658,6 +665,9 @@ pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagn
     {
         jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
     }
+    if has_search_page(input.theme) {
+        jobs.extend(config.languages.iter().map(|&l| Job::Search(l)));
+    }
     jobs.push(Job::Landing);
     for &lang in &config.languages {
         jobs.push(Job::Home(lang));
@@ -735,6 +745,7 @@ impl<'a> Renderer<'a> {
             Job::TaxonomyIndex(lang, kind) => self.taxonomy_index(lang, kind),
             Job::Term(lang, kind, ti, n) => self.term(lang, kind, ti, n),
             Job::Dashboard(lang) => self.dashboard(lang),
+            Job::Search(lang) => self.search(lang),
             Job::NotFound(lang, at_root) => {
                 let url = if at_root {
                     "404.html".to_string()
@@ -952,6 +963,19 @@ impl<'a> Renderer<'a> {
             page,
             vec![("report", value(&view))],
         )
+    }
+
+    fn search(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {
+        let url = format!("{lang}/search/");
+        let title = |l: Lang| {
+            self.strings(l)
+                .get("search_page_title")
+                .and_then(|v| v.as_str())
+                .unwrap_or("Search")
+        };
+        let alternates = self.alternates(lang, |l| Some((format!("{l}/search/"), title(l))));
+        let page = self.page_view("search", title(lang), &url, "", alternates);
+        self.page("search.html", lang, &url, page, Vec::new())
     }
 
     fn dashboard(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {

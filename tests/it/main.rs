@@ -2,7 +2,10 @@
 //! produced files. One test binary; each module is one area.
 
 mod archive;
+mod browser;
 mod build;
 mod errors;
 mod publish;
+mod quality;
+mod search_browser;
 mod support;
