@@ -538,7 +538,7 @@ fn single_page(site: &RenderedSite, report: &Report) -> Result<String> {
             .collect::<Vec<_>>()
             .join(" ");
         sections.push_str(&format!(
-            "<section class=\"bl-lang\" id=\"{lang}\" lang=\"{lang}\">\n<nav class=\"bl-switch\" aria-label=\"Language / 语言\">{switch}</nav>\n<main>\n{main}\n</main>\n</section>\n"
+            "<section class=\"bl-lang\" id=\"{lang}\" lang=\"{lang}\">\n<nav class=\"bl-switch\" aria-label=\"Language / 语言\">{switch}</nav>\n<div class=\"bl-main\">\n{main}\n</div>\n</section>\n"
         ));
     }
     let title: Vec<&str> = langs
@@ -560,7 +560,8 @@ const SWITCH_CSS: &str = "\
 .bl-switch [aria-current] { font-weight: 600; text-decoration: none; }
 .bl-doc:has(.bl-lang:target, .bl-lang :target) .bl-lang:not(:target):not(:has(:target)) { display: none; }
 .bl-doc:not(:has(.bl-lang:target, .bl-lang :target)) .bl-lang ~ .bl-lang { display: none; }
-@media print { .bl-switch { display: none; } }
+.bl-main { padding-block: 1.5rem 3rem; }
+@media print { .bl-switch { display: none; } .bl-main { padding: 0; } }
 ";
 
 /// Replaces `url(…)` references in a style sheet at `css_path` that point to

@@ -353,3 +353,174 @@ fn an_unwritable_folder_is_a_clear_error() {
     assert!(std::fs::read_dir(&locked).unwrap().next().is_none());
     assert!(leftovers(tmp.path()).is_empty());
 }
+
+/// Clicks the first element matching `css` (in the page, by script) and
+/// waits until the new page has loaded with a path containing `expect`.
+fn click_to(b: &crate::browser::Browser, css: &str, expect: &str) {
+    use serde_json::json;
+    let clicked = b.exec(
+        "var a = document.querySelector(arguments[0]); if (!a) return false; a.click(); return true;",
+        json!([css]),
+    );
+    assert_eq!(clicked, true, "no element {css} on {}", b.url());
+    b.wait_for(
+        &format!(
+            "decodeURIComponent(location.pathname).indexOf({}) >= 0 && document.readyState === 'complete'",
+            serde_json::to_string(expect).unwrap()
+        ),
+        expect,
+    );
+}
+
+/// The unzipped archive in headless Chromium from file://: navigation in
+/// both languages, styles, tag pages and search, with no request leaving
+/// the archive. Then the one-file report's language switch.
+#[test]
+fn the_unzipped_archive_works_in_a_browser() {
+    use crate::browser::{file_url, Browser};
+    use serde_json::json;
+    let Some(b) = Browser::start() else { return };
+    let site = Site::sample();
+    let tmp = tempfile::tempdir().unwrap();
+    archive_ok(&site, tmp.path(), &["--out", "site.zip"]);
+    let out = tmp.path().join("unzipped");
+    unzip(&tmp.path().join("site.zip"), &out);
+    let root = file_url(&out.join(STEM));
+
+    // The landing page: styled, then into the English edition.
+    b.goto(&format!("{root}/index.html"));
+    let bg = b.exec(
+        "return getComputedStyle(document.querySelector('.site-header')).borderTopStyle;",
+        json!([]),
+    );
+    assert_eq!(bg, "solid", "the theme's CSS is loaded");
+    click_to(&b, "a.button[hreflang=en]", "/en/index.html");
+    // A report, one of its tags, the tag page's other report, the switch to Chinese.
+    click_to(
+        &b,
+        ".card__title a[href*=jincheng]",
+        "/en/reports/jincheng-opto-mechatronics-cluster/index.html",
+    );
+    click_to(
+        &b,
+        ".report__tags a[href*=investment-promotion]",
+        "/en/tags/investment-promotion/index.html",
+    );
+    let cards = b.exec(
+        "return document.querySelectorAll('.card').length;",
+        json!([]),
+    );
+    assert_eq!(cards, 2);
+    click_to(
+        &b,
+        ".lang-switch a[hreflang=zh]",
+        "/zh/tags/招商引资/index.html",
+    );
+    assert_eq!(
+        b.exec(
+            "return document.querySelector('h1').textContent;",
+            json!([])
+        ),
+        "招商引资"
+    );
+    click_to(
+        &b,
+        "a[href$='zh/regions/index.html']",
+        "/zh/regions/index.html",
+    );
+
+    // Search from file:// in the header of a Chinese report page.
+    b.goto(&format!(
+        "{root}/zh/reports/yuanping-equipment-manufacturing/index.html"
+    ));
+    b.wait_for(
+        "!document.querySelector('form.bsearch').hidden",
+        "the header search box",
+    );
+    let input = b.find("#bsearch-q");
+    b.type_into(&input, "光机电");
+    b.wait_for(
+        "document.querySelector('form.bsearch').getAttribute('data-state') === 'done'",
+        "search results",
+    );
+    let first = b.exec(
+        "var t = document.querySelector('form.bsearch .bsearch-hit .bsearch-title'); return t && t.textContent;",
+        json!([]),
+    );
+    assert_eq!(first, "全方位构建光机电产业集群发展新生态");
+    // Nothing was fetched from outside the archive.
+    let outside = b.exec(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; }).filter(function (n) { return n.indexOf('file:') !== 0; });",
+        json!([]),
+    );
+    assert_eq!(outside, json!([]));
+
+    // The one-file report: Chinese first; the switch shows English, and
+    // in-page links keep it shown.
+    archive_ok(
+        &site,
+        tmp.path(),
+        &[
+            "--report",
+            "jincheng-opto-mechatronics-cluster",
+            "--out",
+            "one.html",
+        ],
+    );
+    b.goto(&file_url(&tmp.path().join("one.html")));
+    let shown = "return ['zh', 'en'].filter(function (l) { return document.getElementById(l).offsetParent !== null; });";
+    assert_eq!(b.exec(shown, json!([])), json!(["zh"]));
+    b.exec(
+        "document.querySelector('#zh .bl-switch a[href=\"#en\"]').click();",
+        json!([]),
+    );
+    b.wait_for("location.hash === '#en'", "the switch");
+    assert_eq!(b.exec(shown, json!([])), json!(["en"]));
+    b.exec("document.querySelector('#en .toc a').click();", json!([]));
+    b.wait_for("location.hash.indexOf('#en-') === 0", "a contents link");
+    assert_eq!(b.exec(shown, json!([])), json!(["en"]));
+    b.exec(
+        "document.querySelector('#en .bl-switch a[href=\"#zh\"]').click();",
+        json!([]),
+    );
+    b.wait_for("location.hash === '#zh'", "the switch back");
+    assert_eq!(b.exec(shown, json!([])), json!(["zh"]));
+    // Images are inside the file.
+    let images = b.exec(
+        "return Array.prototype.every.call(document.images, function (i) { return i.src.indexOf('data:') === 0 && i.complete; });",
+        json!([]),
+    );
+    assert_eq!(images, true);
+}
+
+/// The one-file report is valid HTML (Nu HTML Checker, when installed).
+#[test]
+fn the_one_file_report_passes_the_nu_html_checker() {
+    let Some(jar) = crate::quality::vnu() else {
+        return crate::quality::skip("the Nu HTML Checker test needs java and vnu-jar");
+    };
+    let site = Site::sample();
+    let tmp = tempfile::tempdir().unwrap();
+    archive_ok(
+        &site,
+        tmp.path(),
+        &[
+            "--report",
+            "jincheng-opto-mechatronics-cluster",
+            "--out",
+            "one.html",
+        ],
+    );
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .arg("--errors-only")
+        .arg(tmp.path().join("one.html"))
+        .output()
+        .expect("run vnu");
+    assert!(
+        out.status.success(),
+        "Nu HTML Checker errors:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -11,7 +11,7 @@ fn required() -> bool {
     std::env::var("BRIEFING_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
 }
 
-fn skip(what: &str) {
+pub fn skip(what: &str) {
     assert!(!required(), "BRIEFING_REQUIRE_BROWSER=1 but {what}");
     eprintln!("\n==================================================================");
     eprintln!("SKIPPED: {what}");
@@ -21,7 +21,7 @@ fn skip(what: &str) {
     eprintln!("==================================================================\n");
 }
 
-fn vnu() -> Option<PathBuf> {
+pub fn vnu() -> Option<PathBuf> {
     let jar = repo_root().join("tests/tools/node_modules/vnu-jar/build/dist/vnu.jar");
     let java = Command::new("java")
         .arg("-version")
