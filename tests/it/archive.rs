@@ -1,7 +1,7 @@
 //! `briefing archive`: the zip opened from disk, its determinism and
 //! encoding, the single-report file, and refused targets.
 
-use crate::publish::{theme_lacks, SourceExt};
+use crate::publish::SourceExt;
 use crate::support::{resolve, Page, Run, Site};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -143,7 +143,7 @@ fn the_unzipped_archive_works_from_disk_in_both_languages() {
                 "{page}: `{link}` does not end in a file"
             );
             assert!(
-                set.contains(target.as_str()) || theme_lacks(&target),
+                set.contains(target.as_str()),
                 "{page}: `{link}` leads to nothing in the archive"
             );
             checked += 1;

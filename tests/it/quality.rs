@@ -99,6 +99,8 @@ fn home_and_report_pages_have_no_serious_accessibility_violations() {
         format!("en/reports/{slug}/index.html"),
         "zh/metrics/index.html".to_string(),
         "en/search/index.html".to_string(),
+        "en/tags/index.html".to_string(),
+        "zh/tags/招商引资/index.html".to_string(),
     ];
     for scheme in ["light", "dark"] {
         let flag = format!(
