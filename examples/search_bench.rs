@@ -15,6 +15,10 @@ use serde_yaml::Value;
 use std::path::Path;
 use std::time::Instant;
 
+/// The allocator of the `briefing` binary, so the figures match a build.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let site = Path::new(args.first().map(String::as_str).unwrap_or("/tmp/bench5k"));

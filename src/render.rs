@@ -46,6 +46,17 @@ struct SiteView<'a> {
     feed_url: String,
     /// The taxonomy index pages (when the theme has taxonomy_index.html).
     taxonomies: Vec<TaxonomyLink<'a>>,
+    /// The content sections, for navigation: [{name, title, url}].
+    sections: Vec<SectionLink<'a>>,
+    /// This language's metrics dashboard, when the theme has one.
+    dashboard_url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct SectionLink<'a> {
+    name: &'a str,
+    title: &'a str,
+    url: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -207,6 +218,8 @@ struct LandingLang<'a> {
     url: String,
     intro: &'a str,
     reports: Vec<CardView<'a>>,
+    /// That language's UI strings, for its column of the landing page.
+    t: tera::Value,
 }
 
 /// Number of headline metrics shown on a card.
@@ -571,9 +584,14 @@ enum Job<'a> {
     Search(Lang),
 }
 
+/// Whether the theme has the template `name`.
+fn has_template(theme: &crate::theme::Theme, name: &str) -> bool {
+    theme.templates.iter().any(|(n, _)| n == name)
+}
+
 /// Whether the theme has a search page (and so wants a search index).
 pub fn has_search_page(theme: &crate::theme::Theme) -> bool {
-    theme.templates.iter().any(|(n, _)| n == "search.html")
+    has_template(theme, "search.html")
 }
 
 /// Renders every page of the site. Returns all template errors at once.
@@ -622,6 +640,24 @@ pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagn
             } else {
                 Vec::new()
             },
+            sections: input
+                .content
+                .sections
+                .values()
+                .filter(|s| !s.name.is_empty())
+                .map(|s| SectionLink {
+                    name: &s.name,
+                    title: s
+                        .intro
+                        .get(&lang)
+                        .or_else(|| s.intro.get(&config.source_lang()))
+                        .and_then(|i| i.title.as_deref())
+                        .unwrap_or(&s.name),
+                    url: style.dir(&urls::section_dir(lang, &s.name)),
+                })
+                .collect(),
+            dashboard_url: has_template(input.theme, "dashboard.html")
+                .then(|| style.dir(&format!("{lang}/metrics/"))),
         };
         site.insert(lang, value(&view));
         strings.insert(
@@ -657,12 +693,7 @@ pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagn
     // The big pages (dashboards, lists) go first, so the many small report
     // pages fill in around them on the other threads.
     let mut jobs = Vec::new();
-    if input
-        .theme
-        .templates
-        .iter()
-        .any(|(n, _)| n == "dashboard.html")
-    {
+    if has_template(input.theme, "dashboard.html") {
         jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
     }
     if has_search_page(input.theme) {
@@ -753,7 +784,15 @@ impl<'a> Renderer<'a> {
                     format!("{lang}/404.html")
                 };
                 let page = self.page_view("404", "404", &url, "", Vec::new());
-                self.page("404.html", lang, &url, page, Vec::new())
+                // A server shows the 404 page at any depth, so online its
+                // links start from the site's path ("/briefing/"), not "../".
+                let extra = match self.style() {
+                    UrlStyle::Online => {
+                        vec![("root", value(&urls::base_path(&self.config().base_url)))]
+                    }
+                    UrlStyle::Offline => Vec::new(),
+                };
+                self.page("404.html", lang, &url, page, extra)
             }
         }
     }
@@ -791,6 +830,7 @@ impl<'a> Renderer<'a> {
                     .take(LANDING_REPORTS)
                     .map(|r| self.card(r, l))
                     .collect(),
+                t: self.strings[&l].clone(),
             })
             .collect();
         let lang = self.source();

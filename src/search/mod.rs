@@ -22,7 +22,8 @@
 //!   Tokens (see [`tokenize`]) are sorted in UTF-16 order (JavaScript's string
 //!   order) and cut into shards of about [`SHARD_BYTES`]. `meta.shards[i]` is
 //!   the first token of shard `i`, so a token, or the range of words a prefix
-//!   matches, maps to its shard(s) by binary search.
+//!   matches, maps to its shard(s) by binary search (search.js looks for a
+//!   prefix in at most four shards).
 //! * **Postings** of a token are base-32 varints (see `encode::push_varint`): per
 //!   document, the document number (the first absolute, the rest as
 //!   differences), then for a single CJK character its score, and for any other
@@ -38,7 +39,8 @@
 //!   version in that language is shown in its source language. A query loads the
 //!   chunks of the results it shows only.
 //! * `meta.build` changes with any file's content; search.js adds it as `?v=` to
-//!   the URLs it loads over HTTP(S), against stale caches.
+//!   the URLs it loads over HTTP(S), against stale caches (and loads meta.js
+//!   itself uncached there).
 
 pub mod encode;
 pub mod site;
@@ -126,9 +128,8 @@ fn build_with(
     let order = doc_order(reports);
     let docs: Vec<DocTokens> = order
         .par_iter()
-        .map_init(Scratch::default, |scratch, &r| {
-            DocTokens::index(&reports[r], scratch)
-        })
+        .with_min_len(64)
+        .map(|&r| SCRATCH.with(|s| DocTokens::index(&reports[r], &mut s.borrow_mut())))
         .collect();
     let postings = merge_postings(&docs);
     let (bounds, shards) = cut_shards(postings, shard_bytes);
@@ -214,6 +215,12 @@ struct DocTokens {
     toks: Vec<Tok>,
     /// `toks[parts[p]..parts[p + 1]]` are the tokens of partition `p`.
     parts: [u32; PARTS + 1],
+}
+
+thread_local! {
+    /// Kept by each thread between documents and builds: allocating its
+    /// tables again for every piece of the parallel work costs more than using them.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Per-thread scratch space for indexing documents.

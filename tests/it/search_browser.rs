@@ -23,19 +23,11 @@ const BASE: &str = r#"<!doctype html>
 const HOME: &str =
     r#"{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{% endblock main %}"#;
 
+/// The default theme's UI strings for `lang`, as the build reads them.
 fn strings(lang: Lang) -> Value {
-    match lang {
-        Lang::Zh => json!({
-            "search_label": "搜索", "search_placeholder": "搜索报告、园区、数字…", "search_no_results": "没有找到结果",
-            "search_results_count": "找到 {n} 条结果", "search_result_one": "找到 1 条结果", "search_page_title": "搜索",
-            "search_noscript": "搜索需要启用 JavaScript。", "search_submit": "搜索"
-        }),
-        Lang::En => json!({
-            "search_label": "Search", "search_placeholder": "Search reports, zones, figures…", "search_no_results": "No results found",
-            "search_results_count": "{n} results", "search_result_one": "1 result", "search_page_title": "Search",
-            "search_noscript": "Search needs JavaScript.", "search_submit": "Search"
-        }),
-    }
+    let path =
+        crate::support::repo_root().join(format!("themes/default/i18n/{}.yaml", lang.code()));
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 struct Report {
@@ -231,7 +223,11 @@ fn render(template: &str, lang: Lang, root: &str, offline: bool, title: &str, ur
         ("base.html".to_string(), BASE.to_string()),
         ("home.html".to_string(), HOME.to_string()),
     ];
-    for name in ["partials/search_box.html", "search.html"] {
+    for name in [
+        "partials/search_box.html",
+        "partials/search_attrs.html",
+        "search.html",
+    ] {
         templates.push((
             name.to_string(),
             std::fs::read_to_string(format!("{THEME}/templates/{name}")).unwrap(),
@@ -755,7 +751,9 @@ fn without_javascript_the_box_is_hidden() {
 
 /// The `basic` fixture built by the real pipeline, plus its search index and a
 /// search page: `(temp dir, output folder)`.
-fn build_fixture(style: briefing::urls::UrlStyle) -> (tempfile::TempDir, PathBuf) {
+fn build_fixture(
+    style: briefing::urls::UrlStyle,
+) -> (tempfile::TempDir, PathBuf, briefing::build::BuildReport) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     let mut opts = briefing::build::BuildOptions::new(concat!(
@@ -766,6 +764,7 @@ fn build_fixture(style: briefing::urls::UrlStyle) -> (tempfile::TempDir, PathBuf
     opts.style = style;
     let report = briefing::build::build(&opts).unwrap_or_else(|e| panic!("fixture build: {e}"));
     let site = &report.site;
+    // The plain theme has no search page, so the build wrote no index: add one.
     let units = briefing::units::UnitCatalog::with_custom(&site.config.units).unwrap();
     for f in briefing::search::site::output_files(&site.content, &site.config, &units, style) {
         write(&out.join(&f.path), f.as_bytes().unwrap());
@@ -790,15 +789,15 @@ fn build_fixture(style: briefing::urls::UrlStyle) -> (tempfile::TempDir, PathBuf
         );
         write(&out.join(l).join("search/index.html"), page.as_bytes());
     }
-    (tmp, out)
+    (tmp, out, report)
 }
 
 #[test]
 fn a_site_built_by_the_pipeline_is_searchable() {
     use briefing::urls::UrlStyle;
     let Some(b) = Browser::start() else { return };
-    let (_online_tmp, online) = build_fixture(UrlStyle::Online);
-    let (_offline_tmp, offline) = build_fixture(UrlStyle::Offline);
+    let (_online_tmp, online, _) = build_fixture(UrlStyle::Online);
+    let (_offline_tmp, offline, _) = build_fixture(UrlStyle::Offline);
     let server = StaticServer::start(&online);
     let file_base = file_url(&offline);
     for (label, base) in [("http", server.url("")), ("file", format!("{file_base}/"))] {
@@ -998,5 +997,63 @@ fn the_sample_site_searches_with_the_default_theme() {
             "{label}"
         );
         shot(&b, &format!("sample-page-zh-{label}"));
+    }
+}
+
+/// Without a browser: the search input the pipeline gives the index points at
+/// the pages it writes, in both URL styles, with formatted metrics.
+#[test]
+fn site_reports_match_the_built_pages() {
+    use briefing::urls::UrlStyle;
+    for style in [UrlStyle::Online, UrlStyle::Offline] {
+        let (_tmp, out, report) = build_fixture(style);
+        let site = &report.site;
+        let units = briefing::units::UnitCatalog::with_custom(&site.config.units).unwrap();
+        let reports =
+            briefing::search::site::site_reports(&site.content, &site.config, &units, style);
+        assert_eq!(reports.len(), site.content.reports.len());
+        for r in &reports {
+            assert_eq!(
+                r.entries[0].0,
+                site.config.source_lang(),
+                "source language first"
+            );
+            for (_, e) in &r.entries {
+                let file = if style == UrlStyle::Online {
+                    format!("{}index.html", e.url)
+                } else {
+                    e.url.clone()
+                };
+                assert!(
+                    out.join(&file).is_file(),
+                    "{style:?}: {} is not a built page",
+                    e.url
+                );
+                assert!(
+                    !e.text.body.contains('<'),
+                    "body text has no markup: {}",
+                    e.text.body
+                );
+            }
+        }
+        let jincheng = reports
+            .iter()
+            .find(|r| r.entries[0].1.url.contains("jincheng"))
+            .unwrap();
+        let en = &jincheng
+            .entries
+            .iter()
+            .find(|(l, _)| *l == Lang::En)
+            .unwrap()
+            .1
+            .text;
+        assert!(
+            en.metrics
+                .iter()
+                .any(|m| m.starts_with("CNC and mould machines") && m.contains("6,806")),
+            "{:?}",
+            en.metrics
+        );
+        assert!(out.join("search/meta.js").is_file() && out.join("search/en/d0.js").is_file());
     }
 }

@@ -20,7 +20,8 @@
  *  5. A CJK run c0..cn-1 at position p: indexing yields each ci and each pair
  *     ci ci+1 at p+i; a query yields the pairs, or the character if n = 1.
  *  6. A word or number takes one position, a CJK run of n characters n.
- * Matching: a query word of 3+ letters also matches the words it begins;
+ * Matching: a query word of 3+ letters also matches the words it begins
+ * (looking in at most 4 shards, so a very common prefix may miss some);
  * numbers and CJK tokens match exactly. Every query token must match.
  */
 (function () {
@@ -232,7 +233,10 @@
   Index.prototype.meta = function () {
     var self = this;
     if (!self.metaPromise) {
-      self.metaPromise = loadScript(self.root + 'search/meta.js').then(function () {
+      // meta.js names the build whose files the others are; over HTTP it is
+      // asked for afresh (it is small) so a cached copy never outlives a rebuild.
+      var fresh = self.http ? '?t=' + Date.now() : '';
+      self.metaPromise = loadScript(self.root + 'search/meta.js' + fresh).then(function () {
         if (!data.meta || data.meta.v !== FORMAT_VERSION) {
           throw new Error('search index missing or of another version');
         }
