@@ -143,6 +143,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         content::load(&sources, &config, &units, opts.style, opts.drafts);
     diags.extend(content_diags);
     diags.extend(metrics::check_dimensions(&content, &config, &units));
+    diags.extend(crate::taxonomy::Taxonomies::collect(&content, &config).1);
 
     let tera = if theme.problems.is_empty() {
         diags.extend(theme.check_strings());
@@ -185,6 +186,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         }
     };
     files.extend(metrics::export_files(&content, &config, &units));
+    files.extend(crate::feeds::site_files(&content, &config, &units));
     lap("render");
     if render::has_search_page(&theme) {
         files.extend(search::site::output_files(

@@ -222,6 +222,21 @@ pub struct Section {
     pub intro: BTreeMap<Lang, Intro>,
     /// Reports per list page, overriding `paginate` in site.yaml.
     pub paginate: Option<usize>,
+    /// The order of the section's list (`sort:` in its `_index` file).
+    pub sort: SortOrder,
+}
+
+/// The order of a section's report list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SortOrder {
+    /// Newest first (the default).
+    #[default]
+    DateDesc,
+    /// Oldest first.
+    DateAsc,
+    /// By title in the page's language (Unicode order, ignoring case).
+    Title,
 }
 
 /// The whole content of a site.
@@ -314,6 +329,7 @@ struct MetricLabelFm {
 struct IndexFm {
     title: Option<String>,
     paginate: Option<usize>,
+    sort: Option<SortOrder>,
 }
 
 /// Accepts any YAML scalar as a string (`page: 2`, `date: 2025-05-08`).
@@ -613,6 +629,11 @@ pub fn load(
                 });
             if key.lang == config.source_lang() || section.paginate.is_none() {
                 section.paginate = section.paginate.or(fm.paginate);
+            }
+            if let Some(sort) = fm.sort {
+                if key.lang == config.source_lang() || section.sort == SortOrder::default() {
+                    section.sort = sort;
+                }
             }
             section.intro.insert(key.lang, intro);
         }

@@ -1,9 +1,11 @@
 //! Integration tests: build real fixture sites into temp dirs and check the
 //! produced files. One test binary; each module is one area.
 
+mod archive;
 mod browser;
 mod build;
 mod errors;
+mod publish;
 mod quality;
 mod search_browser;
 mod support;
