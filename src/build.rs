@@ -9,7 +9,8 @@ use crate::content::{self, Content};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::metrics;
-use crate::output::{self, OutputFile, WriteStats};
+use crate::output::{self, OutputData, OutputFile, WriteStats};
+use rayon::prelude::*;
 use crate::render::{self, RenderInput, RenderOptions};
 use crate::search;
 use crate::theme;
@@ -100,6 +101,11 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     let mut clock = Instant::now();
     let mut lap = |name: &'static str| {
         timings.push((name, clock.elapsed()));
+        if std::env::var_os("BRIEFING_MEMDEBUG").is_some() {
+            let st = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let l: Vec<_> = st.lines().filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS")).collect();
+            eprintln!("{name}: {l:?}");
+        }
         clock = Instant::now();
     };
     let config_path = root.join("site.yaml");
@@ -125,6 +131,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     let theme = theme::read_theme(root, &config.theme, &config.languages)?;
     diags.extend(theme.problems.clone());
     let sources = content::read_sources(&root.join("content"), root)?;
+    lap("read");
     let units = match UnitCatalog::with_custom(&config.units) {
         Ok(u) => Arc::new(u),
         Err(e) => {
@@ -142,6 +149,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     let (content, content_diags) =
         content::load(&sources, &config, &units, opts.style, opts.drafts);
     diags.extend(content_diags);
+    lap("load");
     diags.extend(metrics::check_dimensions(&content, &config, &units));
     diags.extend(crate::taxonomy::Taxonomies::collect(&content, &config).1);
 
@@ -177,7 +185,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
             minify: opts.minify,
         },
     };
-    lap("theme");
+    lap("check");
     let mut files = match render::render_site(&input) {
         Ok(files) => files,
         Err(errors) => {
@@ -185,15 +193,25 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
             return Err(Error::Invalid(diags.into_sorted()));
         }
     };
-    files.extend(metrics::export_files(&content, &config, &units));
-    files.extend(crate::feeds::site_files(&content, &config, &units));
     lap("render");
+    let mut generated = metrics::export_files(&content, &config, &units);
+    generated.extend(crate::feeds::site_files(&content, &config, &units));
     if render::has_search_page(&theme) {
-        files.extend(search::site::output_files(
+        generated.extend(search::site::output_files(
             &content, &config, &units, opts.style,
         ));
     }
-    lap("search");
+    // Like rendered pages, generated files identical to the output's are
+    // not kept in memory.
+    if let Some(current) = &current {
+        generated.par_iter_mut().for_each(|f| {
+            if f.as_bytes().is_some_and(|b| current(&f.path, b)) {
+                f.data = OutputData::Unchanged;
+            }
+        });
+    }
+    files.append(&mut generated);
+    lap("search+data");
     let theme_static = theme.display.join("static");
     for (rel, path) in &theme.static_files {
         files.push(OutputFile::copy(
