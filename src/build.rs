@@ -101,11 +101,6 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     let mut clock = Instant::now();
     let mut lap = |name: &'static str| {
         timings.push((name, clock.elapsed()));
-        if std::env::var_os("BRIEFING_MEMDEBUG").is_some() {
-            let st = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let l: Vec<_> = st.lines().filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS")).collect();
-            eprintln!("{name}: {l:?}");
-        }
         clock = Instant::now();
     };
     let config_path = root.join("site.yaml");
