@@ -457,10 +457,20 @@ pub fn load(
         .map(|(i, f)| parse_file(i, f, config))
         .collect();
     let mut items = Vec::new();
-    for p in parsed {
+    // Source files that exist but could not be parsed: their translations
+    // are not orphans (that would only repeat the source's error).
+    let mut broken_sources = HashSet::new();
+    for (i, p) in parsed.into_iter().enumerate() {
         match p {
             Ok(p) => items.push(p),
-            Err(ds) => diags.extend(ds),
+            Err(ds) => {
+                if let Ok(key) = classify(&sources.files[i].rel, config) {
+                    if key.lang == config.source_lang() {
+                        broken_sources.insert((key.section, key.stem));
+                    }
+                }
+                diags.extend(ds)
+            }
         }
     }
 
@@ -574,7 +584,10 @@ pub fn load(
         }
         pending.push(Pending { report, bodies });
     }
-    for (_, orphans) in translations {
+    for (page, orphans) in translations {
+        if broken_sources.contains(&page) {
+            continue;
+        }
         for (key, _, file, _) in orphans {
             let f = &sources.files[file];
             diags.push(

@@ -4,6 +4,7 @@
 mod archive;
 mod browser;
 mod build;
+mod dashboard;
 mod errors;
 mod publish;
 mod quality;
