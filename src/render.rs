@@ -152,6 +152,8 @@ struct CardView<'a> {
     tag_links: Vec<TermLink<'a>>,
     /// The region's page, or null.
     region_url: Option<String>,
+    /// The zone's page, or null.
+    zone_url: Option<String>,
     metrics: Vec<MetricView<'a>>,
     only_in: Option<LangRef>,
 }
@@ -344,6 +346,10 @@ impl<'a> Renderer<'a> {
                 .region
                 .as_deref()
                 .and_then(|r| self.term_url(shown, Kind::Regions, r)),
+            zone_url: text
+                .zone
+                .as_deref()
+                .and_then(|z| self.term_url(shown, Kind::Zones, z)),
             metrics: self.metric_views(report, text, lang, CARD_METRICS),
             only_in: (shown != lang).then(|| LangRef {
                 code: shown,
@@ -487,6 +493,7 @@ impl<'a> Renderer<'a> {
         let fallback = match kind {
             Kind::Tags => "Tags",
             Kind::Regions => "Regions",
+            Kind::Zones => "Zones",
         };
         self.strings(lang)
             .get(kind.name())

@@ -17,16 +17,18 @@ use std::collections::{BTreeMap, HashMap};
 pub enum Kind {
     Tags,
     Regions,
+    Zones,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 2] = [Kind::Tags, Kind::Regions];
+    pub const ALL: [Kind; 3] = [Kind::Tags, Kind::Regions, Kind::Zones];
 
     /// The folder below `<lang>/` and the name used in templates.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Tags => "tags",
             Kind::Regions => "regions",
+            Kind::Zones => "zones",
         }
     }
 
@@ -35,6 +37,7 @@ impl Kind {
         match self {
             Kind::Tags => "tag",
             Kind::Regions => "region",
+            Kind::Zones => "zone",
         }
     }
 
@@ -43,6 +46,7 @@ impl Kind {
         let list: Vec<&str> = match self {
             Kind::Tags => text.tags.iter().map(String::as_str).collect(),
             Kind::Regions => text.region.as_deref().into_iter().collect(),
+            Kind::Zones => text.zone.as_deref().into_iter().collect(),
         };
         list.into_iter()
             .map(str::trim)

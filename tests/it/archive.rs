@@ -425,8 +425,18 @@ fn the_unzipped_archive_works_in_a_browser() {
     );
     click_to(
         &b,
-        "a[href$='zh/regions/index.html']",
+        ".site-nav a[href$='zh/tags/index.html']",
+        "/zh/tags/index.html",
+    );
+    click_to(
+        &b,
+        ".taxonomy-switch a[href$='zh/regions/index.html']",
         "/zh/regions/index.html",
+    );
+    click_to(
+        &b,
+        ".taxonomy-switch a[href$='zh/zones/index.html']",
+        "/zh/zones/index.html",
     );
 
     // Search from file:// in the header of a Chinese report page.

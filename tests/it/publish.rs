@@ -447,6 +447,18 @@ fn tag_and_region_pages_list_their_reports_and_link_translations() {
         report.attr(".report__meta a[href*=regions]", "href"),
         "../../../zh/regions/晋城/"
     );
+    // Zones: one page per zone, linked from the report's zone.
+    assert_eq!(
+        report.attr(".report__meta a[href*=zones]", "href"),
+        "../../../zh/zones/晋城经济技术开发区/"
+    );
+    let zone = site.html("zh/zones/晋城经济技术开发区/index.html");
+    assert_eq!(zone.text("h1"), "晋城经济技术开发区");
+    assert_eq!(zone.all(".card").len(), 1);
+    assert_eq!(
+        site.html("en/zones/index.html").all(".term-links li").len(),
+        6
+    );
     // And cards on lists do the same.
     let home = site.html("en/index.html");
     assert!(!home.all(".card a[rel=tag]").is_empty());
