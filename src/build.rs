@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::metrics;
 use crate::output::{self, OutputFile, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
-use crate::theme;
+use crate::theme::{self, Theme};
 use crate::units::UnitCatalog;
 use crate::urls::UrlStyle;
 use crate::Lang;
@@ -90,17 +90,22 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Reads, validates and renders the site without writing anything. With
-/// `compare_with`, pages identical to the files already in that folder come
-/// back as `OutputData::Unchanged` instead of holding their bytes.
-pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Result<RenderedSite> {
-    let root = &opts.root;
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str| {
-        timings.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
+/// What a site is built with besides its content: `site.yaml`, the unit
+/// catalogue, and the theme with its compiled templates.
+pub struct Setup {
+    pub config: Config,
+    pub units: Arc<UnitCatalog>,
+    pub theme: Theme,
+    /// None when the theme has problems (they are in `diags`).
+    pub tera: Option<tera::Tera>,
+    /// Problems found in the theme and its UI strings.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Reads `site.yaml` and the theme and compiles the templates. What keeps
+/// the site from being read at all (no or bad `site.yaml`, a bad unit) is an
+/// error; theme problems are kept in `diags`, to be listed with the content's.
+pub fn read_setup(root: &Path) -> Result<Setup> {
     let config_path = root.join("site.yaml");
     let config_text = match std::fs::read_to_string(&config_path) {
         Ok(t) => t,
@@ -123,7 +128,6 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     let mut diags = Diagnostics::default();
     let theme = theme::read_theme(root, &config.theme, &config.languages)?;
     diags.extend(theme.problems.clone());
-    let sources = content::read_sources(&root.join("content"), root)?;
     let units = match UnitCatalog::with_custom(&config.units) {
         Ok(u) => Arc::new(u),
         Err(e) => {
@@ -138,11 +142,6 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
             return Err(Error::Invalid(diags.into_sorted()));
         }
     };
-    let (content, content_diags) =
-        content::load(&sources, &config, &units, opts.style, opts.drafts);
-    diags.extend(content_diags);
-    diags.extend(metrics::check_dimensions(&content, &config, &units));
-
     let tera = if theme.problems.is_empty() {
         diags.extend(theme.check_strings());
         match theme.compile(Arc::clone(&units)) {
@@ -155,7 +154,60 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     } else {
         None
     };
-    let tera = match tera {
+    Ok(Setup {
+        config,
+        units,
+        theme,
+        tera,
+        diags: diags.into_sorted(),
+    })
+}
+
+/// Problems that need the whole content: metric dimensions across reports.
+pub fn check_content(content: &Content, setup: &Setup) -> Vec<Diagnostic> {
+    metrics::check_dimensions(content, &setup.config, &setup.units)
+}
+
+/// The files of the site besides its pages: data exports, the theme's
+/// static files and the files in `content/`.
+pub fn other_files(content: &Content, setup: &Setup) -> Vec<OutputFile> {
+    let mut files = metrics::export_files(content, &setup.config, &setup.units);
+    files.extend(setup.theme.static_output_files());
+    for asset in &content.assets {
+        files.push(OutputFile::copy(
+            asset.rel.clone(),
+            asset.path.clone(),
+            format!("content/{}", asset.rel),
+        ));
+    }
+    files
+}
+
+/// Reads, validates and renders the site without writing anything. With
+/// `compare_with`, pages identical to the files already in that folder come
+/// back as `OutputData::Unchanged` instead of holding their bytes.
+pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Result<RenderedSite> {
+    let root = &opts.root;
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let setup = read_setup(root)?;
+    let mut diags = Diagnostics::default();
+    diags.extend(setup.diags.iter().cloned());
+    let sources = content::read_sources(&root.join("content"), root)?;
+    let (content, content_diags) = content::load(
+        &sources,
+        &setup.config,
+        &setup.units,
+        opts.style,
+        opts.drafts,
+    );
+    diags.extend(content_diags);
+    diags.extend(check_content(&content, &setup));
+    let tera = match &setup.tera {
         Some(t) if !diags.has_errors() => t,
         _ => return Err(Error::Invalid(diags.into_sorted())),
     };
@@ -164,11 +216,11 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     let current = compare_with
         .map(|dir| move |path: &str, bytes: &[u8]| output::is_current(dir, path, bytes));
     let input = RenderInput {
-        config: &config,
+        config: &setup.config,
         content: &content,
-        theme: &theme,
-        tera: &tera,
-        units: &units,
+        theme: &setup.theme,
+        tera,
+        units: &setup.units,
         is_current: current.as_ref().map(|f| f as &render::IsCurrent),
         options: RenderOptions {
             style: opts.style,
@@ -183,22 +235,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
             return Err(Error::Invalid(diags.into_sorted()));
         }
     };
-    files.extend(metrics::export_files(&content, &config, &units));
-    let theme_static = theme.display.join("static");
-    for (rel, path) in &theme.static_files {
-        files.push(OutputFile::copy(
-            format!("static/{rel}"),
-            path.clone(),
-            theme_static.join(rel).display().to_string(),
-        ));
-    }
-    for asset in &content.assets {
-        files.push(OutputFile::copy(
-            asset.rel.clone(),
-            asset.path.clone(),
-            format!("content/{}", asset.rel),
-        ));
-    }
+    files.extend(other_files(&content, &setup));
     diags.extend(output::check_paths(&files));
     if diags.has_errors() {
         return Err(Error::Invalid(diags.into_sorted()));
@@ -207,7 +244,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     lap("render");
     Ok(RenderedSite {
         timings,
-        config,
+        config: setup.config,
         content,
         files,
         warnings: diags.into_sorted(),

@@ -16,6 +16,7 @@ pub use diag::{Diagnostic, Severity};
 pub use error::{Error, Result};
 pub use lang::Lang;
 pub mod build;
+pub mod live;
 pub mod output;
 pub mod render;
 pub mod theme;
