@@ -137,6 +137,8 @@ impl Sources {
                 }
             } else if path.is_file() && self.assets.iter().any(|a| a.rel == rel) {
                 continue; // copied files are read when they are written or served
+            } else if !path.exists() {
+                continue; // unknown and gone: an editor's or tool's temporary file
             }
             *self = read_sources(content_dir, site_root)?;
             return Ok(());

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Benchmark: `briefing serve` on the shared 5,000-report site. Measures the
+# time from saving one report to the reload event reaching the browser's
+# event stream, for a body edit and for a title edit (which also re-renders
+# list pages, neighbours and dashboards).
+#
+#   scripts/bench-serve.sh [N] [WORKDIR]     (N defaults to 5000 reports)
+#
+# Needs python3. Prints each measurement and the median per kind of edit.
+set -euo pipefail
+N=${1:-5000}
+WORK=${2:-/tmp/briefing-bench}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+GEN=${GEN_SITE:-$HERE/../shared/bench/gen_site.py}
+RUNS=${RUNS:-15}
+
+cargo build --release --manifest-path "$HERE/Cargo.toml" >/dev/null
+BIN=$HERE/target/release/briefing
+mkdir -p "$WORK"
+[ -d "$WORK/briefing/content" ] || python3 "$GEN" briefing "$N" "$WORK/briefing" >/dev/null
+rm -rf "$WORK/briefing/themes" && cp -r "$HERE/themes" "$WORK/briefing/themes"
+sed -i '/^default_language:/d' "$WORK/briefing/site.yaml"
+
+LOG=$(mktemp)
+"$BIN" serve --root "$WORK/briefing" --port 0 >"$LOG" 2>&1 &
+PID=$!
+trap 'kill -INT $PID 2>/dev/null; wait $PID 2>/dev/null; rm -f "$LOG"' EXIT
+for _ in $(seq 600); do grep -q '^serving' "$LOG" && break; sleep 0.1; done
+ADDR=$(grep -o 'http://[^/]*' "$LOG" | head -1 | sed 's#http://##')
+grep '^built' "$LOG" | head -1
+
+python3 - "$ADDR" "$WORK/briefing/content/reports" "$RUNS" <<'PY'
+import os, socket, statistics, sys, time
+addr, reports, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+host, port = addr.rsplit(":", 1)
+sock = socket.create_connection((host, int(port)))
+sock.sendall(b"GET /__briefing/events HTTP/1.1\r\nHost: x\r\n\r\n")
+stream = sock.makefile("rb")
+
+def next_update():
+    event = None
+    while True:
+        line = stream.readline().decode().rstrip("\r\n")
+        if line.startswith("event: "):
+            event = line[7:]
+        elif line.startswith("data: ") and event == "update":
+            return line[6:]
+
+next_update()  # the state on connect
+files = sorted(f for f in os.listdir(reports) if f.endswith(".zh.md"))
+def edit(kind, i):
+    path = os.path.join(reports, files[(i * 37) % len(files)])
+    text = open(path, encoding="utf-8").read()
+    if kind == "body":
+        text = text.rstrip("\n") + f"\n\n补充第 {i} 段。\n"
+    else:
+        head, rest = text.split("\ntitle: ", 1)
+        title, rest = rest.split("\n", 1)
+        text = f"{head}\ntitle: {title}（{i}）\n{rest}"
+    start = time.perf_counter()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    data = next_update()
+    ms = (time.perf_counter() - start) * 1000
+    assert '"errors":[]' in data, data
+    return ms
+
+for kind in ["body", "title"]:
+    times = []
+    for i in range(runs):
+        times.append(edit(kind, i))
+        time.sleep(0.3)
+    print(f"{kind} edit -> reload event: median {statistics.median(times):.0f} ms, "
+          f"min {min(times):.0f}, max {max(times):.0f} ({runs} saves)")
+PY
+echo "server log (last rebuilds):"
+grep '^built' "$LOG" | tail -4
