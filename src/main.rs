@@ -30,6 +30,94 @@ enum Command {
     ///   briefing build --root site -o out
     #[command(verbatim_doc_comment)]
     Build(BuildArgs),
+    /// Serve the site locally, rebuilding and reloading the browser on every change.
+    ///
+    /// Builds the site in memory (nothing is written), serves it at
+    /// http://127.0.0.1:1111/ and watches content/, the theme and site.yaml.
+    /// After a change only the pages it affects are rendered again and the
+    /// open browser tab reloads itself. When a change breaks the build the
+    /// error is printed here and shown over the page, and the last good site
+    /// stays served until the file is fixed. Stop with Ctrl-C.
+    ///
+    /// Examples:
+    ///   briefing serve                     serve the site in this folder
+    ///   briefing serve --open              ...and open it in the browser
+    ///   briefing serve --port 8080 --drafts
+    ///   briefing serve --bind 0.0.0.0      reachable from other machines
+    #[command(verbatim_doc_comment)]
+    Serve(ServeArgs),
+    /// Check the site without writing anything.
+    ///
+    /// Runs every validation of `build`, then checks that need the whole
+    /// site: links and anchors that lead nowhere, images without alt text,
+    /// empty summaries, duplicate titles, metric labels missing in a
+    /// language, and translations that are out of date with their source.
+    /// Problems are listed by file, with line numbers.
+    ///
+    /// A translation records the version of its source it was made from in
+    /// `translated_from`; after changing a source, its translations are
+    /// reported as out of date until they are updated and accepted.
+    ///
+    /// Exit codes: 0 no errors (with --strict: no problems at all), 1 errors
+    /// (or warnings with --strict) or a file could not be read, 2 bad
+    /// command line.
+    ///
+    /// Examples:
+    ///   briefing check                      list problems, grouped by file
+    ///   briefing check --strict             also fail on warnings (CI)
+    ///   briefing check --format json        for tools
+    ///   briefing check --accept content/reports/a.en.md
+    ///                                       mark a translation as up to date
+    ///   briefing check --accept             mark all translations up to date
+    #[command(verbatim_doc_comment)]
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    strict: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Record that these translations (all when none are named) are up to
+    /// date with their sources, then check.
+    #[arg(long, num_args = 0.., value_name = "FILE")]
+    accept: Option<Vec<PathBuf>>,
+    /// Include reports marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Grouped by file, coloured in a terminal.
+    Text,
+    /// One JSON object: counts and the list of problems.
+    Json,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Port to listen on (0: any free port; the address is printed).
+    #[arg(short, long, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on; the default is reachable only from this machine.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Include reports marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(Args)]
@@ -61,6 +149,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => run_build(args),
+        Command::Serve(args) => run_serve(args),
+        Command::Check(args) => run_check(args),
     }
 }
 
@@ -138,5 +228,74 @@ fn run_build(args: BuildArgs) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn run_serve(args: ServeArgs) -> ExitCode {
+    let opts = briefing::serve::ServeOptions {
+        build: BuildOptions {
+            minify: false,
+            drafts: args.drafts,
+            ..BuildOptions::new(args.root)
+        },
+        addr: std::net::SocketAddr::new(args.bind, args.port),
+        open: args.open,
+    };
+    let result = briefing::serve::run(opts, |control| {
+        if let Err(e) = ctrlc::set_handler(move || control.stop()) {
+            eprintln!("warning: cannot handle Ctrl-C: {e}");
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    let opts = BuildOptions {
+        drafts: args.drafts,
+        ..BuildOptions::new(args.root)
+    };
+    if let Some(files) = &args.accept {
+        match briefing::check::accept(&opts, files) {
+            Ok(changed) => {
+                for path in &changed {
+                    eprintln!("accepted {}", path.display());
+                }
+                if changed.is_empty() {
+                    eprintln!("every translation was already up to date");
+                }
+            }
+            Err(e) => {
+                print_diagnostics(e.diagnostics());
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let diags = match briefing::check::check(&opts) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match args.format {
+        Format::Json => println!("{}", briefing::check::format_json(&diags)),
+        Format::Text => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            print!("{}", briefing::check::format_text(&diags, color));
+        }
+    }
+    let errors = diags.iter().any(Diagnostic::is_error);
+    if errors || (args.strict && !diags.is_empty()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
