@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::metrics;
 use crate::output::{self, OutputFile, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
+use crate::search;
 use crate::theme::{self, Theme};
 use crate::units::UnitCatalog;
 use crate::urls::UrlStyle;
@@ -31,6 +32,8 @@ pub struct BuildOptions {
     pub minify: bool,
     /// Include reports marked `draft: true`.
     pub drafts: bool,
+    /// Overrides `base_url` of site.yaml (`serve` uses its own address).
+    pub base_url: Option<String>,
 }
 
 impl BuildOptions {
@@ -41,6 +44,7 @@ impl BuildOptions {
             style: UrlStyle::Online,
             minify: true,
             drafts: false,
+            base_url: None,
         }
     }
 
@@ -105,7 +109,8 @@ pub struct Setup {
 /// Reads `site.yaml` and the theme and compiles the templates. What keeps
 /// the site from being read at all (no or bad `site.yaml`, a bad unit) is an
 /// error; theme problems are kept in `diags`, to be listed with the content's.
-pub fn read_setup(root: &Path) -> Result<Setup> {
+pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
+    let root = &opts.root;
     let config_path = root.join("site.yaml");
     let config_text = match std::fs::read_to_string(&config_path) {
         Ok(t) => t,
@@ -124,6 +129,10 @@ pub fn read_setup(root: &Path) -> Result<Setup> {
         Path::new("site.yaml"),
     )
     .map_err(Error::Invalid)?;
+    let config = Config {
+        base_url: opts.base_url.clone().unwrap_or(config.base_url),
+        ..config
+    };
 
     let mut diags = Diagnostics::default();
     let theme = theme::read_theme(root, &config.theme, &config.languages)?;
@@ -168,11 +177,27 @@ pub fn check_content(content: &Content, setup: &Setup) -> Vec<Diagnostic> {
     metrics::check_dimensions(content, &setup.config, &setup.units)
 }
 
-/// The files of the site besides its pages: data exports, the theme's
-/// static files and the files in `content/`.
-pub fn other_files(content: &Content, setup: &Setup) -> Vec<OutputFile> {
+/// The files of the site besides its pages: data exports, the search
+/// index, the theme's static files and the files in `content/`.
+pub fn other_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
     let mut files = metrics::export_files(content, &setup.config, &setup.units);
-    files.extend(setup.theme.static_output_files());
+    files.extend(search_files(content, setup, style));
+    files.extend(static_and_content_files(content, setup));
+    files
+}
+
+/// The search index, when the theme has a search page.
+pub fn search_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
+    if render::has_search_page(&setup.theme) {
+        search::site::output_files(content, &setup.config, &setup.units, style)
+    } else {
+        Vec::new()
+    }
+}
+
+/// The theme's static files and the files in `content/`.
+pub fn static_and_content_files(content: &Content, setup: &Setup) -> Vec<OutputFile> {
+    let mut files = setup.theme.static_output_files();
     for asset in &content.assets {
         files.push(OutputFile::copy(
             asset.rel.clone(),
@@ -194,7 +219,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         timings.push((name, clock.elapsed()));
         clock = Instant::now();
     };
-    let setup = read_setup(root)?;
+    let setup = read_setup(opts)?;
     let mut diags = Diagnostics::default();
     diags.extend(setup.diags.iter().cloned());
     let sources = content::read_sources(&root.join("content"), root)?;
@@ -235,13 +260,17 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
             return Err(Error::Invalid(diags.into_sorted()));
         }
     };
-    files.extend(other_files(&content, &setup));
+    files.extend(metrics::export_files(&content, &setup.config, &setup.units));
+    lap("render");
+    files.extend(search_files(&content, &setup, opts.style));
+    lap("search");
+    files.extend(static_and_content_files(&content, &setup));
     diags.extend(output::check_paths(&files));
     if diags.has_errors() {
         return Err(Error::Invalid(diags.into_sorted()));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    lap("render");
+    lap("assets");
     Ok(RenderedSite {
         timings,
         config: setup.config,

@@ -107,7 +107,8 @@ pub fn accept(opts: &BuildOptions, only: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// file's text: replaces its line, or adds one before the closing `---`.
 pub fn set_field(text: &str, key: &str, value: &str) -> Option<String> {
     let split = frontmatter::split(text, Path::new("")).ok()?;
-    let yaml_start = text.len() - split.body.len() - split.yaml.len();
+    // `yaml` is a slice of `text`: where it starts.
+    let yaml_start = split.yaml.as_ptr() as usize - text.as_ptr() as usize;
     let head = &text[..yaml_start];
     let prefix = format!("{key}:");
     let mut yaml = String::new();

@@ -20,5 +20,6 @@ pub mod check;
 pub mod live;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod theme;

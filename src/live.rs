@@ -116,7 +116,7 @@ impl LiveSite {
             self.setup = None;
             self.cache = LoadCache::default();
             self.sources = Sources::default();
-            let setup = build::read_setup(&self.opts.root)?;
+            let setup = build::read_setup(&self.opts)?;
             self.sources = content::read_sources(&self.opts.root.join("content"), &self.opts.root)?;
             self.setup = Some(setup);
             full = true;
@@ -178,7 +178,7 @@ impl LiveSite {
                 return Err(Error::Invalid(diags.into_sorted()));
             }
         };
-        let others = build::other_files(&content, setup);
+        let others = build::other_files(&content, setup, self.opts.style);
         let files = match (&mut self.good, full) {
             (Some(good), false) => {
                 let files = Arc::make_mut(&mut good.files);

@@ -39,6 +39,17 @@ struct SiteView<'a> {
     base_url: &'a str,
     source_lang: Lang,
     languages: Vec<LangLink<'a>>,
+    /// The content sections, for navigation: [{name, title, url}].
+    sections: Vec<SectionLink<'a>>,
+    /// This language's metrics dashboard, when the theme has one.
+    dashboard_url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct SectionLink<'a> {
+    name: &'a str,
+    title: &'a str,
+    url: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -165,6 +176,8 @@ struct LandingLang<'a> {
     url: String,
     intro: &'a str,
     reports: Vec<CardView<'a>>,
+    /// That language's UI strings, for its column of the landing page.
+    t: tera::Value,
 }
 
 /// Number of headline metrics shown on a card.
@@ -410,6 +423,18 @@ pub enum Job<'a> {
     NotFound(Lang, bool),
     /// The metrics dashboard at `<lang>/metrics/` (when the theme has one).
     Dashboard(Lang),
+    /// The search page at `<lang>/search/` (when the theme has one).
+    Search(Lang),
+}
+
+/// Whether the theme has the template `name`.
+fn has_template(theme: &crate::theme::Theme, name: &str) -> bool {
+    theme.templates.iter().any(|(n, _)| n == name)
+}
+
+/// Whether the theme has a search page (and so wants a search index).
+pub fn has_search_page(theme: &crate::theme::Theme) -> bool {
+    has_template(theme, "search.html")
 }
 
 /// Renders every page of the site. Returns all template errors at once.
@@ -422,8 +447,11 @@ pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagn
 pub fn site_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
     let config = input.config;
     let mut jobs = Vec::new();
-    if has_dashboard(input) {
+    if has_template(input.theme, "dashboard.html") {
         jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
+    }
+    if has_search_page(input.theme) {
+        jobs.extend(config.languages.iter().map(|&l| Job::Search(l)));
     }
     jobs.push(Job::Landing);
     for &lang in &config.languages {
@@ -451,14 +479,6 @@ pub fn site_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
     }
     jobs.push(Job::NotFound(config.source_lang(), true));
     jobs
-}
-
-fn has_dashboard(input: &RenderInput<'_>) -> bool {
-    input
-        .theme
-        .templates
-        .iter()
-        .any(|(n, _)| n == "dashboard.html")
 }
 
 /// The pages whose output may differ between the site rendered from `old`
@@ -537,7 +557,7 @@ pub fn changed_pages<'a>(input: &RenderInput<'a>, old: &Content) -> Option<Vec<J
             jobs.push(Job::Landing);
         }
     }
-    if listed && has_dashboard(input) {
+    if listed && has_template(input.theme, "dashboard.html") {
         jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
     }
     let mut seen = std::collections::HashSet::new();
@@ -586,6 +606,24 @@ pub fn render_pages<'a>(
                     url: style.dir(&format!("{l}/")),
                 })
                 .collect(),
+            sections: input
+                .content
+                .sections
+                .values()
+                .filter(|s| !s.name.is_empty())
+                .map(|s| SectionLink {
+                    name: &s.name,
+                    title: s
+                        .intro
+                        .get(&lang)
+                        .or_else(|| s.intro.get(&config.source_lang()))
+                        .and_then(|i| i.title.as_deref())
+                        .unwrap_or(&s.name),
+                    url: style.dir(&urls::section_dir(lang, &s.name)),
+                })
+                .collect(),
+            dashboard_url: has_template(input.theme, "dashboard.html")
+                .then(|| style.dir(&format!("{lang}/metrics/"))),
         };
         site.insert(lang, value(&view));
         strings.insert(
@@ -630,6 +668,7 @@ impl<'a> Renderer<'a> {
             Job::Section(lang, name, n) => self.section(lang, name, n),
             Job::Report(lang, i) => self.report(lang, i),
             Job::Dashboard(lang) => self.dashboard(lang),
+            Job::Search(lang) => self.search(lang),
             Job::NotFound(lang, at_root) => {
                 let url = if at_root {
                     "404.html".to_string()
@@ -637,7 +676,15 @@ impl<'a> Renderer<'a> {
                     format!("{lang}/404.html")
                 };
                 let page = self.page_view("404", "404", &url, "", Vec::new());
-                self.page("404.html", lang, &url, page, Vec::new())
+                // A server shows the 404 page at any depth, so online its
+                // links start from the site's path ("/briefing/"), not "../".
+                let extra = match self.style() {
+                    UrlStyle::Online => {
+                        vec![("root", value(&urls::base_path(&self.config().base_url)))]
+                    }
+                    UrlStyle::Offline => Vec::new(),
+                };
+                self.page("404.html", lang, &url, page, extra)
             }
         }
     }
@@ -675,6 +722,7 @@ impl<'a> Renderer<'a> {
                     .take(LANDING_REPORTS)
                     .map(|r| self.card(r, l))
                     .collect(),
+                t: self.strings[&l].clone(),
             })
             .collect();
         let lang = self.source();
@@ -852,6 +900,19 @@ impl<'a> Renderer<'a> {
             page,
             vec![("report", value(&view))],
         )
+    }
+
+    fn search(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {
+        let url = format!("{lang}/search/");
+        let title = |l: Lang| {
+            self.strings(l)
+                .get("search_page_title")
+                .and_then(|v| v.as_str())
+                .unwrap_or("Search")
+        };
+        let alternates = self.alternates(lang, |l| Some((format!("{l}/search/"), title(l))));
+        let page = self.page_view("search", title(lang), &url, "", alternates);
+        self.page("search.html", lang, &url, page, Vec::new())
     }
 
     fn dashboard(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {

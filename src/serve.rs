@@ -115,8 +115,13 @@ pub fn run(opts: ServeOptions, ready: impl FnOnce(Control)) -> io::Result<()> {
     ready(Control(tx.clone()));
     let mut watch = Watch::new(&root, tx)?;
 
+    let url = match addr {
+        SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
+        SocketAddr::V4(a) => format!("http://{a}/"),
+    };
     let mut live = LiveSite::new(BuildOptions {
         root: root.clone(),
+        base_url: Some(url.clone()),
         ..opts.build.clone()
     });
     let shared = Arc::new(Shared {
@@ -137,10 +142,6 @@ pub fn run(opts: ServeOptions, ready: impl FnOnce(Control)) -> io::Result<()> {
             std::thread::spawn(move || serve_requests(&http, &shared))
         })
         .collect();
-    let url = match addr {
-        SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
-        SocketAddr::V4(a) => format!("http://{a}/"),
-    };
     println!("serving {} at {url} (Ctrl-C to stop)", root.display());
     if opts.open {
         open_browser(&url);
@@ -403,7 +404,7 @@ fn reply_for(path: &str, state: &State) -> Reply {
         rel.clone()
     };
     if let Some(file) = files.get(&wanted) {
-        return file_reply(file, 200, state.generation, None);
+        return file_reply(file, 200, state.generation);
     }
     if files.contains_key(&format!("{rel}/index.html")) {
         return Reply {
@@ -416,22 +417,17 @@ fn reply_for(path: &str, state: &State) -> Reply {
         .split_once('/')
         .map(|(first, _)| format!("{first}/404.html"))
         .filter(|p| files.contains_key(p));
-    let (page, base) = match lang_404 {
-        Some(p) => {
-            let base = format!("/{}", p.trim_end_matches("404.html"));
-            (p, base)
-        }
-        None => ("404.html".to_string(), "/".to_string()),
-    };
+    // Online, its links start from the site's root path (the served
+    // base_url), so they work at any depth.
+    let page = lang_404.unwrap_or_else(|| "404.html".to_string());
     match files.get(&page) {
-        Some(file) => file_reply(file, 404, state.generation, Some(&base)),
+        Some(file) => file_reply(file, 404, state.generation),
         None => Reply::text(404, "not found\n"),
     }
 }
 
-/// A site file as a response; HTML gets the reload script (and, for a 404
-/// page shown at another URL, a `<base>` so its relative links work).
-fn file_reply(file: &OutputFile, status: u16, generation: u64, base: Option<&str>) -> Reply {
+/// A site file as a response; HTML gets the reload script.
+fn file_reply(file: &OutputFile, status: u16, generation: u64) -> Reply {
     let body = match &file.data {
         OutputData::Bytes(b) => b.clone(),
         OutputData::Copy(from) => match std::fs::read(from) {
@@ -443,9 +439,6 @@ fn file_reply(file: &OutputFile, status: u16, generation: u64, base: Option<&str
     let content_type = content_type(&file.path);
     let mut body = body;
     if content_type.starts_with("text/html") {
-        if let Some(base) = base {
-            insert_base(&mut body, base);
-        }
         inject_script(&mut body, generation);
     }
     Reply {
@@ -558,13 +551,6 @@ fn inject_script(html: &mut Vec<u8>, generation: u64) {
     let script = reload_script(generation);
     let at = find_last_ci(html, b"</body>").unwrap_or(html.len());
     html.splice(at..at, script.into_bytes());
-}
-
-/// Adds `<base href>` right after `<head>` (or at the start).
-fn insert_base(html: &mut Vec<u8>, href: &str) {
-    let at = find_last_ci(html, b"<head>").map_or(0, |i| i + "<head>".len());
-    let tag = format!("<base href=\"{href}\">");
-    html.splice(at..at, tag.into_bytes());
 }
 
 fn find_last_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -77,6 +77,17 @@ pub fn permalink(base_url: &str, url: &str) -> String {
     format!("{base_url}{url}")
 }
 
+/// The path part of the base URL, from `/` (e.g. `/briefing/`).
+pub fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +106,7 @@ mod tests {
         assert_eq!(output_path("zh/404.html"), "zh/404.html");
         assert_eq!(root_prefix("index.html"), "./");
         assert_eq!(root_prefix("zh/reports/a/index.html"), "../../../");
+        assert_eq!(base_path("https://example.org/briefing/"), "/briefing/");
+        assert_eq!(base_path("https://example.org"), "/");
     }
 }

@@ -175,7 +175,8 @@ fn every_internal_link_is_relative_and_resolves() {
         let site = Site::fixture("basic");
         site.build_ok(if offline { &["--offline"] } else { &[] });
         for (path, _) in site.snapshot() {
-            if !path.ends_with(".html") {
+            // Online 404 pages link from the server root (tested below).
+            if !path.ends_with(".html") || (!offline && path.ends_with("404.html")) {
                 continue;
             }
             let page = site.html(&path);
@@ -393,4 +394,23 @@ fn long_lists_paginate_with_working_links() {
         "霍州经开区深化亲清政商关系"
     );
     assert!(!site.exists("zh/reports/page/3/index.html"));
+}
+
+#[test]
+fn not_found_pages_link_from_the_site_path_online() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    for path in ["404.html", "zh/404.html"] {
+        let page = site.html(path);
+        assert_eq!(
+            page.attr("link[rel=stylesheet]", "href"),
+            "/briefing/static/plain.css"
+        );
+        assert_eq!(page.attr("#home", "href"), "/briefing/zh/");
+    }
+    site.build_ok(&["--offline"]);
+    assert_eq!(
+        site.html("zh/404.html").attr("#home", "href"),
+        "../zh/index.html"
+    );
 }

@@ -1,7 +1,10 @@
 //! Integration tests: build real fixture sites into temp dirs and check the
 //! produced files. One test binary; each module is one area.
 
+mod browser;
 mod build;
 mod errors;
+mod quality;
+mod search_browser;
 mod serve;
 mod support;

@@ -54,8 +54,8 @@ fn serves_pages_with_content_types_and_the_reload_script() {
     let missing = server.get("/zh/reports/nothing/");
     assert_eq!(missing.status, 404);
     assert!(
-        missing.text().contains("<base href=\"/zh/\">"),
-        "{}",
+        missing.text().contains("href=\"/static/plain.css\""),
+        "links from the served root: {}",
         missing.text()
     );
     site.build_ok(&[]);

@@ -1,0 +1,339 @@
+use super::encode::decode_varints;
+use super::*;
+use serde_json::Value;
+
+fn text(title: &str, body: &str) -> SearchText {
+    SearchText {
+        title: title.into(),
+        body: body.into(),
+        ..SearchText::default()
+    }
+}
+
+fn entry(lang: Lang, slug: &str, date: &str, text: SearchText) -> (Lang, SearchEntry) {
+    (
+        lang,
+        SearchEntry {
+            url: format!("{}/reports/{slug}/", lang.code()),
+            date: date.into(),
+            text,
+        },
+    )
+}
+
+fn report(entries: Vec<(Lang, SearchEntry)>) -> SearchReport {
+    SearchReport { entries }
+}
+
+/// The built files, parsed back: what search.js would see.
+struct Built {
+    files: Vec<(String, Vec<u8>)>,
+    meta: Value,
+    shards: Vec<serde_json::Map<String, Value>>,
+}
+
+/// The JSON arguments of a `__briefingSearch.NAME(...)` call.
+fn call_args(bytes: &[u8], name: &str) -> Vec<Value> {
+    let s = std::str::from_utf8(bytes).unwrap();
+    let prefix = format!("__briefingSearch.{name}(");
+    let inner = s
+        .strip_prefix(&prefix)
+        .and_then(|s| s.strip_suffix(");\n"))
+        .expect("one registration call");
+    serde_json::from_str::<Vec<Value>>(&format!("[{inner}]")).unwrap()
+}
+
+fn build(reports: &[SearchReport], langs: &[Lang]) -> Built {
+    build_small(reports, langs, SHARD_BYTES)
+}
+
+fn build_small(reports: &[SearchReport], langs: &[Lang], shard_bytes: usize) -> Built {
+    let files = build_with(reports, langs, shard_bytes);
+    let file = |p: &str| {
+        &files
+            .iter()
+            .find(|f| f.0 == p)
+            .unwrap_or_else(|| panic!("no {p}"))
+            .1
+    };
+    let meta = call_args(file("search/meta.js"), "meta").remove(0);
+    let n = meta["shards"].as_array().unwrap().len();
+    let shards = (0..n)
+        .map(|i| {
+            let mut args = call_args(file(&format!("search/t/{i}.js")), "shard");
+            assert_eq!(args[0], i);
+            args.remove(1).as_object().unwrap().clone()
+        })
+        .collect();
+    Built {
+        files,
+        meta,
+        shards,
+    }
+}
+
+impl Built {
+    /// Where search.js looks for a token: the last shard whose first token is <= it.
+    fn shard_of(&self, token: &str) -> usize {
+        let bounds: Vec<&str> = self.meta["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b.as_str().unwrap())
+            .collect();
+        let key: Vec<u16> = token.encode_utf16().collect();
+        bounds
+            .iter()
+            .rposition(|b| b.encode_utf16().collect::<Vec<u16>>() <= key)
+            .unwrap_or(0)
+    }
+
+    /// `(doc, score, positions)` for a token, decoded as search.js does.
+    fn postings(&self, token: &str) -> Vec<(u32, u32, Vec<u32>)> {
+        let Some(s) = self.shards[self.shard_of(token)].get(token) else {
+            return vec![];
+        };
+        let v = decode_varints(s.as_str().unwrap());
+        let char = token.chars().count() == 1 && tokenize::is_cjk(token.chars().next().unwrap());
+        let (mut out, mut i, mut doc) = (Vec::new(), 0, 0);
+        while i < v.len() {
+            doc = if out.is_empty() { v[i] } else { doc + v[i] };
+            if char {
+                out.push((doc, v[i + 1], vec![]));
+                i += 2;
+                continue;
+            }
+            let (score, n) = (v[i + 1] / 9, (v[i + 1] % 9) as usize);
+            let mut pos = Vec::new();
+            for k in 0..n {
+                pos.push(v[i + 2 + k] + pos.last().copied().unwrap_or(0));
+            }
+            out.push((doc, score, pos));
+            i += 2 + n;
+        }
+        out
+    }
+
+    fn docs_with(&self, token: &str) -> Vec<u32> {
+        self.postings(token).into_iter().map(|p| p.0).collect()
+    }
+
+    fn row(&self, lang: Lang, doc: usize) -> Value {
+        let chunk = doc / DOCS_PER_CHUNK;
+        let path = format!("search/{}/d{chunk}.js", lang.code());
+        let file = &self.files.iter().find(|f| f.0 == path).unwrap().1;
+        let args = call_args(file, "docs");
+        assert_eq!(
+            (args[0].as_str().unwrap(), args[1].as_u64().unwrap()),
+            (lang.code(), chunk as u64)
+        );
+        args[2][doc % DOCS_PER_CHUNK].clone()
+    }
+}
+
+fn foxconn() -> SearchReport {
+    report(vec![
+        entry(
+            Lang::Zh,
+            "foxconn",
+            "2025-03-01",
+            SearchText {
+                title: "富士康太原园区扩产".into(),
+                zone: "太原经开区".into(),
+                tags: vec!["光电半导体".into()],
+                metrics: vec!["投资 6,806 亿元".into()],
+                body: "富士康在太原新建工厂。".into(),
+                ..SearchText::default()
+            },
+        ),
+        entry(
+            Lang::En,
+            "foxconn",
+            "2025-03-01",
+            text(
+                "Foxconn expands its Taiyuan park",
+                "Foxconn builds a new plant.",
+            ),
+        ),
+    ])
+}
+
+#[test]
+fn cross_language_and_fallback() {
+    let zh_only = report(vec![entry(
+        Lang::Zh,
+        "zh-only",
+        "2025-01-01",
+        text("只有中文的报告", "物流园区"),
+    )]);
+    let built = build(&[zh_only, foxconn()], &Lang::ALL);
+    // Newest first: foxconn (March) is document 0.
+    assert_eq!(built.docs_with("富士"), [0]);
+    assert_eq!(built.docs_with("foxconn"), [0]);
+    assert_eq!(built.docs_with("物流"), [1]);
+    // The English site shows the English title; the Chinese-only report in Chinese.
+    let en0 = built.row(Lang::En, 0);
+    assert_eq!(en0[0], "en/reports/foxconn/");
+    assert_eq!(en0[1], "Foxconn expands its Taiyuan park");
+    assert_eq!(en0[4], "en");
+    let en1 = built.row(Lang::En, 1);
+    assert_eq!(
+        (en1[0].as_str(), en1[1].as_str(), en1[4].as_str()),
+        (
+            Some("zh/reports/zh-only/"),
+            Some("只有中文的报告"),
+            Some("zh")
+        )
+    );
+    let zh0 = built.row(Lang::Zh, 0);
+    assert_eq!(
+        (zh0[1].as_str(), zh0[2].as_str(), zh0[3].as_str()),
+        (
+            Some("富士康太原园区扩产"),
+            Some("太原经开区"),
+            Some("2025-03-01")
+        )
+    );
+    assert!(
+        zh0[5].as_str().unwrap().contains("投资 6,806 亿元"),
+        "metrics are in the snippet text"
+    );
+}
+
+#[test]
+fn scores_follow_field_weights_and_numbers_lose_separators() {
+    let built = build(&[foxconn()], &[Lang::Zh]);
+    let score = |t: &str| built.postings(t)[0].1;
+    assert_eq!(score("6806"), METRICS.weight as u32);
+    assert_eq!(
+        score("太原"),
+        (TITLE.weight + ZONE.weight + BODY.weight) as u32
+    );
+    assert_eq!(score("光电"), TAGS.weight as u32);
+    assert_eq!(score("新建"), BODY.weight as u32);
+    assert!(built.postings("6,806").is_empty());
+}
+
+#[test]
+fn positions_mark_adjacent_tokens() {
+    let built = build(&[foxconn()], &[Lang::En]);
+    let pos = |t: &str| built.postings(t)[0].2.clone();
+    // "new plant" in the English body: adjacent; fields never touch.
+    let new = pos("new");
+    assert!(pos("plant").iter().any(|p| new.contains(&(p - 1))));
+    let title_end = pos("park")[0];
+    let body_start = pos("builds")[0] - 1;
+    assert!(body_start > title_end + 1, "a gap between fields");
+    // Single CJK characters carry no positions, pairs do.
+    assert!(pos("富").is_empty());
+    assert_eq!(pos("富士").len(), 2);
+}
+
+#[test]
+fn script_breaking_text_is_escaped() {
+    let evil = "</script><script>alert(1)</script><!-- \u{2028}\u{2029}";
+    let r = report(vec![entry(
+        Lang::En,
+        "evil",
+        "2025-01-01",
+        SearchText {
+            title: evil.into(),
+            zone: evil.into(),
+            summary: evil.into(),
+            body: evil.into(),
+            ..SearchText::default()
+        },
+    )]);
+    let built = build(&[r], &[Lang::En]);
+    for (path, bytes) in &built.files {
+        let s = std::str::from_utf8(bytes).unwrap();
+        assert!(
+            !s.to_lowercase().contains("</script") && !s.contains("<!--"),
+            "{path}"
+        );
+        assert!(!s.contains('\u{2028}') && !s.contains('\u{2029}'), "{path}");
+    }
+    assert_eq!(built.row(Lang::En, 0)[1], evil, "the text itself survives");
+    assert_eq!(built.docs_with("alert"), [0]);
+}
+
+/// Many distinct tokens: several shards, each token in the shard the bounds point to.
+#[test]
+fn tokens_are_sharded_by_sorted_range() {
+    let reports: Vec<SearchReport> = (0..300)
+        .map(|i| {
+            let body = format!(
+                "word{i} alpha{i}x beta{}y 数字{i} 𠀀𠀁 豈更 number {} 区",
+                i % 7,
+                1000 + i
+            );
+            report(vec![entry(
+                Lang::En,
+                &format!("r{i:03}"),
+                &format!("2024-01-{:02}", 1 + i % 28),
+                text(&format!("Report {i}"), &body),
+            )])
+        })
+        .collect();
+    let built = build_small(&reports, &[Lang::En], 2_000);
+    let bounds = built.meta["shards"].as_array().unwrap();
+    assert!(bounds.len() > 1, "expected several shards");
+    for w in bounds.windows(2) {
+        let (a, b) = (w[0].as_str().unwrap(), w[1].as_str().unwrap());
+        assert!(
+            a.encode_utf16().lt(b.encode_utf16()),
+            "bounds sorted in UTF-16 order: {a} {b}"
+        );
+    }
+    let mut total = 0;
+    for (i, shard) in built.shards.iter().enumerate() {
+        for token in shard.keys() {
+            assert_eq!(built.shard_of(token), i, "{token}");
+            total += 1;
+        }
+    }
+    assert!(total > 600, "{total} tokens");
+    assert_eq!(built.docs_with("number").len(), 300);
+    assert_eq!(built.docs_with("𠀀𠀁").len(), 300);
+    assert_eq!(built.docs_with("豈更").len(), 300);
+    assert_eq!(built.docs_with("1042").len(), 1);
+    let docs = built.meta["docs"].as_u64().unwrap() as usize;
+    assert_eq!(docs, 300);
+    let chunks = built
+        .files
+        .iter()
+        .filter(|f| f.0.starts_with("search/en/d"))
+        .count();
+    assert_eq!(chunks, docs.div_ceil(DOCS_PER_CHUNK));
+}
+
+#[test]
+fn output_is_deterministic_and_versioned() {
+    let reports = vec![
+        foxconn(),
+        report(vec![entry(
+            Lang::En,
+            "b",
+            "2024-05-05",
+            text("Bee", "honey"),
+        )]),
+    ];
+    let a = build_index(&reports, &Lang::ALL);
+    let b = build_index(&reports, &Lang::ALL);
+    assert_eq!(a, b);
+    let built = build(&reports, &Lang::ALL);
+    assert_eq!(built.meta["v"], FORMAT_VERSION);
+    assert_eq!(built.meta["langs"], serde_json::json!(["zh", "en"]));
+    let changed = build_index(&[foxconn()], &Lang::ALL);
+    assert_ne!(
+        call_args(&a[0].1, "meta")[0]["build"],
+        call_args(&changed[0].1, "meta")[0]["build"]
+    );
+}
+
+#[test]
+fn empty_site() {
+    let built = build(&[], &Lang::ALL);
+    assert_eq!(built.meta["docs"], 0);
+    assert_eq!(built.files.len(), 1);
+}
