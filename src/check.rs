@@ -40,7 +40,7 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     let mut texts = SourceTexts::new(&opts.root);
     let mut diags = Diagnostics::default();
     diags.extend(site.warnings.iter().cloned());
-    diags.extend(check_pages(&site, &mut texts));
+    diags.extend(check_pages(&site, &mut texts)?);
     diags.extend(check_translations(&site.content, &site.config, &mut texts));
     diags.extend(check_texts(&site.content, &mut texts));
     Ok(diags.into_sorted())
@@ -352,7 +352,13 @@ fn percent_decode(s: &str) -> String {
 
 /// The output file a link on `page` leads to, and its fragment. None for
 /// links out of the site (a scheme or `//`); Err for paths above the root.
-fn resolve(page: &str, href: &str) -> Option<std::result::Result<(String, String), ()>> {
+/// Paths starting with `/` are taken from the site's root path `base`
+/// (the path of `base_url`, e.g. `/briefing/`).
+fn resolve(
+    page: &str,
+    href: &str,
+    base: &str,
+) -> Option<std::result::Result<(String, String), ()>> {
     let scheme = href
         .find(':')
         .is_some_and(|c| !href[..c].contains(['/', '?', '#']));
@@ -364,7 +370,16 @@ fn resolve(page: &str, href: &str) -> Option<std::result::Result<(String, String
     if path.is_empty() {
         return Some(Ok((page.to_string(), percent_decode(fragment))));
     }
-    let mut parts: Vec<&str> = if path.starts_with('/') {
+    let path = if path.starts_with('/') {
+        match path.strip_prefix(base) {
+            Some(rest) => rest,
+            None if format!("{path}/") == base => "",
+            None => return Some(Err(())),
+        }
+    } else {
+        path
+    };
+    let mut parts: Vec<&str> = if href.starts_with('/') {
         Vec::new()
     } else {
         let mut p: Vec<&str> = page.split('/').collect();
@@ -401,11 +416,10 @@ struct Found {
     raw: String,
     message: String,
     hint: &'static str,
-    /// Key to merge the same template problem on many pages.
-    key: String,
+    is_image: bool,
 }
 
-fn check_pages(site: &RenderedSite, texts: &mut SourceTexts) -> Vec<Diagnostic> {
+fn check_pages(site: &RenderedSite, texts: &mut SourceTexts) -> Result<Vec<Diagnostic>> {
     let pages: Vec<(&str, &str)> = site
         .files
         .iter()
@@ -416,6 +430,7 @@ fn check_pages(site: &RenderedSite, texts: &mut SourceTexts) -> Vec<Diagnostic> 
         })
         .collect();
     let exists: HashSet<&str> = site.files.iter().map(|f| f.path.as_str()).collect();
+    let base = urls::base_path(&site.config.base_url);
     let scanned: Vec<(&str, Vec<Tag<'_>>)> = pages
         .iter()
         .map(|&(path, html)| (path, scan_tags(html)))
@@ -442,15 +457,18 @@ fn check_pages(site: &RenderedSite, texts: &mut SourceTexts) -> Vec<Diagnostic> 
                 found.push(Found {
                     page: page.to_string(),
                     raw: src.to_string(),
-                    message: format!("image `{}` has no alt text", decode_entities(src)),
+                    message: format!(
+                        "image `{}` has no alt text",
+                        percent_decode(&decode_entities(src))
+                    ),
                     hint: "describe the image for readers who cannot see it: ![what it shows](file.png)",
-                    key: format!("img {src}"),
+                    is_image: true,
                 });
             }
             for attr in ["href", "src"] {
                 let Some(raw) = tag.attr(attr) else { continue };
                 let href = decode_entities(raw);
-                let Some(resolved) = resolve(page, href.trim()) else {
+                let Some(resolved) = resolve(page, href.trim(), &base) else {
                     continue;
                 };
                 let problem = match resolved {
@@ -472,9 +490,9 @@ fn check_pages(site: &RenderedSite, texts: &mut SourceTexts) -> Vec<Diagnostic> 
                     found.push(Found {
                         page: page.to_string(),
                         raw: raw.to_string(),
-                        message: format!("link `{href}` {problem}"),
+                        message: format!("link `{}` {problem}", percent_decode(&href)),
                         hint: "fix the link, or add the page, file or heading it points to",
-                        key: format!("link {href}"),
+                        is_image: false,
                     });
                 }
             }
@@ -486,7 +504,11 @@ fn check_pages(site: &RenderedSite, texts: &mut SourceTexts) -> Vec<Diagnostic> 
 /// Turns page problems into diagnostics on the file to fix: the report's
 /// Markdown file when the link or image is in its text, else the page's
 /// template (once per template and problem, with a count of pages).
-fn attribute(found: Vec<Found>, site: &RenderedSite, texts: &mut SourceTexts) -> Vec<Diagnostic> {
+fn attribute(
+    found: Vec<Found>,
+    site: &RenderedSite,
+    texts: &mut SourceTexts,
+) -> Result<Vec<Diagnostic>> {
     // Report pages: output path -> (Markdown file, rendered body).
     let mut bodies: HashMap<String, (&Path, &str)> = HashMap::new();
     for r in &site.content.reports {
@@ -510,11 +532,12 @@ fn attribute(found: Vec<Found>, site: &RenderedSite, texts: &mut SourceTexts) ->
         .iter()
         .map(|f| (f.path.as_str(), f.origin.as_str()))
         .collect();
-    let theme_dir = PathBuf::from("themes")
-        .join(&site.config.theme)
-        .join("templates");
+    let theme = crate::theme::read_theme(&texts.root, &site.config.theme, &site.config.languages)?;
+    let theme_dir = theme.display.join("templates");
+    let base = urls::base_path(&site.config.base_url);
     let mut out = Vec::new();
-    let mut by_template: BTreeMap<(String, String), (Found, usize)> = BTreeMap::new();
+    let mut by_template: BTreeMap<(String, Option<usize>, String), (Found, usize)> =
+        BTreeMap::new();
     for f in found {
         let in_body = bodies
             .get(&f.page)
@@ -524,27 +547,50 @@ fn attribute(found: Vec<Found>, site: &RenderedSite, texts: &mut SourceTexts) ->
             if reported.contains(&(md.to_path_buf(), dest.clone())) {
                 continue;
             }
-            let fragment = dest.split_once('#').map(|(_, frag)| format!("#{frag}"));
-            let last = dest
+            // The Markdown link was rewritten on its way to the page: look
+            // for its parts, most specific first.
+            let shown = percent_decode(&dest);
+            let (path, fragment) = shown.split_once('#').unwrap_or((&shown, ""));
+            let last = path
                 .trim_end_matches('/')
                 .rsplit('/')
                 .next()
-                .unwrap_or_default()
-                .to_string();
-            let line = texts
-                .line_of(md, &format!("({dest}"))
-                .or_else(|| fragment.and_then(|frag| texts.line_of(md, &frag)))
-                .or_else(|| texts.line_of(md, &last));
+                .unwrap_or_default();
+            let mut needles = vec![format!("]({shown}")];
+            if f.is_image {
+                needles.push(format!("![]({last}"));
+            }
+            if !fragment.is_empty() {
+                needles.push(format!("#{fragment})"));
+            }
+            if !last.is_empty() {
+                needles.push(format!("({last}"));
+                needles.push(last.to_string());
+            }
+            let line = needles.iter().find_map(|n| texts.line_of(md, n));
             out.push(Diagnostic::warning(md, line, f.message).with_hint(f.hint));
         } else {
+            // The template that writes it: the one whose source holds the
+            // link without its `{{ root }}` part (it may be a base or a
+            // partial); else the page's own template.
+            let href = decode_entities(&f.raw);
+            let mut tail = href.strip_prefix(base.as_str()).unwrap_or(&href);
+            while let Some(rest) = tail.strip_prefix("../").or_else(|| tail.strip_prefix("./")) {
+                tail = rest;
+            }
             let origin = origins.get(f.page.as_str()).copied().unwrap_or_default();
+            let (file, line) = template_line(&theme.templates, tail)
+                .map_or((origin.to_string(), None), |(name, line)| {
+                    (name, Some(line))
+                });
+            let kind = if f.is_image { "img" } else { "link" };
             by_template
-                .entry((origin.to_string(), f.key.clone()))
+                .entry((file, line, format!("{kind} {tail}")))
                 .and_modify(|(_, n)| *n += 1)
                 .or_insert((f, 1));
         }
     }
-    for ((origin, _), (f, n)) in by_template {
+    for ((file, line, _), (f, n)) in by_template {
         let also = match n {
             1 => String::new(),
             2 => " and 1 other page".to_string(),
@@ -552,14 +598,25 @@ fn attribute(found: Vec<Found>, site: &RenderedSite, texts: &mut SourceTexts) ->
         };
         out.push(
             Diagnostic::warning(
-                theme_dir.join(origin),
-                None,
+                theme_dir.join(file),
+                line,
                 format!("{} (on {}{also})", f.message, f.page),
             )
             .with_hint(f.hint),
         );
     }
-    out
+    Ok(out)
+}
+
+/// The template (and line) whose source contains `needle`.
+fn template_line(templates: &[(String, String)], needle: &str) -> Option<(String, usize)> {
+    if needle.is_empty() {
+        return None;
+    }
+    templates.iter().find_map(|(name, src)| {
+        let at = src.find(needle)?;
+        Some((name.clone(), crate::diag::line_of_offset(src, at)))
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -764,7 +821,7 @@ mod tests {
     #[test]
     fn resolves_relative_links() {
         let page = "zh/reports/a/index.html";
-        let ok = |href| resolve(page, href).unwrap().unwrap();
+        let ok = |href| resolve(page, href, "/b/").unwrap().unwrap();
         assert_eq!(ok("../b/"), ("zh/reports/b/index.html".into(), "".into()));
         assert_eq!(
             ok("../../../static/s.css"),
@@ -772,10 +829,13 @@ mod tests {
         );
         assert_eq!(ok("#%E8%A6%81"), (page.into(), "要".into()));
         assert_eq!(ok("x.png?v=1#f"), ("zh/reports/a/x.png".into(), "f".into()));
-        assert!(resolve(page, "../../../../x").unwrap().is_err());
-        assert!(resolve(page, "https://e.org/").is_none());
-        assert!(resolve(page, "mailto:a@b").is_none());
-        assert!(resolve(page, "//cdn/x").is_none());
+        assert_eq!(ok("/b/zh/"), ("zh/index.html".into(), "".into()));
+        assert_eq!(ok("/b"), ("index.html".into(), "".into()));
+        assert!(resolve(page, "/elsewhere/", "/b/").unwrap().is_err());
+        assert!(resolve(page, "../../../../x", "/").unwrap().is_err());
+        assert!(resolve(page, "https://e.org/", "/").is_none());
+        assert!(resolve(page, "mailto:a@b", "/").is_none());
+        assert!(resolve(page, "//cdn/x", "/").is_none());
     }
 
     #[test]

@@ -36,6 +36,14 @@ impl Site {
         Site { _tmp: tmp, root }
     }
 
+    /// A site already in `root` (not copied, not removed).
+    pub fn at(root: &Path) -> Site {
+        Site {
+            _tmp: tempfile::tempdir().unwrap(),
+            root: root.to_path_buf(),
+        }
+    }
+
     /// A copy of the repository's own sample site (content, theme, site.yaml).
     pub fn sample() -> Site {
         let tmp = tempfile::tempdir().unwrap();
@@ -68,6 +76,16 @@ impl Site {
     pub fn build(&self, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
             .arg("build")
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .unwrap();
+        Run { output }
+    }
+
+    /// Runs `briefing` with `args` (a subcommand first) in the site folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
             .args(args)
             .current_dir(&self.root)
             .output()
