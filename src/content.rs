@@ -494,7 +494,7 @@ fn classify(rel: &str, config: &Config) -> std::result::Result<FileKey, (String,
 }
 
 /// A slug must stay inside its folder and be safe in a URL.
-fn check_slug(stem: &str) -> std::result::Result<(), String> {
+pub fn check_slug(stem: &str) -> std::result::Result<(), String> {
     let ok_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
     if stem.is_empty()
         || stem == "."

@@ -20,6 +20,7 @@ pub mod check;
 pub mod live;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod theme;

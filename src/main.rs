@@ -71,6 +71,87 @@ enum Command {
     ///   briefing check --accept             mark all translations up to date
     #[command(verbatim_doc_comment)]
     Check(CheckArgs),
+    /// Create a new report (both languages) or a copy of the default theme.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Create a new site that builds at once.
+    ///
+    /// Makes DIR (which must be empty or absent) with site.yaml, a home page
+    /// intro, a reports section and one example report in Chinese and
+    /// English. The default theme is built into briefing, so the site needs
+    /// no themes/ folder; --eject-theme copies it there for customising.
+    ///
+    /// Examples:
+    ///   briefing init my-briefing
+    ///   briefing init my-briefing --eject-theme
+    #[command(verbatim_doc_comment)]
+    Init(InitArgs),
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Create content/<section>/<slug>.zh.md and .en.md with a front-matter skeleton.
+    ///
+    /// The source file gets today's date and an empty metrics list with a
+    /// commented example; the translation records which version of the
+    /// source it translates (`translated_from`). Refuses to overwrite
+    /// anything and rejects slugs that are not URL-safe.
+    ///
+    /// Examples:
+    ///   briefing new report jincheng-opto-cluster
+    ///   briefing new report taiyuan-logistics --section briefs --date 2025-05-08
+    #[command(verbatim_doc_comment)]
+    Report(NewReportArgs),
+    /// Copy the built-in default theme to themes/NAME, to customise it.
+    ///
+    /// With NAME `default` (the default) the copy replaces the built-in theme
+    /// for this site at once; with another name, set `theme: NAME` in
+    /// site.yaml.
+    ///
+    /// Examples:
+    ///   briefing new theme
+    ///   briefing new theme house-style
+    #[command(verbatim_doc_comment)]
+    Theme(NewThemeArgs),
+}
+
+#[derive(Args)]
+struct NewReportArgs {
+    /// The report's URL name: letters, digits, `-`, `_`, `.`.
+    slug: String,
+    /// The section folder below content/.
+    #[arg(long, default_value = "reports")]
+    section: String,
+    /// The report's date, YYYY-MM-DD [default: today (UTC)].
+    #[arg(long, value_parser = parse_date)]
+    date: Option<briefing::content::Date>,
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Args)]
+struct NewThemeArgs {
+    /// The new theme's folder name below themes/.
+    #[arg(default_value = "default")]
+    name: String,
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder for the new site.
+    dir: PathBuf,
+    /// Also copy the default theme to themes/default, for customising.
+    #[arg(long)]
+    eject_theme: bool,
+}
+
+fn parse_date(s: &str) -> Result<briefing::content::Date, String> {
+    briefing::content::Date::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
 }
 
 #[derive(Args)]
@@ -151,6 +232,32 @@ fn main() -> ExitCode {
         Command::Build(args) => run_build(args),
         Command::Serve(args) => run_serve(args),
         Command::Check(args) => run_check(args),
+        Command::New(NewCommand::Report(args)) => {
+            let date = args.date.unwrap_or_else(briefing::scaffold::today);
+            let made = briefing::scaffold::new_report(&args.root, &args.section, &args.slug, date);
+            report_created(made, "")
+        }
+        Command::New(NewCommand::Theme(args)) => {
+            let made = briefing::scaffold::eject_theme(&args.root, &args.name);
+            let next = if args.name == "default" {
+                String::new()
+            } else {
+                format!("set `theme: {}` in site.yaml to use it", args.name)
+            };
+            report_created(made, &next)
+        }
+        Command::Init(args) => {
+            let made = briefing::scaffold::init_site(
+                &args.dir,
+                args.eject_theme,
+                briefing::scaffold::today(),
+            );
+            let next = format!("next: cd {} && briefing serve", args.dir.display());
+            report_created(
+                made.map(|files| files.into_iter().map(|f| args.dir.join(f)).collect()),
+                &next,
+            )
+        }
     }
 }
 
@@ -297,5 +404,27 @@ fn run_check(args: CheckArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Prints the files a `new` or `init` command made (stdout), or its errors.
+fn report_created(made: briefing::Result<Vec<PathBuf>>, next: &str) -> ExitCode {
+    match made {
+        Ok(files) => {
+            for f in files {
+                println!("created {}", f.display());
+            }
+            if !next.is_empty() {
+                println!("{next}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            print_diagnostics(e.diagnostics());
+            if !matches!(e, briefing::Error::Invalid(_)) {
+                eprintln!("error: {e}");
+            }
+            ExitCode::FAILURE
+        }
     }
 }

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod errors;
 mod quality;
+mod scaffold;
 mod search_browser;
 mod serve;
 mod support;
