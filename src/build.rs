@@ -180,9 +180,16 @@ pub fn check_content(content: &Content, setup: &Setup) -> Vec<Diagnostic> {
 /// The files of the site besides its pages: data exports, the search
 /// index, the theme's static files and the files in `content/`.
 pub fn other_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
+    let mut files = data_files(content, setup, style);
+    files.extend(static_and_content_files(content, setup));
+    files
+}
+
+/// The files computed from the whole content: metrics exports and the
+/// search index.
+pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
     let mut files = metrics::export_files(content, &setup.config, &setup.units);
     files.extend(search_files(content, setup, style));
-    files.extend(static_and_content_files(content, setup));
     files
 }
 

@@ -716,44 +716,60 @@ fn load_with(
         report: Report,
         bodies: Vec<(Lang, usize, usize)>,
     }
-    let mut pending = Vec::new();
-    for ((section, stem), (key, fm, file, body_start)) in sources_by_key {
-        let tr = translations
-            .remove(&(section.clone(), stem.clone()))
-            .unwrap_or_default();
-        if fm.draft && !drafts {
-            continue;
-        }
-        let input = &sources.files[file];
-        let split =
-            frontmatter::split(&input.text, &input.display).expect("split succeeded when parsing");
-        let Some(mut report) = resolve_source(key, *fm, input, &split, units, &mut diags) else {
-            continue;
-        };
-        let mut bodies = vec![(config.source_lang(), file, body_start)];
-        for (tkey, tfm, tfile, tbody) in tr {
-            let tinput = &sources.files[tfile];
-            let tsplit = frontmatter::split(&tinput.text, &tinput.display)
+    let groups: Vec<_> = sources_by_key
+        .into_iter()
+        .map(|(page, source)| {
+            let tr = translations.remove(&page).unwrap_or_default();
+            (source, tr)
+        })
+        .collect();
+    // Each report on its own, in parallel.
+    let resolved: Vec<(Option<Pending>, Vec<Diagnostic>)> = groups
+        .into_par_iter()
+        .map(|((key, fm, file, body_start), tr)| {
+            let mut diags = Vec::new();
+            if fm.draft && !drafts {
+                return (None, diags);
+            }
+            let input = &sources.files[file];
+            let split = frontmatter::split(&input.text, &input.display)
                 .expect("split succeeded when parsing");
-            if let Some(text) = resolve_translation(*tfm, &report, tinput, &tsplit, &mut diags) {
-                report.texts.insert(tkey.lang, text);
-                bodies.push((tkey.lang, tfile, tbody));
+            let Some(mut report) = resolve_source(key, *fm, input, &split, units, &mut diags)
+            else {
+                return (None, diags);
+            };
+            let mut bodies = vec![(config.source_lang(), file, body_start)];
+            for (tkey, tfm, tfile, tbody) in tr {
+                let tinput = &sources.files[tfile];
+                let tsplit = frontmatter::split(&tinput.text, &tinput.display)
+                    .expect("split succeeded when parsing");
+                if let Some(text) =
+                    resolve_translation(*tfm, &report, tinput, &tsplit, &mut diags)
+                {
+                    report.texts.insert(tkey.lang, text);
+                    bodies.push((tkey.lang, tfile, tbody));
+                }
             }
-        }
-        for &lang in &config.languages {
-            if !report.texts.contains_key(&lang) {
-                let file = &sources.files[file];
-                diags.push(
-                    Diagnostic::warning(&file.display, None, format!("no {lang} translation"))
-                        .with_hint(format!(
-                            "add {}; until then the {lang} site lists the report marked as available only in {}",
-                            sibling_name(&file.rel, &report.slug, lang),
-                            config.source_lang()
-                        )),
-                );
+            for &lang in &config.languages {
+                if !report.texts.contains_key(&lang) {
+                    let file = &sources.files[file];
+                    diags.push(
+                        Diagnostic::warning(&file.display, None, format!("no {lang} translation"))
+                            .with_hint(format!(
+                                "add {}; until then the {lang} site lists the report marked as available only in {}",
+                                sibling_name(&file.rel, &report.slug, lang),
+                                config.source_lang()
+                            )),
+                    );
+                }
             }
-        }
-        pending.push(Pending { report, bodies });
+            (Some(Pending { report, bodies }), diags)
+        })
+        .collect();
+    let mut pending = Vec::with_capacity(resolved.len());
+    for (p, ds) in resolved {
+        diags.extend(ds);
+        pending.extend(p);
     }
     for (_, orphans) in translations {
         for (key, _, file, _) in orphans {

@@ -16,7 +16,7 @@ use crate::content::{self, Content, LoadCache, Sources};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::output::{self, OutputFile};
-use crate::render::{self, RenderInput, RenderOptions};
+use crate::render::{self, Job, RenderInput, RenderOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,9 +33,18 @@ pub struct Update {
     pub pages: usize,
     /// Whether every page was rendered.
     pub full: bool,
+    /// The output paths whose bytes changed; None when everything may have.
+    pub changed: Option<Vec<String>>,
+    /// Work left for `finish`: the slow pages (dashboards) and the data
+    /// files (metrics exports, search index) still hold the last site's.
+    /// After a change to one report its pages are served first, the rest a
+    /// moment later.
+    pub pending: bool,
     pub elapsed: Duration,
     /// All warnings of the site as it is now.
     pub warnings: Vec<Diagnostic>,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// What a changed path means for the site.
@@ -53,6 +62,36 @@ pub enum Kind {
 struct Good {
     content: Content,
     files: Arc<SiteFiles>,
+    /// The paths of its data files (exports, search index).
+    data_paths: Vec<String>,
+    /// What `finish` has still to do.
+    pending: Pending,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Pending {
+    dashboards: bool,
+    data: bool,
+}
+
+/// What `finish` did.
+#[derive(Debug)]
+pub struct Finish {
+    /// The output paths whose bytes changed.
+    pub changed: Vec<String>,
+    pub elapsed: Duration,
+}
+
+/// Puts `files` into `site`; returns the paths whose bytes changed.
+fn put(site: &mut SiteFiles, files: Vec<OutputFile>) -> Vec<String> {
+    let mut changed = Vec::new();
+    for f in files {
+        if site.get(&f.path).is_none_or(|old| old.data != f.data) {
+            changed.push(f.path.clone());
+            site.insert(f.path.clone(), Arc::new(f));
+        }
+    }
+    changed
 }
 
 /// A site in memory; see the module doc.
@@ -106,10 +145,69 @@ impl LiveSite {
         self.good.as_ref().map(|g| Arc::clone(&g.files))
     }
 
+    /// Does the work an `update` left pending (see `Update::pending`):
+    /// renders the dashboards and brings the data files up to date.
+    pub fn finish(&mut self) -> Result<Finish> {
+        let start = Instant::now();
+        let (Some(setup), Some(good)) = (&self.setup, &mut self.good) else {
+            return Ok(Finish {
+                changed: Vec::new(),
+                elapsed: start.elapsed(),
+            });
+        };
+        let pending = std::mem::take(&mut good.pending);
+        let mut files = Vec::new();
+        if let (true, Some(tera)) = (pending.dashboards, &setup.tera) {
+            let input = RenderInput {
+                config: &setup.config,
+                content: &good.content,
+                theme: &setup.theme,
+                tera,
+                units: &setup.units,
+                is_current: None,
+                options: RenderOptions {
+                    style: self.opts.style,
+                    minify: self.opts.minify,
+                },
+            };
+            let jobs: Vec<Job<'_>> = setup
+                .config
+                .languages
+                .iter()
+                .map(|&l| Job::Dashboard(l))
+                .collect();
+            files = render::render_pages(&input, &jobs).map_err(Error::Invalid)?;
+        }
+        if pending.data {
+            let data = build::data_files(&good.content, setup, self.opts.style);
+            let site = Arc::make_mut(&mut good.files);
+            let new: std::collections::HashSet<&str> =
+                data.iter().map(|f| f.path.as_str()).collect();
+            for path in good.data_paths.drain(..) {
+                if !new.contains(path.as_str()) {
+                    site.remove(&path);
+                }
+            }
+            good.data_paths = data.iter().map(|f| f.path.clone()).collect();
+            files.extend(data);
+        }
+        let changed = put(Arc::make_mut(&mut good.files), files);
+        Ok(Finish {
+            changed,
+            elapsed: start.elapsed(),
+        })
+    }
+
     /// Brings the site up to date after `changed` paths changed (all of it
     /// on the first call). On errors the last good site stays.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update> {
         let start = Instant::now();
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            timings.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
         let kinds: Vec<Kind> = changed.iter().map(|p| self.kind(p)).collect();
         let mut full = self.setup.is_none() || self.good.is_none();
         if self.setup.is_none() || kinds.contains(&Kind::Setup) {
@@ -133,6 +231,7 @@ impl LiveSite {
                 &content_paths,
             )?;
         }
+        lap("read");
         let setup = self.setup.as_ref().expect("read above");
         let (content, content_diags) = content::load_cached(
             &self.sources,
@@ -150,6 +249,7 @@ impl LiveSite {
             Some(t) if !diags.has_errors() => t,
             _ => return Err(Error::Invalid(diags.into_sorted())),
         };
+        lap("load");
         let input = RenderInput {
             config: &setup.config,
             content: &content,
@@ -163,11 +263,19 @@ impl LiveSite {
             },
         };
         let jobs = match (&self.good, full) {
-            (Some(good), false) => render::changed_pages(&input, &good.content),
+            (Some(good), false) if good.content.assets == content.assets => {
+                render::changed_pages(&input, &good.content)
+            }
             _ => None,
         };
         let full = jobs.is_none();
-        let jobs = jobs.unwrap_or_else(|| render::site_pages(&input));
+        let mut jobs = jobs.unwrap_or_else(|| render::site_pages(&input));
+        // Dashboards show every report: slow on a large site, so after a
+        // change to one report they are left to `finish`.
+        let dashboards = !full && jobs.iter().any(|j| matches!(j, Job::Dashboard(_)));
+        if !full {
+            jobs.retain(|j| !matches!(j, Job::Dashboard(_)));
+        }
         let rendered = render::render_pages(&input, &jobs);
         let page_count = jobs.len();
         drop(jobs);
@@ -178,35 +286,60 @@ impl LiveSite {
                 return Err(Error::Invalid(diags.into_sorted()));
             }
         };
-        let others = build::other_files(&content, setup, self.opts.style);
-        let files = match (&mut self.good, full) {
+        lap("render");
+        let data = !full
+            && self
+                .good
+                .as_ref()
+                .is_some_and(|good| good.content != content);
+        let mut changed = None;
+        let (files, data_paths, pending) = match (&mut self.good, full) {
             (Some(good), false) => {
-                let files = Arc::make_mut(&mut good.files);
-                for f in pages.into_iter().chain(others) {
-                    files.insert(f.path.clone(), Arc::new(f));
-                }
-                Arc::clone(&good.files)
+                // The data files of the last site stay until `finish`.
+                changed = Some(put(Arc::make_mut(&mut good.files), pages));
+                let pending = Pending {
+                    dashboards: dashboards || good.pending.dashboards,
+                    data: data || good.pending.data,
+                };
+                (
+                    Arc::clone(&good.files),
+                    std::mem::take(&mut good.data_paths),
+                    pending,
+                )
             }
             _ => {
+                let data = build::data_files(&content, setup, self.opts.style);
+                lap("data");
+                let data_paths = data.iter().map(|f| f.path.clone()).collect();
                 let mut all = pages;
-                all.extend(others);
+                all.extend(data);
+                all.extend(build::static_and_content_files(&content, setup));
                 diags.extend(output::check_paths(&all));
                 if diags.has_errors() {
                     return Err(Error::Invalid(diags.into_sorted()));
                 }
-                Arc::new(
-                    all.into_iter()
-                        .map(|f| (f.path.clone(), Arc::new(f)))
-                        .collect(),
-                )
+                let files = all
+                    .into_iter()
+                    .map(|f| (f.path.clone(), Arc::new(f)))
+                    .collect();
+                (Arc::new(files), data_paths, Pending::default())
             }
         };
-        self.good = Some(Good { content, files });
+        self.good = Some(Good {
+            content,
+            files,
+            data_paths,
+            pending,
+        });
+        lap("swap");
         Ok(Update {
             pages: page_count,
             full,
+            changed,
+            pending: pending.dashboards || pending.data,
             elapsed: start.elapsed(),
             warnings: diags.into_sorted(),
+            timings,
         })
     }
 }
@@ -218,7 +351,7 @@ mod tests {
     const SITE: &str = "title: {zh: 简报, en: Briefing}\nbase_url: https://e.org/\nlanguages: [zh, en]\npaginate: 2\n";
 
     fn report(title: &str, date: &str, body: &str) -> String {
-        format!("---\ntitle: {title}\ndate: {date}\nsummary: s\n---\n{body}\n")
+        format!("---\ntitle: {title}\ndate: {date}\nsummary: s\nmetrics:\n  - {{key: jobs, label: 就业, value: 10, unit: 人}}\n---\n{body}\n")
     }
 
     fn site() -> (tempfile::TempDir, LiveSite) {
@@ -244,7 +377,8 @@ mod tests {
     }
 
     /// The live site equals a fresh full render of the same input.
-    fn assert_same_as_fresh(site: &LiveSite) {
+    fn assert_same_as_fresh(site: &mut LiveSite) {
+        site.finish().unwrap();
         let fresh = build::render_site_files(&site.opts, None).unwrap();
         let live = site.files().unwrap();
         assert_eq!(fresh.files.len(), live.len());
@@ -268,8 +402,10 @@ mod tests {
         let up = site.update(&[path]).unwrap();
         assert!(!up.full);
         assert_eq!(up.pages, 1, "only the zh page of r2");
+        assert_eq!(up.changed.unwrap(), ["zh/reports/r2/index.html"]);
+        assert!(up.pending, "the search index follows");
         assert!(page(&site, "zh/reports/r2/index.html").contains("新的正文"));
-        assert_same_as_fresh(&site);
+        assert_same_as_fresh(&mut site);
     }
 
     #[test]
@@ -283,7 +419,11 @@ mod tests {
         assert!(up.pages > 2 && up.pages < 20, "{}", up.pages);
         assert!(page(&site, "zh/reports/r1/index.html").contains("新标题"));
         assert!(page(&site, "zh/reports/page/2/index.html").contains("新标题"));
-        assert_same_as_fresh(&site);
+        assert!(!page(&site, "zh/metrics/index.html").contains("新标题"));
+        let done = site.finish().unwrap();
+        assert!(done.changed.contains(&"zh/metrics/index.html".to_string()));
+        assert!(page(&site, "zh/metrics/index.html").contains("新标题"));
+        assert_same_as_fresh(&mut site);
     }
 
     #[test]
@@ -293,11 +433,11 @@ mod tests {
         let path = site.root().join("content/reports/r0.zh.md");
         std::fs::write(&path, report("标题0", "2025-06-01", "正文")).unwrap();
         assert!(site.update(std::slice::from_ref(&path)).unwrap().full);
-        assert_same_as_fresh(&site);
+        assert_same_as_fresh(&mut site);
         let new = site.root().join("content/reports/r9.zh.md");
         std::fs::write(&new, report("新", "2025-04-01", "正文")).unwrap();
         assert!(site.update(&[new]).unwrap().full);
-        assert_same_as_fresh(&site);
+        assert_same_as_fresh(&mut site);
     }
 
     #[test]
@@ -314,7 +454,7 @@ mod tests {
         std::fs::write(&path, report("好了", "2025-05-03", "正文")).unwrap();
         site.update(&[path]).unwrap();
         assert!(page(&site, "zh/reports/r2/index.html").contains("好了"));
-        assert_same_as_fresh(&site);
+        assert_same_as_fresh(&mut site);
     }
 
     #[test]

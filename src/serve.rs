@@ -73,6 +73,29 @@ struct State {
     files: Option<Arc<SiteFiles>>,
     /// Errors of the latest build (empty when it succeeded).
     errors: Vec<Diagnostic>,
+    /// The latest generations and the output paths each changed (None:
+    /// any), so an open page reloads only when it changed.
+    history: Vec<(u64, Option<Vec<String>>)>,
+}
+
+/// How many generations `State::history` keeps.
+const HISTORY: usize = 32;
+
+impl State {
+    /// The paths changed after generation `since` (None: any, or unknown).
+    fn changed_since(&self, since: u64) -> Option<Vec<String>> {
+        let newer: Vec<_> = self.history.iter().filter(|(g, _)| *g > since).collect();
+        if newer.first().is_none_or(|(g, _)| *g != since + 1) && since != self.generation {
+            return None;
+        }
+        let mut paths = Vec::new();
+        for (_, changed) in newer {
+            paths.extend(changed.as_ref()?.iter().cloned());
+        }
+        paths.sort();
+        paths.dedup();
+        Some(paths)
+    }
 }
 
 struct Shared {
@@ -86,8 +109,30 @@ impl Shared {
         Arc::clone(&self.state.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    fn publish(&self, state: State) {
-        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(state);
+    /// Replaces the state; a new `generation` records `changed` in the
+    /// history.
+    fn publish(
+        &self,
+        generation: u64,
+        files: Option<Arc<SiteFiles>>,
+        errors: Vec<Diagnostic>,
+        changed: Option<Vec<String>>,
+    ) {
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut history = guard.history.clone();
+        if generation != guard.generation {
+            history.push((generation, changed));
+            if history.len() > HISTORY {
+                history.remove(0);
+            }
+        }
+        *guard = Arc::new(State {
+            generation,
+            files,
+            errors,
+            history,
+        });
+        drop(guard);
         self.changed.notify_all();
     }
 }
@@ -129,6 +174,7 @@ pub fn run(opts: ServeOptions, ready: impl FnOnce(Control)) -> io::Result<()> {
             generation: 0,
             files: None,
             errors: Vec::new(),
+            history: Vec::new(),
         })),
         changed: Condvar::new(),
         stopping: AtomicBool::new(false),
@@ -208,19 +254,21 @@ fn rebuild(live: &mut LiveSite, shared: &Shared, paths: &[PathBuf]) {
     match live.update(paths) {
         Ok(update) => {
             let generation = previous.generation + 1;
-            shared.publish(State {
-                generation,
-                files: live.files(),
-                errors: Vec::new(),
-            });
+            shared.publish(generation, live.files(), Vec::new(), update.changed.clone());
+
             if generation == 1 {
                 let n = update.warnings.len();
                 if n > 0 {
                     eprintln!("{n} warning(s); `briefing check` lists them");
                 }
             }
+            let stages: Vec<String> = update
+                .timings
+                .iter()
+                .map(|(name, t)| format!("{name} {}", t.as_millis()))
+                .collect();
             println!(
-                "built {} page{}{} in {} ms{what}",
+                "built {} page{}{} in {} ms{what} [{}]",
                 update.pages,
                 if update.pages == 1 { "" } else { "s" },
                 if update.full || generation == 1 {
@@ -229,29 +277,52 @@ fn rebuild(live: &mut LiveSite, shared: &Shared, paths: &[PathBuf]) {
                     " (incremental)"
                 },
                 update.elapsed.as_millis(),
+                stages.join(", "),
             );
-        }
-        Err(e) => {
-            for d in e.diagnostics() {
-                eprintln!("{d}");
+            if update.pending {
+                // The edited pages are served (and reloaded) first; then
+                // the dashboards, the search index and the data exports.
+                match live.finish() {
+                    Ok(done) => {
+                        if !done.changed.is_empty() {
+                            shared.publish(
+                                generation + 1,
+                                live.files(),
+                                Vec::new(),
+                                Some(done.changed.clone()),
+                            );
+                        }
+                        println!(
+                            "updated dashboards, search index and data exports ({} files) in {} ms",
+                            done.changed.len(),
+                            done.elapsed.as_millis()
+                        );
+                    }
+                    Err(e) => failed(live, shared, &e),
+                }
             }
-            eprintln!("error: {e}; still serving the last good site");
-            let mut errors: Vec<Diagnostic> = e
-                .diagnostics()
-                .iter()
-                .filter(|d| d.is_error())
-                .cloned()
-                .collect();
-            if errors.is_empty() {
-                errors.push(Diagnostic::error(live.root(), None, e.to_string()));
-            }
-            shared.publish(State {
-                generation: previous.generation,
-                files: previous.files.clone(),
-                errors,
-            });
         }
+        Err(e) => failed(live, shared, &e),
     }
+}
+
+/// Shows a failed build in the terminal and on every open page.
+fn failed(live: &LiveSite, shared: &Shared, e: &crate::Error) {
+    for d in e.diagnostics() {
+        eprintln!("{d}");
+    }
+    eprintln!("error: {e}; still serving the last good site");
+    let mut errors: Vec<Diagnostic> = e
+        .diagnostics()
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    if errors.is_empty() {
+        errors.push(Diagnostic::error(live.root(), None, e.to_string()));
+    }
+    let previous = shared.current();
+    shared.publish(previous.generation, previous.files.clone(), errors, None);
 }
 
 // ---------------------------------------------------------------------------
@@ -514,8 +585,8 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// The reload script: listens to the event stream, reloads when the site
-/// was rebuilt, shows build errors in an overlay (as text, never as HTML).
+/// The reload script: listens to the event stream, reloads when the page
+/// changed, shows build errors in an overlay (as text, never as HTML).
 fn reload_script(generation: u64) -> String {
     format!(
         r#"<script>/* added by briefing serve */
@@ -534,12 +605,17 @@ fn reload_script(generation: u64) -> String {
         return d.path + (d.line ? ":" + d.line : "") + ": " + d.message + (d.hint ? "\n  help: " + d.hint : "");
       }}).join("\n\n");
   }}
+  var here = decodeURIComponent(location.pathname).slice(1);
+  if (here === "" || here.slice(-1) === "/") here += "index.html";
   var events = new EventSource("{EVENTS_PATH}");
   events.addEventListener("update", function (e) {{
     var state = JSON.parse(e.data);
-    if (state.errors.length) show(state.errors);
-    else if (state.generation !== generation) location.reload();
-    else if (box) {{ box.remove(); box = null; }}
+    if (state.errors.length) return show(state.errors);
+    if (box) {{ box.remove(); box = null; }}
+    if (state.generation === generation) return;
+    // Reload when this page changed (or when that is not known).
+    if (!state.changed || state.changed.indexOf(here) >= 0) location.reload();
+    else generation = state.generation;
   }});
 }})();
 </script>"#
@@ -590,6 +666,7 @@ fn event_stream(request: tiny_http::Request, shared: &Shared) {
         return;
     }
     let mut sent: Option<Arc<State>> = None;
+    let mut sent_generation: Option<u64> = None;
     loop {
         let state = {
             let guard = shared.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -609,10 +686,13 @@ fn event_stream(request: tiny_http::Request, shared: &Shared) {
         let message = if sent.as_ref().is_some_and(|old| Arc::ptr_eq(old, &state)) {
             ": keep-alive\n\n".to_string()
         } else {
+            let changed = sent_generation.and_then(|g| state.changed_since(g));
             let data = serde_json::json!({
                 "generation": state.generation,
                 "errors": state.errors,
+                "changed": changed,
             });
+            sent_generation = Some(state.generation);
             format!("event: update\ndata: {data}\n\n")
         };
         if out

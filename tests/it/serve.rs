@@ -86,8 +86,18 @@ fn a_change_sends_a_reload_event_and_serves_the_new_page() {
     let update = events
         .next_update(WAIT)
         .expect("an update after the change");
-    assert_eq!(generation(&update), generation(&first) + 1);
+    assert!(generation(&update) > generation(&first));
     assert_eq!(update["errors"], serde_json::json!([]));
+    // The event names the pages that changed: only those reload.
+    let changed = update["changed"].as_array().expect("a list of paths");
+    assert!(
+        changed.contains(&"en/reports/jincheng/index.html".into()),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.contains(&"zh/reports/jincheng/index.html".into()),
+        "{changed:?}"
+    );
     let page = server.get("/en/reports/jincheng/").text();
     assert!(page.contains("Jincheng zone grows a new cluster"), "{page}");
     let line = server.wait_line("built", WAIT).unwrap();
@@ -121,7 +131,7 @@ fn a_broken_file_shows_its_error_and_the_old_page_stays() {
     site.write(path, good.replace("date: 2025-05-08", "date: 2025-05-18"));
     let fixed = events.next_update(WAIT).expect("an update after the fix");
     assert_eq!(fixed["errors"], serde_json::json!([]));
-    assert_eq!(generation(&fixed), generation(&first) + 1);
+    assert!(generation(&fixed) > generation(&first));
     assert!(server
         .get("/zh/reports/jincheng/")
         .text()
@@ -146,11 +156,16 @@ fn a_burst_of_saves_is_one_rebuild() {
         .wait_line("built", WAIT)
         .unwrap()
         .contains("(3 files)"));
-    // Timing on a loaded machine can split a burst; never into one per file.
-    let more = events.next_update(Duration::from_millis(800));
-    let rebuilds = 1 + usize::from(more.is_some());
-    assert!(rebuilds < 3);
     assert!(generation(&update) > generation(&first));
+    // Timing on a loaded machine could split a burst; never into one
+    // rebuild per file.
+    let more = server.wait_line("built", Duration::from_millis(800));
+    assert!(
+        more.is_none()
+            || server
+                .wait_line("built", Duration::from_millis(800))
+                .is_none()
+    );
 }
 
 #[test]
