@@ -610,6 +610,7 @@ fn reload_script(generation: u64) -> String {
   var events = new EventSource("{EVENTS_PATH}");
   events.addEventListener("update", function (e) {{
     var state = JSON.parse(e.data);
+    window.__briefingConnected = true;
     if (state.errors.length) return show(state.errors);
     if (box) {{ box.remove(); box = null; }}
     if (state.generation === generation) return;

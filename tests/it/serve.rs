@@ -1,7 +1,9 @@
 //! `briefing serve`: pages over HTTP, live reload events, errors as overlays,
 //! path traversal, Ctrl-C.
 
+use crate::browser::Browser;
 use crate::support::Site;
+use serde_json::json;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -218,4 +220,65 @@ fn a_site_that_does_not_build_yet_serves_its_errors() {
     assert_eq!(generation(&fixed), 1);
     assert!(server.wait_line("built", WAIT).is_some());
     assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn the_open_page_reloads_itself_and_shows_errors_over_it() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let site = Site::fixture("basic");
+    let mut server = site.serve(&[]);
+    let h1 = "(document.querySelector('h1') || {}).textContent || ''";
+    browser.goto(&format!("http://{}/en/reports/jincheng/", server.addr));
+    browser.wait_for("window.__briefingConnected", "the event stream");
+    browser.exec("window.__notReloaded = true;", json!([]));
+    let path = "content/reports/jincheng.en.md";
+    let good = std::fs::read_to_string(site.root.join(path)).unwrap();
+    site.write(
+        path,
+        good.replace("builds an opto-mechatronics cluster", "grows a new cluster"),
+    );
+    browser.wait_for(
+        &format!("!window.__notReloaded && ({h1}).includes('grows a new cluster')"),
+        "the page to reload with the new title",
+    );
+    browser.wait_for("window.__briefingConnected", "the event stream again");
+    browser.exec("window.__notReloaded = true;", json!([]));
+    // A broken file: the error over the page, which stays as it was.
+    site.write(path, good.replace("title: ", "title: [unclosed"));
+    let overlay = browser.wait_for(
+        "(document.getElementById('briefing-errors') || {}).textContent",
+        "the error overlay",
+    );
+    let overlay = overlay.as_str().unwrap();
+    assert!(
+        overlay.contains("content/reports/jincheng.en.md:2:"),
+        "{overlay}"
+    );
+    assert_eq!(
+        browser.exec("return window.__notReloaded;", json!([])),
+        true
+    );
+    // Fixing it clears the overlay and shows the fixed page.
+    site.write(
+        path,
+        good.replace("builds an opto-mechatronics cluster", "is fixed"),
+    );
+    browser.wait_for(
+        &format!("!document.getElementById('briefing-errors') && ({h1}).includes('is fixed')"),
+        "the fixed page without the overlay",
+    );
+    // A change to another page does not reload this one.
+    browser.wait_for("window.__briefingConnected", "the event stream again");
+    browser.exec("window.__notReloaded = true;", json!([]));
+    let other = "content/reports/huozhou.zh.md";
+    let text = std::fs::read_to_string(site.root.join(other)).unwrap();
+    site.write(other, text.replace("管理机制。", "管理机制，成效明显。"));
+    server.wait_line("built", Duration::from_secs(60)).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        browser.exec("return window.__notReloaded === true;", json!([])),
+        true
+    );
 }
