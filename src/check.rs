@@ -21,6 +21,7 @@ use crate::frontmatter;
 use crate::output::OutputData;
 use crate::urls;
 use crate::Lang;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -431,14 +432,12 @@ fn check_pages(site: &RenderedSite, texts: &mut SourceTexts) -> Result<Vec<Diagn
         .collect();
     let exists: HashSet<&str> = site.files.iter().map(|f| f.path.as_str()).collect();
     let base = urls::base_path(&site.config.base_url);
-    let scanned: Vec<(&str, Vec<Tag<'_>>)> = pages
-        .iter()
-        .map(|&(path, html)| (path, scan_tags(html)))
-        .collect();
-    let ids: HashMap<&str, HashSet<String>> = scanned
-        .iter()
-        .map(|(path, tags)| {
-            let set = tags
+    // Two passes over the pages, in parallel, keeping only what is needed
+    // (a large site's tags would not fit in memory comfortably).
+    let ids: HashMap<&str, HashSet<String>> = pages
+        .par_iter()
+        .map(|&(path, html)| {
+            let set = scan_tags(html)
                 .iter()
                 .flat_map(|t| {
                     let name = (t.name == "a").then(|| t.attr("name")).flatten();
@@ -446,59 +445,71 @@ fn check_pages(site: &RenderedSite, texts: &mut SourceTexts) -> Result<Vec<Diagn
                 })
                 .map(decode_entities)
                 .collect();
-            (*path, set)
+            (path, set)
         })
         .collect();
+    let found: Vec<Found> = pages
+        .par_iter()
+        .flat_map_iter(|&(page, html)| page_problems(page, html, &exists, &ids, &base))
+        .collect();
+    attribute(found, site, texts)
+}
+
+/// The broken links and images without alt text of one page.
+fn page_problems(
+    page: &str,
+    html: &str,
+    exists: &HashSet<&str>,
+    ids: &HashMap<&str, HashSet<String>>,
+    base: &str,
+) -> Vec<Found> {
     let mut found = Vec::new();
-    for (page, tags) in &scanned {
-        for tag in tags {
-            if tag.name == "img" && tag.attr("alt").is_none_or(|a| a.trim().is_empty()) {
-                let src = tag.attr("src").unwrap_or_default();
+    for tag in scan_tags(html) {
+        if tag.name == "img" && tag.attr("alt").is_none_or(|a| a.trim().is_empty()) {
+            let src = tag.attr("src").unwrap_or_default();
+            found.push(Found {
+                page: page.to_string(),
+                raw: src.to_string(),
+                message: format!(
+                    "image `{}` has no alt text",
+                    percent_decode(&decode_entities(src))
+                ),
+                hint:
+                    "describe the image for readers who cannot see it: ![what it shows](file.png)",
+                is_image: true,
+            });
+        }
+        for attr in ["href", "src"] {
+            let Some(raw) = tag.attr(attr) else { continue };
+            let href = decode_entities(raw);
+            let Some(resolved) = resolve(page, href.trim(), base) else {
+                continue;
+            };
+            let problem = match resolved {
+                Err(()) => Some("leads outside the site".to_string()),
+                Ok((target, _)) if !exists.contains(target.as_str()) => {
+                    Some("leads to no page or file of the site".to_string())
+                }
+                Ok((target, fragment)) => {
+                    let known = ids.get(target.as_str());
+                    let missing = !fragment.is_empty()
+                        && fragment != "top"
+                        && known.is_some_and(|ids| !ids.contains(&fragment));
+                    missing.then(|| format!("leads to no element with id `{fragment}` on {target}"))
+                }
+            };
+            if let Some(problem) = problem {
                 found.push(Found {
                     page: page.to_string(),
-                    raw: src.to_string(),
-                    message: format!(
-                        "image `{}` has no alt text",
-                        percent_decode(&decode_entities(src))
-                    ),
-                    hint: "describe the image for readers who cannot see it: ![what it shows](file.png)",
-                    is_image: true,
+                    raw: raw.to_string(),
+                    message: format!("link `{}` {problem}", percent_decode(&href)),
+                    hint: "fix the link, or add the page, file or heading it points to",
+                    is_image: false,
                 });
-            }
-            for attr in ["href", "src"] {
-                let Some(raw) = tag.attr(attr) else { continue };
-                let href = decode_entities(raw);
-                let Some(resolved) = resolve(page, href.trim(), &base) else {
-                    continue;
-                };
-                let problem = match resolved {
-                    Err(()) => Some("leads outside the site".to_string()),
-                    Ok((target, _)) if !exists.contains(target.as_str()) => {
-                        Some("leads to no page or file of the site".to_string())
-                    }
-                    Ok((target, fragment)) => {
-                        let known = ids.get(target.as_str());
-                        let missing = !fragment.is_empty()
-                            && fragment != "top"
-                            && known.is_some_and(|ids| !ids.contains(&fragment));
-                        missing.then(|| {
-                            format!("leads to no element with id `{fragment}` on {target}")
-                        })
-                    }
-                };
-                if let Some(problem) = problem {
-                    found.push(Found {
-                        page: page.to_string(),
-                        raw: raw.to_string(),
-                        message: format!("link `{}` {problem}", percent_decode(&href)),
-                        hint: "fix the link, or add the page, file or heading it points to",
-                        is_image: false,
-                    });
-                }
             }
         }
     }
-    attribute(found, site, texts)
+    found
 }
 
 /// Turns page problems into diagnostics on the file to fix: the report's
