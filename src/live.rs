@@ -61,6 +61,8 @@ pub enum Kind {
 /// The last site built without errors.
 struct Good {
     content: Content,
+    /// The problems `build::check_content` found in it.
+    content_checks: Vec<Diagnostic>,
     files: Arc<SiteFiles>,
     /// The paths of its data files (exports, search index).
     data_paths: Vec<String>,
@@ -80,6 +82,15 @@ pub struct Finish {
     /// The output paths whose bytes changed.
     pub changed: Vec<String>,
     pub elapsed: Duration,
+}
+
+/// Whether two contents have the same reports with the same metrics.
+fn same_metrics(a: &Content, b: &Content) -> bool {
+    a.reports.len() == b.reports.len()
+        && a.reports
+            .iter()
+            .zip(&b.reports)
+            .all(|(x, y)| (&x.section, &x.slug, &x.metrics) == (&y.section, &y.slug, &y.metrics))
 }
 
 /// Puts `files` into `site`; returns the paths whose bytes changed.
@@ -244,7 +255,15 @@ impl LiveSite {
         let mut diags = Diagnostics::default();
         diags.extend(setup.diags.iter().cloned());
         diags.extend(content_diags);
-        diags.extend(build::check_content(&content, setup));
+        // The cross-report checks look at metrics only: reuse them while
+        // every report's metrics are as they were.
+        let content_checks = match &self.good {
+            Some(good) if !full && same_metrics(&good.content, &content) => {
+                good.content_checks.clone()
+            }
+            _ => build::check_content(&content, setup),
+        };
+        diags.extend(content_checks.iter().cloned());
         let tera = match &setup.tera {
             Some(t) if !diags.has_errors() => t,
             _ => return Err(Error::Invalid(diags.into_sorted())),
@@ -325,12 +344,16 @@ impl LiveSite {
                 (Arc::new(files), data_paths, Pending::default())
             }
         };
-        self.good = Some(Good {
+        let old = self.good.replace(Good {
             content,
+            content_checks,
             files,
             data_paths,
             pending,
         });
+        // Freeing a large site's model takes a while; not on the way to
+        // the reload.
+        std::thread::spawn(move || drop(old));
         lap("swap");
         Ok(Update {
             pages: page_count,
@@ -455,6 +478,24 @@ mod tests {
         site.update(&[path]).unwrap();
         assert!(page(&site, "zh/reports/r2/index.html").contains("好了"));
         assert_same_as_fresh(&mut site);
+    }
+
+    #[test]
+    fn cross_report_checks_follow_metric_changes() {
+        let (_tmp, mut site) = site();
+        site.update(&[]).unwrap();
+        // `jobs` in 亿元 here, in 人 in the other reports: a dimension error.
+        let path = site.root().join("content/reports/r2.zh.md");
+        let text = report("标题2", "2025-05-03", "正文").replace("unit: 人", "unit: 亿元");
+        std::fs::write(&path, text).unwrap();
+        let err = site.update(std::slice::from_ref(&path)).unwrap_err();
+        assert!(
+            err.diagnostics().iter().any(|d| d.message.contains("jobs")),
+            "{:?}",
+            err.diagnostics()
+        );
+        std::fs::write(&path, report("标题2", "2025-05-03", "正文")).unwrap();
+        site.update(&[path]).unwrap();
     }
 
     #[test]
