@@ -12,7 +12,7 @@ use crate::metrics;
 use crate::output::{self, OutputData, OutputFile, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
 use crate::search;
-use crate::theme;
+use crate::theme::{self, Theme};
 use crate::units::UnitCatalog;
 use crate::urls::UrlStyle;
 use crate::Lang;
@@ -33,6 +33,8 @@ pub struct BuildOptions {
     pub minify: bool,
     /// Include reports marked `draft: true`.
     pub drafts: bool,
+    /// Overrides `base_url` of site.yaml (`serve` uses its own address).
+    pub base_url: Option<String>,
 }
 
 impl BuildOptions {
@@ -43,6 +45,7 @@ impl BuildOptions {
             style: UrlStyle::Online,
             minify: true,
             drafts: false,
+            base_url: None,
         }
     }
 
@@ -92,17 +95,23 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Reads, validates and renders the site without writing anything. With
-/// `compare_with`, pages identical to the files already in that folder come
-/// back as `OutputData::Unchanged` instead of holding their bytes.
-pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Result<RenderedSite> {
+/// What a site is built with besides its content: `site.yaml`, the unit
+/// catalogue, and the theme with its compiled templates.
+pub struct Setup {
+    pub config: Config,
+    pub units: Arc<UnitCatalog>,
+    pub theme: Theme,
+    /// None when the theme has problems (they are in `diags`).
+    pub tera: Option<tera::Tera>,
+    /// Problems found in the theme and its UI strings.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Reads `site.yaml` and the theme and compiles the templates. What keeps
+/// the site from being read at all (no or bad `site.yaml`, a bad unit) is an
+/// error; theme problems are kept in `diags`, to be listed with the content's.
+pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
     let root = &opts.root;
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str| {
-        timings.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
     let config_path = root.join("site.yaml");
     let config_text = match std::fs::read_to_string(&config_path) {
         Ok(t) => t,
@@ -121,12 +130,14 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         Path::new("site.yaml"),
     )
     .map_err(Error::Invalid)?;
+    let config = Config {
+        base_url: opts.base_url.clone().unwrap_or(config.base_url),
+        ..config
+    };
 
     let mut diags = Diagnostics::default();
     let theme = theme::read_theme(root, &config.theme, &config.languages)?;
     diags.extend(theme.problems.clone());
-    let sources = content::read_sources(&root.join("content"), root)?;
-    lap("read");
     let units = match UnitCatalog::with_custom(&config.units) {
         Ok(u) => Arc::new(u),
         Err(e) => {
@@ -141,13 +152,6 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
             return Err(Error::Invalid(diags.into_sorted()));
         }
     };
-    let (content, content_diags) =
-        content::load(&sources, &config, &units, opts.style, opts.drafts);
-    diags.extend(content_diags);
-    lap("load");
-    diags.extend(metrics::check_dimensions(&content, &config, &units));
-    diags.extend(crate::taxonomy::Taxonomies::collect(&content, &config).1);
-
     let tera = if theme.problems.is_empty() {
         diags.extend(theme.check_strings());
         match theme.compile(Arc::clone(&units)) {
@@ -160,7 +164,93 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     } else {
         None
     };
-    let tera = match tera {
+    Ok(Setup {
+        config,
+        units,
+        theme,
+        tera,
+        diags: diags.into_sorted(),
+    })
+}
+
+/// Problems that need the whole content: metric dimensions across reports,
+/// tags (and regions, zones) whose URLs clash.
+pub fn check_content(content: &Content, setup: &Setup) -> Vec<Diagnostic> {
+    let mut diags = metrics::check_dimensions(content, &setup.config, &setup.units);
+    diags.extend(crate::taxonomy::Taxonomies::collect(content, &setup.config).1);
+    diags
+}
+
+/// The files of the site besides its pages: data exports, the search
+/// index, the theme's static files and the files in `content/`.
+pub fn other_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
+    let mut files = data_files(content, setup, style);
+    files.extend(static_and_content_files(content, setup));
+    files
+}
+
+/// The files computed from the whole content: metrics exports, feeds,
+/// sitemap and robots.txt, and the search index.
+pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
+    let mut files = metrics::export_files(content, &setup.config, &setup.units);
+    files.extend(crate::feeds::site_files(
+        content,
+        &setup.config,
+        &setup.units,
+    ));
+    files.extend(search_files(content, setup, style));
+    files
+}
+
+/// The search index, when the theme has a search page.
+pub fn search_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
+    if render::has_search_page(&setup.theme) {
+        search::site::output_files(content, &setup.config, &setup.units, style)
+    } else {
+        Vec::new()
+    }
+}
+
+/// The theme's static files and the files in `content/`.
+pub fn static_and_content_files(content: &Content, setup: &Setup) -> Vec<OutputFile> {
+    let mut files = setup.theme.static_output_files();
+    for asset in &content.assets {
+        files.push(OutputFile::copy(
+            asset.rel.clone(),
+            asset.path.clone(),
+            format!("content/{}", asset.rel),
+        ));
+    }
+    files
+}
+
+/// Reads, validates and renders the site without writing anything. With
+/// `compare_with`, pages identical to the files already in that folder come
+/// back as `OutputData::Unchanged` instead of holding their bytes.
+pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Result<RenderedSite> {
+    let root = &opts.root;
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let setup = read_setup(opts)?;
+    let mut diags = Diagnostics::default();
+    diags.extend(setup.diags.iter().cloned());
+    let sources = content::read_sources(&root.join("content"), root)?;
+    lap("read");
+    let (content, content_diags) = content::load(
+        &sources,
+        &setup.config,
+        &setup.units,
+        opts.style,
+        opts.drafts,
+    );
+    diags.extend(content_diags);
+    lap("load");
+    diags.extend(check_content(&content, &setup));
+    let tera = match &setup.tera {
         Some(t) if !diags.has_errors() => t,
         _ => return Err(Error::Invalid(diags.into_sorted())),
     };
@@ -169,11 +259,11 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     let current = compare_with
         .map(|dir| move |path: &str, bytes: &[u8]| output::is_current(dir, path, bytes));
     let input = RenderInput {
-        config: &config,
+        config: &setup.config,
         content: &content,
-        theme: &theme,
-        tera: &tera,
-        units: &units,
+        theme: &setup.theme,
+        tera,
+        units: &setup.units,
         is_current: current.as_ref().map(|f| f as &render::IsCurrent),
         options: RenderOptions {
             style: opts.style,
@@ -189,13 +279,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         }
     };
     lap("render");
-    let mut generated = metrics::export_files(&content, &config, &units);
-    generated.extend(crate::feeds::site_files(&content, &config, &units));
-    if render::has_search_page(&theme) {
-        generated.extend(search::site::output_files(
-            &content, &config, &units, opts.style,
-        ));
-    }
+    let mut generated = data_files(&content, &setup, opts.style);
     // Like rendered pages, generated files identical to the output's are
     // not kept in memory.
     if let Some(current) = &current {
@@ -207,21 +291,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     }
     files.append(&mut generated);
     lap("search+data");
-    let theme_static = theme.display.join("static");
-    for (rel, path) in &theme.static_files {
-        files.push(OutputFile::copy(
-            format!("static/{rel}"),
-            path.clone(),
-            theme_static.join(rel).display().to_string(),
-        ));
-    }
-    for asset in &content.assets {
-        files.push(OutputFile::copy(
-            asset.rel.clone(),
-            asset.path.clone(),
-            format!("content/{}", asset.rel),
-        ));
-    }
+    files.extend(static_and_content_files(&content, &setup));
     diags.extend(output::check_paths(&files));
     if diags.has_errors() {
         return Err(Error::Invalid(diags.into_sorted()));
@@ -230,7 +300,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     lap("assets");
     Ok(RenderedSite {
         timings,
-        config,
+        config: setup.config,
         content,
         files,
         warnings: diags.into_sorted(),

@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 // ---------------------------------------------------------------------------
 // Reading
@@ -33,7 +34,7 @@ pub struct InputFile {
 }
 
 /// Any other file in `content/` (images and the like), copied to the output.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputAsset {
     pub rel: String,
     pub path: PathBuf,
@@ -107,6 +108,45 @@ pub fn read_sources(content_dir: &Path, site_root: &Path) -> Result<Sources> {
     Ok(sources)
 }
 
+impl Sources {
+    /// Brings what was read up to date after the files `changed` (paths
+    /// below `content_dir`) changed on disk: an edited Markdown file is read
+    /// again on its own; anything else (a file added or removed, a file that
+    /// can no longer be read) reads the whole folder again.
+    pub fn refresh(
+        &mut self,
+        content_dir: &Path,
+        site_root: &Path,
+        changed: &[PathBuf],
+    ) -> Result<()> {
+        for path in changed {
+            let Ok(rel) = path.strip_prefix(content_dir) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel.split('/').any(|part| part.starts_with('.')) {
+                continue; // hidden files are never read
+            }
+            if let Some(i) = self.files.iter().position(|f| f.rel == rel) {
+                let text = std::fs::read(path)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok());
+                if let Some(text) = text {
+                    self.files[i].text = frontmatter::normalise(&text);
+                    continue;
+                }
+            } else if path.is_file() && self.assets.iter().any(|a| a.rel == rel) {
+                continue; // copied files are read when they are written or served
+            } else if !path.exists() {
+                continue; // unknown and gone: an editor's or tool's temporary file
+            }
+            *self = read_sources(content_dir, site_root)?;
+            return Ok(());
+        }
+        Ok(())
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The site model
 
@@ -172,7 +212,7 @@ pub struct SourceRef {
 }
 
 /// A report's text in one language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportText {
     pub path: PathBuf,
     pub title: String,
@@ -183,12 +223,16 @@ pub struct ReportText {
     pub source: SourceRef,
     /// Metric labels in this language, by key.
     pub labels: HashMap<String, String>,
-    pub body: Rendered,
+    /// Shared, so a cached body is not copied (see `LoadCache`).
+    pub body: Arc<Rendered>,
     pub extra: serde_json::Value,
+    /// In a translation: the `translated_from` field, the fingerprint of the
+    /// source text it was translated from (see `Report::source_hash`).
+    pub translated_from: Option<String>,
 }
 
 /// A report: its language-independent facts and its text per language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// Section folder below `content/` (`/`-separated, "" for the top).
     pub section: String,
@@ -197,6 +241,9 @@ pub struct Report {
     pub metrics: Vec<Metric>,
     /// Text per language; always has the source language.
     pub texts: BTreeMap<Lang, ReportText>,
+    /// Fingerprint of the source file's translatable text: a translation
+    /// whose `translated_from` differs is out of date.
+    pub source_hash: String,
 }
 
 impl Report {
@@ -210,13 +257,13 @@ impl Report {
 }
 
 /// Intro text of the home page or a section, per language.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Intro {
     pub title: Option<String>,
     pub html: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Section {
     pub name: String,
     pub intro: BTreeMap<Lang, Intro>,
@@ -240,7 +287,7 @@ pub enum SortOrder {
 }
 
 /// The whole content of a site.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Content {
     pub home: BTreeMap<Lang, Intro>,
     /// Every section that has reports or an `_index` file, by name.
@@ -253,7 +300,7 @@ pub struct Content {
 // ---------------------------------------------------------------------------
 // Front matter shapes
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SourceFm {
     title: Option<String>,
@@ -271,9 +318,12 @@ struct SourceFm {
     draft: bool,
     #[serde(default)]
     extra: serde_json::Value,
+    /// Not read from the file: the fingerprint of its translatable text.
+    #[serde(skip)]
+    hash: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SourceInfoFm {
     publication: Option<String>,
@@ -283,7 +333,7 @@ struct SourceInfoFm {
     url: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MetricFm {
     key: String,
@@ -294,7 +344,7 @@ struct MetricFm {
     quote: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TranslationFm {
     title: Option<String>,
@@ -308,28 +358,96 @@ struct TranslationFm {
     metrics: Vec<MetricLabelFm>,
     #[serde(default)]
     extra: serde_json::Value,
+    /// The source's fingerprint when this translation was made or last
+    /// checked (written by `briefing new` and `briefing check --accept`).
+    translated_from: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TranslatedSourceFm {
     publication: Option<String>,
     author: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MetricLabelFm {
     key: String,
     label: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IndexFm {
     title: Option<String>,
     paginate: Option<usize>,
     sort: Option<SortOrder>,
+}
+
+/// The fingerprint of a source report's translatable text: title, zone,
+/// region, summary, tags, publication, author, metric labels and the
+/// Markdown body. Facts a translation inherits (date, values, units, quotes,
+/// page, url) do not count. 16 hex digits of FNV-1a (64 bit) over a JSON
+/// form of those parts: stable across builds and platforms.
+fn translatable_hash(fm: &SourceFm, body: &str) -> String {
+    #[derive(serde::Serialize)]
+    struct Translatable<'a> {
+        title: Option<&'a str>,
+        zone: Option<&'a str>,
+        region: Option<&'a str>,
+        summary: Option<&'a str>,
+        tags: &'a [String],
+        publication: Option<&'a str>,
+        author: Option<&'a str>,
+        labels: Vec<(&'a str, &'a str)>,
+        body: &'a str,
+    }
+    let source = fm.source.as_ref();
+    let t = Translatable {
+        title: fm.title.as_deref(),
+        zone: fm.zone.as_deref(),
+        region: fm.region.as_deref(),
+        summary: fm.summary.as_deref(),
+        tags: &fm.tags,
+        publication: source.and_then(|s| s.publication.as_deref()),
+        author: source.and_then(|s| s.author.as_deref()),
+        labels: fm
+            .metrics
+            .iter()
+            .map(|m| (m.key.as_str(), m.label.as_str()))
+            .collect(),
+        body: body.trim(),
+    };
+    let json = serde_json::to_vec(&t).expect("plain strings serialise");
+    let mut h = Fnv::default();
+    h.write(&json);
+    format!("{:016x}", h.0)
+}
+
+/// The `translated_from` fingerprint of a source report file's text (see
+/// `translatable_hash`), or the problem that keeps it from being read.
+pub fn source_fingerprint(text: &str, path: &Path) -> std::result::Result<String, Diagnostic> {
+    let split = frontmatter::split(text, path)?;
+    let fm: SourceFm = frontmatter::parse(&split, path)?;
+    Ok(translatable_hash(&fm, split.body))
+}
+
+/// FNV-1a, 64 bit: a small stable hash for fingerprints (not for security).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
 }
 
 /// Accepts any YAML scalar as a string (`page: 2`, `date: 2025-05-08`).
@@ -392,7 +510,7 @@ fn classify(rel: &str, config: &Config) -> std::result::Result<FileKey, (String,
 }
 
 /// A slug must stay inside its folder and be safe in a URL.
-fn check_slug(stem: &str) -> std::result::Result<(), String> {
+pub fn check_slug(stem: &str) -> std::result::Result<(), String> {
     let ok_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
     if stem.is_empty()
         || stem == "."
@@ -418,6 +536,7 @@ fn check_section(section: &str) -> std::result::Result<(), String> {
 /// A parsed translation: its key, front matter, file index and body offset.
 type Translated = (FileKey, Box<TranslationFm>, usize, usize);
 
+#[derive(Clone)]
 enum Parsed {
     Source {
         key: FileKey,
@@ -439,6 +558,42 @@ enum Parsed {
     },
 }
 
+impl Parsed {
+    /// The same parse, for the file at index `file` of the sources.
+    fn at_file(mut self, i: usize) -> Parsed {
+        match &mut self {
+            Parsed::Source { file, .. }
+            | Parsed::Translation { file, .. }
+            | Parsed::Index { file, .. } => *file = i,
+        }
+        self
+    }
+}
+
+type ParseResult = std::result::Result<Parsed, Vec<Diagnostic>>;
+
+/// What earlier loads parsed and rendered, reused while a file's text is
+/// unchanged (and, for Markdown bodies, the reports and files that links can
+/// point to). `serve` keeps one, so a change to one report parses and
+/// renders only that report's files; the result is the same as a fresh load.
+#[derive(Default)]
+pub struct LoadCache {
+    /// By path below `content/`: the text parsed and the result.
+    parsed: HashMap<String, (String, ParseResult)>,
+    /// By file and language.
+    bodies: HashMap<(PathBuf, Lang), CachedBody>,
+}
+
+struct CachedBody {
+    /// The page's URL (links are relative to it).
+    page: String,
+    text: String,
+    /// Fingerprint of the link targets it was rendered against.
+    links: u64,
+    rendered: Arc<Rendered>,
+    diags: Vec<Diagnostic>,
+}
+
 /// Builds the site model from what `read_sources` read. Drafts are left out
 /// unless `drafts` is true. Returns the content and every problem found.
 pub fn load(
@@ -448,19 +603,61 @@ pub fn load(
     style: UrlStyle,
     drafts: bool,
 ) -> (Content, Vec<Diagnostic>) {
+    load_with(sources, config, units, style, drafts, None)
+}
+
+/// `load`, reusing and updating `cache`.
+pub fn load_cached(
+    sources: &Sources,
+    config: &Config,
+    units: &UnitCatalog,
+    style: UrlStyle,
+    drafts: bool,
+    cache: &mut LoadCache,
+) -> (Content, Vec<Diagnostic>) {
+    load_with(sources, config, units, style, drafts, Some(cache))
+}
+
+fn load_with(
+    sources: &Sources,
+    config: &Config,
+    units: &UnitCatalog,
+    style: UrlStyle,
+    drafts: bool,
+    mut cache: Option<&mut LoadCache>,
+) -> (Content, Vec<Diagnostic>) {
     let mut diags: Vec<Diagnostic> = sources.problems.clone();
 
-    let parsed: Vec<std::result::Result<Parsed, Vec<Diagnostic>>> = sources
+    let cached = cache.as_deref();
+    let parsed: Vec<(ParseResult, bool)> = sources
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| parse_file(i, f, config))
+        .map(|(i, f)| {
+            match cached
+                .and_then(|c| c.parsed.get(&f.rel))
+                .filter(|(text, _)| *text == f.text)
+            {
+                Some((_, hit)) => (hit.clone().map(|p| p.at_file(i)), false),
+                None => (parse_file(i, f, config), true),
+            }
+        })
         .collect();
+    if let Some(c) = cache.as_deref_mut() {
+        let present: HashSet<&str> = sources.files.iter().map(|f| f.rel.as_str()).collect();
+        c.parsed.retain(|rel, _| present.contains(rel.as_str()));
+        for ((res, fresh), f) in parsed.iter().zip(&sources.files) {
+            if *fresh {
+                c.parsed
+                    .insert(f.rel.clone(), (f.text.clone(), res.clone()));
+            }
+        }
+    }
     let mut items = Vec::new();
     // Source files that exist but could not be parsed: their translations
     // are not orphans (that would only repeat the source's error).
     let mut broken_sources = HashSet::new();
-    for (i, p) in parsed.into_iter().enumerate() {
+    for (i, (p, _)) in parsed.into_iter().enumerate() {
         match p {
             Ok(p) => items.push(p),
             Err(ds) => {
@@ -545,44 +742,60 @@ pub fn load(
         report: Report,
         bodies: Vec<(Lang, usize, usize)>,
     }
-    let mut pending = Vec::new();
-    for ((section, stem), (key, fm, file, body_start)) in sources_by_key {
-        let tr = translations
-            .remove(&(section.clone(), stem.clone()))
-            .unwrap_or_default();
-        if fm.draft && !drafts {
-            continue;
-        }
-        let input = &sources.files[file];
-        let split =
-            frontmatter::split(&input.text, &input.display).expect("split succeeded when parsing");
-        let Some(mut report) = resolve_source(key, *fm, input, &split, units, &mut diags) else {
-            continue;
-        };
-        let mut bodies = vec![(config.source_lang(), file, body_start)];
-        for (tkey, tfm, tfile, tbody) in tr {
-            let tinput = &sources.files[tfile];
-            let tsplit = frontmatter::split(&tinput.text, &tinput.display)
+    let groups: Vec<_> = sources_by_key
+        .into_iter()
+        .map(|(page, source)| {
+            let tr = translations.remove(&page).unwrap_or_default();
+            (source, tr)
+        })
+        .collect();
+    // Each report on its own, in parallel.
+    let resolved: Vec<(Option<Pending>, Vec<Diagnostic>)> = groups
+        .into_par_iter()
+        .map(|((key, fm, file, body_start), tr)| {
+            let mut diags = Vec::new();
+            if fm.draft && !drafts {
+                return (None, diags);
+            }
+            let input = &sources.files[file];
+            let split = frontmatter::split(&input.text, &input.display)
                 .expect("split succeeded when parsing");
-            if let Some(text) = resolve_translation(*tfm, &report, tinput, &tsplit, &mut diags) {
-                report.texts.insert(tkey.lang, text);
-                bodies.push((tkey.lang, tfile, tbody));
+            let Some(mut report) = resolve_source(key, *fm, input, &split, units, &mut diags)
+            else {
+                return (None, diags);
+            };
+            let mut bodies = vec![(config.source_lang(), file, body_start)];
+            for (tkey, tfm, tfile, tbody) in tr {
+                let tinput = &sources.files[tfile];
+                let tsplit = frontmatter::split(&tinput.text, &tinput.display)
+                    .expect("split succeeded when parsing");
+                if let Some(text) =
+                    resolve_translation(*tfm, &report, tinput, &tsplit, &mut diags)
+                {
+                    report.texts.insert(tkey.lang, text);
+                    bodies.push((tkey.lang, tfile, tbody));
+                }
             }
-        }
-        for &lang in &config.languages {
-            if !report.texts.contains_key(&lang) {
-                let file = &sources.files[file];
-                diags.push(
-                    Diagnostic::warning(&file.display, None, format!("no {lang} translation"))
-                        .with_hint(format!(
-                            "add {}; until then the {lang} site lists the report marked as available only in {}",
-                            sibling_name(&file.rel, &report.slug, lang),
-                            config.source_lang()
-                        )),
-                );
+            for &lang in &config.languages {
+                if !report.texts.contains_key(&lang) {
+                    let file = &sources.files[file];
+                    diags.push(
+                        Diagnostic::warning(&file.display, None, format!("no {lang} translation"))
+                            .with_hint(format!(
+                                "add {}; until then the {lang} site lists the report marked as available only in {}",
+                                sibling_name(&file.rel, &report.slug, lang),
+                                config.source_lang()
+                            )),
+                    );
+                }
             }
-        }
-        pending.push(Pending { report, bodies });
+            (Some(Pending { report, bodies }), diags)
+        })
+        .collect();
+    let mut pending = Vec::with_capacity(resolved.len());
+    for (p, ds) in resolved {
+        diags.extend(ds);
+        pending.extend(p);
     }
     for (page, orphans) in translations {
         if broken_sources.contains(&page) {
@@ -653,34 +866,89 @@ pub fn load(
     }
 
     // Markdown bodies, in parallel.
-    let rendered: Vec<(Report, Vec<Diagnostic>)> = pending
+    let links = {
+        let mut h = Fnv::default();
+        for p in &pending {
+            let r = &p.report;
+            h.write(format!("{}/{}", r.section, r.slug).as_bytes());
+            for lang in r.texts.keys() {
+                h.write(lang.code().as_bytes());
+            }
+            h.write(b"\n");
+        }
+        for a in &sources.assets {
+            h.write(a.rel.as_bytes());
+            h.write(b"\n");
+        }
+        h.write(&[style as u8]);
+        h.0
+    };
+    type Fresh = Vec<((PathBuf, Lang), CachedBody)>;
+    let cached = cache.as_deref();
+    let rendered: Vec<(Report, Vec<Diagnostic>, Fresh)> = pending
         .into_par_iter()
         .map(|mut p| {
             let mut ds = Vec::new();
+            let mut fresh = Vec::new();
             for (lang, file, body_start) in p.bodies {
                 let f = &sources.files[file];
                 let page = urls::report_dir(lang, &p.report.section, &p.report.slug);
-                let body = render_body(
-                    &f.text[body_start..],
-                    &f.rel,
-                    &page,
-                    lang,
-                    &targets,
-                    sources,
-                    style,
-                    &f.display,
-                    &mut ds,
-                );
+                let text = &f.text[body_start..];
+                let hit = cached
+                    .and_then(|c| c.bodies.get(&(f.display.clone(), lang)))
+                    .filter(|b| b.links == links && b.page == page && b.text == text);
+                let body = match hit {
+                    Some(b) => {
+                        ds.extend(b.diags.iter().cloned());
+                        Arc::clone(&b.rendered)
+                    }
+                    None => {
+                        let mut body_diags = Vec::new();
+                        let body = Arc::new(render_body(
+                            text,
+                            &f.rel,
+                            &page,
+                            lang,
+                            &targets,
+                            sources,
+                            style,
+                            &f.display,
+                            &mut body_diags,
+                        ));
+                        if cached.is_some() {
+                            let entry = CachedBody {
+                                page,
+                                text: text.to_string(),
+                                links,
+                                rendered: Arc::clone(&body),
+                                diags: body_diags.clone(),
+                            };
+                            fresh.push(((f.display.clone(), lang), entry));
+                        }
+                        ds.extend(body_diags);
+                        body
+                    }
+                };
                 if let Some(t) = p.report.texts.get_mut(&lang) {
                     t.body = body;
                 }
             }
-            (p.report, ds)
+            (p.report, ds, fresh)
         })
         .collect();
-    for (report, ds) in rendered {
+    let mut used = HashSet::new();
+    for (report, ds, fresh) in rendered {
         diags.extend(ds);
+        if let Some(c) = cache.as_deref_mut() {
+            for (lang, t) in &report.texts {
+                used.insert((t.path.clone(), *lang));
+            }
+            c.bodies.extend(fresh);
+        }
         content.reports.push(report);
+    }
+    if let Some(c) = cache {
+        c.bodies.retain(|k, _| used.contains(k));
     }
     content.reports.sort_by(|a, b| {
         b.date
@@ -744,7 +1012,8 @@ fn parse_file(
         return Err(errs);
     }
     if key.lang == config.source_lang() {
-        let fm: SourceFm = frontmatter::parse(&split, &f.display).map_err(|d| vec![d])?;
+        let mut fm: SourceFm = frontmatter::parse(&split, &f.display).map_err(|d| vec![d])?;
+        fm.hash = translatable_hash(&fm, split.body);
         Ok(Parsed::Source {
             key,
             fm: Box::new(fm),
@@ -911,8 +1180,9 @@ fn resolve_source(
         tags: fm.tags,
         source,
         labels,
-        body: Rendered::default(),
+        body: Arc::default(),
         extra: fm.extra,
+        translated_from: None,
     };
     let mut texts = BTreeMap::new();
     texts.insert(key.lang, text);
@@ -922,6 +1192,7 @@ fn resolve_source(
         date: date?,
         metrics,
         texts,
+        source_hash: fm.hash,
     })
 }
 
@@ -999,12 +1270,13 @@ fn resolve_translation(
         },
         source,
         labels,
-        body: Rendered::default(),
+        body: Arc::default(),
         extra: if fm.extra.is_null() {
             src.extra.clone()
         } else {
             fm.extra
         },
+        translated_from: fm.translated_from,
     })
 }
 
@@ -1313,6 +1585,79 @@ mod tests {
             a.texts[&Lang::Zh].body.html
         );
         assert!(d.iter().all(|d| !d.is_error()));
+    }
+
+    #[test]
+    fn source_hash_follows_the_text_not_the_facts() {
+        let (c, _) = load_files(vec![file("reports/a.zh.md", ZH)]);
+        let hash = &c.reports[0].source_hash;
+        assert_eq!(hash.len(), 16);
+        assert_eq!(source_fingerprint(ZH, Path::new("a.zh.md")).unwrap(), *hash);
+        // A fact the translation inherits: same fingerprint.
+        let fact = ZH.replace("value: 30", "value: 31");
+        assert_eq!(&source_fingerprint(&fact, Path::new("a")).unwrap(), hash);
+        // The text, a label or the title: a new fingerprint.
+        for changed in [
+            ZH.replace("正文", "新的正文"),
+            ZH.replace("label: 投资", "label: 总投资"),
+            ZH.replace("标题", "新标题"),
+        ] {
+            assert_ne!(&source_fingerprint(&changed, Path::new("a")).unwrap(), hash);
+        }
+    }
+
+    #[test]
+    fn translation_records_what_it_was_translated_from() {
+        let en = EN.replace(
+            "title: Title",
+            "title: Title\ntranslated_from: 0123456789abcdef",
+        );
+        let (c, d) = load_files(vec![
+            file("reports/a.zh.md", ZH),
+            file("reports/a.en.md", &en),
+        ]);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            c.reports[0].texts[&Lang::En].translated_from.as_deref(),
+            Some("0123456789abcdef")
+        );
+    }
+
+    #[test]
+    fn cached_load_equals_a_fresh_load() {
+        let b = ZH.replace("标题", "乙").replace("正文", "见[甲](a.md)");
+        let mut files = vec![
+            file("reports/a.zh.md", ZH),
+            file("reports/a.en.md", EN),
+            file("reports/b.zh.md", &b),
+        ];
+        let load_both = |files: &Vec<InputFile>, cache: &mut LoadCache| {
+            let sources = Sources {
+                files: files.clone(),
+                ..Default::default()
+            };
+            let cfg = config();
+            let units = UnitCatalog::builtin();
+            let fresh = load(&sources, &cfg, &units, UrlStyle::Online, false);
+            let cached = load_cached(&sources, &cfg, &units, UrlStyle::Online, false, cache);
+            assert_eq!(fresh.0, cached.0);
+            assert_eq!(fresh.1, cached.1);
+            fresh.0
+        };
+        let mut cache = LoadCache::default();
+        load_both(&files, &mut cache);
+        // Unchanged: everything comes from the cache, shared not copied.
+        let before = load_both(&files, &mut cache);
+        // Edit one body, then remove the link target: b's body must change.
+        files[0].text = ZH.replace("正文", "改过的正文");
+        let after = load_both(&files, &mut cache);
+        assert_ne!(before.reports, after.reports);
+        files.remove(1);
+        files.remove(0);
+        let gone = load_both(&files, &mut cache);
+        assert_eq!(gone.reports.len(), 1);
+        assert_eq!(cache.parsed.len(), 1);
+        assert_eq!(cache.bodies.len(), 1);
     }
 
     #[test]

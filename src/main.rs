@@ -44,6 +44,175 @@ enum Command {
     ///                                           both languages, CSS and images inside
     #[command(verbatim_doc_comment)]
     Archive(ArchiveArgs),
+    /// Serve the site locally, rebuilding and reloading the browser on every change.
+    ///
+    /// Builds the site in memory (nothing is written), serves it at
+    /// http://127.0.0.1:1111/ and watches content/, the theme and site.yaml.
+    /// After a change only the pages it affects are rendered again and the
+    /// open browser tab reloads itself. When a change breaks the build the
+    /// error is printed here and shown over the page, and the last good site
+    /// stays served until the file is fixed. Stop with Ctrl-C.
+    ///
+    /// Examples:
+    ///   briefing serve                     serve the site in this folder
+    ///   briefing serve --open              ...and open it in the browser
+    ///   briefing serve --port 8080 --drafts
+    ///   briefing serve --bind 0.0.0.0      reachable from other machines
+    #[command(verbatim_doc_comment)]
+    Serve(ServeArgs),
+    /// Check the site without writing anything.
+    ///
+    /// Runs every validation of `build`, then checks that need the whole
+    /// site: links and anchors that lead nowhere, images without alt text,
+    /// empty summaries, duplicate titles, metric labels missing in a
+    /// language, and translations that are out of date with their source.
+    /// Problems are listed by file, with line numbers.
+    ///
+    /// A translation records the version of its source it was made from in
+    /// `translated_from`; after changing a source, its translations are
+    /// reported as out of date until they are updated and accepted.
+    ///
+    /// Exit codes: 0 no errors (with --strict: no problems at all), 1 errors
+    /// (or warnings with --strict) or a file could not be read, 2 bad
+    /// command line.
+    ///
+    /// Examples:
+    ///   briefing check                      list problems, grouped by file
+    ///   briefing check --strict             also fail on warnings (CI)
+    ///   briefing check --format json        for tools
+    ///   briefing check --accept content/reports/a.en.md
+    ///                                       mark a translation as up to date
+    ///   briefing check --accept             mark all translations up to date
+    #[command(verbatim_doc_comment)]
+    Check(CheckArgs),
+    /// Create a new report (both languages) or a copy of the default theme.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Create a new site that builds at once.
+    ///
+    /// Makes DIR (which must be empty or absent) with site.yaml, a home page
+    /// intro, a reports section and one example report in Chinese and
+    /// English. The default theme is built into briefing, so the site needs
+    /// no themes/ folder; --eject-theme copies it there for customising.
+    ///
+    /// Examples:
+    ///   briefing init my-briefing
+    ///   briefing init my-briefing --eject-theme
+    #[command(verbatim_doc_comment)]
+    Init(InitArgs),
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// Create content/<section>/<slug>.zh.md and .en.md with a front-matter skeleton.
+    ///
+    /// The source file gets today's date and an empty metrics list with a
+    /// commented example; the translation records which version of the
+    /// source it translates (`translated_from`). Refuses to overwrite
+    /// anything and rejects slugs that are not URL-safe.
+    ///
+    /// Examples:
+    ///   briefing new report jincheng-opto-cluster
+    ///   briefing new report taiyuan-logistics --section briefs --date 2025-05-08
+    #[command(verbatim_doc_comment)]
+    Report(NewReportArgs),
+    /// Copy the built-in default theme to themes/NAME, to customise it.
+    ///
+    /// With NAME `default` (the default) the copy replaces the built-in theme
+    /// for this site at once; with another name, set `theme: NAME` in
+    /// site.yaml.
+    ///
+    /// Examples:
+    ///   briefing new theme
+    ///   briefing new theme house-style
+    #[command(verbatim_doc_comment)]
+    Theme(NewThemeArgs),
+}
+
+#[derive(Args)]
+struct NewReportArgs {
+    /// The report's URL name: letters, digits, `-`, `_`, `.`.
+    slug: String,
+    /// The section folder below content/.
+    #[arg(long, default_value = "reports")]
+    section: String,
+    /// The report's date, YYYY-MM-DD [default: today (UTC)].
+    #[arg(long, value_parser = parse_date)]
+    date: Option<briefing::content::Date>,
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Args)]
+struct NewThemeArgs {
+    /// The new theme's folder name below themes/.
+    #[arg(default_value = "default")]
+    name: String,
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder for the new site.
+    dir: PathBuf,
+    /// Also copy the default theme to themes/default, for customising.
+    #[arg(long)]
+    eject_theme: bool,
+}
+
+fn parse_date(s: &str) -> Result<briefing::content::Date, String> {
+    briefing::content::Date::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    strict: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Record that these translations (all when none are named) are up to
+    /// date with their sources, then check.
+    #[arg(long, num_args = 0.., value_name = "FILE")]
+    accept: Option<Vec<PathBuf>>,
+    /// Include reports marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Grouped by file, coloured in a terminal.
+    Text,
+    /// One JSON object: counts and the list of problems.
+    Json,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Port to listen on (0: any free port; the address is printed).
+    #[arg(short, long, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on; the default is reachable only from this machine.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Include reports marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
 }
 
 #[derive(Args)]
@@ -95,6 +264,34 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Archive(args) => run_archive(args),
+        Command::Serve(args) => run_serve(args),
+        Command::Check(args) => run_check(args),
+        Command::New(NewCommand::Report(args)) => {
+            let date = args.date.unwrap_or_else(briefing::scaffold::today);
+            let made = briefing::scaffold::new_report(&args.root, &args.section, &args.slug, date);
+            report_created(made, "")
+        }
+        Command::New(NewCommand::Theme(args)) => {
+            let made = briefing::scaffold::eject_theme(&args.root, &args.name);
+            let next = if args.name == "default" {
+                String::new()
+            } else {
+                format!("set `theme: {}` in site.yaml to use it", args.name)
+            };
+            report_created(made, &next)
+        }
+        Command::Init(args) => {
+            let made = briefing::scaffold::init_site(
+                &args.dir,
+                args.eject_theme,
+                briefing::scaffold::today(),
+            );
+            let next = format!("next: cd {} && briefing serve", args.dir.display());
+            report_created(
+                made.map(|files| files.into_iter().map(|f| args.dir.join(f)).collect()),
+                &next,
+            )
+        }
     }
 }
 
@@ -209,6 +406,97 @@ fn run_build(args: BuildArgs) -> ExitCode {
         Err(e) => {
             print_diagnostics(e.diagnostics());
             eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_serve(args: ServeArgs) -> ExitCode {
+    let opts = briefing::serve::ServeOptions {
+        build: BuildOptions {
+            minify: false,
+            drafts: args.drafts,
+            ..BuildOptions::new(args.root)
+        },
+        addr: std::net::SocketAddr::new(args.bind, args.port),
+        open: args.open,
+    };
+    let result = briefing::serve::run(opts, |control| {
+        if let Err(e) = ctrlc::set_handler(move || control.stop()) {
+            eprintln!("warning: cannot handle Ctrl-C: {e}");
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    let opts = BuildOptions {
+        drafts: args.drafts,
+        ..BuildOptions::new(args.root)
+    };
+    if let Some(files) = &args.accept {
+        match briefing::check::accept(&opts, files) {
+            Ok(changed) => {
+                for path in &changed {
+                    eprintln!("accepted {}", path.display());
+                }
+                if changed.is_empty() {
+                    eprintln!("every translation was already up to date");
+                }
+            }
+            Err(e) => {
+                print_diagnostics(e.diagnostics());
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let diags = match briefing::check::check(&opts) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match args.format {
+        Format::Json => println!("{}", briefing::check::format_json(&diags)),
+        Format::Text => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            print!("{}", briefing::check::format_text(&diags, color));
+        }
+    }
+    let errors = diags.iter().any(Diagnostic::is_error);
+    if errors || (args.strict && !diags.is_empty()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints the files a `new` or `init` command made (stdout), or its errors.
+fn report_created(made: briefing::Result<Vec<PathBuf>>, next: &str) -> ExitCode {
+    match made {
+        Ok(files) => {
+            for f in files {
+                println!("created {}", f.display());
+            }
+            if !next.is_empty() {
+                println!("{next}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            print_diagnostics(e.diagnostics());
+            if !matches!(e, briefing::Error::Invalid(_)) {
+                eprintln!("error: {e}");
+            }
             ExitCode::FAILURE
         }
     }

@@ -572,8 +572,10 @@ fn minify(html: &[u8]) -> Vec<u8> {
     minify_html::minify(html, &cfg)
 }
 
-/// A page to render, described before rendering so all can run in parallel.
-enum Job<'a> {
+/// A page to render, described before rendering so all can run in parallel
+/// (and so `serve` can render only the pages a change affects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job<'a> {
     Landing,
     Home(Lang),
     /// A section's list page: language, section, 1-based page number.
@@ -601,8 +603,202 @@ pub fn has_search_page(theme: &crate::theme::Theme) -> bool {
     has_template(theme, "search.html")
 }
 
-/// Renders every page of the site. Returns all template errors at once.
+/// Renders every page of the site, and the sitemap of them. Returns all
+/// template errors at once.
 pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let (mut files, pages) = render_jobs(input, &site_pages(input))?;
+    files.push(feeds::sitemap(input.config, &pages));
+    Ok(files)
+}
+
+/// Renders the given pages (for a partial re-render: the sitemap, which
+/// lists every page, is made by [`render_site`]). Returns all template
+/// errors at once.
+pub fn render_pages<'a>(
+    input: &RenderInput<'a>,
+    jobs: &[Job<'a>],
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_jobs(input, jobs).map(|(files, _)| files)
+}
+
+/// Every page of the site, the big ones (dashboards, lists) first, so the
+/// many small report pages fill in around them on the other threads.
+pub fn site_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
+    let config = input.config;
+    let mut jobs = Vec::new();
+    if has_template(input.theme, "dashboard.html") {
+        jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
+    }
+    if has_search_page(input.theme) {
+        jobs.extend(config.languages.iter().map(|&l| Job::Search(l)));
+    }
+    jobs.push(Job::Landing);
+    for &lang in &config.languages {
+        jobs.push(Job::Home(lang));
+        jobs.push(Job::NotFound(lang, false));
+        for (name, section) in &input.content.sections {
+            if !name.is_empty() {
+                let per_page = section.paginate.unwrap_or(config.paginate);
+                let count = input
+                    .content
+                    .reports
+                    .iter()
+                    .filter(|r| &r.section == name)
+                    .count();
+                for n in 1..=count.div_ceil(per_page).max(1) {
+                    jobs.push(Job::Section(lang, name, n));
+                }
+            }
+        }
+        for (i, rep) in input.content.reports.iter().enumerate() {
+            if rep.texts.contains_key(&lang) {
+                jobs.push(Job::Report(lang, i));
+            }
+        }
+    }
+    jobs.push(Job::NotFound(config.source_lang(), true));
+    jobs.extend(taxonomy_pages(input));
+    jobs
+}
+
+/// The tag, region and zone pages and their indexes (those the theme has
+/// templates for).
+fn taxonomy_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
+    let config = input.config;
+    let term_index = has_template(input.theme, "taxonomy_index.html");
+    let term_pages = has_template(input.theme, "taxonomy.html");
+    let mut jobs = Vec::new();
+    if !term_index && !term_pages {
+        return jobs;
+    }
+    let (taxonomies, _) = Taxonomies::collect(input.content, config);
+    for &lang in &config.languages {
+        for kind in Kind::ALL {
+            if term_index {
+                jobs.push(Job::TaxonomyIndex(lang, kind));
+            }
+            if term_pages {
+                let per_page = config.paginate;
+                for (ti, term) in taxonomies.get(lang, kind).terms.iter().enumerate() {
+                    for n in 1..=term.reports.len().div_ceil(per_page).max(1) {
+                        jobs.push(Job::Term(lang, kind, ti, n));
+                    }
+                }
+            }
+        }
+    }
+    jobs
+}
+
+/// The pages whose output may differ between the site rendered from `old`
+/// and from `input.content`, when only reports' texts and facts changed; None
+/// when the site's shape changed (reports added, removed, reordered or
+/// translated, sections or intros edited) and every page must be rendered.
+///
+/// A change to a report's body touches only its own pages. A change to what
+/// lists show (title, date, summary, metrics, …) also touches its neighbours
+/// (their prev/next links), the list pages and home pages that show it and
+/// the dashboards.
+pub fn changed_pages<'a>(input: &RenderInput<'a>, old: &Content) -> Option<Vec<Job<'a>>> {
+    let new = input.content;
+    let config = input.config;
+    let same_shape = old.reports.len() == new.reports.len()
+        && old.home == new.home
+        && old.sections == new.sections
+        && old.reports.iter().zip(&new.reports).all(|(a, b)| {
+            a.section == b.section && a.slug == b.slug && a.texts.keys().eq(b.texts.keys())
+        });
+    if !same_shape {
+        return None;
+    }
+    let mut jobs = Vec::new();
+    let mut listed = false;
+    for (i, (a, b)) in old.reports.iter().zip(&new.reports).enumerate() {
+        if a == b {
+            continue;
+        }
+        if listing(a) == listing(b) {
+            // Only the bodies differ: only the pages of the changed texts.
+            jobs.extend(
+                b.texts
+                    .iter()
+                    .filter(|(l, t)| a.texts.get(l) != Some(*t))
+                    .map(|(&l, _)| Job::Report(l, i)),
+            );
+            continue;
+        }
+        // A report page shows the other languages' titles: all of them.
+        jobs.extend(b.texts.keys().map(|&l| Job::Report(l, i)));
+        listed = true;
+        let in_section: Vec<usize> = (0..new.reports.len())
+            .filter(|&j| new.reports[j].section == b.section)
+            .collect();
+        let pos = in_section.iter().position(|&j| j == i).unwrap_or(0);
+        let per_page = new
+            .sections
+            .get(&b.section)
+            .and_then(|s| s.paginate)
+            .unwrap_or(config.paginate);
+        for &lang in &config.languages {
+            let translated: Vec<usize> = in_section
+                .iter()
+                .copied()
+                .filter(|&j| new.reports[j].texts.contains_key(&lang))
+                .collect();
+            if let Some(k) = translated.iter().position(|&j| j == i) {
+                let around = [k.checked_sub(1), Some(k + 1)];
+                for n in around.into_iter().flatten() {
+                    if let Some(&j) = translated.get(n) {
+                        jobs.push(Job::Report(lang, j));
+                    }
+                }
+            }
+            if !b.section.is_empty() {
+                if let Some((name, _)) = new.sections.get_key_value(&b.section) {
+                    jobs.push(Job::Section(lang, name, pos / per_page + 1));
+                }
+            }
+            if i < config.paginate {
+                jobs.push(Job::Home(lang));
+            }
+        }
+        if i < LANDING_REPORTS {
+            jobs.push(Job::Landing);
+        }
+    }
+    if listed && has_template(input.theme, "dashboard.html") {
+        jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
+    }
+    if listed {
+        // Tag, region and zone pages list the report too.
+        jobs.extend(taxonomy_pages(input));
+    }
+    let mut seen = std::collections::HashSet::new();
+    jobs.retain(|j| seen.insert(*j));
+    Some(jobs)
+}
+
+/// What pages other than a report's own show of it: all but the bodies.
+fn listing(r: &Report) -> impl PartialEq + '_ {
+    let texts: Vec<_> = r
+        .texts
+        .iter()
+        .map(|(l, t)| {
+            (
+                l,
+                (&t.title, &t.zone, &t.region, &t.summary, &t.tags),
+                (&t.source, &t.labels, &t.extra),
+            )
+        })
+        .collect();
+    (&r.section, &r.slug, r.date, &r.metrics, texts)
+}
+
+/// Renders `jobs`; returns the files and the sitemap entries of the pages.
+fn render_jobs<'a>(
+    input: &RenderInput<'a>,
+    jobs: &[Job<'a>],
+) -> Result<(Vec<OutputFile>, Vec<feeds::SitemapPage>), Vec<Diagnostic>> {
     let config = input.config;
     let style = input.options.style;
     let has = |name: &str| input.theme.templates.iter().any(|(n, _)| n == name);
@@ -696,57 +892,6 @@ pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagn
         section_orders,
         sitemap: Mutex::new(Vec::new()),
     };
-
-    // The big pages (dashboards, lists) go first, so the many small report
-    // pages fill in around them on the other threads.
-    let mut jobs = Vec::new();
-    if has_template(input.theme, "dashboard.html") {
-        jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
-    }
-    if has_search_page(input.theme) {
-        jobs.extend(config.languages.iter().map(|&l| Job::Search(l)));
-    }
-    jobs.push(Job::Landing);
-    for &lang in &config.languages {
-        jobs.push(Job::Home(lang));
-        jobs.push(Job::NotFound(lang, false));
-        for (name, section) in &input.content.sections {
-            if !name.is_empty() {
-                let per_page = section.paginate.unwrap_or(config.paginate);
-                let count = input
-                    .content
-                    .reports
-                    .iter()
-                    .filter(|r| &r.section == name)
-                    .count();
-                for n in 1..=count.div_ceil(per_page).max(1) {
-                    jobs.push(Job::Section(lang, name, n));
-                }
-            }
-        }
-        for (i, rep) in input.content.reports.iter().enumerate() {
-            if rep.texts.contains_key(&lang) {
-                jobs.push(Job::Report(lang, i));
-            }
-        }
-    }
-    jobs.push(Job::NotFound(config.source_lang(), true));
-    for &lang in &config.languages {
-        for kind in Kind::ALL {
-            if term_index {
-                jobs.push(Job::TaxonomyIndex(lang, kind));
-            }
-            if r.term_pages {
-                let per_page = config.paginate;
-                for (ti, term) in r.taxonomies.get(lang, kind).terms.iter().enumerate() {
-                    for n in 1..=term.reports.len().div_ceil(per_page).max(1) {
-                        jobs.push(Job::Term(lang, kind, ti, n));
-                    }
-                }
-            }
-        }
-    }
-
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
         .with_max_len(1)
@@ -766,8 +911,7 @@ pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagn
     }
     if errors.is_empty() {
         let pages = r.sitemap.into_inner().unwrap_or_else(|e| e.into_inner());
-        files.push(feeds::sitemap(config, &pages));
-        Ok(files)
+        Ok((files, pages))
     } else {
         Err(errors)
     }

@@ -5,6 +5,7 @@ use crate::content::Date;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::frontmatter;
+use crate::output::OutputFile;
 use crate::units::UnitCatalog;
 use crate::Lang;
 use std::collections::BTreeMap;
@@ -33,16 +34,36 @@ pub struct Theme {
     pub templates: Vec<(String, String)>,
     /// UI strings per language: the parsed `i18n/<lang>.yaml` files.
     pub i18n: BTreeMap<Lang, serde_json::Map<String, serde_json::Value>>,
-    /// Files below `static/`: path relative to `static/` and the file on disk.
-    pub static_files: Vec<(String, PathBuf)>,
+    /// Files below `static/`: path relative to `static/` and where the bytes are.
+    pub static_files: Vec<(String, StaticSource)>,
     /// Problems found while reading (missing folders, bad YAML).
     pub problems: Vec<Diagnostic>,
 }
 
-/// Reads the theme `name` from `<site_root>/themes/<name>`.
+/// Where a theme's static file comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticSource {
+    Disk(PathBuf),
+    /// Part of the default theme built into the binary.
+    Embedded(&'static [u8]),
+}
+
+/// The name of the theme built into the binary.
+pub const DEFAULT_THEME: &str = "default";
+
+/// The default theme's files (path below the theme folder, bytes), built into
+/// the binary from `themes/default/` by `build.rs`.
+pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] =
+    include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// Reads the theme `name` from `<site_root>/themes/<name>`. When that folder
+/// does not exist and `name` is `default`, the built-in copy is used.
 pub fn read_theme(site_root: &Path, name: &str, languages: &[Lang]) -> Result<Theme> {
     let dir = site_root.join("themes").join(name);
     let display = PathBuf::from("themes").join(name);
+    if !dir.is_dir() && name == DEFAULT_THEME {
+        return Ok(embedded_theme(languages));
+    }
     let mut theme = Theme {
         name: name.to_string(),
         display: display.clone(),
@@ -73,20 +94,7 @@ pub fn read_theme(site_root: &Path, name: &str, languages: &[Lang]) -> Result<Th
         let path = dir.join("i18n").join(format!("{lang}.yaml"));
         let shown = display.join("i18n").join(format!("{lang}.yaml"));
         match std::fs::read_to_string(&path) {
-            Ok(text) => match frontmatter::parse_value(&frontmatter::normalise(&text), &shown) {
-                Ok(serde_json::Value::Object(map)) => {
-                    theme.i18n.insert(lang, map);
-                }
-                Ok(_) => theme.problems.push(
-                    Diagnostic::error(
-                        &shown,
-                        Some(1),
-                        "UI strings must be a mapping of keys to texts",
-                    )
-                    .with_hint("write one `key: text` per line"),
-                ),
-                Err(d) => theme.problems.push(d),
-            },
+            Ok(text) => theme.add_strings(lang, &text, &shown),
             Err(_) => theme.problems.push(
                 Diagnostic::error(
                     &shown,
@@ -100,8 +108,44 @@ pub fn read_theme(site_root: &Path, name: &str, languages: &[Lang]) -> Result<Th
             ),
         }
     }
-    theme.static_files = list_files(&dir.join("static"))?;
+    theme.static_files = list_files(&dir.join("static"))?
+        .into_iter()
+        .map(|(rel, path)| (rel, StaticSource::Disk(path)))
+        .collect();
     Ok(theme)
+}
+
+/// The default theme from the copy built into the binary.
+fn embedded_theme(languages: &[Lang]) -> Theme {
+    let display = PathBuf::from(format!("(built-in theme `{DEFAULT_THEME}`)"));
+    let mut theme = Theme {
+        name: DEFAULT_THEME.to_string(),
+        display: display.clone(),
+        ..Theme::default()
+    };
+    let text = |bytes: &[u8]| frontmatter::normalise(&String::from_utf8_lossy(bytes));
+    for &(rel, bytes) in EMBEDDED_DEFAULT {
+        if let Some(name) = rel.strip_prefix("templates/") {
+            theme.templates.push((name.to_string(), text(bytes)));
+        } else if let Some(name) = rel.strip_prefix("static/") {
+            theme
+                .static_files
+                .push((name.to_string(), StaticSource::Embedded(bytes)));
+        }
+    }
+    for &lang in languages {
+        let rel = format!("i18n/{lang}.yaml");
+        let shown = display.join(&rel);
+        match EMBEDDED_DEFAULT.iter().find(|(r, _)| *r == rel) {
+            Some((_, bytes)) => theme.add_strings(lang, &text(bytes), &shown),
+            None => theme.problems.push(Diagnostic::error(
+                &shown,
+                None,
+                format!("the built-in theme has no UI strings for `{lang}`"),
+            )),
+        }
+    }
+    theme
 }
 
 /// Every file below `dir` (sorted), with its `/`-separated path relative to `dir`.
@@ -124,6 +168,42 @@ pub fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 }
 
 impl Theme {
+    /// Parses `i18n/<lang>.yaml` (shown as `shown`) into the UI strings.
+    fn add_strings(&mut self, lang: Lang, text: &str, shown: &Path) {
+        match frontmatter::parse_value(&frontmatter::normalise(text), shown) {
+            Ok(serde_json::Value::Object(map)) => {
+                self.i18n.insert(lang, map);
+            }
+            Ok(_) => self.problems.push(
+                Diagnostic::error(
+                    shown,
+                    Some(1),
+                    "UI strings must be a mapping of keys to texts",
+                )
+                .with_hint("write one `key: text` per line"),
+            ),
+            Err(d) => self.problems.push(d),
+        }
+    }
+
+    /// The theme's static files as output files below `static/`.
+    pub fn static_output_files(&self) -> Vec<OutputFile> {
+        let dir = self.display.join("static");
+        self.static_files
+            .iter()
+            .map(|(rel, source)| {
+                let path = format!("static/{rel}");
+                let origin = dir.join(rel).display().to_string();
+                match source {
+                    StaticSource::Disk(from) => OutputFile::copy(path, from.clone(), origin),
+                    StaticSource::Embedded(bytes) => {
+                        OutputFile::bytes(path, bytes.to_vec(), origin)
+                    }
+                }
+            })
+            .collect()
+    }
+
     fn template_path(&self, name: &str) -> PathBuf {
         self.display.join("templates").join(name)
     }
@@ -342,6 +422,24 @@ mod tests {
             keys,
             vec![("read_more".to_string(), 2), ("a_b".to_string(), 2)]
         );
+    }
+
+    #[test]
+    fn default_theme_falls_back_to_the_built_in_copy() {
+        let tmp = tempfile::tempdir().unwrap();
+        let theme = read_theme(tmp.path(), "default", &[Lang::Zh, Lang::En]).unwrap();
+        assert!(theme.problems.is_empty(), "{:?}", theme.problems);
+        for name in REQUIRED_TEMPLATES {
+            assert!(theme.templates.iter().any(|(n, _)| n == name), "{name}");
+        }
+        assert_eq!(theme.i18n.len(), 2);
+        let css = theme.static_output_files();
+        assert!(css
+            .iter()
+            .any(|f| f.path == "static/style.css" && f.as_bytes().is_some()));
+        // Any other missing theme is still an error.
+        let other = read_theme(tmp.path(), "fancy", &[Lang::Zh]).unwrap();
+        assert_eq!(other.problems.len(), 1);
     }
 
     #[test]

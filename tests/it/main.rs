@@ -4,9 +4,12 @@
 mod archive;
 mod browser;
 mod build;
+mod check;
 mod dashboard;
 mod errors;
 mod publish;
 mod quality;
+mod scaffold;
 mod search_browser;
+mod serve;
 mod support;

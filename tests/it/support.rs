@@ -36,6 +36,14 @@ impl Site {
         Site { _tmp: tmp, root }
     }
 
+    /// A site already in `root` (not copied, not removed).
+    pub fn at(root: &Path) -> Site {
+        Site {
+            _tmp: tempfile::tempdir().unwrap(),
+            root: root.to_path_buf(),
+        }
+    }
+
     /// A copy of the repository's own sample site (content, theme, site.yaml).
     pub fn sample() -> Site {
         let tmp = tempfile::tempdir().unwrap();
@@ -68,6 +76,16 @@ impl Site {
     pub fn build(&self, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
             .arg("build")
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .unwrap();
+        Run { output }
+    }
+
+    /// Runs `briefing` with `args` (a subcommand first) in the site folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
             .args(args)
             .current_dir(&self.root)
             .output()
@@ -213,4 +231,215 @@ pub fn resolve(page: &str, link: &str) -> Option<String> {
         };
     }
     Some(path)
+}
+
+// ---------------------------------------------------------------------------
+// `briefing serve` in tests
+
+/// A running `briefing serve` on a free port; stopped when dropped.
+pub struct Served {
+    child: std::process::Child,
+    pub addr: String,
+    stdout: std::sync::mpsc::Receiver<String>,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Site {
+    /// Starts `briefing serve --port 0` in the site folder and waits until it
+    /// serves.
+    pub fn serve(&self, args: &[&str]) -> Served {
+        use std::io::{BufRead, Read};
+        use std::process::Stdio;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .current_dir(&self.root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let mut err = child.stderr.take().unwrap();
+        let sink = std::sync::Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let mut served = Served {
+            child,
+            addr: String::new(),
+            stdout: rx,
+            stderr,
+        };
+        let line = served
+            .wait_line("serving ", std::time::Duration::from_secs(60))
+            .unwrap_or_else(|| panic!("serve did not start:\n{}", served.stderr()));
+        let url = line.split(" at http://").nth(1).unwrap();
+        served.addr = url.split('/').next().unwrap().to_string();
+        served
+    }
+}
+
+/// An HTTP response read off the wire.
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+}
+
+impl Served {
+    /// Waits for a stdout line containing `needle`; returns it.
+    pub fn wait_line(&mut self, needle: &str, timeout: std::time::Duration) -> Option<String> {
+        let end = std::time::Instant::now() + timeout;
+        loop {
+            let left = end.checked_duration_since(std::time::Instant::now())?;
+            match self.stdout.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return Some(line),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// The stdout lines printed so far (and not yet waited for).
+    pub fn drain_lines(&mut self) -> Vec<String> {
+        self.stdout.try_iter().collect()
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Sends a raw request target (no normalisation) and reads the response.
+    pub fn get(&self, target: &str) -> Response {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a header block");
+        let head = String::from_utf8_lossy(&raw[..split]).to_string();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect();
+        Response {
+            status,
+            headers,
+            body: raw[split + 4..].to_vec(),
+        }
+    }
+
+    /// Opens the reload event stream.
+    pub fn events(&self) -> Events {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(&self.addr).unwrap();
+        write!(
+            stream,
+            "GET /__briefing/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        Events(std::io::BufReader::new(stream))
+    }
+
+    /// Sends SIGINT (Ctrl-C) and waits for the process to end.
+    pub fn interrupt(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        let pid = self.child.id().to_string();
+        let ok = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        assert!(ok.success());
+        let status = self.child.wait().unwrap();
+        let lines = self.stdout.iter().collect();
+        (status, lines)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A server-sent event stream.
+pub struct Events(std::io::BufReader<std::net::TcpStream>);
+
+impl Events {
+    /// The data of the next `update` event, within `timeout`.
+    pub fn next_update(&mut self, timeout: std::time::Duration) -> Option<serde_json::Value> {
+        use std::io::BufRead;
+        let end = std::time::Instant::now() + timeout;
+        let mut event = String::new();
+        let mut data = String::new();
+        loop {
+            let left = end.checked_duration_since(std::time::Instant::now())?;
+            self.0.get_ref().set_read_timeout(Some(left)).unwrap();
+            let mut line = String::new();
+            match self.0.read_line(&mut line) {
+                Ok(0) | Err(_) => return None,
+                Ok(_) => {}
+            }
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if event == "update" {
+                    return Some(serde_json::from_str(&data).unwrap());
+                }
+                event.clear();
+                data.clear();
+            } else if let Some(v) = line.strip_prefix("event: ") {
+                event = v.to_string();
+            } else if let Some(v) = line.strip_prefix("data: ") {
+                data.push_str(v);
+            }
+        }
+    }
 }

@@ -1,0 +1,517 @@
+//! A site kept in memory and brought up to date as files change (for
+//! `serve`).
+//!
+//! The first update builds everything. After that, a change to files in
+//! `content/` re-reads only those files, reuses every parse and Markdown
+//! render whose input is unchanged (`content::LoadCache`), and renders only
+//! the pages the change can affect (`render::changed_pages`); a change to
+//! `site.yaml` or the theme, or to the shape of the site (a report added,
+//! removed, re-dated or translated), renders every page. The result is the
+//! site a full build would produce, less minification.
+//!
+//! An update that finds errors leaves the last good site in place.
+
+use crate::build::{self, BuildOptions, Setup};
+use crate::content::{self, Content, LoadCache, Sources};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::error::{Error, Result};
+use crate::output::{self, OutputFile};
+use crate::render::{self, Job, RenderInput, RenderOptions};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The files of a built site by output path. Shared, so a snapshot handed
+/// to readers stays valid while the next update is prepared.
+pub type SiteFiles = HashMap<String, Arc<OutputFile>>;
+
+/// What an update did.
+#[derive(Debug)]
+pub struct Update {
+    /// Pages rendered (the other files are cheap and always refreshed).
+    pub pages: usize,
+    /// Whether every page was rendered.
+    pub full: bool,
+    /// The output paths whose bytes changed; None when everything may have.
+    pub changed: Option<Vec<String>>,
+    /// Work left for `finish`: the slow pages (dashboards) and the data
+    /// files (metrics exports, search index) still hold the last site's.
+    /// After a change to one report its pages are served first, the rest a
+    /// moment later.
+    pub pending: bool,
+    pub elapsed: Duration,
+    /// All warnings of the site as it is now.
+    pub warnings: Vec<Diagnostic>,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// What a changed path means for the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `site.yaml` or the theme: read them again, render everything.
+    Setup,
+    /// A file below `content/`.
+    Content,
+    /// Not part of the site's input (the output folder, editor files).
+    Ignored,
+}
+
+/// The last site built without errors.
+struct Good {
+    content: Content,
+    /// The problems `build::check_content` found in it.
+    content_checks: Vec<Diagnostic>,
+    files: Arc<SiteFiles>,
+    /// The paths of its data files (exports, search index).
+    data_paths: Vec<String>,
+    /// What `finish` has still to do.
+    pending: Pending,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Pending {
+    dashboards: bool,
+    data: bool,
+}
+
+/// What `finish` did.
+#[derive(Debug)]
+pub struct Finish {
+    /// The output paths whose bytes changed.
+    pub changed: Vec<String>,
+    pub elapsed: Duration,
+}
+
+/// Whether two contents have the same reports with the same metrics.
+fn same_metrics(a: &Content, b: &Content) -> bool {
+    a.reports.len() == b.reports.len()
+        && a.reports
+            .iter()
+            .zip(&b.reports)
+            .all(|(x, y)| (&x.section, &x.slug, &x.metrics) == (&y.section, &y.slug, &y.metrics))
+}
+
+/// Puts `files` into `site`; returns the paths whose bytes changed.
+fn put(site: &mut SiteFiles, files: Vec<OutputFile>) -> Vec<String> {
+    let mut changed = Vec::new();
+    for f in files {
+        if site.get(&f.path).is_none_or(|old| old.data != f.data) {
+            changed.push(f.path.clone());
+            site.insert(f.path.clone(), Arc::new(f));
+        }
+    }
+    changed
+}
+
+/// A site in memory; see the module doc.
+pub struct LiveSite {
+    opts: BuildOptions,
+    setup: Option<Setup>,
+    sources: Sources,
+    cache: LoadCache,
+    good: Option<Good>,
+}
+
+impl LiveSite {
+    /// A site to build from `opts` (nothing is read until `update`). The
+    /// root should be absolute, as the paths given to `update` are.
+    pub fn new(opts: BuildOptions) -> LiveSite {
+        LiveSite {
+            opts,
+            setup: None,
+            sources: Sources::default(),
+            cache: LoadCache::default(),
+            good: None,
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.opts.root
+    }
+
+    /// What a change to `path` means for the site.
+    pub fn kind(&self, path: &Path) -> Kind {
+        let root = &self.opts.root;
+        let Ok(rel) = path.strip_prefix(root) else {
+            return Kind::Ignored;
+        };
+        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        let first = parts.next().unwrap_or_default();
+        let hidden = rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        let backup = rel.to_string_lossy().ends_with('~');
+        match first.as_ref() {
+            _ if hidden || backup => Kind::Ignored,
+            "site.yaml" | "themes" => Kind::Setup,
+            "content" => Kind::Content,
+            _ => Kind::Ignored,
+        }
+    }
+
+    /// The files of the last site built without errors.
+    pub fn files(&self) -> Option<Arc<SiteFiles>> {
+        self.good.as_ref().map(|g| Arc::clone(&g.files))
+    }
+
+    /// Does the work an `update` left pending (see `Update::pending`):
+    /// renders the dashboards and brings the data files up to date.
+    pub fn finish(&mut self) -> Result<Finish> {
+        let start = Instant::now();
+        let (Some(setup), Some(good)) = (&self.setup, &mut self.good) else {
+            return Ok(Finish {
+                changed: Vec::new(),
+                elapsed: start.elapsed(),
+            });
+        };
+        let pending = std::mem::take(&mut good.pending);
+        let mut files = Vec::new();
+        if let (true, Some(tera)) = (pending.dashboards, &setup.tera) {
+            let input = RenderInput {
+                config: &setup.config,
+                content: &good.content,
+                theme: &setup.theme,
+                tera,
+                units: &setup.units,
+                is_current: None,
+                options: RenderOptions {
+                    style: self.opts.style,
+                    minify: self.opts.minify,
+                },
+            };
+            let jobs: Vec<Job<'_>> = setup
+                .config
+                .languages
+                .iter()
+                .map(|&l| Job::Dashboard(l))
+                .collect();
+            files = render::render_pages(&input, &jobs).map_err(Error::Invalid)?;
+        }
+        if pending.data {
+            let data = build::data_files(&good.content, setup, self.opts.style);
+            let site = Arc::make_mut(&mut good.files);
+            let new: std::collections::HashSet<&str> =
+                data.iter().map(|f| f.path.as_str()).collect();
+            for path in good.data_paths.drain(..) {
+                if !new.contains(path.as_str()) {
+                    site.remove(&path);
+                }
+            }
+            good.data_paths = data.iter().map(|f| f.path.clone()).collect();
+            files.extend(data);
+        }
+        let changed = put(Arc::make_mut(&mut good.files), files);
+        Ok(Finish {
+            changed,
+            elapsed: start.elapsed(),
+        })
+    }
+
+    /// Brings the site up to date after `changed` paths changed (all of it
+    /// on the first call). On errors the last good site stays.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update> {
+        let start = Instant::now();
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            timings.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
+        let kinds: Vec<Kind> = changed.iter().map(|p| self.kind(p)).collect();
+        let mut full = self.setup.is_none() || self.good.is_none();
+        if self.setup.is_none() || kinds.contains(&Kind::Setup) {
+            self.setup = None;
+            self.cache = LoadCache::default();
+            self.sources = Sources::default();
+            let setup = build::read_setup(&self.opts)?;
+            self.sources = content::read_sources(&self.opts.root.join("content"), &self.opts.root)?;
+            self.setup = Some(setup);
+            full = true;
+        } else {
+            let content_paths: Vec<PathBuf> = changed
+                .iter()
+                .zip(&kinds)
+                .filter(|(_, k)| **k == Kind::Content)
+                .map(|(p, _)| p.clone())
+                .collect();
+            self.sources.refresh(
+                &self.opts.root.join("content"),
+                &self.opts.root,
+                &content_paths,
+            )?;
+        }
+        lap("read");
+        let setup = self.setup.as_ref().expect("read above");
+        let (content, content_diags) = content::load_cached(
+            &self.sources,
+            &setup.config,
+            &setup.units,
+            self.opts.style,
+            self.opts.drafts,
+            &mut self.cache,
+        );
+        let mut diags = Diagnostics::default();
+        diags.extend(setup.diags.iter().cloned());
+        diags.extend(content_diags);
+        // The cross-report checks look at metrics only: reuse them while
+        // every report's metrics are as they were.
+        let content_checks = match &self.good {
+            Some(good) if !full && same_metrics(&good.content, &content) => {
+                good.content_checks.clone()
+            }
+            _ => build::check_content(&content, setup),
+        };
+        diags.extend(content_checks.iter().cloned());
+        let tera = match &setup.tera {
+            Some(t) if !diags.has_errors() => t,
+            _ => return Err(Error::Invalid(diags.into_sorted())),
+        };
+        lap("load");
+        let input = RenderInput {
+            config: &setup.config,
+            content: &content,
+            theme: &setup.theme,
+            tera,
+            units: &setup.units,
+            is_current: None,
+            options: RenderOptions {
+                style: self.opts.style,
+                minify: self.opts.minify,
+            },
+        };
+        let jobs = match (&self.good, full) {
+            (Some(good), false) if good.content.assets == content.assets => {
+                render::changed_pages(&input, &good.content)
+            }
+            _ => None,
+        };
+        let full = jobs.is_none();
+        let mut jobs = jobs.unwrap_or_else(|| render::site_pages(&input));
+        // Dashboards show every report: slow on a large site, so after a
+        // change to one report they are left to `finish`.
+        let dashboards = !full && jobs.iter().any(|j| matches!(j, Job::Dashboard(_)));
+        if !full {
+            jobs.retain(|j| !matches!(j, Job::Dashboard(_)));
+        }
+        // A full render also makes the sitemap (it lists every page).
+        let rendered = if full {
+            render::render_site(&input)
+        } else {
+            render::render_pages(&input, &jobs)
+        };
+        let page_count = jobs.len();
+        drop(jobs);
+        let pages = match rendered {
+            Ok(files) => files,
+            Err(errors) => {
+                diags.extend(errors);
+                return Err(Error::Invalid(diags.into_sorted()));
+            }
+        };
+        lap("render");
+        let data = !full
+            && self
+                .good
+                .as_ref()
+                .is_some_and(|good| good.content != content);
+        let mut changed = None;
+        let (files, data_paths, pending) = match (&mut self.good, full) {
+            (Some(good), false) => {
+                // The data files of the last site stay until `finish`.
+                changed = Some(put(Arc::make_mut(&mut good.files), pages));
+                let pending = Pending {
+                    dashboards: dashboards || good.pending.dashboards,
+                    data: data || good.pending.data,
+                };
+                (
+                    Arc::clone(&good.files),
+                    std::mem::take(&mut good.data_paths),
+                    pending,
+                )
+            }
+            _ => {
+                let data = build::data_files(&content, setup, self.opts.style);
+                lap("data");
+                let data_paths = data.iter().map(|f| f.path.clone()).collect();
+                let mut all = pages;
+                all.extend(data);
+                all.extend(build::static_and_content_files(&content, setup));
+                diags.extend(output::check_paths(&all));
+                if diags.has_errors() {
+                    return Err(Error::Invalid(diags.into_sorted()));
+                }
+                let files = all
+                    .into_iter()
+                    .map(|f| (f.path.clone(), Arc::new(f)))
+                    .collect();
+                (Arc::new(files), data_paths, Pending::default())
+            }
+        };
+        let old = self.good.replace(Good {
+            content,
+            content_checks,
+            files,
+            data_paths,
+            pending,
+        });
+        // Freeing a large site's model takes a while; not on the way to
+        // the reload.
+        std::thread::spawn(move || drop(old));
+        lap("swap");
+        Ok(Update {
+            pages: page_count,
+            full,
+            changed,
+            pending: pending.dashboards || pending.data,
+            elapsed: start.elapsed(),
+            warnings: diags.into_sorted(),
+            timings,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE: &str = "title: {zh: 简报, en: Briefing}\nbase_url: https://e.org/\nlanguages: [zh, en]\npaginate: 2\n";
+
+    fn report(title: &str, date: &str, body: &str) -> String {
+        format!("---\ntitle: {title}\ndate: {date}\nsummary: s\nmetrics:\n  - {{key: jobs, label: 就业, value: 10, unit: 人}}\n---\n{body}\n")
+    }
+
+    fn site() -> (tempfile::TempDir, LiveSite) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        std::fs::write(root.join("site.yaml"), SITE).unwrap();
+        let dir = root.join("content/reports");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, day) in ["01", "02", "03", "04", "05"].iter().enumerate() {
+            let text = report(&format!("标题{i}"), &format!("2025-05-{day}"), "正文");
+            std::fs::write(dir.join(format!("r{i}.zh.md")), text).unwrap();
+            let en = format!("---\ntitle: Title {i}\n---\nBody\n");
+            std::fs::write(dir.join(format!("r{i}.en.md")), en).unwrap();
+        }
+        let mut opts = BuildOptions::new(&root);
+        opts.minify = false;
+        (tmp, LiveSite::new(opts))
+    }
+
+    fn page(site: &LiveSite, path: &str) -> String {
+        let files = site.files().unwrap();
+        String::from_utf8(files[path].as_bytes().unwrap().to_vec()).unwrap()
+    }
+
+    /// The live site equals a fresh full render of the same input.
+    fn assert_same_as_fresh(site: &mut LiveSite) {
+        site.finish().unwrap();
+        let fresh = build::render_site_files(&site.opts, None).unwrap();
+        let live = site.files().unwrap();
+        assert_eq!(fresh.files.len(), live.len());
+        for f in &fresh.files {
+            assert_eq!(
+                Some(&f.data),
+                live.get(&f.path).map(|l| &l.data),
+                "{}",
+                f.path
+            );
+        }
+    }
+
+    #[test]
+    fn body_edit_renders_only_that_report() {
+        let (_tmp, mut site) = site();
+        let first = site.update(&[]).unwrap();
+        assert!(first.full);
+        let path = site.root().join("content/reports/r2.zh.md");
+        std::fs::write(&path, report("标题2", "2025-05-03", "新的正文")).unwrap();
+        let up = site.update(&[path]).unwrap();
+        assert!(!up.full);
+        assert_eq!(up.pages, 1, "only the zh page of r2");
+        assert_eq!(up.changed.unwrap(), ["zh/reports/r2/index.html"]);
+        assert!(up.pending, "the search index follows");
+        assert!(page(&site, "zh/reports/r2/index.html").contains("新的正文"));
+        assert_same_as_fresh(&mut site);
+    }
+
+    #[test]
+    fn title_edit_renders_lists_and_neighbours() {
+        let (_tmp, mut site) = site();
+        site.update(&[]).unwrap();
+        let path = site.root().join("content/reports/r2.zh.md");
+        std::fs::write(&path, report("新标题", "2025-05-03", "正文")).unwrap();
+        let up = site.update(&[path]).unwrap();
+        assert!(!up.full);
+        assert!(up.pages > 2 && up.pages < 20, "{}", up.pages);
+        assert!(page(&site, "zh/reports/r1/index.html").contains("新标题"));
+        assert!(page(&site, "zh/reports/page/2/index.html").contains("新标题"));
+        assert!(!page(&site, "zh/metrics/index.html").contains("新标题"));
+        let done = site.finish().unwrap();
+        assert!(done.changed.contains(&"zh/metrics/index.html".to_string()));
+        assert!(page(&site, "zh/metrics/index.html").contains("新标题"));
+        assert_same_as_fresh(&mut site);
+    }
+
+    #[test]
+    fn new_date_or_new_report_renders_everything() {
+        let (_tmp, mut site) = site();
+        site.update(&[]).unwrap();
+        let path = site.root().join("content/reports/r0.zh.md");
+        std::fs::write(&path, report("标题0", "2025-06-01", "正文")).unwrap();
+        assert!(site.update(std::slice::from_ref(&path)).unwrap().full);
+        assert_same_as_fresh(&mut site);
+        let new = site.root().join("content/reports/r9.zh.md");
+        std::fs::write(&new, report("新", "2025-04-01", "正文")).unwrap();
+        assert!(site.update(&[new]).unwrap().full);
+        assert_same_as_fresh(&mut site);
+    }
+
+    #[test]
+    fn errors_keep_the_last_good_site() {
+        let (_tmp, mut site) = site();
+        site.update(&[]).unwrap();
+        let path = site.root().join("content/reports/r2.zh.md");
+        std::fs::write(&path, "---\ntitle: x\ndate: 2025-13-01\n---\n").unwrap();
+        let err = site.update(std::slice::from_ref(&path)).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.path, Path::new("content/reports/r2.zh.md"));
+        assert_eq!(d.line, Some(3));
+        assert!(page(&site, "zh/reports/r2/index.html").contains("标题2"));
+        std::fs::write(&path, report("好了", "2025-05-03", "正文")).unwrap();
+        site.update(&[path]).unwrap();
+        assert!(page(&site, "zh/reports/r2/index.html").contains("好了"));
+        assert_same_as_fresh(&mut site);
+    }
+
+    #[test]
+    fn cross_report_checks_follow_metric_changes() {
+        let (_tmp, mut site) = site();
+        site.update(&[]).unwrap();
+        // `jobs` in 亿元 here, in 人 in the other reports: a dimension error.
+        let path = site.root().join("content/reports/r2.zh.md");
+        let text = report("标题2", "2025-05-03", "正文").replace("unit: 人", "unit: 亿元");
+        std::fs::write(&path, text).unwrap();
+        let err = site.update(std::slice::from_ref(&path)).unwrap_err();
+        assert!(
+            err.diagnostics().iter().any(|d| d.message.contains("jobs")),
+            "{:?}",
+            err.diagnostics()
+        );
+        std::fs::write(&path, report("标题2", "2025-05-03", "正文")).unwrap();
+        site.update(&[path]).unwrap();
+    }
+
+    #[test]
+    fn kinds_of_paths() {
+        let (_tmp, site) = site();
+        let root = site.root().to_path_buf();
+        assert_eq!(site.kind(&root.join("site.yaml")), Kind::Setup);
+        assert_eq!(site.kind(&root.join("themes/x/a.html")), Kind::Setup);
+        assert_eq!(site.kind(&root.join("content/a.zh.md")), Kind::Content);
+        assert_eq!(site.kind(&root.join("content/.a.zh.md.swp")), Kind::Ignored);
+        assert_eq!(site.kind(&root.join("content/a.zh.md~")), Kind::Ignored);
+        assert_eq!(site.kind(&root.join("public/index.html")), Kind::Ignored);
+    }
+}

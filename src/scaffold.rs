@@ -1,0 +1,365 @@
+//! `briefing new` and `briefing init`: the files of a new report pair, of a
+//! new site, and a copy of the built-in theme to customise.
+//!
+//! Nothing here overwrites a file: when one of the files to create exists,
+//! nothing is written.
+
+use crate::config::Config;
+use crate::content::{self, Date};
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::frontmatter;
+use crate::theme::{DEFAULT_THEME, EMBEDDED_DEFAULT};
+use crate::Lang;
+use std::path::{Path, PathBuf};
+
+/// Today's date (UTC).
+pub fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    date_from_days((secs / 86_400) as i64)
+}
+
+/// The calendar date `days` days after 1970-01-01 (proleptic Gregorian).
+fn date_from_days(days: i64) -> Date {
+    // Shift to a calendar whose years start on 1 March, so the leap day is
+    // the last day of a year; 719468 is 0000-03-01 -> 1970-01-01.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    Date {
+        year: year as u16,
+        month: month as u8,
+        day: day as u8,
+    }
+}
+
+fn invalid(path: impl Into<PathBuf>, message: impl Into<String>, hint: &str) -> Error {
+    Error::Invalid(vec![Diagnostic::error(path, None, message).with_hint(hint)])
+}
+
+/// Writes `files` (path relative to `root`, text) after checking that none
+/// exists. Returns the paths written.
+fn create_all(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    let existing: Vec<Diagnostic> = files
+        .iter()
+        .filter(|(rel, _)| root.join(rel).exists())
+        .map(|(rel, _)| {
+            Diagnostic::error(rel, None, "already exists; nothing was written")
+                .with_hint("choose another name, or move the existing file away first")
+        })
+        .collect();
+    if !existing.is_empty() {
+        return Err(Error::Invalid(existing));
+    }
+    for (rel, bytes) in files {
+        let path = root.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::write(&path, e))?;
+    }
+    Ok(files.iter().map(|(rel, _)| rel.clone()).collect())
+}
+
+fn read_config(root: &Path) -> Result<Config> {
+    let path = root.join("site.yaml");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(invalid(
+                "site.yaml",
+                format!("no site.yaml in {}", root.display()),
+                "run briefing inside a site folder, or pass --root DIR (`briefing init DIR` makes a new site)",
+            ))
+        }
+        Err(e) => return Err(Error::read(path, e)),
+    };
+    Config::parse(&frontmatter::normalise(&text), Path::new("site.yaml")).map_err(Error::Invalid)
+}
+
+/// A URL-safe name for a report or a section folder: what the build accepts
+/// (letters, digits, `-`, `_`, `.`), not starting with `.` or `_`.
+fn check_name(name: &str, what: &str, path: &Path) -> std::result::Result<(), Error> {
+    let ok = content::check_slug(name).is_ok() && !name.starts_with('_') && !name.ends_with(".md");
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            path,
+            format!("`{name}` cannot be used as a {what}: it is not URL-safe"),
+            "use letters, digits, `-`, `_` and `.`, e.g. `jincheng-opto-cluster`",
+        ))
+    }
+}
+
+/// Creates `content/<section>/<slug>.<lang>.md` for every language of the
+/// site: the source with a front-matter skeleton dated `date`, the others
+/// as translations of it (with `translated_from`). Returns the files made.
+pub fn new_report(root: &Path, section: &str, slug: &str, date: Date) -> Result<Vec<PathBuf>> {
+    let config = read_config(root)?;
+    let dir = PathBuf::from("content").join(section);
+    for part in section.split('/') {
+        check_name(part, "section folder", &dir)?;
+    }
+    check_name(slug, "report slug", &dir.join(format!("{slug}.md")))?;
+    let source = config.source_lang();
+    // `<slug>.md` is the same page as `<slug>.<source>.md`.
+    if root.join(dir.join(format!("{slug}.md"))).exists() {
+        return Err(invalid(
+            dir.join(format!("{slug}.md")),
+            "a report with this slug already exists; nothing was written",
+            "choose another slug",
+        ));
+    }
+    let source_text = source_skeleton(slug, date, source);
+    let hash = content::source_fingerprint(&source_text, Path::new(""))
+        .expect("the skeleton is a valid report");
+    let mut files = vec![(
+        dir.join(format!("{slug}.{source}.md")),
+        source_text.into_bytes(),
+    )];
+    for &lang in config.languages.iter().filter(|&&l| l != source) {
+        files.push((
+            dir.join(format!("{slug}.{lang}.md")),
+            translation_skeleton(slug, lang, &hash).into_bytes(),
+        ));
+    }
+    create_all(root, &files)
+}
+
+fn source_skeleton(slug: &str, date: Date, lang: Lang) -> String {
+    let (label, unit, quote) = match lang {
+        Lang::Zh => ("总投资", "亿元", "总投资近 30 亿元"),
+        Lang::En => (
+            "Total investment",
+            "亿元",
+            "a total investment of nearly CNY 3 billion",
+        ),
+    };
+    format!(
+        "---
+title: '{slug}'
+date: {date}
+zone:
+region:
+summary:
+tags: []
+source:
+  publication:
+  page:
+  author:
+  url:
+metrics: []
+# Replace `metrics: []` with a list of the report's key figures, e.g.
+# metrics:
+#   - key: total_investment   # a-z, 0-9 and _, unique in this report
+#     label: {label}
+#     value: 30               # digits only
+#     unit: {unit}
+#     qualifier: nearly       # optional: nearly | about | over
+#     quote: {quote}   # optional: the sentence it comes from
+---
+
+"
+    )
+}
+
+fn translation_skeleton(slug: &str, lang: Lang, hash: &str) -> String {
+    let label = match lang {
+        Lang::Zh => "总投资",
+        Lang::En => "Total investment",
+    };
+    format!(
+        "---
+title: '{slug}'
+summary:
+metrics: []
+# One label per metric of the source report, e.g.
+# metrics:
+#   - key: total_investment
+#     label: {label}
+# Facts (date, values, units, quotes) come from the source file.
+# translated_from records the version of the source this translates;
+# after updating the translation run `briefing check --accept <this file>`.
+translated_from: {hash}
+---
+
+"
+    )
+}
+
+/// Copies the built-in default theme to `<root>/themes/<name>` for
+/// customising. Returns the files made.
+pub fn eject_theme(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
+    let dir = PathBuf::from("themes").join(name);
+    check_name(name, "theme name", &dir)?;
+    if root.join(&dir).exists() {
+        return Err(invalid(
+            &dir,
+            "already exists; nothing was written",
+            "remove or rename the folder first, or choose another theme name",
+        ));
+    }
+    let files: Vec<(PathBuf, Vec<u8>)> = EMBEDDED_DEFAULT
+        .iter()
+        .map(|(rel, bytes)| (dir.join(rel), bytes.to_vec()))
+        .collect();
+    create_all(root, &files)
+}
+
+/// Creates a new site in `dir` (which must be empty or absent): site.yaml,
+/// an example report pair, home and section intros; with `eject_theme`, also
+/// a copy of the default theme. The site builds and passes
+/// `briefing check --strict` as it is.
+pub fn init_site(dir: &Path, eject: bool, date: Date) -> Result<Vec<PathBuf>> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| Error::read(dir, e))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(invalid(
+                dir,
+                "the folder is not empty; nothing was written",
+                "give a new folder name, e.g. `briefing init my-briefing`",
+            ));
+        }
+    }
+    let source = example_source(date);
+    let hash =
+        content::source_fingerprint(&source, Path::new("")).expect("the example is a valid report");
+    let files: Vec<(PathBuf, Vec<u8>)> = [
+        ("site.yaml", SITE_YAML.to_string()),
+        (".gitignore", "public/\n".to_string()),
+        ("content/_index.zh.md", HOME_ZH.to_string()),
+        ("content/_index.en.md", HOME_EN.to_string()),
+        (
+            "content/reports/_index.zh.md",
+            "---\ntitle: 报告\n---\n".to_string(),
+        ),
+        (
+            "content/reports/_index.en.md",
+            "---\ntitle: Reports\n---\n".to_string(),
+        ),
+        ("content/reports/example.zh.md", source),
+        ("content/reports/example.en.md", example_translation(&hash)),
+    ]
+    .into_iter()
+    .map(|(p, t)| (PathBuf::from(p), t.into_bytes()))
+    .collect();
+    let mut made = create_all(dir, &files)?;
+    if eject {
+        made.extend(eject_theme(dir, DEFAULT_THEME)?);
+    }
+    Ok(made)
+}
+
+const SITE_YAML: &str = "# The site's settings; see the README of briefing for every field.
+title: {zh: 简报, en: Briefing}
+description: {zh: 一份双语简报, en: A bilingual briefing}
+base_url: https://example.org/          # where the site will be published
+languages: [zh, en]                     # the first is the source language
+theme: default                          # built in; `briefing new theme` copies it out
+paginate: 20
+";
+
+const HOME_ZH: &str = "---\ntitle: 简报\n---\n本站以中英双语汇编报告摘要。\n";
+const HOME_EN: &str = "---\ntitle: Briefing\n---\nSummaries of reports, in Chinese and English.\n";
+
+fn example_source(date: Date) -> String {
+    format!(
+        "---
+title: 示例报告：开发区项目建设
+date: {date}
+zone: 示例经济技术开发区
+region: 示例市
+summary: 一篇示例报告，展示正文、指标与翻译的写法。
+tags: [示例]
+source: {{publication: 示例日报, page: A1, author: 编辑部}}
+metrics:
+  - key: total_investment
+    label: 总投资
+    value: 30
+    unit: 亿元
+    qualifier: nearly
+    quote: 项目总投资近 30 亿元
+---
+## 要点
+
+开发区今年开工建设一批重点项目，
+项目总投资近 30 亿元。
+
+## 背景
+
+把这篇示例换成你自己的报告：`briefing new report <slug>`
+会创建一对新的中英文文件。
+"
+    )
+}
+
+fn example_translation(hash: &str) -> String {
+    format!(
+        "---
+title: 'Example report: projects in a development zone'
+zone: Example Economic and Technological Development Zone
+region: Example City
+summary: An example report showing how to write the text, the metrics and the translation.
+tags: [example]
+source: {{publication: Example Daily, author: Editorial desk}}
+metrics:
+  - key: total_investment
+    label: Total investment
+translated_from: {hash}
+---
+## Highlights
+
+The zone started a set of key projects this year, with a total investment of
+nearly CNY 3 billion.
+
+## Background
+
+Replace this example with your own reports: `briefing new report <slug>`
+creates a new pair of Chinese and English files.
+"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_days() {
+        let d = |days| date_from_days(days).to_string();
+        assert_eq!(d(0), "1970-01-01");
+        assert_eq!(d(59), "1970-03-01");
+        assert_eq!(d(11_016), "2000-02-29");
+        assert_eq!(d(20_216), "2025-05-08");
+        assert_eq!(d(-1), "1969-12-31");
+    }
+
+    #[test]
+    fn names_must_be_url_safe() {
+        for bad in ["a b", "../x", "x/y", ".hidden", "_index", "a?b", "", "a.md"] {
+            assert!(
+                check_name(bad, "report slug", Path::new("x")).is_err(),
+                "{bad}"
+            );
+        }
+        for good in ["jincheng-2025", "a_b", "v1.2", "晋城"] {
+            assert!(
+                check_name(good, "report slug", Path::new("x")).is_ok(),
+                "{good}"
+            );
+        }
+    }
+}
