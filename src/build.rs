@@ -9,13 +9,14 @@ use crate::content::{self, Content};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::metrics;
-use crate::output::{self, OutputFile, WriteStats};
+use crate::output::{self, OutputData, OutputFile, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
 use crate::search;
 use crate::theme::{self, Theme};
 use crate::units::UnitCatalog;
 use crate::urls::UrlStyle;
 use crate::Lang;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -172,9 +173,12 @@ pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
     })
 }
 
-/// Problems that need the whole content: metric dimensions across reports.
+/// Problems that need the whole content: metric dimensions across reports,
+/// tags (and regions, zones) whose URLs clash.
 pub fn check_content(content: &Content, setup: &Setup) -> Vec<Diagnostic> {
-    metrics::check_dimensions(content, &setup.config, &setup.units)
+    let mut diags = metrics::check_dimensions(content, &setup.config, &setup.units);
+    diags.extend(crate::taxonomy::Taxonomies::collect(content, &setup.config).1);
+    diags
 }
 
 /// The files of the site besides its pages: data exports, the search
@@ -185,10 +189,15 @@ pub fn other_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<Out
     files
 }
 
-/// The files computed from the whole content: metrics exports and the
-/// search index.
+/// The files computed from the whole content: metrics exports, feeds,
+/// sitemap and robots.txt, and the search index.
 pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
     let mut files = metrics::export_files(content, &setup.config, &setup.units);
+    files.extend(crate::feeds::site_files(
+        content,
+        &setup.config,
+        &setup.units,
+    ));
     files.extend(search_files(content, setup, style));
     files
 }
@@ -230,6 +239,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     let mut diags = Diagnostics::default();
     diags.extend(setup.diags.iter().cloned());
     let sources = content::read_sources(&root.join("content"), root)?;
+    lap("read");
     let (content, content_diags) = content::load(
         &sources,
         &setup.config,
@@ -238,6 +248,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         opts.drafts,
     );
     diags.extend(content_diags);
+    lap("load");
     diags.extend(check_content(&content, &setup));
     let tera = match &setup.tera {
         Some(t) if !diags.has_errors() => t,
@@ -259,7 +270,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
             minify: opts.minify,
         },
     };
-    lap("theme");
+    lap("check");
     let mut files = match render::render_site(&input) {
         Ok(files) => files,
         Err(errors) => {
@@ -267,10 +278,19 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
             return Err(Error::Invalid(diags.into_sorted()));
         }
     };
-    files.extend(metrics::export_files(&content, &setup.config, &setup.units));
     lap("render");
-    files.extend(search_files(&content, &setup, opts.style));
-    lap("search");
+    let mut generated = data_files(&content, &setup, opts.style);
+    // Like rendered pages, generated files identical to the output's are
+    // not kept in memory.
+    if let Some(current) = &current {
+        generated.par_iter_mut().for_each(|f| {
+            if f.as_bytes().is_some_and(|b| current(&f.path, b)) {
+                f.data = OutputData::Unchanged;
+            }
+        });
+    }
+    files.append(&mut generated);
+    lap("search+data");
     files.extend(static_and_content_files(&content, &setup));
     diags.extend(output::check_paths(&files));
     if diags.has_errors() {

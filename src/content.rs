@@ -269,6 +269,21 @@ pub struct Section {
     pub intro: BTreeMap<Lang, Intro>,
     /// Reports per list page, overriding `paginate` in site.yaml.
     pub paginate: Option<usize>,
+    /// The order of the section's list (`sort:` in its `_index` file).
+    pub sort: SortOrder,
+}
+
+/// The order of a section's report list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SortOrder {
+    /// Newest first (the default).
+    #[default]
+    DateDesc,
+    /// Oldest first.
+    DateAsc,
+    /// By title in the page's language (Unicode order, ignoring case).
+    Title,
 }
 
 /// The whole content of a site.
@@ -367,6 +382,7 @@ struct MetricLabelFm {
 struct IndexFm {
     title: Option<String>,
     paginate: Option<usize>,
+    sort: Option<SortOrder>,
 }
 
 /// The fingerprint of a source report's translatable text: title, zone,
@@ -638,10 +654,20 @@ fn load_with(
         }
     }
     let mut items = Vec::new();
-    for (p, _) in parsed {
+    // Source files that exist but could not be parsed: their translations
+    // are not orphans (that would only repeat the source's error).
+    let mut broken_sources = HashSet::new();
+    for (i, (p, _)) in parsed.into_iter().enumerate() {
         match p {
             Ok(p) => items.push(p),
-            Err(ds) => diags.extend(ds),
+            Err(ds) => {
+                if let Ok(key) = classify(&sources.files[i].rel, config) {
+                    if key.lang == config.source_lang() {
+                        broken_sources.insert((key.section, key.stem));
+                    }
+                }
+                diags.extend(ds)
+            }
         }
     }
 
@@ -771,7 +797,10 @@ fn load_with(
         diags.extend(ds);
         pending.extend(p);
     }
-    for (_, orphans) in translations {
+    for (page, orphans) in translations {
+        if broken_sources.contains(&page) {
+            continue;
+        }
         for (key, _, file, _) in orphans {
             let f = &sources.files[file];
             diags.push(
@@ -826,6 +855,11 @@ fn load_with(
                 });
             if key.lang == config.source_lang() || section.paginate.is_none() {
                 section.paginate = section.paginate.or(fm.paginate);
+            }
+            if let Some(sort) = fm.sort {
+                if key.lang == config.source_lang() || section.sort == SortOrder::default() {
+                    section.sort = sort;
+                }
             }
             section.intro.insert(key.lang, intro);
         }

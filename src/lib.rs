@@ -1,14 +1,17 @@
 //! `briefing`: a static site generator for bilingual (Chinese / English)
 //! briefing sites. See ARCHITECTURE.md for the pipeline.
 
+pub mod archive;
 pub mod config;
 pub mod content;
 pub mod diag;
 pub mod error;
+pub mod feeds;
 pub mod frontmatter;
 pub mod lang;
 pub mod markdown;
 pub mod metrics;
+pub mod taxonomy;
 pub mod units;
 pub mod urls;
 

@@ -295,7 +295,12 @@ impl LiveSite {
         if !full {
             jobs.retain(|j| !matches!(j, Job::Dashboard(_)));
         }
-        let rendered = render::render_pages(&input, &jobs);
+        // A full render also makes the sitemap (it lists every page).
+        let rendered = if full {
+            render::render_site(&input)
+        } else {
+            render::render_pages(&input, &jobs)
+        };
         let page_count = jobs.len();
         drop(jobs);
         let pages = match rendered {

@@ -30,6 +30,20 @@ enum Command {
     ///   briefing build --root site -o out
     #[command(verbatim_doc_comment)]
     Build(BuildArgs),
+    /// Write the site as one zip that works from disk, or one report as one HTML file.
+    ///
+    /// The zip holds the site built for file:// (every link ends in index.html):
+    /// unzip it and open index.html, no server or network needed. The same
+    /// content always gives a byte-identical zip. public/ is not touched.
+    ///
+    /// Examples:
+    ///   briefing archive                        ./<site-title>-<newest-date>.zip
+    ///   briefing archive --out ~/briefing.zip
+    ///   briefing archive --report jincheng-opto-mechatronics-cluster
+    ///                                           ./jincheng-opto-mechatronics-cluster.html:
+    ///                                           both languages, CSS and images inside
+    #[command(verbatim_doc_comment)]
+    Archive(ArchiveArgs),
     /// Serve the site locally, rebuilding and reloading the browser on every change.
     ///
     /// Builds the site in memory (nothing is written), serves it at
@@ -206,6 +220,25 @@ struct ServeArgs {
 }
 
 #[derive(Args)]
+struct ArchiveArgs {
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The file to write [default: <site-title>-<date>.zip, or <slug>.html with --report, in the current folder].
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Write only this report (its slug, or section/slug) as one self-contained HTML file.
+    #[arg(long, value_name = "SLUG")]
+    report: Option<String>,
+    /// Include reports marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Print only errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
 struct BuildArgs {
     /// The site folder (the one holding site.yaml).
     #[arg(long, default_value = ".")]
@@ -234,6 +267,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => run_build(args),
+        Command::Archive(args) => run_archive(args),
         Command::Serve(args) => run_serve(args),
         Command::Check(args) => run_check(args),
         Command::New(NewCommand::Report(args)) => {
@@ -261,6 +295,45 @@ fn main() -> ExitCode {
                 made.map(|files| files.into_iter().map(|f| args.dir.join(f)).collect()),
                 &next,
             )
+        }
+    }
+}
+
+fn run_archive(args: ArchiveArgs) -> ExitCode {
+    let opts = briefing::archive::ArchiveOptions {
+        root: args.root,
+        out: args.out,
+        drafts: args.drafts,
+    };
+    let result = match &args.report {
+        Some(slug) => briefing::archive::report_file(&opts, slug),
+        None => briefing::archive::archive(&opts),
+    };
+    match result {
+        Ok(report) => {
+            if !args.quiet {
+                let warnings = &report.warnings;
+                print_diagnostics(&warnings[..warnings.len().min(20)]);
+                if warnings.len() > 20 {
+                    eprintln!("... and {} more warnings", warnings.len() - 20);
+                }
+                let what = if args.report.is_some() {
+                    "one report".to_string()
+                } else {
+                    format!("{} files", report.files)
+                };
+                println!(
+                    "archived {what} into {} ({} KB)",
+                    report.path.display(),
+                    report.bytes.div_ceil(1024)
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            print_diagnostics(e.diagnostics());
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }

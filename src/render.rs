@@ -5,17 +5,20 @@
 //! returns the files to write.
 
 use crate::config::Config;
-use crate::content::{Content, Report, ReportText};
+use crate::content::{Content, Report, ReportText, SortOrder};
 use crate::diag::Diagnostic;
+use crate::feeds::{self, SitemapPage};
 use crate::markdown::TocEntry;
 use crate::output::{OutputData, OutputFile};
+use crate::taxonomy::{Kind, Taxonomies, Term};
 use crate::theme::{self, Theme};
 use crate::units::{self, UnitCatalog};
 use crate::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 /// How to render.
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,6 +42,10 @@ struct SiteView<'a> {
     base_url: &'a str,
     source_lang: Lang,
     languages: Vec<LangLink<'a>>,
+    /// This language's Atom feed (`zh/atom.xml`).
+    feed_url: String,
+    /// The taxonomy index pages (when the theme has taxonomy_index.html).
+    taxonomies: Vec<TaxonomyLink<'a>>,
     /// The content sections, for navigation: [{name, title, url}].
     sections: Vec<SectionLink<'a>>,
     /// This language's metrics dashboard, when the theme has one.
@@ -58,6 +65,32 @@ struct LangLink<'a> {
     name: &'a str,
     title: &'a str,
     url: String,
+    feed_url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct TaxonomyLink<'a> {
+    kind: &'static str,
+    title: &'a str,
+    url: String,
+    /// Number of terms.
+    count: usize,
+}
+
+/// A tag or region with the link to its page (`url` is null when the theme
+/// renders no taxonomy pages).
+#[derive(Serialize, Clone)]
+struct TermLink<'a> {
+    name: &'a str,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -69,6 +102,11 @@ struct PageView<'a> {
     description: &'a str,
     alternates: Vec<Alternate<'a>>,
     x_default: String,
+    /// `og:locale` of the page (`zh_CN`), and of its translations.
+    locale: &'static str,
+    alternate_locales: Vec<&'static str>,
+    /// `YYYY-MM-DD` on report pages, else null.
+    date: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -110,6 +148,12 @@ struct CardView<'a> {
     date_display: String,
     summary: &'a str,
     tags: &'a [String],
+    /// The tags with links to their pages.
+    tag_links: Vec<TermLink<'a>>,
+    /// The region's page, or null.
+    region_url: Option<String>,
+    /// The zone's page, or null.
+    zone_url: Option<String>,
     metrics: Vec<MetricView<'a>>,
     only_in: Option<LangRef>,
 }
@@ -205,6 +249,13 @@ struct Renderer<'a> {
     input: &'a RenderInput<'a>,
     site: BTreeMap<Lang, tera::Value>,
     strings: BTreeMap<Lang, tera::Value>,
+    taxonomies: &'a Taxonomies,
+    /// Whether the theme renders tag and region pages (taxonomy.html).
+    term_pages: bool,
+    /// Sections whose `sort` is not newest first: their reports in order.
+    section_orders: HashMap<(Lang, &'a str), Vec<usize>>,
+    /// Every page rendered (but the 404s), for the sitemap.
+    sitemap: Mutex<Vec<SitemapPage>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -283,6 +334,22 @@ impl<'a> Renderer<'a> {
             date_display: theme::format_date(report.date, self.strings(lang)),
             summary: text.summary.as_deref().unwrap_or_default(),
             tags: &text.tags,
+            tag_links: text
+                .tags
+                .iter()
+                .map(|t| TermLink {
+                    name: t,
+                    url: self.term_url(shown, Kind::Tags, t),
+                })
+                .collect(),
+            region_url: text
+                .region
+                .as_deref()
+                .and_then(|r| self.term_url(shown, Kind::Regions, r)),
+            zone_url: text
+                .zone
+                .as_deref()
+                .and_then(|z| self.term_url(shown, Kind::Zones, z)),
             metrics: self.metric_views(report, text, lang, CARD_METRICS),
             only_in: (shown != lang).then(|| LangRef {
                 code: shown,
@@ -319,10 +386,28 @@ impl<'a> Renderer<'a> {
         template: &str,
         lang: Lang,
         url: &str,
-        page: PageView<'_>,
+        mut page: PageView<'_>,
         extra: Vec<(&'static str, tera::Value)>,
     ) -> Result<OutputFile, Diagnostic> {
         let out_path = urls::output_path(url);
+        page.locale = lang.locale();
+        page.alternate_locales = page.alternates.iter().map(|a| a.code.locale()).collect();
+        if template != "404.html" {
+            let entry = SitemapPage {
+                permalink: page.permalink.clone(),
+                lang,
+                alternates: page
+                    .alternates
+                    .iter()
+                    .map(|a| (a.code, a.permalink.clone()))
+                    .collect(),
+                date: page.date.clone(),
+            };
+            self.sitemap
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(entry);
+        }
         let mut ctx = tera::Context::new();
         ctx.insert("lang", &lang);
         ctx.insert("root", &urls::root_prefix(&out_path));
@@ -384,8 +469,84 @@ impl<'a> Renderer<'a> {
             description,
             alternates,
             x_default,
+            locale: "",
+            alternate_locales: Vec::new(),
+            date: None,
         }
     }
+
+    /// The page of a tag or region in `lang`, when the theme has them.
+    fn term_url(&self, lang: Lang, kind: Kind, name: &str) -> Option<String> {
+        if !self.term_pages {
+            return None;
+        }
+        let term = self.taxonomies.get(lang, kind).get(name)?;
+        Some(
+            self.style()
+                .dir(&urls::term_page_dir(lang, kind.name(), &term.slug, 1)),
+        )
+    }
+
+    /// The title of a taxonomy in `lang`, from the UI strings `tags` and
+    /// `regions`.
+    fn kind_title(&self, lang: Lang, kind: Kind) -> &'a str {
+        let fallback = match kind {
+            Kind::Tags => "Tags",
+            Kind::Regions => "Regions",
+            Kind::Zones => "Zones",
+        };
+        self.strings(lang)
+            .get(kind.name())
+            .and_then(|v| v.as_str())
+            .unwrap_or(fallback)
+    }
+}
+
+/// Page links for page `n` of `total`; `link(i)` is the URL of page `i`.
+fn paginator(n: usize, total: usize, link: impl Fn(usize) -> String) -> Paginator {
+    Paginator {
+        current: n,
+        total,
+        prev: (n > 1).then(|| link(n - 1)),
+        next: (n < total).then(|| link(n + 1)),
+        pages: (1..=total)
+            .map(|i| PageLink {
+                number: i,
+                url: link(i),
+                current: i == n,
+            })
+            .collect(),
+    }
+}
+
+/// The reports of a section in `order`, as indices into `reports` (which
+/// are newest first); `lang` decides the titles compared.
+fn sorted_section(
+    reports: &[Report],
+    section: &str,
+    order: SortOrder,
+    lang: Lang,
+    source: Lang,
+) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..reports.len())
+        .filter(|&i| reports[i].section == section)
+        .collect();
+    match order {
+        SortOrder::DateDesc => {}
+        SortOrder::DateAsc => idx.sort_by(|&a, &b| {
+            let (ra, rb) = (&reports[a], &reports[b]);
+            ra.date.cmp(&rb.date).then_with(|| ra.slug.cmp(&rb.slug))
+        }),
+        SortOrder::Title => idx.sort_by_cached_key(|&i| {
+            let r = &reports[i];
+            (
+                r.text_or_source(lang, source).1.title.to_lowercase(),
+                std::cmp::Reverse(r.date),
+                r.slug.clone(),
+            )
+        }),
+    }
+    idx
 }
 
 fn value<T: Serialize>(v: &T) -> tera::Value {
@@ -420,6 +581,11 @@ pub enum Job<'a> {
     /// A section's list page: language, section, 1-based page number.
     Section(Lang, &'a str, usize),
     Report(Lang, usize),
+    /// The index of a taxonomy at `<lang>/<kind>/` (with taxonomy_index.html).
+    TaxonomyIndex(Lang, Kind),
+    /// A tag's or region's list: language, kind, term, 1-based page number
+    /// (with taxonomy.html).
+    Term(Lang, Kind, usize, usize),
     NotFound(Lang, bool),
     /// The metrics dashboard at `<lang>/metrics/` (when the theme has one).
     Dashboard(Lang),
@@ -437,9 +603,22 @@ pub fn has_search_page(theme: &crate::theme::Theme) -> bool {
     has_template(theme, "search.html")
 }
 
-/// Renders every page of the site. Returns all template errors at once.
+/// Renders every page of the site, and the sitemap of them. Returns all
+/// template errors at once.
 pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_pages(input, &site_pages(input))
+    let (mut files, pages) = render_jobs(input, &site_pages(input))?;
+    files.push(feeds::sitemap(input.config, &pages));
+    Ok(files)
+}
+
+/// Renders the given pages (for a partial re-render: the sitemap, which
+/// lists every page, is made by [`render_site`]). Returns all template
+/// errors at once.
+pub fn render_pages<'a>(
+    input: &RenderInput<'a>,
+    jobs: &[Job<'a>],
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_jobs(input, jobs).map(|(files, _)| files)
 }
 
 /// Every page of the site, the big ones (dashboards, lists) first, so the
@@ -478,6 +657,36 @@ pub fn site_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
         }
     }
     jobs.push(Job::NotFound(config.source_lang(), true));
+    jobs.extend(taxonomy_pages(input));
+    jobs
+}
+
+/// The tag, region and zone pages and their indexes (those the theme has
+/// templates for).
+fn taxonomy_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
+    let config = input.config;
+    let term_index = has_template(input.theme, "taxonomy_index.html");
+    let term_pages = has_template(input.theme, "taxonomy.html");
+    let mut jobs = Vec::new();
+    if !term_index && !term_pages {
+        return jobs;
+    }
+    let (taxonomies, _) = Taxonomies::collect(input.content, config);
+    for &lang in &config.languages {
+        for kind in Kind::ALL {
+            if term_index {
+                jobs.push(Job::TaxonomyIndex(lang, kind));
+            }
+            if term_pages {
+                let per_page = config.paginate;
+                for (ti, term) in taxonomies.get(lang, kind).terms.iter().enumerate() {
+                    for n in 1..=term.reports.len().div_ceil(per_page).max(1) {
+                        jobs.push(Job::Term(lang, kind, ti, n));
+                    }
+                }
+            }
+        }
+    }
     jobs
 }
 
@@ -560,6 +769,10 @@ pub fn changed_pages<'a>(input: &RenderInput<'a>, old: &Content) -> Option<Vec<J
     if listed && has_template(input.theme, "dashboard.html") {
         jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
     }
+    if listed {
+        // Tag, region and zone pages list the report too.
+        jobs.extend(taxonomy_pages(input));
+    }
     let mut seen = std::collections::HashSet::new();
     jobs.retain(|j| seen.insert(*j));
     Some(jobs)
@@ -581,13 +794,16 @@ fn listing(r: &Report) -> impl PartialEq + '_ {
     (&r.section, &r.slug, r.date, &r.metrics, texts)
 }
 
-/// Renders the given pages. Returns all template errors at once.
-pub fn render_pages<'a>(
+/// Renders `jobs`; returns the files and the sitemap entries of the pages.
+fn render_jobs<'a>(
     input: &RenderInput<'a>,
     jobs: &[Job<'a>],
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+) -> Result<(Vec<OutputFile>, Vec<feeds::SitemapPage>), Vec<Diagnostic>> {
     let config = input.config;
     let style = input.options.style;
+    let has = |name: &str| input.theme.templates.iter().any(|(n, _)| n == name);
+    let (taxonomies, _) = Taxonomies::collect(input.content, config);
+    let term_index = has("taxonomy_index.html");
     let mut site = BTreeMap::new();
     let mut strings = BTreeMap::new();
     for &lang in &config.languages {
@@ -604,8 +820,29 @@ pub fn render_pages<'a>(
                     name: l.native_name(),
                     title: config.title(l),
                     url: style.dir(&format!("{l}/")),
+                    feed_url: feeds::feed_path(l),
                 })
                 .collect(),
+            feed_url: feeds::feed_path(lang),
+            taxonomies: if term_index {
+                Kind::ALL
+                    .iter()
+                    .map(|&kind| TaxonomyLink {
+                        kind: kind.name(),
+                        title: input
+                            .theme
+                            .i18n
+                            .get(&lang)
+                            .and_then(|s| s.get(kind.name()))
+                            .and_then(|v| v.as_str())
+                            .unwrap_or(kind.name()),
+                        url: style.dir(&urls::taxonomy_dir(lang, kind.name())),
+                        count: taxonomies.get(lang, kind).terms.len(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
             sections: input
                 .content
                 .sections
@@ -631,10 +868,29 @@ pub fn render_pages<'a>(
             value(&input.theme.i18n.get(&lang).cloned().unwrap_or_default()),
         );
     }
+    let mut section_orders = HashMap::new();
+    for &lang in &config.languages {
+        for (name, section) in &input.content.sections {
+            if section.sort != SortOrder::DateDesc {
+                let order = sorted_section(
+                    &input.content.reports,
+                    name,
+                    section.sort,
+                    lang,
+                    config.source_lang(),
+                );
+                section_orders.insert((lang, name.as_str()), order);
+            }
+        }
+    }
     let r = Renderer {
         input,
         site,
         strings,
+        term_pages: has("taxonomy.html"),
+        taxonomies: &taxonomies,
+        section_orders,
+        sitemap: Mutex::new(Vec::new()),
     };
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
@@ -654,7 +910,8 @@ pub fn render_pages<'a>(
         }
     }
     if errors.is_empty() {
-        Ok(files)
+        let pages = r.sitemap.into_inner().unwrap_or_else(|e| e.into_inner());
+        Ok((files, pages))
     } else {
         Err(errors)
     }
@@ -667,6 +924,8 @@ impl<'a> Renderer<'a> {
             Job::Home(lang) => self.home(lang),
             Job::Section(lang, name, n) => self.section(lang, name, n),
             Job::Report(lang, i) => self.report(lang, i),
+            Job::TaxonomyIndex(lang, kind) => self.taxonomy_index(lang, kind),
+            Job::Term(lang, kind, ti, n) => self.term(lang, kind, ti, n),
             Job::Dashboard(lang) => self.dashboard(lang),
             Job::Search(lang) => self.search(lang),
             Job::NotFound(lang, at_root) => {
@@ -811,27 +1070,21 @@ impl<'a> Renderer<'a> {
             .get(name)
             .and_then(|s| s.paginate)
             .unwrap_or(self.config().paginate);
-        let cards: Vec<_> = self
-            .reports_in(Some(name))
+        let reports = &self.input.content.reports;
+        let listed: Box<dyn Iterator<Item = &'a Report>> =
+            match self.section_orders.get(&(lang, name)) {
+                Some(order) => Box::new(order.iter().map(move |&i| &reports[i])),
+                None => Box::new(self.reports_in(Some(name))),
+            };
+        let cards: Vec<_> = listed
             .skip((n - 1) * per_page)
             .take(per_page)
             .map(|r| self.card(r, lang))
             .collect();
         let total = view.count.div_ceil(per_page).max(1);
-        let link = |i: usize| self.style().dir(&urls::section_page_dir(lang, name, i));
-        let paginator = Paginator {
-            current: n,
-            total,
-            prev: (n > 1).then(|| link(n - 1)),
-            next: (n < total).then(|| link(n + 1)),
-            pages: (1..=total)
-                .map(|i| PageLink {
-                    number: i,
-                    url: link(i),
-                    current: i == n,
-                })
-                .collect(),
-        };
+        let paginator = paginator(n, total, |i| {
+            self.style().dir(&urls::section_page_dir(lang, name, i))
+        });
         let alternates = self.alternates(lang, |l| {
             Some((
                 urls::section_page_dir(l, name, n),
@@ -886,13 +1139,14 @@ impl<'a> Renderer<'a> {
             next,
             extra: &text.extra,
         };
-        let page = self.page_view(
+        let mut page = self.page_view(
             "report",
             &text.title,
             &url,
             text.summary.as_deref().unwrap_or_default(),
             alternates,
         );
+        page.date = Some(report.date.to_string());
         self.page(
             "report.html",
             lang,
@@ -939,5 +1193,115 @@ impl<'a> Renderer<'a> {
             page,
             vec![("dashboard", value(&view))],
         )
+    }
+
+    fn term_view(&self, lang: Lang, kind: Kind, term: &'a Term) -> TermView<'a> {
+        TermView {
+            name: &term.name,
+            slug: &term.slug,
+            url: self
+                .style()
+                .dir(&urls::term_page_dir(lang, kind.name(), &term.slug, 1)),
+            count: term.reports.len(),
+        }
+    }
+
+    fn taxonomy_link(&self, lang: Lang, kind: Kind) -> TaxonomyLink<'a> {
+        TaxonomyLink {
+            kind: kind.name(),
+            title: self.kind_title(lang, kind),
+            url: self.style().dir(&urls::taxonomy_dir(lang, kind.name())),
+            count: self.taxonomies.get(lang, kind).terms.len(),
+        }
+    }
+
+    fn taxonomy_index(&self, lang: Lang, kind: Kind) -> Result<OutputFile, Diagnostic> {
+        let url = urls::taxonomy_dir(lang, kind.name());
+        let tax = self.taxonomies.get(lang, kind);
+        let mut terms: Vec<&'a Term> = tax.terms.iter().collect();
+        terms.sort_by(|a, b| {
+            b.reports
+                .len()
+                .cmp(&a.reports.len())
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        #[derive(Serialize)]
+        struct IndexView<'v> {
+            #[serde(flatten)]
+            link: TaxonomyLink<'v>,
+            terms: Vec<TermView<'v>>,
+        }
+        let view = IndexView {
+            link: self.taxonomy_link(lang, kind),
+            terms: terms
+                .into_iter()
+                .map(|t| self.term_view(lang, kind, t))
+                .collect(),
+        };
+        let all: Vec<_> = Kind::ALL
+            .iter()
+            .map(|&k| self.taxonomy_link(lang, k))
+            .collect();
+        let alternates = self.alternates(lang, |l| {
+            Some((urls::taxonomy_dir(l, kind.name()), self.kind_title(l, kind)))
+        });
+        let page = self.page_view(
+            "taxonomy_index",
+            self.kind_title(lang, kind),
+            &url,
+            "",
+            alternates,
+        );
+        self.page(
+            "taxonomy_index.html",
+            lang,
+            &url,
+            page,
+            vec![("taxonomy", value(&view)), ("taxonomies", value(&all))],
+        )
+    }
+
+    fn term(
+        &self,
+        lang: Lang,
+        kind: Kind,
+        index: usize,
+        n: usize,
+    ) -> Result<OutputFile, Diagnostic> {
+        let per_page = self.config().paginate;
+        let term = &self.taxonomies.get(lang, kind).terms[index];
+        let url = urls::term_page_dir(lang, kind.name(), &term.slug, n);
+        let reports = &self.input.content.reports;
+        let cards: Vec<_> = term
+            .reports
+            .iter()
+            .skip((n - 1) * per_page)
+            .take(per_page)
+            .map(|&i| self.card(&reports[i], lang))
+            .collect();
+        let total = term.reports.len().div_ceil(per_page).max(1);
+        let paginator = paginator(n, total, |i| {
+            self.style()
+                .dir(&urls::term_page_dir(lang, kind.name(), &term.slug, i))
+        });
+        let alternates = self.alternates(lang, |l| {
+            let name = term.alternates.get(&l)?;
+            let other = self.taxonomies.get(l, kind).get(name)?;
+            // The same page number when the other list is as long, else its first page.
+            let pages = other.reports.len().div_ceil(per_page).max(1);
+            let page_n = if n <= pages { n } else { 1 };
+            Some((
+                urls::term_page_dir(l, kind.name(), &other.slug, page_n),
+                other.name.as_str(),
+            ))
+        });
+        let page = self.page_view("taxonomy", &term.name, &url, "", alternates);
+        let extra = vec![
+            ("taxonomy", value(&self.taxonomy_link(lang, kind))),
+            ("term", value(&self.term_view(lang, kind, term))),
+            ("reports", value(&cards)),
+            ("paginator", value(&paginator)),
+        ];
+        self.page("taxonomy.html", lang, &url, page, extra)
     }
 }

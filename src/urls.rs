@@ -52,6 +52,21 @@ pub fn report_dir(lang: Lang, section: &str, slug: &str) -> String {
     format!("{}{slug}/", section_dir(lang, section))
 }
 
+/// The online URL of a taxonomy's index, e.g. `zh/tags/`.
+pub fn taxonomy_dir(lang: Lang, kind: &str) -> String {
+    format!("{lang}/{kind}/")
+}
+
+/// The online URL of page `n` (1-based) of a tag's or region's list:
+/// `zh/tags/光机电/`, then `zh/tags/光机电/page/2/`, …
+pub fn term_page_dir(lang: Lang, kind: &str, slug: &str, n: usize) -> String {
+    if n <= 1 {
+        format!("{lang}/{kind}/{slug}/")
+    } else {
+        format!("{lang}/{kind}/{slug}/page/{n}/")
+    }
+}
+
 /// The file a page URL is written to: folder URLs get `index.html`.
 pub fn output_path(url: &str) -> String {
     if url.is_empty() || url.ends_with('/') {

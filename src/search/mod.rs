@@ -146,10 +146,13 @@ fn build_with(
     for &lang in langs {
         files.extend(doc_chunks(reports, &order, lang));
     }
-    let build = files
+    // Hash the files in parallel, combine in file order: the combination
+    // is order-dependent, so a parallel reduce would differ between runs.
+    let hashes: Vec<u64> = files
         .par_iter()
         .map(|(p, b)| hash_str(p) ^ hash_bytes(b))
-        .reduce(|| 0, |a, b| a.rotate_left(5) ^ b);
+        .collect();
+    let build = hashes.iter().fold(0u64, |a, &h| a.rotate_left(5) ^ h);
     let meta = Meta {
         v: FORMAT_VERSION,
         build: format!("{build:016x}"),

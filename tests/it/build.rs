@@ -259,11 +259,13 @@ fn output_is_minified_unless_asked_not_to() {
 
 #[test]
 fn builds_are_deterministic() {
-    let a = Site::fixture("basic");
-    let b = Site::fixture("basic");
-    a.build_ok(&[]);
-    b.build_ok(&[]);
-    assert_eq!(a.snapshot(), b.snapshot());
+    for site in [Site::fixture as fn(&str) -> Site, |_| Site::sample()] {
+        let a = site("basic");
+        let b = site("basic");
+        a.build_ok(&[]);
+        b.build_ok(&[]);
+        assert_eq!(a.snapshot(), b.snapshot());
+    }
 }
 
 #[test]

@@ -1,10 +1,13 @@
 //! Integration tests: build real fixture sites into temp dirs and check the
 //! produced files. One test binary; each module is one area.
 
+mod archive;
 mod browser;
 mod build;
 mod check;
+mod dashboard;
 mod errors;
+mod publish;
 mod quality;
 mod scaffold;
 mod search_browser;

@@ -11,7 +11,7 @@ fn required() -> bool {
     std::env::var("BRIEFING_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
 }
 
-fn skip(what: &str) {
+pub fn skip(what: &str) {
     assert!(!required(), "BRIEFING_REQUIRE_BROWSER=1 but {what}");
     eprintln!("\n==================================================================");
     eprintln!("SKIPPED: {what}");
@@ -21,7 +21,7 @@ fn skip(what: &str) {
     eprintln!("==================================================================\n");
 }
 
-fn vnu() -> Option<PathBuf> {
+pub fn vnu() -> Option<PathBuf> {
     let jar = repo_root().join("tests/tools/node_modules/vnu-jar/build/dist/vnu.jar");
     let java = Command::new("java")
         .arg("-version")
@@ -99,6 +99,8 @@ fn home_and_report_pages_have_no_serious_accessibility_violations() {
         format!("en/reports/{slug}/index.html"),
         "zh/metrics/index.html".to_string(),
         "en/search/index.html".to_string(),
+        "en/tags/index.html".to_string(),
+        "zh/tags/招商引资/index.html".to_string(),
     ];
     for scheme in ["light", "dark"] {
         let flag = format!(

@@ -1,0 +1,112 @@
+//! The metrics dashboard as a reader uses it, and bad metric input.
+
+use crate::browser::{file_url, Browser};
+use crate::support::Site;
+use serde_json::json;
+
+#[test]
+fn dashboard_tables_are_complete_without_javascript_and_sort_with_it() {
+    let site = Site::sample();
+    site.build_ok(&["--offline"]);
+    // Without JavaScript: every metric of every report is in a table.
+    let page = site.html("en/metrics/index.html");
+    let rows = page.all("table[data-sortable] tbody tr").len();
+    let csv = site.read("data/metrics.csv");
+    assert_eq!(
+        rows,
+        csv.lines().count() - 1,
+        "one table row per exported metric"
+    );
+
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    browser.goto(&file_url(&site.public().join("en/metrics/index.html")));
+    browser.wait_for(
+        "document.querySelector('table.is-sortable th button')",
+        "sort buttons",
+    );
+    // The currency table: sort by the last column (value in base units).
+    let column = |expr: &str| {
+        browser.exec(
+            &format!(
+                "const t = document.querySelectorAll('table[data-sortable]')[0];
+                 const last = t.tHead.rows[0].cells.length - 1;
+                 {expr}
+                 return [...t.tBodies[0].rows].map(r => parseFloat(r.cells[last].dataset.sort));"
+            ),
+            json!([]),
+        )
+    };
+    let click = "t.tHead.rows[0].cells[last].querySelector('button').click();";
+    let numbers = |v: serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let before = numbers(column(""));
+    assert!(before.len() >= 5, "{before:?}");
+    let ascending = numbers(column(click));
+    let mut sorted = before.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(
+        ascending, sorted,
+        "numeric ascending (so 9 sorts before 130)"
+    );
+    let descending = numbers(column(click));
+    sorted.reverse();
+    assert_eq!(descending, sorted);
+    let aria = browser.exec(
+        "const t = document.querySelectorAll('table[data-sortable]')[0];
+         return t.tHead.rows[0].cells[t.tHead.rows[0].cells.length - 1].getAttribute('aria-sort');",
+        json!([]),
+    );
+    assert_eq!(aria, json!("descending"));
+}
+
+#[test]
+fn a_qualifier_outside_the_allowed_set_is_an_error() {
+    let site = Site::fixture("basic");
+    let zh = std::fs::read_to_string(site.root.join("content/reports/jincheng.zh.md")).unwrap();
+    site.write(
+        "content/reports/jincheng.zh.md",
+        zh.replace("qualifier: nearly", "qualifier: approximately"),
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code(), Some(1));
+    let err = run.stderr();
+    assert!(
+        err.contains("error: content/reports/jincheng.zh.md:14: metrics[0].qualifier: unknown variant `approximately`, expected one of `nearly`, `about`, `over`"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("has no source file"),
+        "no cascade error for the translation: {err}"
+    );
+    assert!(err.contains("1 error(s)"), "{err}");
+}
+
+#[test]
+fn a_key_used_with_two_dimensions_is_an_error() {
+    let site = Site::fixture("basic");
+    // `funding` is 亿元 in jincheng; make huozhou's a count.
+    let zh = std::fs::read_to_string(site.root.join("content/reports/huozhou.zh.md")).unwrap();
+    site.write(
+        "content/reports/huozhou.zh.md",
+        zh.replace("unit: 万元", "unit: 台"),
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code(), Some(1));
+    let err = run.stderr();
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("error: ") && l.contains("metric `funding`"))
+        .expect(&err);
+    assert!(
+        line.contains("reports/jincheng") && line.contains("reports/huozhou"),
+        "names both reports: {line}"
+    );
+    assert!(line.contains("亿元") && line.contains("台"), "{line}");
+}
