@@ -379,7 +379,7 @@ mod tests {
     const SITE: &str = "title: {zh: 简报, en: Briefing}\nbase_url: https://e.org/\nlanguages: [zh, en]\npaginate: 2\n";
 
     fn report(title: &str, date: &str, body: &str) -> String {
-        format!("---\ntitle: {title}\ndate: {date}\nsummary: s\nmetrics:\n  - {{key: jobs, label: 就业, value: 10, unit: 人}}\n---\n{body}\n")
+        format!("---\ntitle: {title}\ndate: {date}\nsummary: s\ntags: [园区]\nregion: 晋城\nmetrics:\n  - {{key: jobs, label: 就业, value: 10, unit: 人}}\n---\n{body}\n")
     }
 
     fn site() -> (tempfile::TempDir, LiveSite) {
@@ -501,6 +501,48 @@ mod tests {
         );
         std::fs::write(&path, report("标题2", "2025-05-03", "正文")).unwrap();
         site.update(&[path]).unwrap();
+    }
+
+    #[test]
+    fn tag_and_region_pages_follow_titles_and_tags() {
+        let (_tmp, mut site) = site();
+        site.update(&[]).unwrap();
+        let path = site.root().join("content/reports/r2.zh.md");
+        std::fs::write(&path, report("新标题", "2025-05-03", "正文")).unwrap();
+        let up = site.update(std::slice::from_ref(&path)).unwrap();
+        assert!(!up.full);
+        let changed = up.changed.unwrap();
+        assert!(
+            changed.iter().any(|p| p.starts_with("zh/tags/")),
+            "{changed:?}"
+        );
+        assert!(
+            changed.iter().any(|p| p.starts_with("zh/regions/")),
+            "{changed:?}"
+        );
+        assert_same_as_fresh(&mut site);
+        // Another tag: the tag pages and their index change shape.
+        let text = report("新标题", "2025-05-03", "正文").replace("[园区]", "[物流]");
+        std::fs::write(&path, text).unwrap();
+        assert!(site.update(&[path]).unwrap().full);
+        assert_same_as_fresh(&mut site);
+    }
+
+    #[test]
+    fn sections_sorted_by_title_stay_in_order() {
+        let (_tmp, mut site) = site();
+        let index = site.root().join("content/reports/_index.zh.md");
+        std::fs::write(&index, "---\ntitle: 报告\nsort: title\n---\n").unwrap();
+        site.update(&[]).unwrap();
+        // 标题1 -> 标题1a keeps its place among 标题0..4 (page 1 by title,
+        // page 2 by date); -> 标题9 moves it.
+        let path = site.root().join("content/reports/r1.zh.md");
+        std::fs::write(&path, report("标题1a", "2025-05-02", "正文")).unwrap();
+        assert!(!site.update(std::slice::from_ref(&path)).unwrap().full);
+        assert_same_as_fresh(&mut site);
+        std::fs::write(&path, report("标题9", "2025-05-02", "正文")).unwrap();
+        assert!(site.update(&[path]).unwrap().full);
+        assert_same_as_fresh(&mut site);
     }
 
     #[test]

@@ -86,7 +86,11 @@ enum Command {
     #[command(verbatim_doc_comment)]
     Check(CheckArgs),
     /// Create a new report (both languages) or a copy of the default theme.
-    #[command(subcommand)]
+    ///
+    /// Examples:
+    ///   briefing new report jincheng-opto-cluster    content/reports/jincheng-opto-cluster.{zh,en}.md
+    ///   briefing new theme                           copy the built-in theme to themes/default
+    #[command(subcommand, verbatim_doc_comment)]
     New(NewCommand),
     /// Create a new site that builds at once.
     ///

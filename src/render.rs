@@ -697,8 +697,9 @@ fn taxonomy_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
 ///
 /// A change to a report's body touches only its own pages. A change to what
 /// lists show (title, date, summary, metrics, …) also touches its neighbours
-/// (their prev/next links), the list pages and home pages that show it and
-/// the dashboards.
+/// (their prev/next links), the list, home, tag, region and zone pages that
+/// show it, and the dashboards; when it moves the report in a list or
+/// changes its tags, region or zone, every page is rendered.
 pub fn changed_pages<'a>(input: &RenderInput<'a>, old: &Content) -> Option<Vec<Job<'a>>> {
     let new = input.content;
     let config = input.config;
@@ -713,6 +714,9 @@ pub fn changed_pages<'a>(input: &RenderInput<'a>, old: &Content) -> Option<Vec<J
     }
     let mut jobs = Vec::new();
     let mut listed = false;
+    // Tag, region and zone pages list reports too; collected when needed.
+    let mut terms: Option<Taxonomies> = None;
+    let term_pages = has_template(input.theme, "taxonomy.html");
     for (i, (a, b)) in old.reports.iter().zip(&new.reports).enumerate() {
         if a == b {
             continue;
@@ -730,16 +734,46 @@ pub fn changed_pages<'a>(input: &RenderInput<'a>, old: &Content) -> Option<Vec<J
         // A report page shows the other languages' titles: all of them.
         jobs.extend(b.texts.keys().map(|&l| Job::Report(l, i)));
         listed = true;
+        if terms.is_none() {
+            // The same terms holding the same reports, or every page (a
+            // term's pages may have appeared or gone, the indexes' counts
+            // changed).
+            let (before, _) = Taxonomies::collect(old, config);
+            let (after, _) = Taxonomies::collect(new, config);
+            let same = config.languages.iter().all(|&l| {
+                Kind::ALL
+                    .iter()
+                    .all(|&k| before.get(l, k).terms == after.get(l, k).terms)
+            });
+            if !same {
+                return None;
+            }
+            terms = Some(after);
+        }
         let in_section: Vec<usize> = (0..new.reports.len())
             .filter(|&j| new.reports[j].section == b.section)
             .collect();
-        let pos = in_section.iter().position(|&j| j == i).unwrap_or(0);
-        let per_page = new
-            .sections
-            .get(&b.section)
-            .and_then(|s| s.paginate)
-            .unwrap_or(config.paginate);
+        let section = new.sections.get(&b.section);
+        let per_page = section.and_then(|s| s.paginate).unwrap_or(config.paginate);
+        let sort = section.map(|s| s.sort).unwrap_or_default();
         for &lang in &config.languages {
+            // Its place in the section's list (in the section's order),
+            // which must not have moved.
+            let source = config.source_lang();
+            let order = sorted_section(&new.reports, &b.section, sort, lang, source);
+            if order != sorted_section(&old.reports, &b.section, sort, lang, source) {
+                return None;
+            }
+            let pos = order.iter().position(|&j| j == i).unwrap_or(0);
+            if let (true, Some(terms)) = (term_pages, &terms) {
+                for kind in Kind::ALL {
+                    for (ti, term) in terms.get(lang, kind).terms.iter().enumerate() {
+                        if let Some(at) = term.reports.iter().position(|&j| j == i) {
+                            jobs.push(Job::Term(lang, kind, ti, at / config.paginate + 1));
+                        }
+                    }
+                }
+            }
             let translated: Vec<usize> = in_section
                 .iter()
                 .copied()
@@ -768,10 +802,6 @@ pub fn changed_pages<'a>(input: &RenderInput<'a>, old: &Content) -> Option<Vec<J
     }
     if listed && has_template(input.theme, "dashboard.html") {
         jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
-    }
-    if listed {
-        // Tag, region and zone pages list the report too.
-        jobs.extend(taxonomy_pages(input));
     }
     let mut seen = std::collections::HashSet::new();
     jobs.retain(|j| seen.insert(*j));

@@ -311,7 +311,13 @@ fn failed(live: &LiveSite, shared: &Shared, e: &crate::Error) {
     for d in e.diagnostics() {
         eprintln!("{d}");
     }
-    eprintln!("error: {e}; still serving the last good site");
+    match e {
+        crate::Error::Invalid(ds) => eprintln!(
+            "error: {} error(s); still serving the last good site",
+            ds.iter().filter(|d| d.is_error()).count()
+        ),
+        _ => eprintln!("error: {e}; still serving the last good site"),
+    }
     let mut errors: Vec<Diagnostic> = e
         .diagnostics()
         .iter()
@@ -592,15 +598,16 @@ fn reload_script(generation: u64) -> String {
         r#"<script>/* added by briefing serve */
 (function () {{
   var generation = {generation}, box = null;
-  function show(errors) {{
+  function show(errors, served) {{
     if (!box) {{
       box = document.createElement("div");
       box.id = "briefing-errors";
       box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:rgba(25,25,25,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap";
+      box.style.cssText = "all:initial;position:fixed;top:0;left:0;right:0;max-height:70vh;z-index:2147483647;overflow:auto;box-sizing:border-box;padding:1.25rem 2rem;background:#1e1e1e;color:#f5f5f5;border-bottom:4px solid #e5484d;box-shadow:0 4px 24px rgba(0,0,0,.4);font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap";
       document.body.appendChild(box);
     }}
-    box.textContent = "The site has errors; this is the last good version.\n\n" +
+    box.textContent = (served ? "The site has errors; this page is from the last good build."
+                              : "The site does not build yet.") + "\n\n" +
       errors.map(function (d) {{
         return d.path + (d.line ? ":" + d.line : "") + ": " + d.message + (d.hint ? "\n  help: " + d.hint : "");
       }}).join("\n\n");
@@ -611,7 +618,7 @@ fn reload_script(generation: u64) -> String {
   events.addEventListener("update", function (e) {{
     var state = JSON.parse(e.data);
     window.__briefingConnected = true;
-    if (state.errors.length) return show(state.errors);
+    if (state.errors.length) return show(state.errors, state.served);
     if (box) {{ box.remove(); box = null; }}
     if (state.generation === generation) return;
     // Reload when this page changed (or when that is not known).
@@ -692,6 +699,7 @@ fn event_stream(request: tiny_http::Request, shared: &Shared) {
                 "generation": state.generation,
                 "errors": state.errors,
                 "changed": changed,
+                "served": state.files.is_some(),
             });
             sent_generation = Some(state.generation);
             format!("event: update\ndata: {data}\n\n")

@@ -148,10 +148,16 @@ fn a_burst_of_saves_is_one_rebuild() {
     let mut events = server.events();
     let first = events.next_update(WAIT).unwrap();
     server.drain_lines();
-    for name in ["jincheng.zh.md", "jincheng.en.md", "huozhou.zh.md"] {
-        let path = format!("content/reports/{name}");
-        let text = std::fs::read_to_string(site.root.join(&path)).unwrap();
-        site.write(&path, format!("{text}\n追加。\n"));
+    let edits: Vec<(String, String)> = ["jincheng.zh.md", "jincheng.en.md", "huozhou.zh.md"]
+        .iter()
+        .map(|name| {
+            let path = format!("content/reports/{name}");
+            let text = std::fs::read_to_string(site.root.join(&path)).unwrap();
+            (path, format!("{text}\n追加。\n"))
+        })
+        .collect();
+    for (path, text) in &edits {
+        site.write(path, text);
     }
     let update = events.next_update(WAIT).unwrap();
     assert!(server
