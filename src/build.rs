@@ -258,6 +258,8 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
     drop(sources);
     let current = compare_with
         .map(|dir| move |path: &str, bytes: &[u8]| output::is_current(dir, path, bytes));
+    let stamped =
+        compare_with.map(|dir| move |path: &str, tail: &[u8]| output::ends_with(dir, path, tail));
     let input = RenderInput {
         config: &setup.config,
         content: &content,
@@ -265,6 +267,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         tera,
         units: &setup.units,
         is_current: current.as_ref().map(|f| f as &render::IsCurrent),
+        ends_with: stamped.as_ref().map(|f| f as &render::IsCurrent),
         options: RenderOptions {
             style: opts.style,
             minify: opts.minify,

@@ -176,6 +176,7 @@ impl LiveSite {
                 tera,
                 units: &setup.units,
                 is_current: None,
+                ends_with: None,
                 options: RenderOptions {
                     style: self.opts.style,
                     minify: self.opts.minify,
@@ -276,6 +277,7 @@ impl LiveSite {
             tera,
             units: &setup.units,
             is_current: None,
+            ends_with: None,
             options: RenderOptions {
                 style: self.opts.style,
                 minify: self.opts.minify,

@@ -228,6 +228,19 @@ pub fn is_current(out_dir: &Path, path: &str, bytes: &[u8]) -> bool {
     }
 }
 
+/// Whether `out_dir/path` ends with exactly `tail` (reads only the end of
+/// the file): how a build recognises a page it wrote from the same input.
+pub fn ends_with(out_dir: &Path, path: &str, tail: &[u8]) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut file) = std::fs::File::open(out_dir.join(path)) else {
+        return false;
+    };
+    let mut buf = vec![0; tail.len()];
+    file.seek(SeekFrom::End(-(tail.len() as i64))).is_ok()
+        && file.read_exact(&mut buf).is_ok()
+        && buf == tail
+}
+
 /// Refuses output folders that would delete the site's own files.
 fn guard_output_dir(out_dir: &Path, site_root: &Path) -> Result<()> {
     let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());

@@ -243,6 +243,10 @@ pub struct RenderInput<'a> {
     /// Tells whether the output folder already holds a page's exact bytes;
     /// such pages are returned as `OutputData::Unchanged`.
     pub is_current: Option<&'a IsCurrent<'a>>,
+    /// Tells whether the output folder's file ends with the given stamp
+    /// (see `stamp`): a page rendered from the same input is then returned
+    /// as `OutputData::Unchanged` without being minified or compared.
+    pub ends_with: Option<&'a IsCurrent<'a>>,
 }
 
 struct Renderer<'a> {
@@ -423,21 +427,31 @@ impl<'a> Renderer<'a> {
             .tera
             .render(template, &ctx)
             .map_err(|e| self.input.theme.template_error(&e))?;
-        let bytes = if self.input.options.minify {
+        let unchanged = || OutputFile {
+            path: out_path.clone(),
+            data: OutputData::Unchanged,
+            origin: template.to_string(),
+        };
+        let stamp = stamp(html.as_bytes(), self.input.options.minify);
+        if self
+            .input
+            .ends_with
+            .is_some_and(|ends_with| ends_with(&out_path, stamp.as_bytes()))
+        {
+            return Ok(unchanged());
+        }
+        let mut bytes = if self.input.options.minify {
             minify(html.as_bytes())
         } else {
             html.into_bytes()
         };
+        bytes.extend_from_slice(stamp.as_bytes());
         if self
             .input
             .is_current
             .is_some_and(|current| current(&out_path, &bytes))
         {
-            return Ok(OutputFile {
-                path: out_path,
-                data: OutputData::Unchanged,
-                origin: template.to_string(),
-            });
+            return Ok(unchanged());
         }
         Ok(OutputFile::bytes(out_path, bytes, template))
     }
@@ -551,6 +565,15 @@ fn sorted_section(
 
 fn value<T: Serialize>(v: &T) -> tera::Value {
     tera::Value::from_serializable(v)
+}
+
+/// The comment a page ends with: a hash of the rendered (unminified) page
+/// and of how it was written. A later build that renders the same page with
+/// the same options finds the stamp at the end of the file and can skip
+/// minifying and comparing it, which is most of a rebuild's work.
+fn stamp(html: &[u8], minified: bool) -> String {
+    let hash = crate::search::encode::hash_bytes(html) ^ u64::from(minified);
+    format!("\n<!-- briefing {hash:016x} -->\n")
 }
 
 /// Pages larger than this are written as rendered: minifying a
