@@ -212,6 +212,7 @@ impl LiveSite {
     /// Brings the site up to date after `changed` paths changed (all of it
     /// on the first call). On errors the last good site stays.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update> {
+        let changed_paths = changed;
         let start = Instant::now();
         let mut timings = Vec::new();
         let mut clock = Instant::now();
@@ -320,7 +321,13 @@ impl LiveSite {
         let (files, data_paths, pending) = match (&mut self.good, full) {
             (Some(good), false) => {
                 // The data files of the last site stay until `finish`.
-                changed = Some(put(Arc::make_mut(&mut good.files), pages));
+                let pages_changed = put(Arc::make_mut(&mut good.files), pages);
+                // An image or other copied file is served from disk as it
+                // is now: any page may show it.
+                let copied = changed_paths
+                    .iter()
+                    .any(|p| p.extension().is_none_or(|e| e != "md"));
+                changed = (!copied).then_some(pages_changed);
                 let pending = Pending {
                     dashboards: dashboards || good.pending.dashboards,
                     data: data || good.pending.data,
@@ -501,6 +508,22 @@ mod tests {
         );
         std::fs::write(&path, report("标题2", "2025-05-03", "正文")).unwrap();
         site.update(&[path]).unwrap();
+    }
+
+    #[test]
+    fn a_changed_image_reloads_every_page() {
+        let (_tmp, mut site) = site();
+        let image = site.root().join("content/reports/chart.svg");
+        std::fs::write(&image, "<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap();
+        site.update(&[]).unwrap();
+        std::fs::write(
+            &image,
+            "<svg xmlns='http://www.w3.org/2000/svg'><rect/></svg>",
+        )
+        .unwrap();
+        let up = site.update(&[image]).unwrap();
+        assert!(!up.full);
+        assert_eq!(up.changed, None, "any page may show the image");
     }
 
     #[test]
