@@ -6,8 +6,12 @@
 //! render whose input is unchanged (`content::LoadCache`), and renders only
 //! the pages the change can affect (`render::changed_pages`); a change to
 //! `site.yaml` or the theme, or to the shape of the site (a report added,
-//! removed, re-dated or translated), renders every page. The result is the
-//! site a full build would produce, less minification.
+//! removed, re-dated or translated), renders every page.
+//!
+//! The slow files that depend on every report (dashboards, search index,
+//! feeds, data exports) are left to `finish`, so the edited pages can be
+//! served (and the browser reloaded) first. After `update` and `finish` the
+//! site is the one a full build would produce, less minification.
 //!
 //! An update that finds errors leaves the last good site in place.
 
