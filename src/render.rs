@@ -1247,27 +1247,36 @@ impl<'a> Renderer<'a> {
 
     fn taxonomy_index(&self, lang: Lang, kind: Kind) -> Result<OutputFile, Diagnostic> {
         let url = urls::taxonomy_dir(lang, kind.name());
-        let tax = self.taxonomies.get(lang, kind);
-        let mut terms: Vec<&'a Term> = tax.terms.iter().collect();
-        terms.sort_by(|a, b| {
-            b.reports
-                .len()
-                .cmp(&a.reports.len())
-                .then_with(|| a.name.cmp(&b.name))
-        });
         #[derive(Serialize)]
         struct IndexView<'v> {
             #[serde(flatten)]
             link: TaxonomyLink<'v>,
             terms: Vec<TermView<'v>>,
         }
-        let view = IndexView {
-            link: self.taxonomy_link(lang, kind),
-            terms: terms
-                .into_iter()
-                .map(|t| self.term_view(lang, kind, t))
-                .collect(),
+        // Every term of a taxonomy with its count, most used first.
+        let index = |k: Kind| {
+            let mut terms: Vec<&'a Term> = self.taxonomies.get(lang, k).terms.iter().collect();
+            terms.sort_by(|a, b| {
+                b.reports
+                    .len()
+                    .cmp(&a.reports.len())
+                    .then_with(|| a.name.cmp(&b.name))
+            });
+            IndexView {
+                link: self.taxonomy_link(lang, k),
+                terms: terms
+                    .into_iter()
+                    .map(|t| self.term_view(lang, k, t))
+                    .collect(),
+            }
         };
+        let view = index(kind);
+        // The other taxonomies too, so one page lists every tag, region and zone.
+        let others: Vec<IndexView<'_>> = Kind::ALL
+            .iter()
+            .filter(|&&k| k != kind)
+            .map(|&k| index(k))
+            .collect();
         let all: Vec<_> = Kind::ALL
             .iter()
             .map(|&k| self.taxonomy_link(lang, k))
@@ -1287,7 +1296,11 @@ impl<'a> Renderer<'a> {
             lang,
             &url,
             page,
-            vec![("taxonomy", value(&view)), ("taxonomies", value(&all))],
+            vec![
+                ("taxonomy", value(&view)),
+                ("taxonomies", value(&all)),
+                ("others", value(&others)),
+            ],
         )
     }
 

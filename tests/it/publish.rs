@@ -422,14 +422,14 @@ fn tag_and_region_pages_list_their_reports_and_link_translations() {
         first.html()
     );
     let names: BTreeSet<String> = index
-        .all(".term-links .section-links__title")
+        .all(".page-head ~ .term-links .section-links__title")
         .iter()
         .map(|e| e.text().collect())
         .collect();
     assert!(names.contains("business environment") && names.contains("MLED"));
-    assert_eq!(index.all(".term-links li").len(), 21);
+    assert_eq!(index.all(".page-head ~ .term-links li").len(), 21);
     let regions = site.html("zh/regions/index.html");
-    assert_eq!(regions.all(".term-links li").len(), 6);
+    assert_eq!(regions.all(".page-head ~ .term-links li").len(), 6);
 
     // Report pages link their tags and region to those pages.
     let page = "zh/reports/jincheng-opto-mechatronics-cluster/index.html";
@@ -455,10 +455,11 @@ fn tag_and_region_pages_list_their_reports_and_link_translations() {
     let zone = site.html("zh/zones/晋城经济技术开发区/index.html");
     assert_eq!(zone.text("h1"), "晋城经济技术开发区");
     assert_eq!(zone.all(".card").len(), 1);
-    assert_eq!(
-        site.html("en/zones/index.html").all(".term-links li").len(),
-        6
-    );
+    let zones = site.html("en/zones/index.html");
+    assert_eq!(zones.all(".page-head ~ .term-links li").len(), 6);
+    // One index page lists every tag, region and zone with its count.
+    assert_eq!(zones.all(".term-links li").len(), 21 + 6 + 6);
+    assert_eq!(zones.all(".taxonomy-other h2").len(), 2);
     // And cards on lists do the same.
     let home = site.html("en/index.html");
     assert!(!home.all(".card a[rel=tag]").is_empty());
