@@ -6,8 +6,12 @@
 //! render whose input is unchanged (`content::LoadCache`), and renders only
 //! the pages the change can affect (`render::changed_pages`); a change to
 //! `site.yaml` or the theme, or to the shape of the site (a report added,
-//! removed, re-dated or translated), renders every page. The result is the
-//! site a full build would produce, less minification.
+//! removed, re-dated or translated), renders every page.
+//!
+//! The slow files that depend on every report (dashboards, search index,
+//! feeds, data exports) are left to `finish`, so the edited pages can be
+//! served (and the browser reloaded) first. After `update` and `finish` the
+//! site is the one a full build would produce, less minification.
 //!
 //! An update that finds errors leaves the last good site in place.
 
@@ -213,6 +217,7 @@ impl LiveSite {
     /// Brings the site up to date after `changed` paths changed (all of it
     /// on the first call). On errors the last good site stays.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update> {
+        let changed_paths = changed;
         let start = Instant::now();
         let mut timings = Vec::new();
         let mut clock = Instant::now();
@@ -322,7 +327,13 @@ impl LiveSite {
         let (files, data_paths, pending) = match (&mut self.good, full) {
             (Some(good), false) => {
                 // The data files of the last site stay until `finish`.
-                changed = Some(put(Arc::make_mut(&mut good.files), pages));
+                let pages_changed = put(Arc::make_mut(&mut good.files), pages);
+                // An image or other copied file is served from disk as it
+                // is now: any page may show it.
+                let copied = changed_paths
+                    .iter()
+                    .any(|p| p.extension().is_none_or(|e| e != "md"));
+                changed = (!copied).then_some(pages_changed);
                 let pending = Pending {
                     dashboards: dashboards || good.pending.dashboards,
                     data: data || good.pending.data,
@@ -503,6 +514,22 @@ mod tests {
         );
         std::fs::write(&path, report("标题2", "2025-05-03", "正文")).unwrap();
         site.update(&[path]).unwrap();
+    }
+
+    #[test]
+    fn a_changed_image_reloads_every_page() {
+        let (_tmp, mut site) = site();
+        let image = site.root().join("content/reports/chart.svg");
+        std::fs::write(&image, "<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap();
+        site.update(&[]).unwrap();
+        std::fs::write(
+            &image,
+            "<svg xmlns='http://www.w3.org/2000/svg'><rect/></svg>",
+        )
+        .unwrap();
+        let up = site.update(&[image]).unwrap();
+        assert!(!up.full);
+        assert_eq!(up.changed, None, "any page may show the image");
     }
 
     #[test]
