@@ -445,6 +445,8 @@ impl<'a> Renderer<'a> {
         } else {
             html.into_bytes()
         };
+        // Exact: cold builds keep every page in memory until the write.
+        bytes.reserve_exact(stamp.len());
         bytes.extend_from_slice(stamp.as_bytes());
         if self
             .input
