@@ -1428,35 +1428,7 @@ fn line_offset(sources: &Sources, display: &Path, body: &str) -> usize {
 mod tests {
     use super::*;
 
-    fn config() -> Config {
-        Config::parse(
-            "title: t\nbase_url: https://e.org/\nlanguages: [zh, en]\n",
-            Path::new("site.yaml"),
-        )
-        .unwrap()
-    }
-
-    fn file(rel: &str, text: &str) -> InputFile {
-        InputFile {
-            display: PathBuf::from(format!("content/{rel}")),
-            rel: rel.to_string(),
-            text: text.to_string(),
-        }
-    }
-
-    fn load_files(files: Vec<InputFile>) -> (Content, Vec<Diagnostic>) {
-        let sources = Sources {
-            files,
-            ..Default::default()
-        };
-        load(
-            &sources,
-            &config(),
-            &UnitCatalog::builtin(),
-            UrlStyle::Online,
-            false,
-        )
-    }
+    use crate::testutil::{config, file, load as load_files};
 
     const ZH: &str = "---\ntitle: 标题\ndate: 2025-05-08\nmetrics:\n  - key: investment\n    label: 投资\n    value: 30\n    unit: 亿元\n    qualifier: nearly\n---\n正文\n第二行\n";
     const EN: &str =

@@ -26,4 +26,6 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+#[cfg(test)]
+mod testutil;
 pub mod theme;

@@ -813,37 +813,12 @@ fn metric_filter(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{self, InputFile, Sources};
-    use std::path::PathBuf;
+    use crate::content::InputFile;
 
-    fn config() -> Config {
-        Config::parse(
-            "title: t\nbase_url: https://e.org/b/\nlanguages: [zh, en]\n",
-            Path::new("site.yaml"),
-        )
-        .unwrap()
-    }
-
-    fn file(rel: &str, text: &str) -> InputFile {
-        InputFile {
-            display: PathBuf::from(format!("content/{rel}")),
-            rel: rel.to_string(),
-            text: text.to_string(),
-        }
-    }
+    use crate::testutil::{config, file};
 
     fn load(files: Vec<InputFile>) -> Content {
-        let sources = Sources {
-            files,
-            ..Default::default()
-        };
-        let (c, d) = content::load(
-            &sources,
-            &config(),
-            &UnitCatalog::builtin(),
-            UrlStyle::Online,
-            false,
-        );
+        let (c, d) = crate::testutil::load(files);
         assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
         c
     }

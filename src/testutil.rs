@@ -1,0 +1,42 @@
+//! Helpers shared by unit tests: a two-language config and content built
+//! from in-memory files.
+
+use crate::config::Config;
+use crate::content::{self, Content, InputFile, Sources};
+use crate::diag::Diagnostic;
+use crate::units::UnitCatalog;
+use crate::urls::UrlStyle;
+use std::path::{Path, PathBuf};
+
+/// A zh + en site published at `https://e.org/b/`.
+pub fn config() -> Config {
+    Config::parse(
+        "title: t\nbase_url: https://e.org/b/\nlanguages: [zh, en]\n",
+        Path::new("site.yaml"),
+    )
+    .unwrap()
+}
+
+/// A file at `content/<rel>`.
+pub fn file(rel: &str, text: &str) -> InputFile {
+    InputFile {
+        display: PathBuf::from(format!("content/{rel}")),
+        rel: rel.to_string(),
+        text: text.to_string(),
+    }
+}
+
+/// Loads `files` as the site's content (built-in units, online URLs).
+pub fn load(files: Vec<InputFile>) -> (Content, Vec<Diagnostic>) {
+    let sources = Sources {
+        files,
+        ..Default::default()
+    };
+    content::load(
+        &sources,
+        &config(),
+        &UnitCatalog::builtin(),
+        UrlStyle::Online,
+        false,
+    )
+}
