@@ -325,6 +325,21 @@ impl<'a> Renderer<'a> {
 
     /// A report card for a page in `lang`: falls back to the source text.
     fn card(&self, report: &'a Report, lang: Lang) -> CardView<'a> {
+        let (_, text) = report.text_or_source(lang, self.source());
+        self.card_with(
+            report,
+            lang,
+            self.metric_views(report, text, lang, CARD_METRICS),
+        )
+    }
+
+    /// A card with its headline `metrics` already formatted.
+    fn card_with(
+        &self,
+        report: &'a Report,
+        lang: Lang,
+        metrics: Vec<MetricView<'a>>,
+    ) -> CardView<'a> {
         let (shown, text) = report.text_or_source(lang, self.source());
         CardView {
             title: &text.title,
@@ -354,7 +369,7 @@ impl<'a> Renderer<'a> {
                 .zone
                 .as_deref()
                 .and_then(|z| self.term_url(shown, Kind::Zones, z)),
-            metrics: self.metric_views(report, text, lang, CARD_METRICS),
+            metrics,
             only_in: (shown != lang).then(|| LangRef {
                 code: shown,
                 name: shown.native_name(),
@@ -631,7 +646,9 @@ pub fn has_search_page(theme: &crate::theme::Theme) -> bool {
 /// Renders every page of the site, and the sitemap of them. Returns all
 /// template errors at once.
 pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let (mut files, pages) = render_jobs(input, &site_pages(input))?;
+    let (taxonomies, _) = Taxonomies::collect(input.content, input.config);
+    let jobs = site_pages_of(input, &taxonomies);
+    let (mut files, pages) = render_jobs(input, &jobs, &taxonomies)?;
     files.push(feeds::sitemap(input.config, &pages));
     Ok(files)
 }
@@ -643,12 +660,18 @@ pub fn render_pages<'a>(
     input: &RenderInput<'a>,
     jobs: &[Job<'a>],
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_jobs(input, jobs).map(|(files, _)| files)
+    let (taxonomies, _) = Taxonomies::collect(input.content, input.config);
+    render_jobs(input, jobs, &taxonomies).map(|(files, _)| files)
 }
 
 /// Every page of the site, the big ones (dashboards, lists) first, so the
 /// many small report pages fill in around them on the other threads.
 pub fn site_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
+    site_pages_of(input, &Taxonomies::collect(input.content, input.config).0)
+}
+
+/// [`site_pages`] with the site's taxonomies already collected.
+fn site_pages_of<'a>(input: &RenderInput<'a>, taxonomies: &Taxonomies) -> Vec<Job<'a>> {
     let config = input.config;
     let mut jobs = Vec::new();
     if has_template(input.theme, "dashboard.html") {
@@ -682,13 +705,13 @@ pub fn site_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
         }
     }
     jobs.push(Job::NotFound(config.source_lang(), true));
-    jobs.extend(taxonomy_pages(input));
+    jobs.extend(taxonomy_pages(input, taxonomies));
     jobs
 }
 
 /// The tag, region and zone pages and their indexes (those the theme has
 /// templates for).
-fn taxonomy_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
+fn taxonomy_pages<'a>(input: &RenderInput<'a>, taxonomies: &Taxonomies) -> Vec<Job<'a>> {
     let config = input.config;
     let term_index = has_template(input.theme, "taxonomy_index.html");
     let term_pages = has_template(input.theme, "taxonomy.html");
@@ -696,7 +719,6 @@ fn taxonomy_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
     if !term_index && !term_pages {
         return jobs;
     }
-    let (taxonomies, _) = Taxonomies::collect(input.content, config);
     for &lang in &config.languages {
         for kind in Kind::ALL {
             if term_index {
@@ -853,11 +875,11 @@ fn listing(r: &Report) -> impl PartialEq + '_ {
 fn render_jobs<'a>(
     input: &RenderInput<'a>,
     jobs: &[Job<'a>],
+    taxonomies: &Taxonomies,
 ) -> Result<(Vec<OutputFile>, Vec<feeds::SitemapPage>), Vec<Diagnostic>> {
     let config = input.config;
     let style = input.options.style;
-    let has = |name: &str| input.theme.templates.iter().any(|(n, _)| n == name);
-    let (taxonomies, _) = Taxonomies::collect(input.content, config);
+    let has = |name: &str| has_template(input.theme, name);
     let term_index = has("taxonomy_index.html");
     let mut site = BTreeMap::new();
     let mut strings = BTreeMap::new();
@@ -943,7 +965,7 @@ fn render_jobs<'a>(
         site,
         strings,
         term_pages: has("taxonomy.html"),
-        taxonomies: &taxonomies,
+        taxonomies,
         section_orders,
         sitemap: Mutex::new(Vec::new()),
     };
@@ -1159,6 +1181,7 @@ impl<'a> Renderer<'a> {
         let reports = &self.input.content.reports;
         let report = &reports[index];
         let text = &report.texts[&lang];
+        let metrics = self.metric_views(report, text, lang, usize::MAX);
         let url = urls::report_dir(lang, &report.section, &report.slug);
         let alternates = self.alternates(lang, |l| {
             report.texts.get(&l).map(|t| {
@@ -1179,7 +1202,12 @@ impl<'a> Renderer<'a> {
         let next = reports[..index].iter().rev().find(same).map(nav);
         let prev = reports[index + 1..].iter().find(same).map(nav);
         let view = ReportView {
-            card: self.card(report, lang),
+            // The card's headline metrics are the first of the full list.
+            card: self.card_with(
+                report,
+                lang,
+                metrics.iter().take(CARD_METRICS).cloned().collect(),
+            ),
             content: &text.body.html,
             toc: &text.body.toc,
             source: SourceView {
@@ -1188,7 +1216,7 @@ impl<'a> Renderer<'a> {
                 author: text.source.author.as_deref().unwrap_or_default(),
                 url: text.source.url.as_deref().unwrap_or_default(),
             },
-            metrics: self.metric_views(report, text, lang, usize::MAX),
+            metrics,
             translation: alternates.first().cloned(),
             prev,
             next,
