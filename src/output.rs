@@ -205,27 +205,28 @@ fn write_if_changed(path: &Path, data: &OutputData) -> Result<bool> {
             &owned
         }
     };
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.len() == bytes.len() as u64
-            && std::fs::read(path).map(|old| old == bytes).unwrap_or(false)
-        {
-            return Ok(false);
-        }
+    if holds(path, bytes) {
+        return Ok(false);
     }
     std::fs::write(path, bytes).map_err(|e| Error::write(path, e))?;
     Ok(true)
 }
 
+/// Whether the file at `path` holds exactly `bytes` (sizes first, so a
+/// changed file is usually told without reading it).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() == bytes.len() as u64 => {
+            std::fs::read(path).map(|old| old == bytes).unwrap_or(false)
+        }
+        _ => false,
+    }
+}
+
 /// Whether `out_dir/path` already holds exactly `bytes` (a read-only check,
 /// made while rendering so unchanged pages need not be kept in memory).
 pub fn is_current(out_dir: &Path, path: &str, bytes: &[u8]) -> bool {
-    let full = out_dir.join(path);
-    match std::fs::metadata(&full) {
-        Ok(meta) if meta.len() == bytes.len() as u64 => std::fs::read(&full)
-            .map(|old| old == bytes)
-            .unwrap_or(false),
-        _ => false,
-    }
+    holds(&out_dir.join(path), bytes)
 }
 
 /// Whether `out_dir/path` ends with exactly `tail` (reads only the end of
