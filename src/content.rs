@@ -824,7 +824,11 @@ fn load_with(
                 ..Section::default()
             });
     }
-    let targets = LinkTargets::new(pending.iter().map(|p| &p.report), config.source_lang());
+    let targets = LinkTargets::new(
+        pending.iter().map(|p| &p.report),
+        &sources.assets,
+        config.source_lang(),
+    );
     for (key, fm, file, body_start) in indexes {
         let f = &sources.files[file];
         let page_dir = urls::section_dir(key.lang, &key.section);
@@ -1281,14 +1285,20 @@ fn resolve_translation(
 }
 
 /// Where Markdown links to other reports and to files may point.
-struct LinkTargets {
+struct LinkTargets<'s> {
     /// (section, slug) → languages the report exists in.
     reports: HashMap<(String, String), Vec<Lang>>,
+    /// The other files in `content/`, by path below it.
+    assets: HashSet<&'s str>,
     source: Lang,
 }
 
-impl LinkTargets {
-    fn new<'a>(reports: impl Iterator<Item = &'a Report>, source: Lang) -> Self {
+impl<'s> LinkTargets<'s> {
+    fn new<'a>(
+        reports: impl Iterator<Item = &'a Report>,
+        assets: &'s [InputAsset],
+        source: Lang,
+    ) -> Self {
         let reports = reports
             .map(|r| {
                 (
@@ -1297,7 +1307,12 @@ impl LinkTargets {
                 )
             })
             .collect();
-        LinkTargets { reports, source }
+        let assets = assets.iter().map(|a| a.rel.as_str()).collect();
+        LinkTargets {
+            reports,
+            assets,
+            source,
+        }
     }
 }
 
@@ -1389,7 +1404,7 @@ fn render_body(
                 }
             };
         }
-        if sources.assets.iter().any(|a| a.rel == target) {
+        if targets.assets.contains(target.as_str()) {
             Some(format!("{root}{target}{frag}"))
         } else {
             missing.borrow_mut().push(dest.to_string());
