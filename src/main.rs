@@ -369,19 +369,11 @@ fn run_build(args: BuildArgs) -> ExitCode {
                         warnings.len() - 20
                     );
                 }
-                let pages: Vec<String> = report
-                    .site
-                    .pages_per_language()
-                    .iter()
-                    .map(|(l, n)| format!("{n} {l}"))
-                    .collect();
+                let per_lang = report.site.pages_per_language();
+                let pages: Vec<String> = per_lang.iter().map(|(l, n)| format!("{n} {l}")).collect();
                 println!(
                     "built {} pages ({}) in {} ms into {}{}",
-                    pages
-                        .join(" + ")
-                        .split(" + ")
-                        .filter_map(|p| p.split(' ').next()?.parse::<usize>().ok())
-                        .sum::<usize>(),
+                    per_lang.values().sum::<usize>(),
                     pages.join(", "),
                     report.elapsed.as_millis(),
                     report.output.display(),
