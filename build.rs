@@ -2,6 +2,10 @@
 //! without a `themes/` folder still builds and `briefing init` can write it
 //! out. Generates `$OUT_DIR/default_theme.rs`: a sorted list of
 //! `(path below the theme folder, bytes)`.
+//!
+//! Also sets `BRIEFING_SOURCE_HASH`, a fingerprint of `src/`: pages carry a
+//! stamp of what they were rendered from, and a binary built from other
+//! code must not trust the stamps of an older one.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -27,6 +31,22 @@ fn main() {
     let dest =
         PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("default_theme.rs");
     std::fs::write(dest, out).expect("cannot write default_theme.rs");
+
+    let src = root.join("src");
+    println!("cargo:rerun-if-changed={}", src.display());
+    let mut sources = Vec::new();
+    walk(&src, &src, &mut sources);
+    sources.sort();
+    // FNV-1a over every file's path and bytes, in path order.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (rel, path) in &sources {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let bytes = std::fs::read(path).expect("cannot read a source file");
+        for &b in rel.as_bytes().iter().chain(&[0]).chain(&bytes) {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    println!("cargo:rustc-env=BRIEFING_SOURCE_HASH={hash:016x}");
 }
 
 /// Every file below `dir` as (`/`-separated path relative to `base`, path).

@@ -266,7 +266,6 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         theme: &setup.theme,
         tera,
         units: &setup.units,
-        is_current: current.as_ref().map(|f| f as &render::IsCurrent),
         ends_with: stamped.as_ref().map(|f| f as &render::IsCurrent),
         options: RenderOptions {
             style: opts.style,

@@ -179,7 +179,6 @@ impl LiveSite {
                 theme: &setup.theme,
                 tera,
                 units: &setup.units,
-                is_current: None,
                 ends_with: None,
                 options: RenderOptions {
                     style: self.opts.style,
@@ -281,7 +280,6 @@ impl LiveSite {
             theme: &setup.theme,
             tera,
             units: &setup.units,
-            is_current: None,
             ends_with: None,
             options: RenderOptions {
                 style: self.opts.style,

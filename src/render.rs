@@ -10,6 +10,7 @@ use crate::diag::Diagnostic;
 use crate::feeds::{self, SitemapPage};
 use crate::markdown::TocEntry;
 use crate::output::{OutputData, OutputFile};
+use crate::search::encode::hash_bytes;
 use crate::taxonomy::{Kind, Taxonomies, Term};
 use crate::theme::{self, Theme};
 use crate::units::{self, UnitCatalog};
@@ -18,7 +19,7 @@ use crate::Lang;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// How to render.
 #[derive(Debug, Clone, Copy, Default)]
@@ -173,9 +174,9 @@ struct NavLink<'a> {
 }
 
 #[derive(Serialize)]
-struct ReportView<'a> {
+struct ReportView<'a, 'c> {
     #[serde(flatten)]
-    card: CardView<'a>,
+    card: &'c CardView<'a>,
     content: &'a str,
     toc: &'a [TocEntry],
     source: SourceView<'a>,
@@ -213,15 +214,15 @@ struct Paginator {
 }
 
 #[derive(Serialize)]
-struct LandingLang<'a> {
+struct LandingLang<'a, 'c> {
     code: Lang,
     name: &'a str,
     title: &'a str,
     url: String,
     intro: &'a str,
-    reports: Vec<CardView<'a>>,
+    reports: Vec<&'c CardView<'a>>,
     /// That language's UI strings, for its column of the landing page.
-    t: tera::Value,
+    t: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 /// Number of headline metrics shown on a card.
@@ -229,7 +230,7 @@ const CARD_METRICS: usize = 3;
 /// Number of latest reports per language on the landing page.
 const LANDING_REPORTS: usize = 5;
 
-/// Tells whether the output folder already holds `bytes` at `path`.
+/// Tells whether the output folder's file at `path` ends with `bytes`.
 pub type IsCurrent<'a> = dyn Fn(&str, &[u8]) -> bool + Sync + 'a;
 
 /// Everything a render needs, borrowed.
@@ -240,12 +241,9 @@ pub struct RenderInput<'a> {
     pub tera: &'a tera::Tera,
     pub units: &'a UnitCatalog,
     pub options: RenderOptions,
-    /// Tells whether the output folder already holds a page's exact bytes;
-    /// such pages are returned as `OutputData::Unchanged`.
-    pub is_current: Option<&'a IsCurrent<'a>>,
     /// Tells whether the output folder's file ends with the given stamp
-    /// (see `stamp`): a page rendered from the same input is then returned
-    /// as `OutputData::Unchanged` without being minified or compared.
+    /// (see [`Stamp`]): a page with the same input is then returned as
+    /// `OutputData::Unchanged` without being rendered.
     pub ends_with: Option<&'a IsCurrent<'a>>,
 }
 
@@ -260,6 +258,9 @@ struct Renderer<'a> {
     section_orders: HashMap<(Lang, &'a str), Vec<usize>>,
     /// Every page rendered (but the 404s), for the sitemap.
     sitemap: Mutex<Vec<SitemapPage>>,
+    stamp: Stamp,
+    /// Report cards by report and language (see [`Renderer::card`]).
+    cards: Vec<OnceLock<CardView<'a>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -323,24 +324,18 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    /// A report card for a page in `lang`: falls back to the source text.
-    fn card(&self, report: &'a Report, lang: Lang) -> CardView<'a> {
-        let (_, text) = report.text_or_source(lang, self.source());
-        self.card_with(
-            report,
-            lang,
-            self.metric_views(report, text, lang, CARD_METRICS),
-        )
+    /// The card of report `index` for pages in `lang` (falling back to the
+    /// source text). A report is listed on several pages (its section, tags,
+    /// region, zone, home), so each card is made once, when first needed.
+    fn card(&self, index: usize, lang: Lang) -> &CardView<'a> {
+        let langs = &self.config().languages;
+        let slot = index * langs.len() + langs.iter().position(|&l| l == lang).unwrap_or(0);
+        self.cards[slot].get_or_init(|| self.new_card(&self.input.content.reports[index], lang))
     }
 
-    /// A card with its headline `metrics` already formatted.
-    fn card_with(
-        &self,
-        report: &'a Report,
-        lang: Lang,
-        metrics: Vec<MetricView<'a>>,
-    ) -> CardView<'a> {
+    fn new_card(&self, report: &'a Report, lang: Lang) -> CardView<'a> {
         let (shown, text) = report.text_or_source(lang, self.source());
+        let metrics = self.metric_views(report, text, lang, CARD_METRICS);
         CardView {
             title: &text.title,
             url: self
@@ -400,13 +395,16 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one page. `url` is the online, site-relative URL of the page.
+    ///
+    /// The page's stamp (see [`Stamp`]) is computed from its context first:
+    /// when the output folder's file ends with it, the page is not rendered.
     fn page(
         &self,
         template: &str,
         lang: Lang,
         url: &str,
         mut page: PageView<'_>,
-        extra: Vec<(&'static str, tera::Value)>,
+        extra: &[(&'static str, &dyn ContextValue)],
     ) -> Result<OutputFile, Diagnostic> {
         let out_path = urls::output_path(url);
         page.locale = lang.locale();
@@ -427,34 +425,42 @@ impl<'a> Renderer<'a> {
                 .unwrap_or_else(|e| e.into_inner())
                 .push(entry);
         }
+        let root = urls::root_prefix(&out_path);
+        let stamp = {
+            let mut stamp = self.stamp.start(template, lang);
+            stamp.add("root", &root);
+            stamp.add("page", &page);
+            for (k, v) in extra {
+                stamp.add(k, *v);
+            }
+            stamp.finish()
+        };
+        if self
+            .input
+            .ends_with
+            .is_some_and(|ends_with| ends_with(&out_path, stamp.as_bytes()))
+        {
+            return Ok(OutputFile {
+                path: out_path,
+                data: OutputData::Unchanged,
+                origin: template.to_string(),
+            });
+        }
         let mut ctx = tera::Context::new();
         ctx.insert("lang", &lang);
-        ctx.insert("root", &urls::root_prefix(&out_path));
+        ctx.insert("root", &root);
         ctx.insert("offline", &(self.style() == UrlStyle::Offline));
         ctx.insert_value("site", self.site[&lang].clone());
         ctx.insert_value("t", self.strings[&lang].clone());
         ctx.insert("page", &page);
         for (k, v) in extra {
-            ctx.insert_value(k, v);
+            ctx.insert_value(*k, v.to_value());
         }
         let html = self
             .input
             .tera
             .render(template, &ctx)
             .map_err(|e| self.input.theme.template_error(&e))?;
-        let unchanged = || OutputFile {
-            path: out_path.clone(),
-            data: OutputData::Unchanged,
-            origin: template.to_string(),
-        };
-        let stamp = stamp(html.as_bytes(), self.input.options.minify);
-        if self
-            .input
-            .ends_with
-            .is_some_and(|ends_with| ends_with(&out_path, stamp.as_bytes()))
-        {
-            return Ok(unchanged());
-        }
         let mut bytes = if self.input.options.minify {
             minify(html.as_bytes())
         } else {
@@ -463,13 +469,6 @@ impl<'a> Renderer<'a> {
         // Exact: cold builds keep every page in memory until the write.
         bytes.reserve_exact(stamp.len());
         bytes.extend_from_slice(stamp.as_bytes());
-        if self
-            .input
-            .is_current
-            .is_some_and(|current| current(&out_path, &bytes))
-        {
-            return Ok(unchanged());
-        }
         Ok(OutputFile::bytes(out_path, bytes, template))
     }
 
@@ -584,13 +583,108 @@ fn value<T: Serialize>(v: &T) -> tera::Value {
     tera::Value::from_serializable(v)
 }
 
-/// The comment a page ends with: a hash of the rendered (unminified) page
-/// and of how it was written. A later build that renders the same page with
-/// the same options finds the stamp at the end of the file and can skip
-/// minifying and comparing it, which is most of a rebuild's work.
-fn stamp(html: &[u8], minified: bool) -> String {
-    let hash = crate::search::encode::hash_bytes(html) ^ u64::from(minified);
-    format!("\n<!-- briefing {hash:016x} -->\n")
+/// A value of a page's context. It is hashed for the page's stamp, and
+/// converted for tera only when the page has to be rendered.
+trait ContextValue: Sync {
+    /// Appends the value as JSON (a faithful encoding, so equal JSON means
+    /// an equal value).
+    fn write_json(&self, out: &mut Vec<u8>);
+    fn to_value(&self) -> tera::Value;
+}
+
+impl<T: Serialize + Sync> ContextValue for T {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        // Serializing the views cannot fail: they have no maps with
+        // non-string keys and no failing Serialize impls.
+        serde_json::to_writer(out, self).expect("views serialize to JSON");
+    }
+
+    fn to_value(&self) -> tera::Value {
+        value(self)
+    }
+}
+
+/// How pages are stamped. A page ends with a comment holding a hash of
+/// everything it is rendered from: the code of this binary, the options,
+/// the theme's templates, the site config, the language's site view and UI
+/// strings, the template name and the page's context. A later build that
+/// finds the same stamp at the end of the file knows the page would come
+/// out the same, and skips rendering, minifying and writing it: that is
+/// most of a rebuild's work. Templates see nothing else (tera has no I/O
+/// and our filters read only the unit catalogue, which comes from the
+/// config), so the stamp covers all a page depends on.
+struct Stamp {
+    /// Hash of what all pages of a language share.
+    per_lang: BTreeMap<Lang, u64>,
+}
+
+thread_local! {
+    /// The JSON of the context being hashed, kept between pages.
+    static STAMP_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// What every page's stamp shares: the code of this binary, the options,
+/// the theme's templates and the site config.
+struct StampBase(Vec<u8>);
+
+impl StampBase {
+    fn new(input: &RenderInput<'_>) -> StampBase {
+        let mut shared = Vec::new();
+        shared.extend_from_slice(env!("BRIEFING_SOURCE_HASH").as_bytes());
+        shared.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
+        shared.push(u8::from(input.options.minify));
+        shared.push(u8::from(input.options.style == UrlStyle::Offline));
+        for (name, source) in &input.theme.templates {
+            for part in [name, source] {
+                shared.extend_from_slice(&(part.len() as u64).to_le_bytes());
+                shared.extend_from_slice(part.as_bytes());
+            }
+        }
+        shared.extend_from_slice(format!("{:?}", input.config).as_bytes());
+        StampBase(shared)
+    }
+
+    /// The hash of what all pages in `lang` share: this, the language's
+    /// site view and its UI strings.
+    fn language(&self, input: &RenderInput<'_>, lang: Lang, site: &SiteView<'_>) -> u64 {
+        let mut bytes = self.0.clone();
+        bytes.extend_from_slice(lang.code().as_bytes());
+        site.write_json(&mut bytes);
+        input.theme.i18n.get(&lang).write_json(&mut bytes);
+        hash_bytes(&bytes)
+    }
+}
+
+impl Stamp {
+    /// Starts the stamp of a page rendered with `template` in `lang`.
+    fn start(&self, template: &str, lang: Lang) -> PageStamp {
+        let mut json = STAMP_BUF.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        json.clear();
+        json.extend_from_slice(&self.per_lang[&lang].to_le_bytes());
+        json.extend_from_slice(template.as_bytes());
+        PageStamp { json }
+    }
+}
+
+/// A page's stamp being computed: its context as JSON, entry by entry.
+struct PageStamp {
+    json: Vec<u8>,
+}
+
+impl PageStamp {
+    fn add(&mut self, key: &str, value: &dyn ContextValue) {
+        self.json.push(0);
+        self.json.extend_from_slice(key.as_bytes());
+        self.json.push(0);
+        value.write_json(&mut self.json);
+    }
+
+    /// The comment the page ends with.
+    fn finish(self) -> String {
+        let hash = hash_bytes(&self.json);
+        STAMP_BUF.with(|b| *b.borrow_mut() = self.json);
+        format!("\n<!-- briefing {hash:016x} -->\n")
+    }
 }
 
 /// Pages larger than this are written as rendered: minifying a
@@ -881,8 +975,8 @@ fn render_jobs<'a>(
     let style = input.options.style;
     let has = |name: &str| has_template(input.theme, name);
     let term_index = has("taxonomy_index.html");
-    let mut site = BTreeMap::new();
-    let mut strings = BTreeMap::new();
+    let stamp_base = StampBase::new(input);
+    let mut shared = BTreeMap::new();
     for &lang in &config.languages {
         let view = SiteView {
             title: config.title(lang),
@@ -939,10 +1033,9 @@ fn render_jobs<'a>(
             dashboard_url: has_template(input.theme, "dashboard.html")
                 .then(|| style.dir(&format!("{lang}/metrics/"))),
         };
-        site.insert(lang, value(&view));
-        strings.insert(
+        shared.insert(
             lang,
-            value(&input.theme.i18n.get(&lang).cloned().unwrap_or_default()),
+            (value(&view), stamp_base.language(input, lang, &view)),
         );
     }
     let mut section_orders = HashMap::new();
@@ -960,10 +1053,25 @@ fn render_jobs<'a>(
             }
         }
     }
+    let mut site = BTreeMap::new();
+    let mut strings = BTreeMap::new();
+    let mut per_lang = BTreeMap::new();
+    for (lang, (view, stamp)) in shared {
+        site.insert(lang, view);
+        strings.insert(
+            lang,
+            value(&input.theme.i18n.get(&lang).cloned().unwrap_or_default()),
+        );
+        per_lang.insert(lang, stamp);
+    }
     let r = Renderer {
         input,
         site,
         strings,
+        stamp: Stamp { per_lang },
+        cards: (0..input.content.reports.len() * config.languages.len())
+            .map(|_| OnceLock::new())
+            .collect(),
         term_pages: has("taxonomy.html"),
         taxonomies,
         section_orders,
@@ -1014,31 +1122,29 @@ impl<'a> Renderer<'a> {
                 let page = self.page_view("404", "404", &url, "", Vec::new());
                 // A server shows the 404 page at any depth, so online its
                 // links start from the site's path ("/briefing/"), not "../".
-                let extra = match self.style() {
+                match self.style() {
                     UrlStyle::Online => {
-                        vec![("root", value(&urls::base_path(&self.config().base_url)))]
+                        let root = urls::base_path(&self.config().base_url);
+                        self.page("404.html", lang, &url, page, &[("root", &root)])
                     }
-                    UrlStyle::Offline => Vec::new(),
-                };
-                self.page("404.html", lang, &url, page, extra)
+                    UrlStyle::Offline => self.page("404.html", lang, &url, page, &[]),
+                }
             }
         }
     }
 
-    fn reports_in<'s>(&self, section: Option<&'s str>) -> impl Iterator<Item = &'a Report> + 's
+    /// Indices of the reports in `section` (all with None), newest first.
+    fn reports_in<'s>(&self, section: Option<&'s str>) -> impl Iterator<Item = usize> + 's
     where
         'a: 's,
     {
-        self.input
-            .content
-            .reports
-            .iter()
-            .filter(move |r| section.is_none_or(|s| r.section == s))
+        let reports = &self.input.content.reports;
+        (0..reports.len()).filter(move |&i| section.is_none_or(|s| reports[i].section == s))
     }
 
     fn landing(&self) -> Result<OutputFile, Diagnostic> {
         let config = self.config();
-        let langs: Vec<LandingLang<'_>> = config
+        let langs: Vec<LandingLang<'_, '_>> = config
             .languages
             .iter()
             .map(|&l| LandingLang {
@@ -1056,9 +1162,9 @@ impl<'a> Renderer<'a> {
                 reports: self
                     .reports_in(None)
                     .take(LANDING_REPORTS)
-                    .map(|r| self.card(r, l))
+                    .map(|i| self.card(i, l))
                     .collect(),
-                t: self.strings[&l].clone(),
+                t: self.strings(l),
             })
             .collect();
         let lang = self.source();
@@ -1069,13 +1175,7 @@ impl<'a> Renderer<'a> {
             config.description(lang),
             Vec::new(),
         );
-        self.page(
-            "landing.html",
-            lang,
-            "",
-            page,
-            vec![("languages", value(&langs))],
-        )
+        self.page("landing.html", lang, "", page, &[("languages", &langs)])
     }
 
     fn home(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {
@@ -1088,7 +1188,7 @@ impl<'a> Renderer<'a> {
         let cards: Vec<_> = self
             .reports_in(None)
             .take(config.paginate)
-            .map(|r| self.card(r, lang))
+            .map(|i| self.card(i, lang))
             .collect();
         let sections: Vec<_> = self
             .input
@@ -1100,15 +1200,13 @@ impl<'a> Renderer<'a> {
             .collect();
         let alternates = self.alternates(lang, |l| Some((format!("{l}/"), config.title(l))));
         let page = self.page_view("home", title, &url, config.description(lang), alternates);
-        let extra = vec![
-            (
-                "intro",
-                value(&intro.map(|i| i.html.as_str()).unwrap_or_default()),
-            ),
-            ("reports", value(&cards)),
-            ("sections", value(&sections)),
+        let intro = intro.map(|i| i.html.as_str()).unwrap_or_default();
+        let extra: [(&str, &dyn ContextValue); 3] = [
+            ("intro", &intro),
+            ("reports", &cards),
+            ("sections", &sections),
         ];
-        self.page("home.html", lang, &url, page, extra)
+        self.page("home.html", lang, &url, page, &extra)
     }
 
     fn section_title(&self, lang: Lang, name: &'a str) -> &'a str {
@@ -1147,16 +1245,14 @@ impl<'a> Renderer<'a> {
             .get(name)
             .and_then(|s| s.paginate)
             .unwrap_or(self.config().paginate);
-        let reports = &self.input.content.reports;
-        let listed: Box<dyn Iterator<Item = &'a Report>> =
-            match self.section_orders.get(&(lang, name)) {
-                Some(order) => Box::new(order.iter().map(move |&i| &reports[i])),
-                None => Box::new(self.reports_in(Some(name))),
-            };
+        let listed: Box<dyn Iterator<Item = usize>> = match self.section_orders.get(&(lang, name)) {
+            Some(order) => Box::new(order.iter().copied()),
+            None => Box::new(self.reports_in(Some(name))),
+        };
         let cards: Vec<_> = listed
             .skip((n - 1) * per_page)
             .take(per_page)
-            .map(|r| self.card(r, lang))
+            .map(|i| self.card(i, lang))
             .collect();
         let total = view.count.div_ceil(per_page).max(1);
         let paginator = paginator(n, total, |i| {
@@ -1169,12 +1265,12 @@ impl<'a> Renderer<'a> {
             ))
         });
         let page = self.page_view("section", view.title, &url, "", alternates);
-        let extra = vec![
-            ("section", value(&view)),
-            ("reports", value(&cards)),
-            ("paginator", value(&paginator)),
+        let extra: [(&str, &dyn ContextValue); 3] = [
+            ("section", &view),
+            ("reports", &cards),
+            ("paginator", &paginator),
         ];
-        self.page("section.html", lang, &url, page, extra)
+        self.page("section.html", lang, &url, page, &extra)
     }
 
     fn report(&self, lang: Lang, index: usize) -> Result<OutputFile, Diagnostic> {
@@ -1203,11 +1299,7 @@ impl<'a> Renderer<'a> {
         let prev = reports[index + 1..].iter().find(same).map(nav);
         let view = ReportView {
             // The card's headline metrics are the first of the full list.
-            card: self.card_with(
-                report,
-                lang,
-                metrics.iter().take(CARD_METRICS).cloned().collect(),
-            ),
+            card: self.card(index, lang),
             content: &text.body.html,
             toc: &text.body.toc,
             source: SourceView {
@@ -1230,13 +1322,7 @@ impl<'a> Renderer<'a> {
             alternates,
         );
         page.date = Some(report.date.to_string());
-        self.page(
-            "report.html",
-            lang,
-            &url,
-            page,
-            vec![("report", value(&view))],
-        )
+        self.page("report.html", lang, &url, page, &[("report", &view)])
     }
 
     fn search(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {
@@ -1249,7 +1335,7 @@ impl<'a> Renderer<'a> {
         };
         let alternates = self.alternates(lang, |l| Some((format!("{l}/search/"), title(l))));
         let page = self.page_view("search", title(lang), &url, "", alternates);
-        self.page("search.html", lang, &url, page, Vec::new())
+        self.page("search.html", lang, &url, page, &[])
     }
 
     fn dashboard(&self, lang: Lang) -> Result<OutputFile, Diagnostic> {
@@ -1269,13 +1355,7 @@ impl<'a> Renderer<'a> {
         );
         let alternates = self.alternates(lang, |l| Some((format!("{l}/metrics/"), title(l))));
         let page = self.page_view("dashboard", title(lang), &url, "", alternates);
-        self.page(
-            "dashboard.html",
-            lang,
-            &url,
-            page,
-            vec![("dashboard", value(&view))],
-        )
+        self.page("dashboard.html", lang, &url, page, &[("dashboard", &view)])
     }
 
     fn term_view(&self, lang: Lang, kind: Kind, term: &'a Term) -> TermView<'a> {
@@ -1349,10 +1429,10 @@ impl<'a> Renderer<'a> {
             lang,
             &url,
             page,
-            vec![
-                ("taxonomy", value(&view)),
-                ("taxonomies", value(&all)),
-                ("others", value(&others)),
+            &[
+                ("taxonomy", &view),
+                ("taxonomies", &all),
+                ("others", &others),
             ],
         )
     }
@@ -1367,13 +1447,12 @@ impl<'a> Renderer<'a> {
         let per_page = self.config().paginate;
         let term = &self.taxonomies.get(lang, kind).terms[index];
         let url = urls::term_page_dir(lang, kind.name(), &term.slug, n);
-        let reports = &self.input.content.reports;
         let cards: Vec<_> = term
             .reports
             .iter()
             .skip((n - 1) * per_page)
             .take(per_page)
-            .map(|&i| self.card(&reports[i], lang))
+            .map(|&i| self.card(i, lang))
             .collect();
         let total = term.reports.len().div_ceil(per_page).max(1);
         let paginator = paginator(n, total, |i| {
@@ -1392,12 +1471,16 @@ impl<'a> Renderer<'a> {
             ))
         });
         let page = self.page_view("taxonomy", &term.name, &url, "", alternates);
-        let extra = vec![
-            ("taxonomy", value(&self.taxonomy_link(lang, kind))),
-            ("term", value(&self.term_view(lang, kind, term))),
-            ("reports", value(&cards)),
-            ("paginator", value(&paginator)),
+        let (link, view) = (
+            self.taxonomy_link(lang, kind),
+            self.term_view(lang, kind, term),
+        );
+        let extra: [(&str, &dyn ContextValue); 4] = [
+            ("taxonomy", &link),
+            ("term", &view),
+            ("reports", &cards),
+            ("paginator", &paginator),
         ];
-        self.page("taxonomy.html", lang, &url, page, extra)
+        self.page("taxonomy.html", lang, &url, page, &extra)
     }
 }

@@ -717,8 +717,19 @@ impl Decimal {
                 exp: 0,
             });
         }
-        // e.g. "1.19999999999999e4"
-        let text = format!("{:.*e}", SIGNIFICANT_DIGITS - 1, value.abs());
+        // The shortest text that reads back as `value`, e.g. "1.2e4". When
+        // it has at most 15 digits it is also the value rounded to 15
+        // digits (15-digit steps are wider than two steps of an f64), and
+        // far cheaper to get than the exact rounding, e.g. "1.19999999999999e4".
+        let mut text = format!("{:e}", value.abs());
+        let shortest_digits = text
+            .bytes()
+            .take_while(|&b| b != b'e')
+            .filter(u8::is_ascii_digit)
+            .count();
+        if shortest_digits > SIGNIFICANT_DIGITS {
+            text = format!("{:.*e}", SIGNIFICANT_DIGITS - 1, value.abs());
+        }
         let (mantissa, exponent) = text.split_once('e')?;
         let exponent: i32 = exponent.parse().ok()?;
         let mut digits: Vec<u8> = mantissa
@@ -1299,6 +1310,12 @@ mod tests {
             (999.0, "999", "999"),
             (100.0, "100", "100"),
             (0.1 + 0.2, "0.3", "0.3"),
+            (1.000_000_000_000_000_2, "1", "1"),
+            (
+                123_456_789_012_345.6,
+                "123,456,789,012,346",
+                "123456789012346",
+            ),
             (
                 1e21,
                 "1,000,000,000,000,000,000,000",

@@ -305,6 +305,52 @@ fn rebuild_rewrites_only_what_changed_and_removes_what_is_gone() {
     );
 }
 
+/// A rebuild skips a page whose stamp (a hash of everything it is rendered
+/// from) has not changed; each kind of input must change the stamp of the
+/// pages that depend on it.
+#[test]
+fn rebuild_renders_again_what_templates_strings_and_config_change() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let report = "en/reports/jincheng/index.html";
+    let edit = |rel: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(site.root.join(rel)).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        site.write(rel, text.replace(from, to));
+    };
+
+    edit(
+        "themes/plain/templates/base.html",
+        "<main id=\"main\">",
+        "<main id=\"main\" data-edited>",
+    );
+    site.build_ok(&[]);
+    assert!(site.read(report).contains("data-edited"));
+    assert!(site.read("zh/index.html").contains("data-edited"));
+
+    edit(
+        "themes/plain/i18n/en.yaml",
+        "read_in: Read in",
+        "read_in: Also in",
+    );
+    site.build_ok(&[]);
+    assert!(site.read(report).contains("Also in"));
+
+    edit("site.yaml", "en: Test Briefing", "en: Renamed Briefing");
+    site.build_ok(&[]);
+    assert_eq!(site.html(report).text("#home"), "Renamed Briefing");
+
+    // The same input again: nothing is rendered or written.
+    let run = site.build_ok(&["--verbose"]);
+    assert!(
+        run.stdout()
+            .lines()
+            .any(|l| l.starts_with("0 files written")),
+        "{}",
+        run.stdout()
+    );
+}
+
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
     let site = Site::fixture("basic");
