@@ -122,7 +122,9 @@ pub fn write_site(out_dir: &Path, site_root: &Path, files: &[OutputFile]) -> Res
     std::fs::create_dir_all(out_dir).map_err(|e| Error::write(out_dir, e))?;
 
     let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let mut existing_dirs = Vec::new();
+    // Folders below out_dir, relative; and those that hold something.
+    let mut existing_dirs: HashSet<String> = HashSet::new();
+    let mut filled_dirs: HashSet<String> = HashSet::new();
     let mut stale = Vec::new();
     for entry in walkdir::WalkDir::new(out_dir).min_depth(1) {
         let entry = entry.map_err(|e| Error::read(out_dir, e.into()))?;
@@ -132,43 +134,60 @@ pub fn write_site(out_dir: &Path, site_root: &Path, files: &[OutputFile]) -> Res
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
+        if let Some((parent, _)) = rel.rsplit_once('/') {
+            filled_dirs.insert(parent.to_string());
+        }
         if entry.file_type().is_dir() {
             if wanted.contains(rel.as_str()) {
-                stale.push((entry.path().to_path_buf(), true));
+                stale.push((rel, true));
             } else {
-                existing_dirs.push(entry.path().to_path_buf());
+                existing_dirs.insert(rel);
             }
         } else if !wanted.contains(rel.as_str()) {
-            stale.push((entry.path().to_path_buf(), false));
+            stale.push((rel, false));
         }
     }
     let mut removed = 0;
-    for (path, is_dir) in &stale {
+    // Folders that may be empty now: those that were, and the parents of
+    // whatever is removed.
+    let mut maybe_empty: BTreeSet<&str> = existing_dirs
+        .iter()
+        .filter(|d| !filled_dirs.contains(*d))
+        .map(String::as_str)
+        .collect();
+    for (rel, is_dir) in &stale {
+        let path = out_dir.join(rel);
         let res = if *is_dir {
-            std::fs::remove_dir_all(path)
+            std::fs::remove_dir_all(&path)
         } else {
-            std::fs::remove_file(path)
+            std::fs::remove_file(&path)
         };
         match res {
             Ok(()) => removed += 1,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::write(path, e)),
+            Err(e) => return Err(Error::write(&path, e)),
         }
+        maybe_empty.extend(rel.match_indices('/').map(|(i, _)| &rel[..i]));
     }
     // Remove folders left empty, deepest first.
-    existing_dirs.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
-    for dir in existing_dirs {
-        if std::fs::read_dir(&dir)
+    let mut candidates: Vec<&str> = maybe_empty.into_iter().collect();
+    candidates.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+    let mut removed_dirs = HashSet::new();
+    for dir in candidates {
+        let path = out_dir.join(dir);
+        let empty = std::fs::read_dir(&path)
             .map(|mut d| d.next().is_none())
-            .unwrap_or(false)
-        {
-            let _ = std::fs::remove_dir(&dir);
+            .unwrap_or(false);
+        if empty && std::fs::remove_dir(&path).is_ok() {
+            removed_dirs.insert(dir);
         }
     }
 
+    // Create the folders new files go into (not the ones that are there).
     let parents: BTreeSet<&str> = files
         .iter()
         .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+        .filter(|d| !existing_dirs.contains(*d) || removed_dirs.contains(d))
         .collect();
     parents.par_iter().try_for_each(|d| {
         let dir = out_dir.join(d);
