@@ -96,7 +96,7 @@ fn file_bytes(f: &OutputFile) -> Result<Vec<u8>> {
     match &f.data {
         OutputData::Bytes(b) => Ok(b.clone()),
         OutputData::Copy(path) => std::fs::read(path).map_err(|e| Error::read(path, e)),
-        OutputData::Unchanged => Err(Error::read(
+        OutputData::Unchanged | OutputData::Staged => Err(Error::read(
             &f.path,
             io::Error::other("the page was not kept in memory"),
         )),

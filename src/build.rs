@@ -9,7 +9,7 @@ use crate::content::{self, Content};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::metrics;
-use crate::output::{self, OutputData, OutputFile, WriteStats};
+use crate::output::{self, OutputData, OutputFile, Staging, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
 use crate::search;
 use crate::theme::{self, Theme};
@@ -228,6 +228,17 @@ pub fn static_and_content_files(content: &Content, setup: &Setup) -> Vec<OutputF
 /// `compare_with`, pages identical to the files already in that folder come
 /// back as `OutputData::Unchanged` instead of holding their bytes.
 pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Result<RenderedSite> {
+    render_site_staged(opts, compare_with, None)
+}
+
+/// [`render_site_files`] that writes the rendered pages and generated files
+/// into `staging` (they come back as `OutputData::Staged`), so they need not
+/// be held in memory until the write.
+fn render_site_staged(
+    opts: &BuildOptions,
+    compare_with: Option<&Path>,
+    staging: Option<&Staging>,
+) -> Result<RenderedSite> {
     let root = &opts.root;
     let mut timings = Vec::new();
     let mut clock = Instant::now();
@@ -260,6 +271,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         .map(|dir| move |path: &str, bytes: &[u8]| output::is_current(dir, path, bytes));
     let stamped =
         compare_with.map(|dir| move |path: &str, tail: &[u8]| output::ends_with(dir, path, tail));
+    let stage = staging.map(|s| move |path: &str, bytes: &[u8]| s.stage(path, bytes));
     let input = RenderInput {
         config: &setup.config,
         content: &content,
@@ -267,6 +279,7 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
         tera,
         units: &setup.units,
         ends_with: stamped.as_ref().map(|f| f as &render::IsCurrent),
+        stage: stage.as_ref().map(|f| f as &render::Stage),
         options: RenderOptions {
             style: opts.style,
             minify: opts.minify,
@@ -291,6 +304,15 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
             }
         });
     }
+    if let Some(stage) = &stage {
+        generated.par_iter_mut().try_for_each(|f| {
+            if let Some(bytes) = f.as_bytes() {
+                stage(&f.path, bytes).map_err(|e| Error::write(&f.path, e))?;
+                f.data = OutputData::Staged;
+            }
+            Ok::<_, Error>(())
+        })?;
+    }
     files.append(&mut generated);
     lap("search+data");
     files.extend(static_and_content_files(&content, &setup));
@@ -313,9 +335,10 @@ pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Re
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let output = opts.output_dir();
-    let mut site = render_site_files(opts, Some(&output))?;
+    let staging = Staging::new(&output, &opts.root)?;
+    let mut site = render_site_staged(opts, Some(&output), Some(&staging))?;
     let write_start = Instant::now();
-    let stats = output::write_site(&output, &opts.root, &site.files)?;
+    let stats = output::write_site(&output, &opts.root, &site.files, Some(staging))?;
     site.timings.push(("write", write_start.elapsed()));
     Ok(BuildReport {
         site,

@@ -180,6 +180,7 @@ impl LiveSite {
                 tera,
                 units: &setup.units,
                 ends_with: None,
+                stage: None,
                 options: RenderOptions {
                     style: self.opts.style,
                     minify: self.opts.minify,
@@ -281,6 +282,7 @@ impl LiveSite {
             tera,
             units: &setup.units,
             ends_with: None,
+            stage: None,
             options: RenderOptions {
                 style: self.opts.style,
                 minify: self.opts.minify,

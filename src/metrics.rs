@@ -16,6 +16,7 @@ use crate::output::OutputFile;
 use crate::units::{self, Dimension, Qualifier, Unit, UnitCatalog};
 use crate::urls::{self, UrlStyle};
 use crate::Lang;
+use rayon::prelude::*;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, HashMap};
@@ -474,8 +475,28 @@ pub fn dashboard(
         }
     };
 
+    // One row per figure, made once (in parallel) for the charts and tables.
+    let rows: Vec<RowView> = all.par_iter().map(row).collect();
+
+    let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, e) in all.iter().enumerate() {
+        by_key.entry(&e.metric.key).or_default().push(i);
+    }
+    let charts = by_key
+        .into_iter()
+        .filter(|(_, es)| es.len() >= 2)
+        .filter(|(_, es)| {
+            es.iter()
+                .all(|&i| all[i].unit.dimension() == all[es[0]].unit.dimension())
+        })
+        .map(|(key, es)| {
+            let chart_rows: Vec<&RowView> = es.iter().map(|&i| &rows[i]).collect();
+            chart(key, all[es[0]].unit.dimension(), &chart_rows, lang)
+        })
+        .collect();
+
     let mut groups: BTreeMap<(usize, String), GroupView> = BTreeMap::new();
-    for e in &all {
+    for (e, row) in all.iter().zip(rows) {
         let d = e.unit.dimension();
         groups
             .entry(dimension_rank(d))
@@ -486,25 +507,8 @@ pub fn dashboard(
                 rows: Vec::new(),
             })
             .rows
-            .push(row(e));
+            .push(row);
     }
-
-    let mut by_key: BTreeMap<&str, Vec<&Entry<'_>>> = BTreeMap::new();
-    for e in &all {
-        by_key.entry(&e.metric.key).or_default().push(e);
-    }
-    let charts = by_key
-        .into_iter()
-        .filter(|(_, es)| es.len() >= 2)
-        .filter(|(_, es)| {
-            es.iter()
-                .all(|e| e.unit.dimension() == es[0].unit.dimension())
-        })
-        .map(|(key, es)| {
-            let rows: Vec<RowView> = es.iter().map(|e| row(e)).collect();
-            chart(key, es[0].unit.dimension(), &rows, lang)
-        })
-        .collect();
 
     let groups: Vec<GroupView> = groups.into_values().collect();
     DashboardView {
@@ -517,7 +521,7 @@ pub fn dashboard(
 }
 
 /// The chart of one key from its rows (two or more, one dimension).
-fn chart(key: &str, dimension: &Dimension, rows: &[RowView], lang: Lang) -> ChartView {
+fn chart(key: &str, dimension: &Dimension, rows: &[&RowView], lang: Lang) -> ChartView {
     // Reports label their own figure ("total investment of the park"): the
     // chart takes a label in the page's language (untranslated reports give
     // source-language labels), the one most reports use; ties go to the

@@ -19,6 +19,9 @@ pub enum OutputData {
     /// Rendered, and found identical to the file already in the output
     /// folder; the bytes were dropped to keep memory low.
     Unchanged,
+    /// Rendered and already written to the build's [`Staging`] folder (so a
+    /// build need not hold every page in memory until the write).
+    Staged,
 }
 
 /// One file of the built site.
@@ -52,7 +55,7 @@ impl OutputFile {
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match &self.data {
             OutputData::Bytes(b) => Some(b),
-            OutputData::Copy(_) | OutputData::Unchanged => None,
+            OutputData::Copy(_) | OutputData::Unchanged | OutputData::Staged => None,
         }
     }
 }
@@ -117,16 +120,31 @@ pub struct WriteStats {
 
 /// Brings `out_dir` up to date with `files` (see the module doc). `site_root`
 /// guards against cleaning a folder that holds the site itself.
-pub fn write_site(out_dir: &Path, site_root: &Path, files: &[OutputFile]) -> Result<WriteStats> {
+/// Files marked `Staged` are taken from `staging`, which is committed.
+pub fn write_site(
+    out_dir: &Path,
+    site_root: &Path,
+    files: &[OutputFile],
+    staging: Option<Staging>,
+) -> Result<WriteStats> {
     guard_output_dir(out_dir, site_root)?;
+    let staging = match staging {
+        Some(staging) if staging.whole => return write_whole(out_dir, files, staging),
+        other => other,
+    };
     std::fs::create_dir_all(out_dir).map_err(|e| Error::write(out_dir, e))?;
+    let staged_in = staging.as_ref().map(|s| s.dir.as_path());
 
     let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     // Folders below out_dir, relative; and those that hold something.
     let mut existing_dirs: HashSet<String> = HashSet::new();
     let mut filled_dirs: HashSet<String> = HashSet::new();
     let mut stale = Vec::new();
-    for entry in walkdir::WalkDir::new(out_dir).min_depth(1) {
+    let walk = walkdir::WalkDir::new(out_dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| Some(e.path()) != staged_in);
+    for entry in walk {
         let entry = entry.map_err(|e| Error::read(out_dir, e.into()))?;
         let rel = entry
             .path()
@@ -196,10 +214,22 @@ pub fn write_site(out_dir: &Path, site_root: &Path, files: &[OutputFile]) -> Res
 
     let written: usize = files
         .par_iter()
-        .map(|f| write_if_changed(&out_dir.join(&f.path), &f.data).map(usize::from))
+        .map(|f| {
+            let path = out_dir.join(&f.path);
+            match (&f.data, staged_in) {
+                (OutputData::Staged, Some(dir)) => std::fs::rename(dir.join(&f.path), &path)
+                    .map(|()| 1)
+                    .map_err(|e| Error::write(&path, e)),
+                _ => write_if_changed(&path, &f.data).map(usize::from),
+            }
+        })
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .sum();
+    if let Some(mut staging) = staging {
+        std::fs::remove_dir_all(&staging.dir).map_err(|e| Error::write(&staging.dir, e))?;
+        staging.committed = true;
+    }
     Ok(WriteStats {
         written,
         unchanged: files.len() - written,
@@ -207,11 +237,49 @@ pub fn write_site(out_dir: &Path, site_root: &Path, files: &[OutputFile]) -> Res
     })
 }
 
+/// Writes a site whose output folder was missing or empty: every file goes
+/// into the staging folder, which then becomes the output folder.
+fn write_whole(out_dir: &Path, files: &[OutputFile], mut staging: Staging) -> Result<WriteStats> {
+    let parents: BTreeSet<&str> = files
+        .iter()
+        .filter(|f| f.data != OutputData::Staged)
+        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    parents.par_iter().try_for_each(|d| {
+        let dir = staging.dir.join(d);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))
+    })?;
+    files.par_iter().try_for_each(|f| {
+        let path = staging.dir.join(&f.path);
+        match &f.data {
+            OutputData::Bytes(b) => std::fs::write(&path, b).map_err(|e| Error::write(&path, e)),
+            OutputData::Copy(from) => std::fs::copy(from, &path)
+                .map(drop)
+                .map_err(|e| Error::write(&path, e)),
+            OutputData::Staged | OutputData::Unchanged => Ok(()),
+        }
+    })?;
+    // An empty output folder gives way to the staging folder.
+    match std::fs::remove_dir(out_dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Error::write(out_dir, e));
+        }
+        _ => {}
+    }
+    std::fs::rename(&staging.dir, out_dir).map_err(|e| Error::write(out_dir, e))?;
+    staging.committed = true;
+    Ok(WriteStats {
+        written: files.len(),
+        unchanged: 0,
+        removed: 0,
+    })
+}
+
 /// Writes `data` to `path` unless the file already holds exactly these bytes.
 fn write_if_changed(path: &Path, data: &OutputData) -> Result<bool> {
     let owned;
     let bytes: &[u8] = match data {
-        OutputData::Unchanged => return Ok(false),
+        OutputData::Unchanged | OutputData::Staged => return Ok(false),
         OutputData::Bytes(b) => b,
         OutputData::Copy(from) => {
             if let (Ok(a), Ok(b)) = (std::fs::metadata(from), std::fs::metadata(path)) {
@@ -259,6 +327,76 @@ pub fn ends_with(out_dir: &Path, path: &str, tail: &[u8]) -> bool {
     file.seek(SeekFrom::End(-(tail.len() as i64))).is_ok()
         && file.read_exact(&mut buf).is_ok()
         && buf == tail
+}
+
+/// Where a build writes its rendered pages before they take their place in
+/// the output folder, so pages need not wait in memory for the write and a
+/// failed build still leaves the output folder as it was.
+///
+/// When the output folder is missing or empty, the staging folder is a
+/// sibling of it that becomes the output folder in one rename. Otherwise it
+/// is a hidden folder inside it, and each staged file is renamed into
+/// place. A staging folder not committed is removed when dropped.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    /// Whether the staging folder becomes the output folder.
+    whole: bool,
+    committed: bool,
+}
+
+/// The name of the staging folder inside an output folder.
+const STAGING_DIR: &str = ".briefing-staging";
+
+impl Staging {
+    /// A fresh staging folder for `out_dir` (see the type's doc).
+    pub fn new(out_dir: &Path, site_root: &Path) -> Result<Staging> {
+        guard_output_dir(out_dir, site_root)?;
+        let empty = match std::fs::read_dir(out_dir) {
+            Ok(mut entries) => entries.next().is_none(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            Err(e) => return Err(Error::read(out_dir, e)),
+        };
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let beside = out_dir.with_file_name(format!(".{name}.briefing-new"));
+        let inside = out_dir.join(STAGING_DIR);
+        // Either may be left over from a build that was killed.
+        for dir in [&beside, &inside] {
+            match std::fs::remove_dir_all(dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::write(dir, e))
+                }
+                _ => {}
+            }
+        }
+        let dir = if empty { beside } else { inside };
+        std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))?;
+        Ok(Staging {
+            dir,
+            whole: empty,
+            committed: false,
+        })
+    }
+
+    /// Writes a file of the site (`path` below the output folder).
+    pub fn stage(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(target, bytes)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Refuses output folders that would delete the site's own files.
@@ -310,13 +448,13 @@ mod tests {
             OutputFile::bytes("a/index.html", b"A".to_vec(), "t"),
             OutputFile::bytes("b.txt", b"B".to_vec(), "t"),
         ];
-        let s = write_site(&out, &site, &files).unwrap();
+        let s = write_site(&out, &site, &files, None).unwrap();
         assert_eq!((s.written, s.unchanged, s.removed), (2, 0, 0));
         let files = vec![
             OutputFile::bytes("a/index.html", b"A".to_vec(), "t"),
             OutputFile::bytes("c/d.txt", b"C".to_vec(), "t"),
         ];
-        let s = write_site(&out, &site, &files).unwrap();
+        let s = write_site(&out, &site, &files, None).unwrap();
         assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
         assert!(!out.join("b.txt").exists());
         assert_eq!(std::fs::read(out.join("c/d.txt")).unwrap(), b"C");
@@ -326,7 +464,7 @@ mod tests {
     fn refuses_to_clean_the_site_itself() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("site.yaml"), "x").unwrap();
-        assert!(write_site(tmp.path(), &tmp.path().join("sub"), &[]).is_err());
-        assert!(write_site(tmp.path(), tmp.path(), &[]).is_err());
+        assert!(write_site(tmp.path(), &tmp.path().join("sub"), &[], None).is_err());
+        assert!(write_site(tmp.path(), tmp.path(), &[], None).is_err());
     }
 }

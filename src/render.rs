@@ -245,7 +245,13 @@ pub struct RenderInput<'a> {
     /// (see [`Stamp`]): a page with the same input is then returned as
     /// `OutputData::Unchanged` without being rendered.
     pub ends_with: Option<&'a IsCurrent<'a>>,
+    /// Where rendered pages are written at once (they come back as
+    /// `OutputData::Staged`); None keeps them in memory.
+    pub stage: Option<&'a Stage<'a>>,
 }
+
+/// Writes a file of the site (path below the output folder, bytes).
+pub type Stage<'a> = dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync + 'a;
 
 struct Renderer<'a> {
     input: &'a RenderInput<'a>,
@@ -426,25 +432,25 @@ impl<'a> Renderer<'a> {
                 .push(entry);
         }
         let root = urls::root_prefix(&out_path);
-        let stamp = {
+        // Only pages written to disk carry a stamp: it is there for the
+        // next build (`serve` and `archive` compare or zip pages as they are).
+        let stamp = self.input.ends_with.map(|ends_with| {
             let mut stamp = self.stamp.start(template, lang);
             stamp.add("root", &root);
             stamp.add("page", &page);
             for (k, v) in extra {
                 stamp.add(k, *v);
             }
-            stamp.finish()
-        };
-        if self
-            .input
-            .ends_with
-            .is_some_and(|ends_with| ends_with(&out_path, stamp.as_bytes()))
-        {
-            return Ok(OutputFile {
-                path: out_path,
-                data: OutputData::Unchanged,
-                origin: template.to_string(),
-            });
+            (stamp.finish(), ends_with)
+        });
+        if let Some((stamp, ends_with)) = &stamp {
+            if ends_with(&out_path, stamp.as_bytes()) {
+                return Ok(OutputFile {
+                    path: out_path,
+                    data: OutputData::Unchanged,
+                    origin: template.to_string(),
+                });
+            }
         }
         let mut ctx = tera::Context::new();
         ctx.insert("lang", &lang);
@@ -466,9 +472,21 @@ impl<'a> Renderer<'a> {
         } else {
             html.into_bytes()
         };
-        // Exact: cold builds keep every page in memory until the write.
-        bytes.reserve_exact(stamp.len());
-        bytes.extend_from_slice(stamp.as_bytes());
+        if let Some((stamp, _)) = &stamp {
+            bytes.reserve_exact(stamp.len());
+            bytes.extend_from_slice(stamp.as_bytes());
+        }
+        if let Some(stage) = self.input.stage {
+            stage(&out_path, &bytes).map_err(|e| {
+                Diagnostic::error(&out_path, None, format!("cannot write the page: {e}"))
+                    .with_hint("check that the output folder is writable and the disk not full")
+            })?;
+            return Ok(OutputFile {
+                path: out_path,
+                data: OutputData::Staged,
+                origin: template.to_string(),
+            });
+        }
         Ok(OutputFile::bytes(out_path, bytes, template))
     }
 
@@ -604,7 +622,7 @@ impl<T: Serialize + Sync> ContextValue for T {
     }
 }
 
-/// How pages are stamped. A page ends with a comment holding a hash of
+/// How pages are stamped. A page `build` writes ends with a comment holding a hash of
 /// everything it is rendered from: the code of this binary, the options,
 /// the theme's templates, the site config, the language's site view and UI
 /// strings, the template name and the page's context. A later build that

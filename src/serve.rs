@@ -511,7 +511,9 @@ fn file_reply(file: &OutputFile, status: u16, generation: u64) -> Reply {
             Ok(b) => b,
             Err(_) => return Reply::text(404, "not found\n"),
         },
-        OutputData::Unchanged => return Reply::text(500, "page not held in memory\n"),
+        OutputData::Unchanged | OutputData::Staged => {
+            return Reply::text(500, "page not held in memory\n")
+        }
     };
     let content_type = content_type(&file.path);
     let mut body = body;

@@ -384,3 +384,37 @@ fn all_problems_are_reported_together() {
     assert!(err.contains("4 error(s)"), "{err}");
     assert_eq!(site.snapshot(), before);
 }
+
+/// Pages are written to a staging folder while they render; a build that
+/// fails half-way removes it, whether public/ existed (the folder is inside
+/// it) or not (the folder is next to where public/ would be).
+#[test]
+fn a_failed_render_leaves_no_staging_folder_behind() {
+    let broken =
+        "{% extends \"base.html\" %}\n{% block main %}{{ page.nope.deeper }}{% endblock %}\n";
+    let (site, before) = built();
+    site.write("themes/plain/templates/404.html", broken);
+    expect_errors(&site, &[("themes/plain/templates/404.html", Some(2), "")]);
+    assert_eq!(site.snapshot(), before, "a failed build changed public/");
+
+    let cold = Site::fixture("basic");
+    cold.write("themes/plain/templates/404.html", broken);
+    assert_eq!(cold.build(&[]).code(), Some(1));
+    let left: Vec<String> = std::fs::read_dir(&cold.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("public"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// A staging folder left by a build that was killed is cleared, not
+/// published.
+#[test]
+fn a_staging_folder_left_by_a_killed_build_is_cleared() {
+    let (site, _) = built();
+    site.write("public/.briefing-staging/en/index.html", "half-written");
+    site.build_ok(&[]);
+    assert!(!site.exists(".briefing-staging"));
+    assert!(site.read("en/index.html").contains("<html"));
+}
