@@ -8,9 +8,9 @@ use crate::config::Config;
 use crate::content::{Content, Report, ReportText, SortOrder};
 use crate::diag::Diagnostic;
 use crate::feeds::{self, SitemapPage};
+use crate::fingerprint;
 use crate::markdown::TocEntry;
 use crate::output::{OutputData, OutputFile};
-use crate::search::encode::hash_bytes;
 use crate::taxonomy::{Kind, Taxonomies, Term};
 use crate::theme::{self, Theme};
 use crate::units::{self, UnitCatalog};
@@ -19,6 +19,7 @@ use crate::Lang;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hasher};
 use std::sync::{Mutex, OnceLock};
 
 /// How to render.
@@ -604,17 +605,13 @@ fn value<T: Serialize>(v: &T) -> tera::Value {
 /// A value of a page's context. It is hashed for the page's stamp, and
 /// converted for tera only when the page has to be rendered.
 trait ContextValue: Sync {
-    /// Appends the value as JSON (a faithful encoding, so equal JSON means
-    /// an equal value).
-    fn write_json(&self, out: &mut Vec<u8>);
+    fn feed(&self, hasher: &mut DefaultHasher);
     fn to_value(&self) -> tera::Value;
 }
 
 impl<T: Serialize + Sync> ContextValue for T {
-    fn write_json(&self, out: &mut Vec<u8>) {
-        // Serializing the views cannot fail: they have no maps with
-        // non-string keys and no failing Serialize impls.
-        serde_json::to_writer(out, self).expect("views serialize to JSON");
+    fn feed(&self, hasher: &mut DefaultHasher) {
+        fingerprint::feed(hasher, self);
     }
 
     fn to_value(&self) -> tera::Value {
@@ -622,86 +619,60 @@ impl<T: Serialize + Sync> ContextValue for T {
     }
 }
 
-/// How pages are stamped. A page `build` writes ends with a comment holding a hash of
-/// everything it is rendered from: the code of this binary, the options,
-/// the theme's templates, the site config, the language's site view and UI
-/// strings, the template name and the page's context. A later build that
-/// finds the same stamp at the end of the file knows the page would come
-/// out the same, and skips rendering, minifying and writing it: that is
-/// most of a rebuild's work. Templates see nothing else (tera has no I/O
-/// and our filters read only the unit catalogue, which comes from the
-/// config), so the stamp covers all a page depends on.
+/// How pages are stamped. A page `build` writes ends with a comment holding
+/// a hash of everything it is rendered from: the code of this binary, the
+/// options, the theme's templates, the site config, the language's site
+/// view and UI strings, the template name and the page's context. A later
+/// build that finds the same stamp at the end of the file knows the page
+/// would come out the same, and skips rendering, minifying and writing it:
+/// that is most of a rebuild's work. Templates see nothing else (tera has
+/// no I/O and our filters read only the unit catalogue, which comes from
+/// the config), so the stamp covers all a page depends on.
 struct Stamp {
-    /// Hash of what all pages of a language share.
-    per_lang: BTreeMap<Lang, u64>,
-}
-
-thread_local! {
-    /// The JSON of the context being hashed, kept between pages.
-    static STAMP_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// What every page's stamp shares: the code of this binary, the options,
-/// the theme's templates and the site config.
-struct StampBase(Vec<u8>);
-
-impl StampBase {
-    fn new(input: &RenderInput<'_>) -> StampBase {
-        let mut shared = Vec::new();
-        shared.extend_from_slice(env!("BRIEFING_SOURCE_HASH").as_bytes());
-        shared.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
-        shared.push(u8::from(input.options.minify));
-        shared.push(u8::from(input.options.style == UrlStyle::Offline));
-        for (name, source) in &input.theme.templates {
-            for part in [name, source] {
-                shared.extend_from_slice(&(part.len() as u64).to_le_bytes());
-                shared.extend_from_slice(part.as_bytes());
-            }
-        }
-        shared.extend_from_slice(format!("{:?}", input.config).as_bytes());
-        StampBase(shared)
-    }
-
-    /// The hash of what all pages in `lang` share: this, the language's
-    /// site view and its UI strings.
-    fn language(&self, input: &RenderInput<'_>, lang: Lang, site: &SiteView<'_>) -> u64 {
-        let mut bytes = self.0.clone();
-        bytes.extend_from_slice(lang.code().as_bytes());
-        site.write_json(&mut bytes);
-        input.theme.i18n.get(&lang).write_json(&mut bytes);
-        hash_bytes(&bytes)
-    }
+    /// The hasher fed with what all pages of a language share.
+    per_lang: BTreeMap<Lang, DefaultHasher>,
 }
 
 impl Stamp {
+    fn new(input: &RenderInput<'_>, sites: &BTreeMap<Lang, SiteView<'_>>) -> Stamp {
+        let mut shared = DefaultHasher::new();
+        shared.write(env!("BRIEFING_SOURCE_HASH").as_bytes());
+        shared.write(env!("CARGO_PKG_VERSION").as_bytes());
+        shared.write_u8(u8::from(input.options.minify));
+        shared.write_u8(u8::from(input.options.style == UrlStyle::Offline));
+        fingerprint::feed(&mut shared, &input.theme.templates);
+        shared.write(format!("{:?}", input.config).as_bytes());
+        let per_lang = sites
+            .iter()
+            .map(|(&lang, site)| {
+                let mut hasher = shared.clone();
+                fingerprint::feed(&mut hasher, &(lang, site, input.theme.i18n.get(&lang)));
+                (lang, hasher)
+            })
+            .collect();
+        Stamp { per_lang }
+    }
+
     /// Starts the stamp of a page rendered with `template` in `lang`.
     fn start(&self, template: &str, lang: Lang) -> PageStamp {
-        let mut json = STAMP_BUF.with(|b| std::mem::take(&mut *b.borrow_mut()));
-        json.clear();
-        json.extend_from_slice(&self.per_lang[&lang].to_le_bytes());
-        json.extend_from_slice(template.as_bytes());
-        PageStamp { json }
+        let mut hasher = self.per_lang[&lang].clone();
+        hasher.write(template.as_bytes());
+        PageStamp(hasher)
     }
 }
 
-/// A page's stamp being computed: its context as JSON, entry by entry.
-struct PageStamp {
-    json: Vec<u8>,
-}
+/// A page's stamp being computed, one context entry after another.
+struct PageStamp(DefaultHasher);
 
 impl PageStamp {
     fn add(&mut self, key: &str, value: &dyn ContextValue) {
-        self.json.push(0);
-        self.json.extend_from_slice(key.as_bytes());
-        self.json.push(0);
-        value.write_json(&mut self.json);
+        fingerprint::feed(&mut self.0, key);
+        value.feed(&mut self.0);
     }
 
     /// The comment the page ends with.
     fn finish(self) -> String {
-        let hash = hash_bytes(&self.json);
-        STAMP_BUF.with(|b| *b.borrow_mut() = self.json);
-        format!("\n<!-- briefing {hash:016x} -->\n")
+        format!("\n<!-- briefing {:016x} -->\n", self.0.finish())
     }
 }
 
@@ -993,8 +964,7 @@ fn render_jobs<'a>(
     let style = input.options.style;
     let has = |name: &str| has_template(input.theme, name);
     let term_index = has("taxonomy_index.html");
-    let stamp_base = StampBase::new(input);
-    let mut shared = BTreeMap::new();
+    let mut site_views = BTreeMap::new();
     for &lang in &config.languages {
         let view = SiteView {
             title: config.title(lang),
@@ -1051,10 +1021,7 @@ fn render_jobs<'a>(
             dashboard_url: has_template(input.theme, "dashboard.html")
                 .then(|| style.dir(&format!("{lang}/metrics/"))),
         };
-        shared.insert(
-            lang,
-            (value(&view), stamp_base.language(input, lang, &view)),
-        );
+        site_views.insert(lang, view);
     }
     let mut section_orders = HashMap::new();
     for &lang in &config.languages {
@@ -1071,22 +1038,19 @@ fn render_jobs<'a>(
             }
         }
     }
-    let mut site = BTreeMap::new();
-    let mut strings = BTreeMap::new();
-    let mut per_lang = BTreeMap::new();
-    for (lang, (view, stamp)) in shared {
-        site.insert(lang, view);
-        strings.insert(
-            lang,
-            value(&input.theme.i18n.get(&lang).cloned().unwrap_or_default()),
-        );
-        per_lang.insert(lang, stamp);
-    }
+    let strings = config
+        .languages
+        .iter()
+        .map(|&lang| {
+            let strings = input.theme.i18n.get(&lang).cloned().unwrap_or_default();
+            (lang, value(&strings))
+        })
+        .collect();
     let r = Renderer {
         input,
-        site,
+        site: site_views.iter().map(|(&l, v)| (l, value(v))).collect(),
         strings,
-        stamp: Stamp { per_lang },
+        stamp: Stamp::new(input, &site_views),
         cards: (0..input.content.reports.len() * config.languages.len())
             .map(|_| OnceLock::new())
             .collect(),
