@@ -7,17 +7,18 @@
 //! dashboard of thousands of rows.
 
 use serde::ser::{self, Serialize};
-use std::hash::{DefaultHasher, Hasher};
+use seahash::SeaHasher;
+use std::hash::Hasher;
 
 /// Feeds `value` into `hasher`.
-pub fn feed<T: Serialize + ?Sized>(hasher: &mut DefaultHasher, value: &T) {
+pub fn feed<T: Serialize + ?Sized>(hasher: &mut SeaHasher, value: &T) {
     // Feeding a hasher cannot fail: `Never` has no values.
     let _ = value.serialize(Feed(hasher));
 }
 
 /// The fingerprint of one value.
 pub fn of<T: Serialize + ?Sized>(value: &T) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = SeaHasher::new();
     feed(&mut hasher, value);
     hasher.finish()
 }
@@ -52,7 +53,7 @@ mod tag {
     pub const CLOSE: u8 = 8;
 }
 
-struct Feed<'h>(&'h mut DefaultHasher);
+struct Feed<'h>(&'h mut SeaHasher);
 
 impl Feed<'_> {
     fn text(&mut self, bytes: &[u8]) {

@@ -19,7 +19,8 @@ use crate::Lang;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{DefaultHasher, Hasher};
+use seahash::SeaHasher;
+use std::hash::Hasher;
 use std::sync::{Mutex, OnceLock};
 
 /// How to render.
@@ -605,12 +606,12 @@ fn value<T: Serialize>(v: &T) -> tera::Value {
 /// A value of a page's context. It is hashed for the page's stamp, and
 /// converted for tera only when the page has to be rendered.
 trait ContextValue: Sync {
-    fn feed(&self, hasher: &mut DefaultHasher);
+    fn feed(&self, hasher: &mut SeaHasher);
     fn to_value(&self) -> tera::Value;
 }
 
 impl<T: Serialize + Sync> ContextValue for T {
-    fn feed(&self, hasher: &mut DefaultHasher) {
+    fn feed(&self, hasher: &mut SeaHasher) {
         fingerprint::feed(hasher, self);
     }
 
@@ -630,12 +631,12 @@ impl<T: Serialize + Sync> ContextValue for T {
 /// the config), so the stamp covers all a page depends on.
 struct Stamp {
     /// The hasher fed with what all pages of a language share.
-    per_lang: BTreeMap<Lang, DefaultHasher>,
+    per_lang: BTreeMap<Lang, SeaHasher>,
 }
 
 impl Stamp {
     fn new(input: &RenderInput<'_>, sites: &BTreeMap<Lang, SiteView<'_>>) -> Stamp {
-        let mut shared = DefaultHasher::new();
+        let mut shared = SeaHasher::new();
         shared.write(env!("BRIEFING_SOURCE_HASH").as_bytes());
         shared.write(env!("CARGO_PKG_VERSION").as_bytes());
         shared.write_u8(u8::from(input.options.minify));
@@ -662,7 +663,7 @@ impl Stamp {
 }
 
 /// A page's stamp being computed, one context entry after another.
-struct PageStamp(DefaultHasher);
+struct PageStamp(SeaHasher);
 
 impl PageStamp {
     fn add(&mut self, key: &str, value: &dyn ContextValue) {
