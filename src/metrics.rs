@@ -368,8 +368,16 @@ pub struct GroupView {
     /// The dimension's base unit in the page's language (empty for custom
     /// dimensions, whose base is per unit and given on each row).
     pub base_unit: String,
+    /// The newest [`MAX_TABLE_ROWS`] figures of the group.
     pub rows: Vec<RowView>,
+    /// How many figures the group has (may be more than the rows shown).
+    pub total: usize,
 }
+
+/// The most rows a dashboard table shows: the newest figures. A table of
+/// tens of thousands of rows makes a page of many megabytes that browsers
+/// load slowly and readers cannot use; the exports hold every figure.
+pub const MAX_TABLE_ROWS: usize = 500;
 
 /// One metric of one report, for the page's language.
 #[derive(Debug, Clone, Serialize)]
@@ -498,21 +506,24 @@ pub fn dashboard(
     let mut groups: BTreeMap<(usize, String), GroupView> = BTreeMap::new();
     for (e, row) in all.iter().zip(rows) {
         let d = e.unit.dimension();
-        groups
+        let group = groups
             .entry(dimension_rank(d))
             .or_insert_with(|| GroupView {
                 dimension: d.name().to_string(),
                 label: d.label(lang).to_string(),
                 base_unit: d.base_symbol(lang).unwrap_or_default().to_string(),
                 rows: Vec::new(),
-            })
-            .rows
-            .push(row);
+                total: 0,
+            });
+        group.total += 1;
+        if group.rows.len() < MAX_TABLE_ROWS {
+            group.rows.push(row);
+        }
     }
 
     let groups: Vec<GroupView> = groups.into_values().collect();
     DashboardView {
-        count: groups.iter().map(|g| g.rows.len()).sum(),
+        count: groups.iter().map(|g| g.total).sum(),
         groups,
         charts,
         csv_url: CSV_PATH.to_string(),
@@ -1208,6 +1219,36 @@ mod tests {
     }
 
     #[test]
+    fn tables_show_the_newest_figures_and_count_them_all() {
+        let n = MAX_TABLE_ROWS + 7;
+        let files = (0..n)
+            .map(|i| {
+                let date = format!("2025-{:02}-{:02}", 1 + i / 28 % 12, 1 + i % 28);
+                let slug = format!("r{i:04}.zh.md");
+                file(
+                    &slug,
+                    &report(&format!("报告{i}"), &date, "", &[("jobs", "就业", i as f64, "人", "")]),
+                )
+            })
+            .collect();
+        let content = load(files);
+        let d = dashboard(
+            &content,
+            &config(),
+            &UnitCatalog::builtin(),
+            Lang::Zh,
+            UrlStyle::Online,
+        );
+        let g = &d.groups[0];
+        assert_eq!((g.rows.len(), g.total, d.count), (MAX_TABLE_ROWS, n, n));
+        let dates: Vec<&str> = g.rows.iter().map(|r| r.date.as_str()).collect();
+        assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+        assert_eq!(d.charts[0].total, n, "charts count every report too");
+        let html = render_dashboard(&content, Lang::Zh);
+        assert!(html.contains(&format!("最新 {MAX_TABLE_ROWS} 项，共 {n} 项")));
+    }
+
+    #[test]
     fn svg_is_accessible_and_escapes_text() {
         let d = dashboard(
             &sample(),
@@ -1337,6 +1378,7 @@ mod tests {
         ("dashboard_charts_note", "", ""),
         ("dashboard_chart_data", "", ""),
         ("dashboard_all", "", ""),
+        ("dashboard_table_capped", "最新 {n} 项，共 {total} 项", "{n} of {total}"),
         ("dashboard_report", "报告", "Report"),
         ("dashboard_zone", "区域", "Zone"),
         ("dashboard_metric", "指标", "Metric"),
