@@ -192,14 +192,27 @@ pub fn other_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<Out
 /// The files computed from the whole content: metrics exports, feeds,
 /// sitemap and robots.txt, and the search index.
 pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
-    let mut files = metrics::export_files(content, &setup.config, &setup.units);
-    files.extend(crate::feeds::site_files(
-        content,
-        &setup.config,
-        &setup.units,
-    ));
-    files.extend(search_files(content, setup, style));
+    let mut files = Vec::new();
+    // Collecting cannot fail.
+    let _ = each_data_file_group(content, setup, style, |group| {
+        files.extend(group);
+        Ok(())
+    });
     files
+}
+
+/// Makes the [`data_files`] a group at a time (exports, feeds, search
+/// index) and hands each group to `sink`, so a build can write one group
+/// before the next is made.
+fn each_data_file_group(
+    content: &Content,
+    setup: &Setup,
+    style: UrlStyle,
+    mut sink: impl FnMut(Vec<OutputFile>) -> Result<()>,
+) -> Result<()> {
+    sink(metrics::export_files(content, &setup.config, &setup.units))?;
+    sink(crate::feeds::site_files(content, &setup.config, &setup.units))?;
+    sink(search_files(content, setup, style))
 }
 
 /// The search index, when the theme has a search page.
@@ -294,26 +307,28 @@ fn render_site_staged(
         }
     };
     lap("render");
-    let mut generated = data_files(&content, &setup, opts.style);
     // Like rendered pages, generated files identical to the output's are
-    // not kept in memory.
-    if let Some(current) = &current {
-        generated.par_iter_mut().for_each(|f| {
-            if f.as_bytes().is_some_and(|b| current(&f.path, b)) {
-                f.data = OutputData::Unchanged;
-            }
-        });
-    }
-    if let Some(stage) = &stage {
-        generated.par_iter_mut().try_for_each(|f| {
-            if let Some(bytes) = f.as_bytes() {
-                stage(&f.path, bytes).map_err(|e| Error::write(&f.path, e))?;
-                f.data = OutputData::Staged;
-            }
-            Ok::<_, Error>(())
-        })?;
-    }
-    files.append(&mut generated);
+    // not kept in memory, and the others go to the staging folder.
+    each_data_file_group(&content, &setup, opts.style, |mut group| {
+        if let Some(current) = &current {
+            group.par_iter_mut().for_each(|f| {
+                if f.as_bytes().is_some_and(|b| current(&f.path, b)) {
+                    f.data = OutputData::Unchanged;
+                }
+            });
+        }
+        if let Some(stage) = &stage {
+            group.par_iter_mut().try_for_each(|f| {
+                if let Some(bytes) = f.as_bytes() {
+                    stage(&f.path, bytes).map_err(|e| Error::write(&f.path, e))?;
+                    f.data = OutputData::Staged;
+                }
+                Ok::<_, Error>(())
+            })?;
+        }
+        files.append(&mut group);
+        Ok(())
+    })?;
     lap("search+data");
     files.extend(static_and_content_files(&content, &setup));
     diags.extend(output::check_paths(&files));
