@@ -44,11 +44,12 @@ fn call_args(bytes: &[u8], name: &str) -> Vec<Value> {
 }
 
 fn build(reports: &[SearchReport], langs: &[Lang]) -> Built {
-    build_small(reports, langs, SHARD_BYTES)
+    build_sized(reports, langs, Sizes::DEFAULT)
 }
 
-fn build_small(reports: &[SearchReport], langs: &[Lang], shard_bytes: usize) -> Built {
-    let files = build_with(reports, langs, shard_bytes);
+fn build_sized(reports: &[SearchReport], langs: &[Lang], sizes: Sizes) -> Built {
+    let views: Vec<ReportView> = reports.iter().map(ReportView::from).collect();
+    let files = build_with(&views, langs, sizes);
     let file = |p: &str| {
         &files
             .iter()
@@ -275,7 +276,11 @@ fn tokens_are_sharded_by_sorted_range() {
             )])
         })
         .collect();
-    let built = build_small(&reports, &[Lang::En], 2_000);
+    let sizes = Sizes {
+        shard_bytes: 2_000,
+        ..Sizes::DEFAULT
+    };
+    let built = build_sized(&reports, &[Lang::En], sizes);
     let bounds = built.meta["shards"].as_array().unwrap();
     assert!(bounds.len() > 1, "expected several shards");
     for w in bounds.windows(2) {
