@@ -8,7 +8,7 @@
 //! The site is read and loaded first; the peak-memory figure is the rise of
 //! VmHWM over the first index build (later builds reuse memory the allocator
 //! has kept, so only the first says what a build costs). RUNS builds (default
-//! 5) are timed, median reported. With OUT_DIR the files of the first build
+//! 5) are timed, median wall and CPU time reported. With OUT_DIR the files of the first build
 //! are written there, e.g. to compare two versions with `diff -r`.
 
 use briefing::build::{read_setup, BuildOptions};
@@ -75,19 +75,21 @@ fn main() {
     }
     drop(files);
 
-    let mut times: Vec<f64> = (0..runs)
+    let (mut times, mut cpu): (Vec<f64>, Vec<f64>) = (0..runs)
         .map(|_| {
-            let start = Instant::now();
+            let (start, cpu_start) = (Instant::now(), cpu_ms());
             drop(index());
-            start.elapsed().as_secs_f64() * 1000.0
+            (start.elapsed().as_secs_f64() * 1000.0, cpu_ms() - cpu_start)
         })
-        .collect();
+        .unzip();
     times.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
     if let (Some(min), Some(max)) = (times.first(), times.last()) {
         println!(
-            "output_files on {} threads: median {:.0} ms (min {min:.0}, max {max:.0}) over {runs} runs",
+            "output_files on {} threads: median {:.0} ms (min {min:.0}, max {max:.0}), CPU time median {:.0} ms, over {runs} runs",
             rayon::current_num_threads(),
             times[times.len() / 2],
+            cpu[cpu.len() / 2],
         );
     }
 }
@@ -98,6 +100,25 @@ fn write_files(out: &Path, files: &[OutputFile]) {
         std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("mkdir");
         std::fs::write(path, f.as_bytes().expect("index files are bytes")).expect("write");
     }
+}
+
+/// User + system CPU time of this process so far, all threads (Linux, 10 ms resolution).
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // Fields after the command name, which is in parentheses; utime and stime are 14 and 15.
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) * 10.0
 }
 
 /// Peak resident set size of this process so far, in KiB.

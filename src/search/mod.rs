@@ -634,6 +634,9 @@ impl DocTokens {
 /// into shard files (`__briefingSearch.shard(i,{"tok":"…",…});`), a shard
 /// closed once its object body reaches `shard_bytes`; returns the first token
 /// of each shard and the files.
+///
+/// The shards are cut before they are written, so each file is allocated
+/// once at its final size, and written in parallel.
 fn shard_files(tables: &[TokenTable], shard_bytes: usize) -> (Vec<String>, Vec<(String, Vec<u8>)>) {
     let mut tokens: Vec<(&str, &[u8])> = tables.iter().flat_map(TokenTable::iter).collect();
     // UTF-8 byte order is UTF-16 order unless a token has a character at or above U+E000.
@@ -645,42 +648,46 @@ fn shard_files(tables: &[TokenTable], shard_bytes: usize) -> (Vec<String>, Vec<(
     } else {
         tokens.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     }
-    const END: &[u8] = b"});\n";
-    let mut bounds = Vec::new();
-    let mut shards: Vec<Vec<u8>> = Vec::new();
-    let mut body_start = 0;
-    for (token, postings) in tokens {
-        match shards.last_mut() {
-            Some(js) if js.len() - body_start < shard_bytes => js.push(b','),
-            last => {
-                if let Some(js) = last {
-                    js.extend_from_slice(END);
-                }
-                let mut js = Vec::with_capacity(shard_bytes + 1024);
-                js.extend_from_slice(
-                    format!("__briefingSearch.shard({},{{", shards.len()).as_bytes(),
-                );
-                body_start = js.len();
-                bounds.push(token.to_string());
-                shards.push(js);
-            }
+    // Each shard's first entry (`"token":"postings"`) and the length of its object body.
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for (i, (token, postings)) in tokens.iter().enumerate() {
+        let len = shard_key(token).len() + 2 + postings.len() + 1;
+        match cuts.last_mut() {
+            Some((_, body)) if *body < shard_bytes => *body += 1 + len,
+            _ => cuts.push((i, len)),
         }
-        let js = shards.last_mut().expect("a shard is open");
-        // Tokens hold only letters, digits, `.` and CJK characters; escape anyway.
-        js.extend_from_slice(js_json(token).as_bytes());
-        js.extend_from_slice(b":\"");
-        js.extend_from_slice(postings);
-        js.push(b'"');
     }
-    if let Some(js) = shards.last_mut() {
-        js.extend_from_slice(END);
-    }
-    let files = shards
-        .into_iter()
+    let bounds = cuts.iter().map(|&(i, _)| tokens[i].0.to_string()).collect();
+    let files = cuts
+        .par_iter()
         .enumerate()
-        .map(|(i, js)| (format!("search/t/{i}.js"), js))
+        .map(|(s, &(first, body))| {
+            let last = cuts.get(s + 1).map_or(tokens.len(), |&(next, _)| next);
+            let head = format!("__briefingSearch.shard({s},{{");
+            const TAIL: &[u8] = b"});\n";
+            let mut js = Vec::with_capacity(head.len() + body + TAIL.len());
+            js.extend_from_slice(head.as_bytes());
+            for (k, (token, postings)) in tokens[first..last].iter().enumerate() {
+                if k > 0 {
+                    js.push(b',');
+                }
+                js.extend_from_slice(shard_key(token).as_bytes());
+                js.extend_from_slice(b":\"");
+                js.extend_from_slice(postings);
+                js.push(b'"');
+            }
+            js.extend_from_slice(TAIL);
+            debug_assert_eq!(js.len(), js.capacity(), "shard {s} is sized exactly");
+            (format!("search/t/{s}.js"), js)
+        })
         .collect();
     (bounds, files)
+}
+
+/// A token as a JSON key. Tokens hold only letters, digits, `.` and CJK
+/// characters; escape anyway.
+fn shard_key(token: &str) -> String {
+    js_json(token)
 }
 
 /// One document-chunk row: url, title, zone, date, text language, snippet text.
