@@ -342,3 +342,42 @@ fn empty_site() {
     assert_eq!(built.meta["docs"], 0);
     assert_eq!(built.files.len(), 1);
 }
+
+/// Batches are a way to cut the work: any batch size gives the same bytes
+/// (document numbers continue across batches, differences included).
+#[test]
+fn batch_size_does_not_change_the_output() {
+    let reports: Vec<SearchReport> = (0..41)
+        .map(|i| {
+            let body = format!("common word{} 富士康{} 6,8{:02}", i % 5, i % 3, i);
+            report(vec![
+                entry(
+                    Lang::En,
+                    &format!("r{i:02}"),
+                    &format!("2024-02-{:02}", 1 + i % 9),
+                    text(&format!("Report {i}"), &body),
+                ),
+                entry(Lang::Zh, &format!("r{i:02}"), "", text("报告", &body)),
+            ])
+        })
+        .collect();
+    let views: Vec<ReportView> = reports.iter().map(ReportView::from).collect();
+    let with_batch = |batch_docs| {
+        let sizes = Sizes {
+            shard_bytes: 300,
+            batch_docs,
+        };
+        build_with(&views, &Lang::ALL, sizes)
+    };
+    let whole = with_batch(1000);
+    assert!(
+        whole
+            .iter()
+            .filter(|f| f.0.starts_with("search/t/"))
+            .count()
+            > 1
+    );
+    for batch_docs in [1, 2, 7, 40, 41] {
+        assert!(with_batch(batch_docs) == whole, "batches of {batch_docs}");
+    }
+}
