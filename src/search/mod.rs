@@ -50,7 +50,9 @@ use crate::Lang;
 use encode::{hash_bytes, hash_str, js_json, key_is_exact, mix, push_varint, token_key, KeyBuild};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::hash_map::{Entry, HashMap};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use tokenize::{Kind, Mode, Tokenizer};
 
 /// Version of the file format; search.js checks it.
@@ -94,6 +96,80 @@ pub struct SearchReport {
     pub entries: Vec<(Lang, SearchEntry)>,
 }
 
+/// A report as the index reads it: a [`SearchReport`] that borrows its text,
+/// so that indexing a site does not copy the site's text (see [`site`]).
+struct ReportView<'a> {
+    entries: Vec<(Lang, EntryView<'a>)>,
+}
+
+/// A [`SearchEntry`] with its [`SearchText`], borrowed where the site model
+/// holds the text as it is indexed; the URL, the date as text and the
+/// formatted metrics are made for the index, so the site's view owns them.
+struct EntryView<'a> {
+    url: Cow<'a, str>,
+    date: Cow<'a, str>,
+    title: &'a str,
+    zone: &'a str,
+    region: &'a str,
+    tags: &'a [String],
+    summary: &'a str,
+    metrics: Cow<'a, [String]>,
+    body: &'a str,
+}
+
+impl<'a> From<&'a SearchReport> for ReportView<'a> {
+    fn from(report: &'a SearchReport) -> Self {
+        let entries = report
+            .entries
+            .iter()
+            .map(|(lang, e)| {
+                let t = &e.text;
+                let view = EntryView {
+                    url: Cow::Borrowed(&e.url),
+                    date: Cow::Borrowed(&e.date),
+                    title: &t.title,
+                    zone: &t.zone,
+                    region: &t.region,
+                    tags: &t.tags,
+                    summary: &t.summary,
+                    metrics: Cow::Borrowed(&t.metrics),
+                    body: &t.body,
+                };
+                (*lang, view)
+            })
+            .collect();
+        ReportView { entries }
+    }
+}
+
+impl ReportView<'_> {
+    /// An owned copy.
+    fn to_report(&self) -> SearchReport {
+        let entries = self
+            .entries
+            .iter()
+            .map(|(lang, e)| {
+                let text = SearchText {
+                    title: e.title.to_string(),
+                    zone: e.zone.to_string(),
+                    region: e.region.to_string(),
+                    tags: e.tags.to_vec(),
+                    summary: e.summary.to_string(),
+                    metrics: e.metrics.to_vec(),
+                    body: e.body.to_string(),
+                };
+                let entry = SearchEntry {
+                    url: e.url.to_string(),
+                    date: e.date.to_string(),
+                    text,
+                };
+                (*lang, entry)
+            })
+            .collect();
+        SearchReport { entries }
+    }
+}
+
 /// How a field counts towards a token's score.
 #[derive(Clone, Copy)]
 struct Field {
@@ -114,35 +190,37 @@ const FIELD_GAP: u32 = 2;
 /// Token partitions merged in parallel (fixed, so output does not depend on the thread count).
 const PARTS: usize = 16;
 
-/// Builds the search files for a site in `langs`: `(path under public/, bytes)`.
-pub fn build_index(reports: &[SearchReport], langs: &[Lang]) -> Vec<(String, Vec<u8>)> {
-    build_with(reports, langs, SHARD_BYTES)
+/// How the work and the output are cut up; tests make both small.
+#[derive(Clone, Copy)]
+struct Sizes {
+    /// See [`SHARD_BYTES`].
+    shard_bytes: usize,
+    /// Documents indexed together (in parallel) before their postings are
+    /// merged into the token tables. Only one batch of per-document token lists
+    /// is held at a time, so this bounds the memory they take; a batch is
+    /// large enough that the cores rarely wait for each other.
+    batch_docs: usize,
 }
 
-/// [`build_index`] with another shard size (tests use small shards).
-fn build_with(
-    reports: &[SearchReport],
-    langs: &[Lang],
-    shard_bytes: usize,
-) -> Vec<(String, Vec<u8>)> {
+impl Sizes {
+    const DEFAULT: Sizes = Sizes {
+        shard_bytes: SHARD_BYTES,
+        batch_docs: 256,
+    };
+}
+
+/// Builds the search files for a site in `langs`: `(path under public/, bytes)`.
+pub fn build_index(reports: &[SearchReport], langs: &[Lang]) -> Vec<(String, Vec<u8>)> {
+    let views: Vec<ReportView> = reports.iter().map(ReportView::from).collect();
+    build_with(&views, langs, Sizes::DEFAULT)
+}
+
+/// [`build_index`] on borrowed reports, cut up by `sizes`.
+fn build_with(reports: &[ReportView], langs: &[Lang], sizes: Sizes) -> Vec<(String, Vec<u8>)> {
     let order = doc_order(reports);
-    let docs: Vec<DocTokens> = order
-        .par_iter()
-        .with_min_len(64)
-        .map(|&r| SCRATCH.with(|s| DocTokens::index(&reports[r], &mut s.borrow_mut())))
-        .collect();
-    let postings = merge_postings(&docs);
-    let (bounds, shards) = cut_shards(postings, shard_bytes);
-    let mut files: Vec<(String, Vec<u8>)> = shards
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, body)| {
-            let mut js = format!("__briefingSearch.shard({i},{{").into_bytes();
-            js.extend_from_slice(&body);
-            js.extend_from_slice(b"});\n");
-            (format!("search/t/{i}.js"), js)
-        })
-        .collect();
+    let tables = index_tokens(reports, &order, sizes.batch_docs);
+    let (bounds, mut files) = shard_files(&tables, sizes.shard_bytes);
+    drop(tables);
     for &lang in langs {
         files.extend(doc_chunks(reports, &order, lang));
     }
@@ -167,21 +245,21 @@ fn build_with(
 }
 
 #[derive(Serialize)]
-struct Meta<'a> {
+struct Meta {
     v: u32,
     build: String,
     docs: usize,
     chunk: usize,
     langs: Vec<&'static str>,
-    shards: Vec<&'a str>,
+    shards: Vec<String>,
 }
 
 /// Report indices in document order: newest first, then by URL.
-fn doc_order(reports: &[SearchReport]) -> Vec<usize> {
-    fn key(r: &SearchReport) -> (&str, &str) {
+fn doc_order(reports: &[ReportView]) -> Vec<usize> {
+    fn key<'a>(r: &'a ReportView) -> (&'a str, &'a str) {
         r.entries
             .first()
-            .map(|(_, e)| (e.date.as_str(), e.url.as_str()))
+            .map(|(_, e)| (e.date.as_ref(), e.url.as_ref()))
             .unwrap_or(("", ""))
     }
     let mut order: Vec<usize> = (0..reports.len())
@@ -195,14 +273,192 @@ fn doc_order(reports: &[SearchReport]) -> Vec<usize> {
     order
 }
 
-/// One token of one document.
+/// Indexes the documents (document `d` is `reports[order[d]]`) into one token
+/// table per partition.
+///
+/// The documents are indexed in parallel a batch at a time, and each batch is
+/// merged into the tables (in parallel by partition) before the next is
+/// indexed, so only one batch of per-document token lists is held at once.
+/// Every table takes the documents in order, so its postings do not depend on
+/// the number of threads or the scheduling.
+fn index_tokens(reports: &[ReportView], order: &[usize], batch_docs: usize) -> Vec<TokenTable> {
+    let mut tables: Vec<TokenTable> = (0..PARTS).map(|_| TokenTable::default()).collect();
+    for (batch, first) in order.chunks(batch_docs).zip((0..).step_by(batch_docs)) {
+        let docs: Vec<DocTokens> = batch
+            .par_iter()
+            .map(|&r| INDEXER.with(|ix| ix.borrow_mut().index(&reports[r])))
+            .collect();
+        tables
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(part, table)| table.append(part, &docs, first));
+    }
+    tables
+}
+
+/// Looks a token up in `slots` (token numbers by [`token_key`]): `Ok(number)`,
+/// or `Err(key)`, the free key to insert it under. A token of up to 7 bytes
+/// is its key; a longer one is keyed by its hash, so `is_token(number)` tells
+/// whether the token found is this one, and after another token with the
+/// same hash the next key value is tried.
+fn find(
+    slots: &HashMap<u64, u32, KeyBuild>,
+    key: u64,
+    is_token: impl Fn(u32) -> bool,
+) -> Result<u32, u64> {
+    let mut probe = key;
+    loop {
+        match slots.get(&probe) {
+            None => return Err(probe),
+            Some(&i) if key_is_exact(key) || is_token(i) => return Ok(i),
+            Some(_) => probe = probe.wrapping_add(1),
+        }
+    }
+}
+
+/// The tokens of one partition and their postings, documents in order.
+#[derive(Default)]
+struct TokenTable {
+    /// The tokens' text, one after another.
+    text: String,
+    /// Index in `tokens` by key (see [`find`]).
+    slots: HashMap<u64, u32, KeyBuild>,
+    tokens: Vec<TokenPostings>,
+}
+
+struct TokenPostings {
+    /// Where the token is in [`TokenTable::text`].
+    start: u32,
+    len: u8,
+    /// The document last added: the next one is written as a difference.
+    last_doc: u32,
+    postings: Vec<u8>,
+}
+
+impl TokenTable {
+    /// Appends the postings of partition `part` of `docs`, which are the
+    /// documents numbered from `first` on.
+    fn append(&mut self, part: usize, docs: &[DocTokens], first: u32) {
+        for (doc, d) in docs.iter().zip(first..) {
+            for t in doc.part(part) {
+                let token = doc.token(t);
+                let i = match find(&self.slots, t.key, |i| self.token(i) == token) {
+                    Ok(i) => i as usize,
+                    Err(free) => {
+                        self.slots.insert(free, self.tokens.len() as u32);
+                        self.tokens.push(TokenPostings {
+                            start: self.text.len() as u32,
+                            len: t.len,
+                            last_doc: 0,
+                            postings: Vec::new(),
+                        });
+                        self.text.push_str(token);
+                        self.tokens.len() - 1
+                    }
+                };
+                let entry = &mut self.tokens[i];
+                let delta = if entry.postings.is_empty() {
+                    d
+                } else {
+                    d - entry.last_doc
+                };
+                push_varint(&mut entry.postings, delta);
+                entry.last_doc = d;
+                entry.postings.extend_from_slice(doc.posting(t));
+            }
+        }
+    }
+
+    fn token(&self, i: u32) -> &str {
+        let t = &self.tokens[i as usize];
+        &self.text[t.start as usize..t.start as usize + t.len as usize]
+    }
+
+    /// Every token with its postings.
+    fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        (0..self.tokens.len() as u32)
+            .map(|i| (self.token(i), &self.tokens[i as usize].postings[..]))
+    }
+}
+
+thread_local! {
+    /// Each thread's indexer, kept between documents and builds: allocating its
+    /// tables again for every piece of the parallel work costs more than using them.
+    static INDEXER: RefCell<Indexer> = RefCell::new(Indexer::default());
+}
+
+/// Indexes documents one at a time; per-thread scratch space.
+#[derive(Default)]
+struct Indexer {
+    tk: Tokenizer,
+    doc: DocScratch,
+}
+
+impl Indexer {
+    fn index(&mut self, report: &ReportView) -> DocTokens {
+        let Indexer { tk, doc } = self;
+        let (mut base, mut field_id) = (0u32, 0u32);
+        for (_, entry) in &report.entries {
+            for (field, items) in fields(entry) {
+                field_id += 1;
+                for text in items {
+                    let used = tk.run(text, Mode::Index, |t, p, kind| {
+                        doc.add(t, base + p, kind, field, field_id);
+                    });
+                    base += used + FIELD_GAP;
+                }
+            }
+        }
+        doc.finish()
+    }
+}
+
+/// A language version's fields in index order, each with its text items.
+fn fields<'a>(e: &'a EntryView) -> [(Field, Vec<&'a str>); 7] {
+    [
+        (TITLE, vec![e.title]),
+        (ZONE, vec![e.zone]),
+        (TAGS, e.tags.iter().map(String::as_str).collect()),
+        (REGION, vec![e.region]),
+        (SUMMARY, vec![e.summary]),
+        (METRICS, e.metrics.iter().map(String::as_str).collect()),
+        (BODY, vec![e.body]),
+    ]
+}
+
+/// The distinct tokens of the document being indexed, with their scores
+/// and positions so far.
+struct DocScratch {
+    text: String,
+    toks: Vec<Tok>,
+    /// Index in `toks` by key (see [`find`]), for all but the characters in `chars`.
+    seen: HashMap<u64, u32, KeyBuild>,
+    /// Index in `toks` of each single CJK character of the Basic Multilingual Plane,
+    /// or `u32::MAX`: a direct table, as single characters are a third of all tokens.
+    chars: Vec<u32>,
+}
+
+impl Default for DocScratch {
+    fn default() -> DocScratch {
+        DocScratch {
+            text: String::new(),
+            toks: Vec::new(),
+            seen: HashMap::default(),
+            chars: vec![u32::MAX; 0x10000],
+        }
+    }
+}
+
+/// One token of the document being indexed.
 #[derive(Clone, Copy)]
 struct Tok {
     /// [`token_key`] of the token.
     key: u64,
+    /// Where the token is in [`DocScratch::text`].
     start: u32,
     len: u8,
     char: bool,
+    part: u8,
     score: u16,
     /// The field instance counted last, and how often.
     field: u32,
@@ -212,132 +468,29 @@ struct Tok {
     pos: [u16; MAX_POSITIONS],
 }
 
-/// The distinct tokens of one document, grouped by partition.
-struct DocTokens {
-    arena: String,
-    toks: Vec<Tok>,
-    /// `toks[parts[p]..parts[p + 1]]` are the tokens of partition `p`.
-    parts: [u32; PARTS + 1],
-}
-
-thread_local! {
-    /// Kept by each thread between documents and builds: allocating its
-    /// tables again for every piece of the parallel work costs more than using them.
-    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
-}
-
-/// Per-thread scratch space for indexing documents.
-struct Scratch {
-    tk: Tokenizer,
-    seen: HashMap<u64, u32, KeyBuild>,
-    /// Token index of each single CJK character of the Basic Multilingual Plane,
-    /// or `u32::MAX`: a direct table, as single characters are a third of all tokens.
-    chars: Vec<u32>,
-}
-
-impl Default for Scratch {
-    fn default() -> Scratch {
-        Scratch {
-            tk: Tokenizer::new(),
-            seen: HashMap::default(),
-            chars: vec![u32::MAX; 0x10000],
-        }
-    }
-}
-
-impl DocTokens {
-    fn index(report: &SearchReport, scratch: &mut Scratch) -> DocTokens {
-        let mut doc = DocTokens {
-            arena: String::new(),
-            toks: Vec::with_capacity(1024),
-            parts: [0; PARTS + 1],
-        };
-        let Scratch { tk, seen, chars } = scratch;
-        seen.clear();
-        let (mut base, mut field_id) = (0u32, 0u32);
-        for (_, entry) in &report.entries {
-            for (field, items) in fields(&entry.text) {
-                field_id += 1;
-                for text in items {
-                    let used = tk.run(text, Mode::Index, |t, p, kind| {
-                        doc.add(seen, chars, t, base + p, kind, field, field_id);
-                    });
-                    base += used + FIELD_GAP;
-                }
-            }
-        }
-        for t in &doc.toks {
-            if t.char && t.len == 3 {
-                chars[doc.token(t).chars().next().map_or(0, |c| c as usize)] = u32::MAX;
-            }
-        }
-        doc.group_by_part();
-        doc
-    }
-
-    /// Orders the tokens by partition (a counting sort) and fills `parts`.
-    fn group_by_part(&mut self) {
-        let mut starts = [0u32; PARTS + 1];
-        for t in &self.toks {
-            starts[part_of(t.key) + 1] += 1;
-        }
-        for p in 0..PARTS {
-            starts[p + 1] += starts[p];
-        }
-        self.parts = starts;
-        let mut sorted = self.toks.clone();
-        for t in &self.toks {
-            let p = part_of(t.key);
-            sorted[starts[p] as usize] = *t;
-            starts[p] += 1;
-        }
-        self.toks = sorted;
-    }
-
-    fn token(&self, t: &Tok) -> &str {
-        &self.arena[t.start as usize..t.start as usize + t.len as usize]
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn add(
-        &mut self,
-        seen: &mut HashMap<u64, u32, KeyBuild>,
-        chars: &mut [u32],
-        text: &str,
-        pos: u32,
-        kind: Kind,
-        field: Field,
-        field_id: u32,
-    ) {
+impl DocScratch {
+    fn add(&mut self, text: &str, pos: u32, kind: Kind, field: Field, field_id: u32) {
         let key = token_key(text);
         let bmp_char = if kind == Kind::CjkChar && text.len() == 3 {
             text.chars().next().map(|c| c as usize)
         } else {
             None
         };
-        let known = bmp_char.map(|c| chars[c]).filter(|&i| i != u32::MAX);
-        let mut probe = key;
-        let i = if let Some(i) = known {
-            i as usize
-        } else if let Some(c) = bmp_char {
-            chars[c] = self.toks.len() as u32;
-            self.push_tok(key, text, true)
-        } else {
-            loop {
-                match seen.entry(probe) {
-                    Entry::Occupied(e) => {
-                        let i = *e.get() as usize;
-                        if key_is_exact(key) || self.token(&self.toks[i]) == text {
-                            break i;
-                        }
-                        probe = probe.wrapping_add(1); // two long tokens with one hash: probe on
-                    }
-                    Entry::Vacant(e) => {
-                        e.insert(self.toks.len() as u32);
-                        break self.push_tok(key, text, kind == Kind::CjkChar);
-                    }
-                }
+        let i = match bmp_char {
+            Some(c) if self.chars[c] != u32::MAX => self.chars[c] as usize,
+            Some(c) => {
+                self.chars[c] = self.toks.len() as u32;
+                self.push(key, text, true)
             }
+            None => match find(&self.seen, key, |i| {
+                self.token(&self.toks[i as usize]) == text
+            }) {
+                Ok(i) => i as usize,
+                Err(free) => {
+                    self.seen.insert(free, self.toks.len() as u32);
+                    self.push(key, text, kind == Kind::CjkChar)
+                }
+            },
         };
         let t = &mut self.toks[i];
         if t.field != field_id {
@@ -354,21 +507,68 @@ impl DocTokens {
         }
     }
 
-    fn push_tok(&mut self, key: u64, text: &str, char: bool) -> usize {
+    fn push(&mut self, key: u64, text: &str, char: bool) -> usize {
         let len = text.len().min(255) as u8; // words have at most 40 letters
         self.toks.push(Tok {
             key,
-            start: self.arena.len() as u32,
+            start: self.text.len() as u32,
             len,
             char,
+            part: part_of(key) as u8,
             score: 0,
             field: 0,
             tf: 0,
             npos: 0,
             pos: [0; MAX_POSITIONS],
         });
-        self.arena.push_str(&text[..len as usize]);
+        self.text.push_str(&text[..len as usize]);
         self.toks.len() - 1
+    }
+
+    fn token(&self, t: &Tok) -> &str {
+        &self.text[t.start as usize..t.start as usize + t.len as usize]
+    }
+
+    /// The document's tokens with their postings, grouped by partition (a
+    /// counting sort); leaves the scratch space empty for the next document.
+    fn finish(&mut self) -> DocTokens {
+        let mut starts = [0u32; PARTS + 1];
+        for t in &self.toks {
+            starts[t.part as usize + 1] += 1;
+        }
+        for p in 0..PARTS {
+            starts[p + 1] += starts[p];
+        }
+        let parts = starts;
+        let mut toks = vec![DocTok::default(); self.toks.len()];
+        let mut postings = Vec::with_capacity(self.toks.len() * 4);
+        for t in &self.toks {
+            let at = postings.len();
+            push_posting(&mut postings, t);
+            let slot = &mut starts[t.part as usize];
+            toks[*slot as usize] = DocTok {
+                key: t.key,
+                start: t.start,
+                len: t.len,
+                posting: at as u32,
+                posting_len: (postings.len() - at) as u8,
+            };
+            *slot += 1;
+            if t.char && t.len == 3 {
+                let c = self.token(t).chars().next().map_or(0, |c| c as usize);
+                self.chars[c] = u32::MAX;
+            }
+        }
+        let doc = DocTokens {
+            text: self.text.clone(),
+            postings,
+            toks,
+            parts,
+        };
+        self.text.clear();
+        self.toks.clear();
+        self.seen.clear();
+        doc
     }
 }
 
@@ -376,57 +576,8 @@ fn part_of(key: u64) -> usize {
     (mix(key) >> 60) as usize % PARTS
 }
 
-/// A language version's fields in index order, each with its text items.
-fn fields(t: &SearchText) -> [(Field, Vec<&str>); 7] {
-    [
-        (TITLE, vec![t.title.as_str()]),
-        (ZONE, vec![t.zone.as_str()]),
-        (TAGS, t.tags.iter().map(String::as_str).collect()),
-        (REGION, vec![t.region.as_str()]),
-        (SUMMARY, vec![t.summary.as_str()]),
-        (METRICS, t.metrics.iter().map(String::as_str).collect()),
-        (BODY, vec![t.body.as_str()]),
-    ]
-}
-
-/// Inverts the per-document tokens into `(token, postings)`, in parallel by partition.
-fn merge_postings(docs: &[DocTokens]) -> Vec<(&str, Vec<u8>)> {
-    let parts: Vec<Vec<(&str, Vec<u8>)>> = (0..PARTS)
-        .into_par_iter()
-        .map(|p| {
-            let mut seen: HashMap<u64, usize, KeyBuild> = HashMap::default();
-            let mut list: Vec<(&str, Vec<u8>, u32)> = Vec::new();
-            for (d, doc) in docs.iter().enumerate() {
-                let d = d as u32;
-                for t in &doc.toks[doc.parts[p] as usize..doc.parts[p + 1] as usize] {
-                    // Short tokens are their keys: only long ones are compared.
-                    let exact = key_is_exact(t.key);
-                    let mut probe = t.key;
-                    let i = loop {
-                        match seen.entry(probe) {
-                            Entry::Occupied(e) if exact || list[*e.get()].0 == doc.token(t) => {
-                                break *e.get()
-                            }
-                            Entry::Occupied(_) => probe = probe.wrapping_add(1),
-                            Entry::Vacant(e) => {
-                                e.insert(list.len());
-                                list.push((doc.token(t), Vec::new(), 0));
-                                break list.len() - 1;
-                            }
-                        }
-                    };
-                    let (_, out, last) = &mut list[i];
-                    push_varint(out, if out.is_empty() { d } else { d - *last });
-                    *last = d;
-                    push_posting(out, t);
-                }
-            }
-            list.into_iter().map(|(t, s, _)| (t, s)).collect()
-        })
-        .collect();
-    parts.into_iter().flatten().collect()
-}
-
+/// A token's posting in a document without the document number: for a
+/// single CJK character its score, for others `score * 9 + n` and `n` positions.
 fn push_posting(out: &mut Vec<u8>, t: &Tok) {
     let score = t.score.min(255) as u32;
     if t.char {
@@ -441,43 +592,109 @@ fn push_posting(out: &mut Vec<u8>, t: &Tok) {
     }
 }
 
-/// Sorts tokens in JavaScript string order and cuts them into shards; returns
-/// the first token of each shard and each shard's object body (`"tok":"…",…`).
-fn cut_shards(mut postings: Vec<(&str, Vec<u8>)>, shard_bytes: usize) -> (Vec<&str>, Vec<Vec<u8>>) {
+/// The distinct tokens of one indexed document and their postings, grouped
+/// by partition: what the token tables take of it.
+struct DocTokens {
+    text: String,
+    /// The tokens' postings (see [`push_posting`]), one after another.
+    postings: Vec<u8>,
+    toks: Vec<DocTok>,
+    /// `toks[parts[p]..parts[p + 1]]` are the tokens of partition `p`.
+    parts: [u32; PARTS + 1],
+}
+
+/// A token of a [`DocTokens`].
+#[derive(Clone, Copy, Default)]
+struct DocTok {
+    key: u64,
+    /// Where the token is in [`DocTokens::text`].
+    start: u32,
+    len: u8,
+    /// Where its posting is in [`DocTokens::postings`].
+    posting: u32,
+    /// At most 35 bytes: a score and eight positions below 2^16.
+    posting_len: u8,
+}
+
+impl DocTokens {
+    fn part(&self, p: usize) -> &[DocTok] {
+        &self.toks[self.parts[p] as usize..self.parts[p + 1] as usize]
+    }
+
+    fn token(&self, t: &DocTok) -> &str {
+        &self.text[t.start as usize..t.start as usize + t.len as usize]
+    }
+
+    fn posting(&self, t: &DocTok) -> &[u8] {
+        &self.postings[t.posting as usize..t.posting as usize + t.posting_len as usize]
+    }
+}
+
+/// Sorts the tokens of all tables in JavaScript string order and writes them
+/// into shard files (`__briefingSearch.shard(i,{"tok":"…",…});`), a shard
+/// closed once its object body reaches `shard_bytes`; returns the first token
+/// of each shard and the files.
+///
+/// The shards are cut before they are written, so each file is allocated
+/// once at its final size, and written in parallel.
+fn shard_files(tables: &[TokenTable], shard_bytes: usize) -> (Vec<String>, Vec<(String, Vec<u8>)>) {
+    let mut tokens: Vec<(&str, &[u8])> = tables.iter().flat_map(TokenTable::iter).collect();
     // UTF-8 byte order is UTF-16 order unless a token has a character at or above U+E000.
-    if postings
+    if tokens
         .iter()
         .any(|(t, _)| t.chars().any(|c| c >= '\u{E000}'))
     {
-        postings.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        tokens.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     } else {
-        postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        tokens.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     }
-    let mut bounds = Vec::new();
-    let mut shards: Vec<Vec<u8>> = Vec::new();
-    for (token, post) in postings {
-        match shards.last_mut() {
-            Some(body) if body.len() < shard_bytes => body.push(b','),
-            _ => {
-                bounds.push(token);
-                shards.push(Vec::with_capacity(shard_bytes + 1024));
-            }
+    // Each shard's first entry (`"token":"postings"`) and the length of its object body.
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for (i, (token, postings)) in tokens.iter().enumerate() {
+        let len = shard_key(token).len() + 2 + postings.len() + 1;
+        match cuts.last_mut() {
+            Some((_, body)) if *body < shard_bytes => *body += 1 + len,
+            _ => cuts.push((i, len)),
         }
-        let body = shards.last_mut().expect("a shard was just opened");
-        // Tokens hold only letters, digits, `.` and CJK characters; escape anyway.
-        body.extend_from_slice(js_json(token).as_bytes());
-        body.extend_from_slice(b":\"");
-        body.extend_from_slice(&post);
-        body.push(b'"');
     }
-    (bounds, shards)
+    let bounds = cuts.iter().map(|&(i, _)| tokens[i].0.to_string()).collect();
+    let files = cuts
+        .par_iter()
+        .enumerate()
+        .map(|(s, &(first, body))| {
+            let last = cuts.get(s + 1).map_or(tokens.len(), |&(next, _)| next);
+            let head = format!("__briefingSearch.shard({s},{{");
+            const TAIL: &[u8] = b"});\n";
+            let mut js = Vec::with_capacity(head.len() + body + TAIL.len());
+            js.extend_from_slice(head.as_bytes());
+            for (k, (token, postings)) in tokens[first..last].iter().enumerate() {
+                if k > 0 {
+                    js.push(b',');
+                }
+                js.extend_from_slice(shard_key(token).as_bytes());
+                js.extend_from_slice(b":\"");
+                js.extend_from_slice(postings);
+                js.push(b'"');
+            }
+            js.extend_from_slice(TAIL);
+            debug_assert_eq!(js.len(), js.capacity(), "shard {s} is sized exactly");
+            (format!("search/t/{s}.js"), js)
+        })
+        .collect();
+    (bounds, files)
+}
+
+/// A token as a JSON key. Tokens hold only letters, digits, `.` and CJK
+/// characters; escape anyway.
+fn shard_key(token: &str) -> String {
+    js_json(token)
 }
 
 /// One document-chunk row: url, title, zone, date, text language, snippet text.
 type DocRow<'a> = (&'a str, &'a str, &'a str, &'a str, &'static str, String);
 
 /// The document chunk files of the site in `lang`.
-fn doc_chunks(reports: &[SearchReport], order: &[usize], lang: Lang) -> Vec<(String, Vec<u8>)> {
+fn doc_chunks(reports: &[ReportView], order: &[usize], lang: Lang) -> Vec<(String, Vec<u8>)> {
     order
         .par_chunks(DOCS_PER_CHUNK)
         .enumerate()
@@ -493,21 +710,20 @@ fn doc_chunks(reports: &[SearchReport], order: &[usize], lang: Lang) -> Vec<(Str
         .collect()
 }
 
-fn doc_row(report: &SearchReport, lang: Lang) -> DocRow<'_> {
+fn doc_row<'a>(report: &'a ReportView, lang: Lang) -> DocRow<'a> {
     let (text_lang, e) = report
         .entries
         .iter()
         .find(|(l, _)| *l == lang)
         .unwrap_or(&report.entries[0]);
-    let t = &e.text;
-    let mut text = String::with_capacity(t.summary.len() + t.body.len() + 64);
-    text.push_str(&t.summary);
-    if !t.metrics.is_empty() {
+    let mut text = String::with_capacity(e.summary.len() + e.body.len() + 64);
+    text.push_str(e.summary);
+    if !e.metrics.is_empty() {
         text.push('\n');
-        text.push_str(&t.metrics.join(" · "));
+        text.push_str(&e.metrics.join(" · "));
     }
     text.push('\n');
-    text.push_str(&t.body);
+    text.push_str(e.body);
     if let Some((cut, _)) = text.char_indices().nth(SNIPPET_TEXT_CHARS) {
         text.truncate(cut);
     }
@@ -516,7 +732,7 @@ fn doc_row(report: &SearchReport, lang: Lang) -> DocRow<'_> {
     } else {
         &e.date
     };
-    (&e.url, &t.title, &t.zone, date, text_lang.code(), text)
+    (&e.url, e.title, e.zone, date, text_lang.code(), text)
 }
 
 #[cfg(test)]

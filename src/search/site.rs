@@ -1,13 +1,15 @@
 //! From the site model to the search index: which text of a report is
 //! searchable, and the output files for the build's list.
 
-use super::{build_index, SearchEntry, SearchReport, SearchText};
+use super::{build_with, EntryView, ReportView, SearchReport, Sizes};
 use crate::config::Config;
 use crate::content::{Content, Report};
 use crate::output::OutputFile;
 use crate::units::{self, UnitCatalog};
 use crate::urls::{self, UrlStyle};
+use crate::Lang;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// The search index of a site, as output files (for the list in `build.rs`).
 pub fn output_files(
@@ -16,8 +18,8 @@ pub fn output_files(
     units: &UnitCatalog,
     style: UrlStyle,
 ) -> Vec<OutputFile> {
-    let reports = site_reports(content, config, units, style);
-    build_index(&reports, &config.languages)
+    let reports = report_views(content, config, units, style);
+    build_with(&reports, &config.languages, Sizes::DEFAULT)
         .into_iter()
         .map(|(path, bytes)| OutputFile::bytes(path, bytes, "search index"))
         .collect()
@@ -30,6 +32,19 @@ pub fn site_reports(
     units: &UnitCatalog,
     style: UrlStyle,
 ) -> Vec<SearchReport> {
+    report_views(content, config, units, style)
+        .iter()
+        .map(ReportView::to_report)
+        .collect()
+}
+
+/// [`site_reports`] borrowing the text from `content`.
+fn report_views<'a>(
+    content: &'a Content,
+    config: &Config,
+    units: &UnitCatalog,
+    style: UrlStyle,
+) -> Vec<ReportView<'a>> {
     let source = config.source_lang();
     content
         .reports
@@ -39,25 +54,20 @@ pub fn site_reports(
             langs.sort_by_key(|&l| (l != source, l));
             let entries = langs
                 .into_iter()
-                .map(|lang| {
-                    let url = style.dir(&urls::report_dir(lang, &report.section, &report.slug));
-                    (
-                        lang,
-                        SearchEntry {
-                            url,
-                            date: report.date.to_string(),
-                            text: search_text(report, lang, units),
-                        },
-                    )
-                })
+                .map(|lang| (lang, entry_view(report, lang, units, style)))
                 .collect();
-            SearchReport { entries }
+            ReportView { entries }
         })
         .collect()
 }
 
 /// The searchable text of `report` in `lang` (which it must have).
-fn search_text(report: &Report, lang: crate::Lang, units: &UnitCatalog) -> SearchText {
+fn entry_view<'a>(
+    report: &'a Report,
+    lang: Lang,
+    units: &UnitCatalog,
+    style: UrlStyle,
+) -> EntryView<'a> {
     let text = &report.texts[&lang];
     let metrics = report
         .metrics
@@ -77,13 +87,15 @@ fn search_text(report: &Report, lang: crate::Lang, units: &UnitCatalog) -> Searc
             }
         })
         .collect();
-    SearchText {
-        title: text.title.clone(),
-        zone: text.zone.clone().unwrap_or_default(),
-        region: text.region.clone().unwrap_or_default(),
-        tags: text.tags.clone(),
-        summary: text.summary.clone().unwrap_or_default(),
-        metrics,
-        body: text.body.text.clone(),
+    EntryView {
+        url: Cow::Owned(style.dir(&urls::report_dir(lang, &report.section, &report.slug))),
+        date: Cow::Owned(report.date.to_string()),
+        title: &text.title,
+        zone: text.zone.as_deref().unwrap_or_default(),
+        region: text.region.as_deref().unwrap_or_default(),
+        tags: &text.tags,
+        summary: text.summary.as_deref().unwrap_or_default(),
+        metrics: Cow::Owned(metrics),
+        body: &text.body.text,
     }
 }

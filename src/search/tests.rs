@@ -44,11 +44,12 @@ fn call_args(bytes: &[u8], name: &str) -> Vec<Value> {
 }
 
 fn build(reports: &[SearchReport], langs: &[Lang]) -> Built {
-    build_small(reports, langs, SHARD_BYTES)
+    build_sized(reports, langs, Sizes::DEFAULT)
 }
 
-fn build_small(reports: &[SearchReport], langs: &[Lang], shard_bytes: usize) -> Built {
-    let files = build_with(reports, langs, shard_bytes);
+fn build_sized(reports: &[SearchReport], langs: &[Lang], sizes: Sizes) -> Built {
+    let views: Vec<ReportView> = reports.iter().map(ReportView::from).collect();
+    let files = build_with(&views, langs, sizes);
     let file = |p: &str| {
         &files
             .iter()
@@ -275,7 +276,11 @@ fn tokens_are_sharded_by_sorted_range() {
             )])
         })
         .collect();
-    let built = build_small(&reports, &[Lang::En], 2_000);
+    let sizes = Sizes {
+        shard_bytes: 2_000,
+        ..Sizes::DEFAULT
+    };
+    let built = build_sized(&reports, &[Lang::En], sizes);
     let bounds = built.meta["shards"].as_array().unwrap();
     assert!(bounds.len() > 1, "expected several shards");
     for w in bounds.windows(2) {
@@ -336,4 +341,43 @@ fn empty_site() {
     let built = build(&[], &Lang::ALL);
     assert_eq!(built.meta["docs"], 0);
     assert_eq!(built.files.len(), 1);
+}
+
+/// Batches are a way to cut the work: any batch size gives the same bytes
+/// (document numbers continue across batches, differences included).
+#[test]
+fn batch_size_does_not_change_the_output() {
+    let reports: Vec<SearchReport> = (0..41)
+        .map(|i| {
+            let body = format!("common word{} 富士康{} 6,8{:02}", i % 5, i % 3, i);
+            report(vec![
+                entry(
+                    Lang::En,
+                    &format!("r{i:02}"),
+                    &format!("2024-02-{:02}", 1 + i % 9),
+                    text(&format!("Report {i}"), &body),
+                ),
+                entry(Lang::Zh, &format!("r{i:02}"), "", text("报告", &body)),
+            ])
+        })
+        .collect();
+    let views: Vec<ReportView> = reports.iter().map(ReportView::from).collect();
+    let with_batch = |batch_docs| {
+        let sizes = Sizes {
+            shard_bytes: 300,
+            batch_docs,
+        };
+        build_with(&views, &Lang::ALL, sizes)
+    };
+    let whole = with_batch(1000);
+    assert!(
+        whole
+            .iter()
+            .filter(|f| f.0.starts_with("search/t/"))
+            .count()
+            > 1
+    );
+    for batch_docs in [1, 2, 7, 40, 41] {
+        assert!(with_batch(batch_docs) == whole, "batches of {batch_docs}");
+    }
 }

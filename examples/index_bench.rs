@@ -1,0 +1,137 @@
+//! Times the search index of a real site, as `briefing build` makes it
+//! (`search::site::output_files`), and reports how much it raises peak memory.
+//!
+//! ```text
+//! cargo run --release --example index_bench -- SITE_ROOT [RUNS] [OUT_DIR]
+//! ```
+//!
+//! The site is read and loaded first; the peak-memory figure is the rise of
+//! VmHWM over the first index build (later builds reuse memory the allocator
+//! has kept, so only the first says what a build costs). RUNS builds (default
+//! 5) are timed, median wall and CPU time reported. With OUT_DIR the files of the first build
+//! are written there, e.g. to compare two versions with `diff -r`.
+
+use briefing::build::{read_setup, BuildOptions};
+use briefing::output::OutputFile;
+use briefing::urls::UrlStyle;
+use std::path::Path;
+use std::time::Instant;
+
+/// The allocator of the `briefing` binary, so the figures match a build.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = Path::new(
+        args.first()
+            .expect("usage: index_bench SITE_ROOT [RUNS] [OUT_DIR]"),
+    );
+    let runs: usize = args
+        .get(1)
+        .map_or(5, |r| r.parse().expect("RUNS is a number"));
+    let opts = BuildOptions::new(root);
+    let setup = read_setup(&opts).expect("site setup");
+    let sources =
+        briefing::content::read_sources(&root.join("content"), root).expect("content read");
+    let (content, _) = briefing::content::load(
+        &sources,
+        &setup.config,
+        &setup.units,
+        UrlStyle::Online,
+        false,
+    );
+    drop(sources);
+    let index = || {
+        briefing::search::site::output_files(
+            &content,
+            &setup.config,
+            &setup.units,
+            UrlStyle::Online,
+        )
+    };
+
+    let before = vm_hwm_kib();
+    let (start, cpu_start) = (Instant::now(), cpu_ms());
+    let files = index();
+    let first_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let first_cpu = cpu_ms() - cpu_start;
+    let after = vm_hwm_kib();
+    let bytes: usize = files
+        .iter()
+        .filter_map(|f| f.as_bytes())
+        .map(<[u8]>::len)
+        .sum();
+    println!(
+        "{} reports: {} files, {:.1} MiB; first build {first_ms:.0} ms (CPU {first_cpu:.0} ms), peak RSS {:.1} -> {:.1} MiB (+{:.1} MiB)",
+        content.reports.len(),
+        files.len(),
+        mib(bytes),
+        before as f64 / 1024.0,
+        after as f64 / 1024.0,
+        (after - before) as f64 / 1024.0,
+    );
+    if let Some(out) = args.get(2) {
+        write_files(Path::new(out), &files);
+    }
+    drop(files);
+
+    let (mut times, mut cpu): (Vec<f64>, Vec<f64>) = (0..runs)
+        .map(|_| {
+            let (start, cpu_start) = (Instant::now(), cpu_ms());
+            drop(index());
+            (start.elapsed().as_secs_f64() * 1000.0, cpu_ms() - cpu_start)
+        })
+        .unzip();
+    times.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
+    if let (Some(min), Some(max)) = (times.first(), times.last()) {
+        println!(
+            "output_files on {} threads: median {:.0} ms (min {min:.0}, max {max:.0}), CPU time median {:.0} ms, over {runs} runs",
+            rayon::current_num_threads(),
+            times[times.len() / 2],
+            cpu[cpu.len() / 2],
+        );
+    }
+}
+
+fn write_files(out: &Path, files: &[OutputFile]) {
+    for f in files {
+        let path = out.join(&f.path);
+        std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("mkdir");
+        std::fs::write(path, f.as_bytes().expect("index files are bytes")).expect("write");
+    }
+}
+
+/// User + system CPU time of this process so far, all threads (Linux, 10 ms resolution).
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // Fields after the command name, which is in parentheses; utime and stime are 14 and 15.
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) * 10.0
+}
+
+/// Peak resident set size of this process so far, in KiB.
+fn vm_hwm_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/self/status")
+}
+
+fn mib(n: usize) -> f64 {
+    n as f64 / (1024.0 * 1024.0)
+}
