@@ -43,14 +43,13 @@ pub fn render(markdown: &str, rewrite_link: &dyn Fn(&str) -> Option<String>) -> 
             }
         }
     }
-    let text = plain_text(&events);
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
-    Rendered {
-        html: out,
-        toc,
-        text,
-    }
+    let mut text = plain_text(&events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut html, events.into_iter());
+    // The site model holds every body for the whole build: no spare room.
+    html.shrink_to_fit();
+    text.shrink_to_fit();
+    Rendered { html, toc, text }
 }
 
 /// Is `c` an East Asian wide character (CJK ideographs, kana, hangul,
