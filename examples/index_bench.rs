@@ -48,6 +48,7 @@ fn main() {
             &setup.config,
             &setup.units,
             UrlStyle::Online,
+            None,
         )
     };
 

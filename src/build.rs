@@ -194,7 +194,7 @@ pub fn other_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<Out
 pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
     let mut files = Vec::new();
     // Collecting cannot fail.
-    let _ = each_data_file_group(content, setup, style, |group| {
+    let _ = each_data_file_group(content, setup, style, None, |group| {
         files.extend(group);
         Ok(())
     });
@@ -203,25 +203,41 @@ pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<Outp
 
 /// Makes the [`data_files`] a group at a time (exports, feeds, search
 /// index) and hands each group to `sink`, so a build can write one group
-/// before the next is made.
+/// before the next is made. With `out_dir`, a search index there that was
+/// made from the same input is kept (see [`search::site::output_files`]).
 fn each_data_file_group(
     content: &Content,
     setup: &Setup,
     style: UrlStyle,
+    out_dir: Option<&Path>,
     mut sink: impl FnMut(Vec<OutputFile>) -> Result<()>,
 ) -> Result<()> {
     sink(metrics::export_files(content, &setup.config, &setup.units))?;
-    sink(crate::feeds::site_files(content, &setup.config, &setup.units))?;
-    sink(search_files(content, setup, style))
+    sink(crate::feeds::site_files(
+        content,
+        &setup.config,
+        &setup.units,
+    ))?;
+    sink(search_files(content, setup, style, out_dir))
 }
 
 /// The search index, when the theme has a search page.
-pub fn search_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
-    if render::has_search_page(&setup.theme) {
-        search::site::output_files(content, &setup.config, &setup.units, style)
-    } else {
-        Vec::new()
+fn search_files(
+    content: &Content,
+    setup: &Setup,
+    style: UrlStyle,
+    out_dir: Option<&Path>,
+) -> Vec<OutputFile> {
+    if !render::has_search_page(&setup.theme) {
+        return Vec::new();
     }
+    let meta_js = out_dir.and_then(|dir| std::fs::read_to_string(dir.join(search::META_PATH)).ok());
+    let exists = |path: &str| out_dir.is_some_and(|dir| dir.join(path).is_file());
+    let previous = meta_js.as_deref().map(|meta_js| search::site::Previous {
+        meta_js,
+        exists: &exists,
+    });
+    search::site::output_files(content, &setup.config, &setup.units, style, previous)
 }
 
 /// The theme's static files and the files in `content/`.
@@ -309,7 +325,7 @@ fn render_site_staged(
     lap("render");
     // Like rendered pages, generated files identical to the output's are
     // not kept in memory, and the others go to the staging folder.
-    each_data_file_group(&content, &setup, opts.style, |mut group| {
+    each_data_file_group(&content, &setup, opts.style, compare_with, |mut group| {
         if let Some(current) = &current {
             group.par_iter_mut().for_each(|f| {
                 if f.as_bytes().is_some_and(|b| current(&f.path, b)) {

@@ -6,8 +6,8 @@
 //! escaped or buffered, which matters for a report's HTML body and for a
 //! dashboard of thousands of rows.
 
-use serde::ser::{self, Serialize};
 use seahash::SeaHasher;
+use serde::ser::{self, Serialize};
 use std::hash::Hasher;
 
 /// Feeds `value` into `hasher`.

@@ -1227,7 +1227,12 @@ mod tests {
                 let slug = format!("r{i:04}.zh.md");
                 file(
                     &slug,
-                    &report(&format!("报告{i}"), &date, "", &[("jobs", "就业", i as f64, "人", "")]),
+                    &report(
+                        &format!("报告{i}"),
+                        &date,
+                        "",
+                        &[("jobs", "就业", i as f64, "人", "")],
+                    ),
                 )
             })
             .collect();
@@ -1378,7 +1383,11 @@ mod tests {
         ("dashboard_charts_note", "", ""),
         ("dashboard_chart_data", "", ""),
         ("dashboard_all", "", ""),
-        ("dashboard_table_capped", "最新 {n} 项，共 {total} 项", "{n} of {total}"),
+        (
+            "dashboard_table_capped",
+            "最新 {n} 项，共 {total} 项",
+            "{n} of {total}",
+        ),
         ("dashboard_report", "报告", "Report"),
         ("dashboard_zone", "区域", "Zone"),
         ("dashboard_metric", "指标", "Metric"),

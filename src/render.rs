@@ -17,9 +17,9 @@ use crate::units::{self, UnitCatalog};
 use crate::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
+use seahash::SeaHasher;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use seahash::SeaHasher;
 use std::hash::Hasher;
 use std::sync::{Mutex, OnceLock};
 
@@ -646,7 +646,7 @@ impl Stamp {
         let per_lang = sites
             .iter()
             .map(|(&lang, site)| {
-                let mut hasher = shared.clone();
+                let mut hasher = shared;
                 fingerprint::feed(&mut hasher, &(lang, site, input.theme.i18n.get(&lang)));
                 (lang, hasher)
             })
@@ -656,7 +656,7 @@ impl Stamp {
 
     /// Starts the stamp of a page rendered with `template` in `lang`.
     fn start(&self, template: &str, lang: Lang) -> PageStamp {
-        let mut hasher = self.per_lang[&lang].clone();
+        let mut hasher = self.per_lang[&lang];
         hasher.write(template.as_bytes());
         PageStamp(hasher)
     }

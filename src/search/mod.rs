@@ -98,6 +98,7 @@ pub struct SearchReport {
 
 /// A report as the index reads it: a [`SearchReport`] that borrows its text,
 /// so that indexing a site does not copy the site's text (see [`site`]).
+#[derive(Hash)]
 struct ReportView<'a> {
     entries: Vec<(Lang, EntryView<'a>)>,
 }
@@ -105,6 +106,7 @@ struct ReportView<'a> {
 /// A [`SearchEntry`] with its [`SearchText`], borrowed where the site model
 /// holds the text as it is indexed; the URL, the date as text and the
 /// formatted metrics are made for the index, so the site's view owns them.
+#[derive(Hash)]
 struct EntryView<'a> {
     url: Cow<'a, str>,
     date: Cow<'a, str>,
@@ -240,8 +242,49 @@ fn build_with(reports: &[ReportView], langs: &[Lang], sizes: Sizes) -> Vec<(Stri
         shards: bounds,
     };
     let meta_js = format!("__briefingSearch.meta({});\n", js_json(&meta));
-    files.insert(0, ("search/meta.js".to_string(), meta_js.into_bytes()));
+    files.insert(0, (META_PATH.to_string(), meta_js.into_bytes()));
     files
+}
+
+/// Where the index's meta file is, below the output folder.
+pub const META_PATH: &str = "search/meta.js";
+
+/// A fingerprint of what an index is made from: the code of this binary,
+/// the languages and every report's searchable text. An index from the same
+/// input comes out byte for byte the same.
+fn input_fingerprint(reports: &[ReportView], langs: &[Lang]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = seahash::SeaHasher::new();
+    env!("BRIEFING_SOURCE_HASH").hash(&mut hasher);
+    (langs, reports).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The line a build's meta.js ends with: the input fingerprint and the
+/// number of token shards, so a later build knows the index and its files
+/// without reading them.
+fn stamp_line(fingerprint: u64, shards: usize) -> String {
+    format!("// briefing {fingerprint:016x} {shards}\n")
+}
+
+/// The number of shards an index's meta.js was stamped with, when it was
+/// made from the input with `fingerprint`.
+fn stamped_shards(meta_js: &str, fingerprint: u64) -> Option<usize> {
+    let line = meta_js.strip_suffix('\n')?.rsplit('\n').next()?;
+    let rest = line.strip_prefix(&format!("// briefing {fingerprint:016x} "))?;
+    rest.parse().ok()
+}
+
+/// The paths of an index's files: meta.js, the token shards and each
+/// language's document chunks.
+fn index_paths(shards: usize, docs: usize, langs: &[Lang]) -> Vec<String> {
+    let mut paths = vec![META_PATH.to_string()];
+    paths.extend((0..shards).map(|i| format!("search/t/{i}.js")));
+    for lang in langs {
+        let chunks = docs.div_ceil(DOCS_PER_CHUNK);
+        paths.extend((0..chunks).map(|c| format!("search/{}/d{c}.js", lang.code())));
+    }
+    paths
 }
 
 #[derive(Serialize)]

@@ -1,27 +1,67 @@
 //! From the site model to the search index: which text of a report is
 //! searchable, and the output files for the build's list.
 
-use super::{build_with, EntryView, ReportView, SearchReport, Sizes};
+use super::{
+    build_with, doc_order, index_paths, input_fingerprint, stamp_line, stamped_shards, EntryView,
+    ReportView, SearchReport, Sizes, META_PATH,
+};
 use crate::config::Config;
 use crate::content::{Content, Report};
-use crate::output::OutputFile;
+use crate::output::{OutputData, OutputFile};
 use crate::units::{self, UnitCatalog};
 use crate::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
 use std::borrow::Cow;
 
+/// The index already in an output folder: its meta.js, and whether a file
+/// (a path below the folder) is there.
+pub struct Previous<'a> {
+    pub meta_js: &'a str,
+    pub exists: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
 /// The search index of a site, as output files (for the list in `build.rs`).
+/// Its meta.js ends with a fingerprint of the index's input: when the
+/// `previous` index has the same one (and all its files), it is kept as it
+/// is: its files come back as `OutputData::Unchanged` and nothing is built.
 pub fn output_files(
     content: &Content,
     config: &Config,
     units: &UnitCatalog,
     style: UrlStyle,
+    previous: Option<Previous<'_>>,
 ) -> Vec<OutputFile> {
+    const ORIGIN: &str = "search index";
+    let langs = &config.languages;
     let reports = report_views(content, config, units, style);
-    build_with(&reports, &config.languages, Sizes::DEFAULT)
+    let fingerprint = input_fingerprint(&reports, langs);
+    if let Some(prev) = previous {
+        if let Some(shards) = stamped_shards(prev.meta_js, fingerprint) {
+            let paths = index_paths(shards, doc_order(&reports).len(), langs);
+            if paths.par_iter().all(|p| (prev.exists)(p)) {
+                return paths
+                    .into_iter()
+                    .map(|path| OutputFile {
+                        path,
+                        data: OutputData::Unchanged,
+                        origin: ORIGIN.to_string(),
+                    })
+                    .collect();
+            }
+        }
+    }
+    let mut files = build_with(&reports, langs, Sizes::DEFAULT);
+    let shards = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/t/"))
+        .count();
+    if let Some((_, meta)) = files.iter_mut().find(|(p, _)| p == META_PATH) {
+        meta.extend_from_slice(stamp_line(fingerprint, shards).as_bytes());
+    }
+    files
         .into_iter()
-        .map(|(path, bytes)| OutputFile::bytes(path, bytes, "search index"))
+        .map(|(path, bytes)| OutputFile::bytes(path, bytes, ORIGIN))
         .collect()
 }
 

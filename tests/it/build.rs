@@ -351,6 +351,48 @@ fn rebuild_renders_again_what_templates_strings_and_config_change() {
     );
 }
 
+/// The search index is kept when its input (every report's searchable text)
+/// has not changed, rebuilt when it has, and restored when a file of it is
+/// missing.
+#[test]
+fn search_index_is_rebuilt_only_when_its_input_changes() {
+    let site = Site::sample();
+    site.build_ok(&[]);
+    let meta = site.read("search/meta.js");
+    assert!(meta.lines().last().unwrap().starts_with("// briefing "));
+
+    let run = site.build_ok(&["--verbose"]);
+    assert!(
+        run.stdout()
+            .lines()
+            .any(|l| l.starts_with("0 files written")),
+        "{}",
+        run.stdout()
+    );
+
+    site.remove("public/search/t/0.js");
+    site.build_ok(&[]);
+    assert!(
+        site.exists("search/t/0.js"),
+        "a missing shard is made again"
+    );
+    assert_eq!(site.read("search/meta.js"), meta);
+
+    let path = "content/reports/jincheng-opto-mechatronics-cluster.en.md";
+    let text = std::fs::read_to_string(site.root.join(path)).unwrap();
+    site.write(
+        path,
+        text.replacen("\n---\n", "\n---\nA zebracorn appears.\n", 1),
+    );
+    site.build_ok(&[]);
+    assert_ne!(site.read("search/meta.js"), meta);
+    let shards: String = std::fs::read_dir(site.public().join("search/t"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(shards.contains("\"zebracorn\""), "the new word is indexed");
+}
+
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
     let site = Site::fixture("basic");

@@ -766,7 +766,8 @@ fn build_fixture(
     let site = &report.site;
     // The plain theme has no search page, so the build wrote no index: add one.
     let units = briefing::units::UnitCatalog::with_custom(&site.config.units).unwrap();
-    for f in briefing::search::site::output_files(&site.content, &site.config, &units, style) {
+    for f in briefing::search::site::output_files(&site.content, &site.config, &units, style, None)
+    {
         write(&out.join(&f.path), f.as_bytes().unwrap());
     }
     for asset in ["search.js", "search.css"] {
