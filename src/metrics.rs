@@ -19,6 +19,7 @@ use crate::Lang;
 use rayon::prelude::*;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -175,28 +176,45 @@ pub fn check_dimensions(
 
 /// A cell of the export: text, a number or nothing.
 #[derive(Debug, Clone, PartialEq)]
-enum Cell {
-    Text(String),
+enum Cell<'a> {
+    Text(Cow<'a, str>),
     Number(f64),
     Null,
 }
 
-impl Cell {
-    fn opt(s: Option<&str>) -> Cell {
-        s.map_or(Cell::Null, |s| Cell::Text(s.to_string()))
+impl<'a> Cell<'a> {
+    fn opt(s: Option<&'a str>) -> Cell<'a> {
+        s.map_or(Cell::Null, |s| Cell::Text(Cow::Borrowed(s)))
     }
 
-    /// The CSV text: numbers without grouping or float noise, null empty.
-    fn csv_text(&self) -> String {
-        match self {
-            Cell::Text(s) => s.clone(),
-            Cell::Number(n) => units::format_plain_number(*n, Lang::Zh),
-            Cell::Null => String::new(),
+    fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
+        Cell::Text(s.into())
+    }
+
+    /// Appends the CSV field: numbers without grouping or float noise,
+    /// null empty, quoted when it holds a comma, quote or line break
+    /// (RFC 4180).
+    fn push_csv(&self, out: &mut String) {
+        let number;
+        let s = match self {
+            Cell::Text(s) => s.as_ref(),
+            Cell::Number(n) => {
+                number = units::format_plain_number(*n, Lang::Zh);
+                &number
+            }
+            Cell::Null => "",
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&s.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(s);
         }
     }
 }
 
-impl Serialize for Cell {
+impl Serialize for Cell<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Cell::Text(t) => s.serialize_str(t),
@@ -206,134 +224,142 @@ impl Serialize for Cell {
     }
 }
 
-/// One exported metric: named cells in column order (a JSON object with
-/// its keys in that order).
-struct ExportRow(Vec<(String, Cell)>);
+/// The export of a site's metrics. Rows are made as they are written, so
+/// the export needs no more memory than its two files.
+struct Export<'a> {
+    columns: Vec<String>,
+    entries: Vec<Entry<'a>>,
+    config: &'a Config,
+}
 
-impl Serialize for ExportRow {
+/// One exported metric: its cells in column order (a JSON object with its
+/// keys in that order).
+struct ExportRow<'e> {
+    columns: &'e [String],
+    cells: Vec<Cell<'e>>,
+}
+
+impl Serialize for ExportRow<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
+        let mut map = s.serialize_map(Some(self.cells.len()))?;
+        for (k, v) in self.columns.iter().zip(&self.cells) {
             map.serialize_entry(k, v)?;
         }
         map.end()
     }
 }
 
-/// The exported rows. Columns: `report`, `section`, `date`, `key`,
-/// `title_<lang>` and `label_<lang>` for each site language (empty when the
-/// report is not translated), `value`, `unit`, `qualifier`,
-/// `display_<lang>` (the figure as the pages write it), `normalized`,
-/// `base_unit`, `dimension`, `url` (the source-language report page).
-fn export_rows(content: &Content, config: &Config, units: &UnitCatalog) -> Vec<ExportRow> {
-    let source = config.source_lang();
-    entries(content, units)
-        .into_iter()
-        .map(|e| {
-            let (r, m, u) = (e.report, e.metric, e.unit);
-            let mut cells = vec![
-                ("report".to_string(), Cell::Text(r.slug.clone())),
-                ("section".to_string(), Cell::Text(r.section.clone())),
-                ("date".to_string(), Cell::Text(r.date.to_string())),
-                ("key".to_string(), Cell::Text(m.key.clone())),
-            ];
-            for &l in &config.languages {
-                let title = r.texts.get(&l).map(|t| t.title.as_str());
-                cells.push((format!("title_{l}"), Cell::opt(title)));
-            }
-            for &l in &config.languages {
-                let label = r
-                    .texts
-                    .get(&l)
-                    .and_then(|t| t.labels.get(&m.key))
-                    .map(String::as_str);
-                cells.push((format!("label_{l}"), Cell::opt(label)));
-            }
-            cells.push(("value".into(), Cell::Number(m.value)));
-            cells.push(("unit".into(), Cell::Text(u.zh().to_string())));
-            cells.push((
-                "qualifier".into(),
-                Cell::opt(m.qualifier.map(Qualifier::name)),
-            ));
-            for &l in &config.languages {
-                cells.push((
-                    format!("display_{l}"),
-                    Cell::Text(units::format_value(m.value, u, m.qualifier, l)),
-                ));
-            }
-            cells.push((
-                "normalized".into(),
-                Cell::Number(units::normalized(m.value, u)),
-            ));
-            cells.push((
-                "base_unit".into(),
-                Cell::Text(u.base_symbol(Lang::Zh).to_string()),
-            ));
-            cells.push((
-                "dimension".into(),
-                Cell::Text(u.dimension().name().to_string()),
-            ));
-            let page = urls::report_dir(source, &r.section, &r.slug);
-            cells.push((
-                "url".into(),
-                Cell::Text(urls::permalink(&config.base_url, &page)),
-            ));
-            ExportRow(cells)
-        })
-        .collect()
-}
+/// Every row of an export, made one at a time while serializing.
+struct ExportRows<'e, 'a>(&'e Export<'a>);
 
-/// Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+impl Serialize for ExportRows<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.entries.iter().map(|e| self.0.row(e)))
     }
 }
 
-/// The CSV: UTF-8, a header row, CRLF line ends (RFC 4180).
-fn to_csv(rows: &[ExportRow], config: &Config) -> String {
-    let header = export_columns(config);
-    let mut out = header
-        .iter()
-        .map(|c| csv_field(c))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push_str("\r\n");
-    for row in rows {
-        let line = row
-            .0
+impl<'a> Export<'a> {
+    /// Columns: `report`, `section`, `date`, `key`, `title_<lang>` and
+    /// `label_<lang>` for each site language (empty when the report is not
+    /// translated), `value`, `unit`, `qualifier`, `display_<lang>` (the
+    /// figure as the pages write it), `normalized`, `base_unit`,
+    /// `dimension`, `url` (the source-language report page).
+    fn new(content: &'a Content, config: &'a Config, units: &'a UnitCatalog) -> Export<'a> {
+        let langs = &config.languages;
+        let mut columns: Vec<String> = ["report", "section", "date", "key"]
+            .map(String::from)
+            .to_vec();
+        columns.extend(langs.iter().map(|l| format!("title_{l}")));
+        columns.extend(langs.iter().map(|l| format!("label_{l}")));
+        columns.extend(["value", "unit", "qualifier"].map(String::from));
+        columns.extend(langs.iter().map(|l| format!("display_{l}")));
+        columns.extend(["normalized", "base_unit", "dimension", "url"].map(String::from));
+        Export {
+            columns,
+            entries: entries(content, units),
+            config,
+        }
+    }
+
+    fn row<'e>(&'e self, e: &Entry<'a>) -> ExportRow<'e> {
+        let (r, m, u) = (e.report, e.metric, e.unit);
+        let langs = &self.config.languages;
+        let mut cells = Vec::with_capacity(self.columns.len());
+        cells.extend([
+            Cell::text(r.slug.as_str()),
+            Cell::text(r.section.as_str()),
+            Cell::text(r.date.to_string()),
+            Cell::text(m.key.as_str()),
+        ]);
+        cells.extend(
+            langs
+                .iter()
+                .map(|l| Cell::opt(r.texts.get(l).map(|t| t.title.as_str()))),
+        );
+        cells.extend(langs.iter().map(|l| {
+            let label = r.texts.get(l).and_then(|t| t.labels.get(&m.key));
+            Cell::opt(label.map(String::as_str))
+        }));
+        cells.extend([
+            Cell::Number(m.value),
+            Cell::text(u.zh()),
+            Cell::opt(m.qualifier.map(Qualifier::name)),
+        ]);
+        cells.extend(
+            langs
+                .iter()
+                .map(|&l| Cell::text(units::format_value(m.value, u, m.qualifier, l))),
+        );
+        let page = urls::report_dir(self.config.source_lang(), &r.section, &r.slug);
+        cells.extend([
+            Cell::Number(units::normalized(m.value, u)),
+            Cell::text(u.base_symbol(Lang::Zh)),
+            Cell::text(u.dimension().name()),
+            Cell::text(urls::permalink(&self.config.base_url, &page)),
+        ]);
+        ExportRow {
+            columns: &self.columns,
+            cells,
+        }
+    }
+
+    /// The CSV: UTF-8, a header row, CRLF line ends (RFC 4180).
+    fn csv(&self) -> String {
+        let mut out = String::new();
+        let mut line = |cells: &[Cell<'_>]| {
+            for (i, cell) in cells.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                cell.push_csv(&mut out);
+            }
+            out.push_str("\r\n");
+        };
+        let header: Vec<Cell> = self
+            .columns
             .iter()
-            .map(|(_, c)| csv_field(&c.csv_text()))
-            .collect::<Vec<_>>()
-            .join(",");
-        out.push_str(&line);
-        out.push_str("\r\n");
+            .map(|c| Cell::text(c.as_str()))
+            .collect();
+        line(&header);
+        for e in &self.entries {
+            line(&self.row(e).cells);
+        }
+        out
     }
-    out
-}
 
-/// The export's column names, in order (also when there are no metrics).
-fn export_columns(config: &Config) -> Vec<String> {
-    let mut cols: Vec<String> = ["report", "section", "date", "key"]
-        .map(String::from)
-        .to_vec();
-    cols.extend(config.languages.iter().map(|l| format!("title_{l}")));
-    cols.extend(config.languages.iter().map(|l| format!("label_{l}")));
-    cols.extend(["value", "unit", "qualifier"].map(String::from));
-    cols.extend(config.languages.iter().map(|l| format!("display_{l}")));
-    cols.extend(["normalized", "base_unit", "dimension", "url"].map(String::from));
-    cols
+    fn json(&self) -> String {
+        let mut json =
+            serde_json::to_string_pretty(&ExportRows(self)).unwrap_or_else(|_| "[]".to_string());
+        json.push('\n');
+        json
+    }
 }
 
 /// `data/metrics.csv` and `data/metrics.json`: every metric of every report,
 /// one row / object each, with the same columns and values.
 pub fn export_files(content: &Content, config: &Config, units: &UnitCatalog) -> Vec<OutputFile> {
-    let rows = export_rows(content, config, units);
-    let csv = to_csv(&rows, config);
-    let mut json = serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".to_string());
-    json.push('\n');
+    let export = Export::new(content, config, units);
+    let (csv, json) = rayon::join(|| export.csv(), || export.json());
     vec![
         OutputFile::bytes(CSV_PATH, csv.into_bytes(), "metrics export"),
         OutputFile::bytes(JSON_PATH, json.into_bytes(), "metrics export"),
@@ -991,6 +1017,11 @@ mod tests {
 
     #[test]
     fn csv_quotes_commas_quotes_and_line_breaks() {
+        let csv_field = |s: &str| {
+            let mut out = String::new();
+            Cell::text(s).push_csv(&mut out);
+            out
+        };
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
