@@ -268,7 +268,31 @@ struct Renderer<'a> {
     sitemap: Mutex<Vec<SitemapPage>>,
     stamp: Stamp,
     /// Report cards by report and language (see [`Renderer::card`]).
-    cards: Vec<OnceLock<CardView<'a>>>,
+    cards: Vec<OnceLock<Card<'a>>>,
+}
+
+/// A report card and its fingerprint, made once per report and language.
+struct Card<'a> {
+    view: CardView<'a>,
+    fingerprint: u64,
+}
+
+/// The cards of a list page. A card is on several pages, so a page's stamp
+/// takes each card's fingerprint, made once, instead of the card itself.
+struct Cards<'c, 'a>(Vec<&'c Card<'a>>);
+
+impl ContextValue for Cards<'_, '_> {
+    fn feed(&self, hasher: &mut SeaHasher) {
+        hasher.write_usize(self.0.len());
+        for card in &self.0 {
+            hasher.write_u64(card.fingerprint);
+        }
+    }
+
+    fn to_value(&self) -> tera::Value {
+        let views: Vec<&CardView> = self.0.iter().map(|c| &c.view).collect();
+        value(&views)
+    }
 }
 
 impl<'a> Renderer<'a> {
@@ -335,10 +359,14 @@ impl<'a> Renderer<'a> {
     /// The card of report `index` for pages in `lang` (falling back to the
     /// source text). A report is listed on several pages (its section, tags,
     /// region, zone, home), so each card is made once, when first needed.
-    fn card(&self, index: usize, lang: Lang) -> &CardView<'a> {
+    fn card(&self, index: usize, lang: Lang) -> &Card<'a> {
         let langs = &self.config().languages;
         let slot = index * langs.len() + langs.iter().position(|&l| l == lang).unwrap_or(0);
-        self.cards[slot].get_or_init(|| self.new_card(&self.input.content.reports[index], lang))
+        self.cards[slot].get_or_init(|| {
+            let view = self.new_card(&self.input.content.reports[index], lang);
+            let fingerprint = fingerprint::of(&view);
+            Card { view, fingerprint }
+        })
     }
 
     fn new_card(&self, report: &'a Report, lang: Lang) -> CardView<'a> {
@@ -1145,7 +1173,7 @@ impl<'a> Renderer<'a> {
                 reports: self
                     .reports_in(None)
                     .take(LANDING_REPORTS)
-                    .map(|i| self.card(i, l))
+                    .map(|i| &self.card(i, l).view)
                     .collect(),
                 t: self.strings(l),
             })
@@ -1168,11 +1196,12 @@ impl<'a> Renderer<'a> {
         let title = intro
             .and_then(|i| i.title.as_deref())
             .unwrap_or(config.title(lang));
-        let cards: Vec<_> = self
-            .reports_in(None)
-            .take(config.paginate)
-            .map(|i| self.card(i, lang))
-            .collect();
+        let cards = Cards(
+            self.reports_in(None)
+                .take(config.paginate)
+                .map(|i| self.card(i, lang))
+                .collect(),
+        );
         let sections: Vec<_> = self
             .input
             .content
@@ -1232,11 +1261,13 @@ impl<'a> Renderer<'a> {
             Some(order) => Box::new(order.iter().copied()),
             None => Box::new(self.reports_in(Some(name))),
         };
-        let cards: Vec<_> = listed
-            .skip((n - 1) * per_page)
-            .take(per_page)
-            .map(|i| self.card(i, lang))
-            .collect();
+        let cards = Cards(
+            listed
+                .skip((n - 1) * per_page)
+                .take(per_page)
+                .map(|i| self.card(i, lang))
+                .collect(),
+        );
         let total = view.count.div_ceil(per_page).max(1);
         let paginator = paginator(n, total, |i| {
             self.style().dir(&urls::section_page_dir(lang, name, i))
@@ -1282,7 +1313,7 @@ impl<'a> Renderer<'a> {
         let prev = reports[index + 1..].iter().find(same).map(nav);
         let view = ReportView {
             // The card's headline metrics are the first of the full list.
-            card: self.card(index, lang),
+            card: &self.card(index, lang).view,
             content: &text.body.html,
             toc: &text.body.toc,
             source: SourceView {
@@ -1430,13 +1461,14 @@ impl<'a> Renderer<'a> {
         let per_page = self.config().paginate;
         let term = &self.taxonomies.get(lang, kind).terms[index];
         let url = urls::term_page_dir(lang, kind.name(), &term.slug, n);
-        let cards: Vec<_> = term
-            .reports
-            .iter()
-            .skip((n - 1) * per_page)
-            .take(per_page)
-            .map(|&i| self.card(i, lang))
-            .collect();
+        let cards = Cards(
+            term.reports
+                .iter()
+                .skip((n - 1) * per_page)
+                .take(per_page)
+                .map(|&i| self.card(i, lang))
+                .collect(),
+        );
         let total = term.reports.len().div_ceil(per_page).max(1);
         let paginator = paginator(n, total, |i| {
             self.style()
