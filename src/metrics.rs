@@ -16,7 +16,6 @@ use crate::output::OutputFile;
 use crate::units::{self, Dimension, Qualifier, Unit, UnitCatalog};
 use crate::urls::{self, UrlStyle};
 use crate::Lang;
-use rayon::prelude::*;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
@@ -509,9 +508,29 @@ pub fn dashboard(
         }
     };
 
-    // One row per figure, made once (in parallel) for the charts and tables.
-    let rows: Vec<RowView> = all.par_iter().map(row).collect();
-
+    // What a chart needs of every figure of its key; full rows are made
+    // only for the bars and table rows shown.
+    let chart_row = |i: usize| -> ChartRow {
+        let e = &all[i];
+        let (shown, text) = e.report.text_or_source(lang, source);
+        let zone = text.zone.as_deref().unwrap_or_default();
+        ChartRow {
+            index: i,
+            label: text
+                .labels
+                .get(&e.metric.key)
+                .or_else(|| source_text(e.report, source).labels.get(&e.metric.key))
+                .map_or(e.metric.key.as_str(), String::as_str),
+            text_lang: shown,
+            bar_label: Cow::Borrowed(if zone.trim().is_empty() {
+                &text.title
+            } else {
+                zone
+            }),
+            date: e.report.date,
+            normalized: units::normalized(e.metric.value, e.unit),
+        }
+    };
     let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, e) in all.iter().enumerate() {
         by_key.entry(&e.metric.key).or_default().push(i);
@@ -524,13 +543,19 @@ pub fn dashboard(
                 .all(|&i| all[i].unit.dimension() == all[es[0]].unit.dimension())
         })
         .map(|(key, es)| {
-            let chart_rows: Vec<&RowView> = es.iter().map(|&i| &rows[i]).collect();
-            chart(key, all[es[0]].unit.dimension(), &chart_rows, lang)
+            let rows: Vec<ChartRow> = es.iter().map(|&i| chart_row(i)).collect();
+            chart(
+                key,
+                all[es[0]].unit.dimension(),
+                rows,
+                &|i| row(&all[i]),
+                lang,
+            )
         })
         .collect();
 
     let mut groups: BTreeMap<(usize, String), GroupView> = BTreeMap::new();
-    for (e, row) in all.iter().zip(rows) {
+    for e in &all {
         let d = e.unit.dimension();
         let group = groups
             .entry(dimension_rank(d))
@@ -543,7 +568,7 @@ pub fn dashboard(
             });
         group.total += 1;
         if group.rows.len() < MAX_TABLE_ROWS {
-            group.rows.push(row);
+            group.rows.push(row(e));
         }
     }
 
@@ -557,17 +582,38 @@ pub fn dashboard(
     }
 }
 
-/// The chart of one key from its rows (two or more, one dimension).
-fn chart(key: &str, dimension: &Dimension, rows: &[&RowView], lang: Lang) -> ChartView {
+/// What a chart needs of one figure to choose its label and its bars.
+struct ChartRow<'a> {
+    /// The figure's index in the list of all figures.
+    index: usize,
+    /// The report's label for the figure.
+    label: &'a str,
+    text_lang: Lang,
+    /// The report's zone, or its title when it has no zone; with the date
+    /// when two reports of the chart have the same.
+    bar_label: Cow<'a, str>,
+    date: crate::content::Date,
+    normalized: f64,
+}
+
+/// The chart of one key from its figures (two or more, one dimension);
+/// `row` makes the full row of a figure, for the bars shown.
+fn chart(
+    key: &str,
+    dimension: &Dimension,
+    mut rows: Vec<ChartRow<'_>>,
+    row: &dyn Fn(usize) -> RowView,
+    lang: Lang,
+) -> ChartView {
     // Reports label their own figure ("total investment of the park"): the
     // chart takes a label in the page's language (untranslated reports give
     // source-language labels), the one most reports use; ties go to the
     // shortest, which is usually the most general, then to the newest.
     let mut counts: Vec<(&str, bool, usize)> = Vec::new();
-    for r in rows {
+    for r in &rows {
         match counts.iter_mut().find(|c| c.0 == r.label) {
             Some(c) => c.2 += 1,
-            None => counts.push((&r.label, r.text_lang == lang, 1)),
+            None => counts.push((r.label, r.text_lang == lang, 1)),
         }
     }
     let label = counts
@@ -584,48 +630,63 @@ fn chart(key: &str, dimension: &Dimension, rows: &[&RowView], lang: Lang) -> Cha
         .map(|(_, c)| c.0.to_string())
         .unwrap_or_else(|| key.to_string());
 
-    let mut bars: Vec<BarView> = rows
-        .iter()
-        .map(|r| BarView {
-            label: if r.zone.trim().is_empty() {
-                r.report_title.clone()
-            } else {
-                r.zone.clone()
-            },
-            report_title: r.report_title.clone(),
-            metric_label: r.label.clone(),
-            report_url: r.report_url.clone(),
-            text_lang: r.text_lang,
-            display: r.display.clone(),
-            normalized: r.normalized,
-            normalized_display: r.normalized_display.clone(),
-            normalized_sort: r.normalized_sort.clone(),
-        })
-        .collect();
     // Two reports of one zone: tell their bars apart by date.
-    let mut label_count: HashMap<String, usize> = HashMap::new();
-    for b in &bars {
-        *label_count.entry(b.label.clone()).or_default() += 1;
+    let mut label_count: HashMap<&str, usize> = HashMap::new();
+    for r in &rows {
+        *label_count.entry(&r.bar_label).or_default() += 1;
     }
-    for (b, r) in bars.iter_mut().zip(rows) {
-        if label_count[&b.label] > 1 {
-            b.label = format!("{} ({})", b.label, r.date);
+    let dated: Vec<bool> = rows
+        .iter()
+        .map(|r| label_count[r.bar_label.as_ref()] > 1)
+        .collect();
+    for (r, dated) in rows.iter_mut().zip(dated) {
+        if dated {
+            r.bar_label = Cow::Owned(format!("{} ({})", r.bar_label, r.date));
         }
     }
+    // A chart stays readable: the largest MAX_BARS figures; `total` says how
+    // many reports have the metric (all of them are in the tables and export).
+    // Ordered by value, then label, then link: full rows (with the link) are
+    // made for the first MAX_BARS and any that tie with the last of them.
+    let total = rows.len();
+    let by_value_and_label = |a: &ChartRow, b: &ChartRow| {
+        b.normalized
+            .total_cmp(&a.normalized)
+            .then_with(|| a.bar_label.cmp(&b.bar_label))
+    };
+    rows.sort_by(by_value_and_label);
+    let mut shown = rows.len().min(MAX_BARS);
+    while shown > 0
+        && shown < rows.len()
+        && by_value_and_label(&rows[shown - 1], &rows[shown]).is_eq()
+    {
+        shown += 1;
+    }
+    let base_unit = row(rows.iter().map(|r| r.index).min().unwrap_or_default()).base_unit;
+    let mut bars: Vec<BarView> = rows[..shown]
+        .iter()
+        .map(|c| {
+            let r = row(c.index);
+            BarView {
+                label: c.bar_label.to_string(),
+                report_title: r.report_title,
+                metric_label: r.label,
+                report_url: r.report_url,
+                text_lang: r.text_lang,
+                display: r.display,
+                normalized: r.normalized,
+                normalized_display: r.normalized_display,
+                normalized_sort: r.normalized_sort,
+            }
+        })
+        .collect();
     bars.sort_by(|a, b| {
         b.normalized
             .total_cmp(&a.normalized)
             .then_with(|| a.label.cmp(&b.label))
             .then_with(|| a.report_url.cmp(&b.report_url))
     });
-    // A chart stays readable: the largest MAX_BARS figures; `total` says how
-    // many reports have the metric (all of them are in the tables and export).
-    let total = bars.len();
     bars.truncate(MAX_BARS);
-    let base_unit = rows
-        .first()
-        .map(|r| r.base_unit.clone())
-        .unwrap_or_default();
     let svg = chart_svg(key, &label, &bars, lang);
     ChartView {
         key: key.to_string(),
