@@ -5,7 +5,13 @@
 #
 # Needs python3, hugo (apt-get install -y hugo) and /usr/bin/time (apt-get
 # install -y time). Prints cold (empty output) and warm (output present)
-# wall times and peak memory for both tools, run alternately.
+# wall times and peak memory for both tools, run alternately; which tool
+# goes first alternates too.
+#
+# Use a fresh WORKDIR for figures you report: on these machines a folder
+# where tens of thousands of files were created and deleted many times gets
+# slow at creating new ones (ext4 skips recently freed inodes), which
+# penalises whichever tool's output lives there.
 set -euo pipefail
 N=${1:-5000}
 WORK=${2:-/tmp/briefing-bench}
@@ -31,12 +37,24 @@ measure() { # label dir command...
   printf '%-22s %6ss  %6d MiB\n' "$label" "${out% *}" "$(( ${out#* } / 1024 ))"
 }
 
+cold() { # tool run
+  rm -rf "$WORK/$1/public"
+  sync
+  case $1 in
+    briefing) measure "briefing cold #$2" "$WORK/briefing" "$BIN" build --quiet ;;
+    hugo) measure "hugo cold #$2" "$WORK/hugo" hugo --quiet ;;
+  esac
+}
+warm() { # tool run
+  case $1 in
+    briefing) measure "briefing warm #$2" "$WORK/briefing" "$BIN" build --quiet ;;
+    hugo) measure "hugo warm #$2" "$WORK/hugo" hugo --quiet ;;
+  esac
+}
+
 echo "site: $N reports ($((2 * N)) pages) in $WORK"
 for i in $(seq "$RUNS"); do
-  rm -rf "$WORK/briefing/public" "$WORK/hugo/public"
-  sync
-  measure "briefing cold #$i" "$WORK/briefing" "$BIN" build --quiet
-  measure "hugo cold #$i" "$WORK/hugo" hugo --quiet
-  measure "briefing warm #$i" "$WORK/briefing" "$BIN" build --quiet
-  measure "hugo warm #$i" "$WORK/hugo" hugo --quiet
+  if [ $((i % 2)) = 1 ]; then order="briefing hugo"; else order="hugo briefing"; fi
+  for t in $order; do cold "$t" "$i"; done
+  for t in $order; do warm "$t" "$i"; done
 done
