@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::content::{Content, Report, ReportText, SortOrder};
 use crate::diag::Diagnostic;
 use crate::feeds::{self, SitemapPage};
-use crate::fingerprint;
+use crate::fingerprint::{self, Fingerprinter};
 use crate::markdown::TocEntry;
 use crate::output::{OutputData, OutputFile};
 use crate::taxonomy::{Kind, Taxonomies, Term};
@@ -17,7 +17,6 @@ use crate::units::{self, UnitCatalog};
 use crate::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
-use seahash::SeaHasher;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hasher;
@@ -282,7 +281,7 @@ struct Card<'a> {
 struct Cards<'c, 'a>(Vec<&'c Card<'a>>);
 
 impl ContextValue for Cards<'_, '_> {
-    fn feed(&self, hasher: &mut SeaHasher) {
+    fn feed(&self, hasher: &mut Fingerprinter) {
         hasher.write_usize(self.0.len());
         for card in &self.0 {
             hasher.write_u64(card.fingerprint);
@@ -634,12 +633,12 @@ fn value<T: Serialize>(v: &T) -> tera::Value {
 /// A value of a page's context. It is hashed for the page's stamp, and
 /// converted for tera only when the page has to be rendered.
 trait ContextValue: Sync {
-    fn feed(&self, hasher: &mut SeaHasher);
+    fn feed(&self, hasher: &mut Fingerprinter);
     fn to_value(&self) -> tera::Value;
 }
 
 impl<T: Serialize + Sync> ContextValue for T {
-    fn feed(&self, hasher: &mut SeaHasher) {
+    fn feed(&self, hasher: &mut Fingerprinter) {
         fingerprint::feed(hasher, self);
     }
 
@@ -658,13 +657,13 @@ impl<T: Serialize + Sync> ContextValue for T {
 /// no I/O and our filters read only the unit catalogue, which comes from
 /// the config), so the stamp covers all a page depends on.
 struct Stamp {
-    /// The hasher fed with what all pages of a language share.
-    per_lang: BTreeMap<Lang, SeaHasher>,
+    /// The fingerprint of what all pages of a language share.
+    per_lang: BTreeMap<Lang, u64>,
 }
 
 impl Stamp {
     fn new(input: &RenderInput<'_>, sites: &BTreeMap<Lang, SiteView<'_>>) -> Stamp {
-        let mut shared = SeaHasher::new();
+        let mut shared = Fingerprinter::new();
         shared.write(env!("BRIEFING_SOURCE_HASH").as_bytes());
         shared.write(env!("CARGO_PKG_VERSION").as_bytes());
         shared.write_u8(u8::from(input.options.minify));
@@ -674,9 +673,9 @@ impl Stamp {
         let per_lang = sites
             .iter()
             .map(|(&lang, site)| {
-                let mut hasher = shared;
+                let mut hasher = shared.clone();
                 fingerprint::feed(&mut hasher, &(lang, site, input.theme.i18n.get(&lang)));
-                (lang, hasher)
+                (lang, hasher.finish())
             })
             .collect();
         Stamp { per_lang }
@@ -684,14 +683,15 @@ impl Stamp {
 
     /// Starts the stamp of a page rendered with `template` in `lang`.
     fn start(&self, template: &str, lang: Lang) -> PageStamp {
-        let mut hasher = self.per_lang[&lang];
+        let mut hasher = Fingerprinter::new();
+        hasher.write_u64(self.per_lang[&lang]);
         hasher.write(template.as_bytes());
         PageStamp(hasher)
     }
 }
 
 /// A page's stamp being computed, one context entry after another.
-struct PageStamp(SeaHasher);
+struct PageStamp(Fingerprinter);
 
 impl PageStamp {
     fn add(&mut self, key: &str, value: &dyn ContextValue) {

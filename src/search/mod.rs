@@ -254,7 +254,7 @@ pub const META_PATH: &str = "search/meta.js";
 /// input comes out byte for byte the same.
 fn input_fingerprint(reports: &[ReportView], langs: &[Lang]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut hasher = seahash::SeaHasher::new();
+    let mut hasher = crate::fingerprint::Fingerprinter::new();
     env!("BRIEFING_SOURCE_HASH").hash(&mut hasher);
     (langs, reports).hash(&mut hasher);
     hasher.finish()
