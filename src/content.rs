@@ -56,6 +56,7 @@ pub fn read_sources(content_dir: &Path, site_root: &Path) -> Result<Sources> {
     if !content_dir.is_dir() {
         return Ok(sources);
     }
+    let mut markdown = Vec::new();
     let walker = walkdir::WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
@@ -82,9 +83,21 @@ pub fn read_sources(content_dir: &Path, site_root: &Path) -> Result<Sources> {
             continue;
         };
         if rel.ends_with(".md") {
-            let bytes = std::fs::read(path).map_err(|e| Error::read(path, e))?;
-            match String::from_utf8(bytes) {
-                Ok(text) => sources.files.push(InputFile {
+            markdown.push((display, rel, path.to_path_buf()));
+        } else {
+            sources.assets.push(InputAsset {
+                rel,
+                path: path.to_path_buf(),
+            });
+        }
+    }
+    // Reading ten thousand files is mostly waiting on the system: in parallel.
+    let read: Vec<Result<std::result::Result<InputFile, Diagnostic>>> = markdown
+        .into_par_iter()
+        .map(|(display, rel, path)| {
+            let bytes = std::fs::read(&path).map_err(|e| Error::read(&path, e))?;
+            Ok(match String::from_utf8(bytes) {
+                Ok(text) => Ok(InputFile {
                     display,
                     rel,
                     text: frontmatter::normalise(&text),
@@ -92,17 +105,16 @@ pub fn read_sources(content_dir: &Path, site_root: &Path) -> Result<Sources> {
                 Err(e) => {
                     let offset = e.utf8_error().valid_up_to();
                     let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
-                    sources.problems.push(
-                        Diagnostic::error(&display, Some(crate::diag::line_of_offset(valid, offset)), "the file is not valid UTF-8")
-                            .with_hint("save the file as UTF-8 (GBK or GB18030 text must be converted, e.g. `iconv -f GB18030 -t UTF-8`)"),
-                    );
+                    Err(Diagnostic::error(&display, Some(crate::diag::line_of_offset(valid, offset)), "the file is not valid UTF-8")
+                        .with_hint("save the file as UTF-8 (GBK or GB18030 text must be converted, e.g. `iconv -f GB18030 -t UTF-8`)"))
                 }
-            }
-        } else {
-            sources.assets.push(InputAsset {
-                rel,
-                path: path.to_path_buf(),
-            });
+            })
+        })
+        .collect();
+    for file in read {
+        match file? {
+            Ok(file) => sources.files.push(file),
+            Err(problem) => sources.problems.push(problem),
         }
     }
     Ok(sources)
