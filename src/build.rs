@@ -176,9 +176,18 @@ pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
 /// Problems that need the whole content: metric dimensions across reports,
 /// tags (and regions, zones) whose URLs clash.
 pub fn check_content(content: &Content, setup: &Setup) -> Vec<Diagnostic> {
+    check_content_with_taxonomies(content, setup).0
+}
+
+/// [`check_content`], also giving the taxonomies it collected (for rendering).
+fn check_content_with_taxonomies(
+    content: &Content,
+    setup: &Setup,
+) -> (Vec<Diagnostic>, crate::taxonomy::Taxonomies) {
     let mut diags = metrics::check_dimensions(content, &setup.config, &setup.units);
-    diags.extend(crate::taxonomy::Taxonomies::collect(content, &setup.config).1);
-    diags
+    let (taxonomies, clashes) = crate::taxonomy::Taxonomies::collect(content, &setup.config);
+    diags.extend(clashes);
+    (diags, taxonomies)
 }
 
 /// The files of the site besides its pages: data exports, the search
@@ -289,7 +298,8 @@ fn render_site_staged(
     );
     diags.extend(content_diags);
     lap("load");
-    diags.extend(check_content(&content, &setup));
+    let (checked, taxonomies) = check_content_with_taxonomies(&content, &setup);
+    diags.extend(checked);
     let tera = match &setup.tera {
         Some(t) if !diags.has_errors() => t,
         _ => return Err(Error::Invalid(diags.into_sorted())),
@@ -315,7 +325,7 @@ fn render_site_staged(
         },
     };
     lap("check");
-    let mut files = match render::render_site(&input) {
+    let mut files = match render::render_site_with(&input, &taxonomies) {
         Ok(files) => files,
         Err(errors) => {
             diags.extend(errors);

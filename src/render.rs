@@ -758,9 +758,16 @@ pub fn has_search_page(theme: &crate::theme::Theme) -> bool {
 /// Renders every page of the site, and the sitemap of them. Returns all
 /// template errors at once.
 pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let (taxonomies, _) = Taxonomies::collect(input.content, input.config);
-    let jobs = site_pages_of(input, &taxonomies);
-    let (mut files, pages) = render_jobs(input, &jobs, &taxonomies)?;
+    render_site_with(input, &Taxonomies::collect(input.content, input.config).0)
+}
+
+/// [`render_site`] with the site's taxonomies already collected.
+pub fn render_site_with(
+    input: &RenderInput<'_>,
+    taxonomies: &Taxonomies,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let jobs = site_pages_of(input, taxonomies);
+    let (mut files, pages) = render_jobs(input, &jobs, taxonomies)?;
     files.push(feeds::sitemap(input.config, &pages));
     Ok(files)
 }
