@@ -16,6 +16,7 @@ use crate::output::OutputFile;
 use crate::units::{self, Dimension, Qualifier, Unit, UnitCatalog};
 use crate::urls::{self, UrlStyle};
 use crate::Lang;
+use rayon::prelude::*;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
@@ -37,6 +38,8 @@ struct Entry<'a> {
     report: &'a Report,
     metric: &'a Metric,
     unit: &'a Unit,
+    /// The value in the unit's base unit ([`units::normalized`]).
+    normalized: f64,
 }
 
 /// Every metric whose unit is known, in content order (newest report first,
@@ -45,13 +48,15 @@ struct Entry<'a> {
 fn entries<'a>(content: &'a Content, units: &'a UnitCatalog) -> Vec<Entry<'a>> {
     content
         .reports
-        .iter()
-        .flat_map(|report| {
+        .par_iter()
+        .flat_map_iter(|report| {
             report.metrics.iter().filter_map(move |metric| {
+                let unit = units.lookup(&metric.unit)?;
                 Some(Entry {
                     report,
                     metric,
-                    unit: units.lookup(&metric.unit)?,
+                    unit,
+                    normalized: units::normalized(metric.value, unit),
                 })
             })
         })
@@ -311,7 +316,7 @@ impl<'a> Export<'a> {
         );
         let page = urls::report_dir(self.config.source_lang(), &r.section, &r.slug);
         cells.extend([
-            Cell::Number(units::normalized(m.value, u)),
+            Cell::Number(e.normalized),
             Cell::text(u.base_symbol(Lang::Zh)),
             Cell::text(u.dimension().name()),
             Cell::text(urls::permalink(&self.config.base_url, &page)),
@@ -482,7 +487,7 @@ pub fn dashboard(
     let all = entries(content, units);
     let row = |e: &Entry<'_>| -> RowView {
         let (shown, text) = e.report.text_or_source(lang, source);
-        let normalized = units::normalized(e.metric.value, e.unit);
+        let normalized = e.normalized;
         let base = e.unit.base_symbol(lang).to_string();
         RowView {
             key: e.metric.key.clone(),
@@ -528,7 +533,7 @@ pub fn dashboard(
                 zone
             }),
             date: e.report.date,
-            normalized: units::normalized(e.metric.value, e.unit),
+            normalized: e.normalized,
         }
     };
     let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
