@@ -17,6 +17,9 @@ use briefing::urls::UrlStyle;
 use std::path::Path;
 use std::time::Instant;
 
+mod support;
+use support::cpu_ms;
+
 /// The allocator of the `briefing` binary, so the figures match a build.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -102,25 +105,6 @@ fn write_files(out: &Path, files: &[OutputFile]) {
         std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("mkdir");
         std::fs::write(path, f.as_bytes().expect("index files are bytes")).expect("write");
     }
-}
-
-/// User + system CPU time of this process so far, all threads (Linux, 10 ms resolution).
-fn cpu_ms() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
-    // Fields after the command name, which is in parentheses; utime and stime are 14 and 15.
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) * 10.0
 }
 
 /// Peak resident set size of this process so far, in KiB.

@@ -15,6 +15,9 @@ use serde_yaml::Value;
 use std::path::Path;
 use std::time::Instant;
 
+mod support;
+use support::cpu_ms;
+
 /// The allocator of the `briefing` binary, so the figures match a build.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -80,24 +83,6 @@ fn main() {
         }
         println!("written to {out}");
     }
-}
-
-/// User + system CPU time of this process so far (Linux, 10 ms resolution).
-fn cpu_ms() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) * 10.0
 }
 
 fn kb(n: usize) -> f64 {
