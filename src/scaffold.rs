@@ -239,7 +239,7 @@ pub fn init_site(dir: &Path, eject: bool, date: Date) -> Result<Vec<PathBuf>> {
         content::source_fingerprint(&source, Path::new("")).expect("the example is a valid report");
     let files: Vec<(PathBuf, Vec<u8>)> = [
         ("site.yaml", SITE_YAML.to_string()),
-        (".gitignore", "public/\n".to_string()),
+        (".gitignore", "public/\n.public.briefing-new/\n".to_string()),
         ("content/_index.zh.md", HOME_ZH.to_string()),
         ("content/_index.en.md", HOME_EN.to_string()),
         (
