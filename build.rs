@@ -3,9 +3,10 @@
 //! out. Generates `$OUT_DIR/default_theme.rs`: a sorted list of
 //! `(path below the theme folder, bytes)`.
 //!
-//! Also sets `BRIEFING_SOURCE_HASH`, a fingerprint of `src/`: pages carry a
-//! stamp of what they were rendered from, and a binary built from other
-//! code must not trust the stamps of an older one.
+//! Also sets `BRIEFING_SOURCE_HASH`, a fingerprint of `src/` and
+//! `Cargo.lock`: pages carry a stamp of what they were rendered from, and a
+//! binary built from other code (ours, or another version of tera or
+//! minify-html) must not trust the stamps of an older one.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,10 @@ fn main() {
     let mut sources = Vec::new();
     walk(&src, &src, &mut sources);
     sources.sort();
+    let lock = root.join("Cargo.lock");
+    if lock.is_file() {
+        sources.push(("Cargo.lock".to_string(), lock));
+    }
     // FNV-1a over every file's path and bytes, in path order.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for (rel, path) in &sources {
