@@ -72,13 +72,7 @@ pub fn check_paths(files: &[OutputFile]) -> Vec<Diagnostic> {
         }
     }
     for f in files {
-        let bad = f.path.is_empty()
-            || f.path.starts_with('/')
-            || f.path.contains('\\')
-            || f.path
-                .split('/')
-                .any(|p| p.is_empty() || p == "." || p == "..");
-        if bad {
+        if leaves_output(&f.path) {
             errors.push(
                 Diagnostic::error(
                     &f.origin,
@@ -108,6 +102,17 @@ pub fn check_paths(files: &[OutputFile]) -> Vec<Diagnostic> {
         }
     }
     errors
+}
+
+/// Whether a `/`-separated output path would lead out of the output folder
+/// (or is not a plain relative path at all).
+fn leaves_output(path: &str) -> bool {
+    path.is_empty()
+        || path.starts_with('/')
+        || path.contains('\\')
+        || path
+            .split('/')
+            .any(|p| p.is_empty() || p == "." || p == "..")
 }
 
 /// What a write did.
@@ -411,6 +416,11 @@ impl Staging {
 
     /// Writes a file of the site (`path` below the output folder).
     pub fn stage(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if leaves_output(path) {
+            return Err(std::io::Error::other(format!(
+                "`{path}` would leave the output folder"
+            )));
+        }
         let target = self.dir.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
@@ -464,6 +474,56 @@ mod tests {
         assert!(msgs[0].contains("produced both"));
         assert!(msgs[1].contains("would leave"));
         assert!(msgs[2].contains("both a file and a folder"));
+    }
+
+    #[test]
+    fn staged_files_take_their_place_whether_the_output_existed_or_not() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        let out = tmp.path().join("out");
+        std::fs::create_dir_all(&site).unwrap();
+        let staged = |path: &str| OutputFile {
+            path: path.to_string(),
+            data: OutputData::Staged,
+            origin: "t".to_string(),
+        };
+        let listing = |dir: &Path| {
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+
+        // No output folder: the staging folder beside it becomes it.
+        let staging = Staging::new(&out, &site).unwrap();
+        assert!(staging.whole);
+        assert!(staging.stage("../escape.html", b"x").is_err());
+        staging.stage("a/index.html", b"A").unwrap();
+        let files = [
+            staged("a/index.html"),
+            OutputFile::bytes("b.txt", b"B".to_vec(), "t"),
+        ];
+        write_site(&out, &site, &files, Some(staging)).unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A");
+        assert_eq!(
+            listing(tmp.path()),
+            ["out", "site"],
+            "no staging folder left"
+        );
+
+        // An output folder: staged files are moved into it one by one.
+        let staging = Staging::new(&out, &site).unwrap();
+        assert!(!staging.whole);
+        staging.stage("a/index.html", b"A2").unwrap();
+        write_site(&out, &site, &[staged("a/index.html")], Some(staging)).unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A2");
+        assert_eq!(
+            listing(&out),
+            ["a"],
+            "b.txt is stale, the staging folder gone"
+        );
     }
 
     #[test]
