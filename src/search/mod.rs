@@ -214,11 +214,18 @@ impl Sizes {
 /// Builds the search files for a site in `langs`: `(path under public/, bytes)`.
 pub fn build_index(reports: &[SearchReport], langs: &[Lang]) -> Vec<(String, Vec<u8>)> {
     let views: Vec<ReportView> = reports.iter().map(ReportView::from).collect();
-    build_with(&views, langs, Sizes::DEFAULT)
+    build_with(&views, langs, Sizes::DEFAULT, None)
 }
 
 /// [`build_index`] on borrowed reports, cut up by `sizes`.
-fn build_with(reports: &[ReportView], langs: &[Lang], sizes: Sizes) -> Vec<(String, Vec<u8>)> {
+/// With `input` (see [`input_fingerprint`]), meta.js ends with its
+/// [`stamp_line`].
+fn build_with(
+    reports: &[ReportView],
+    langs: &[Lang],
+    sizes: Sizes,
+    input: Option<u64>,
+) -> Vec<(String, Vec<u8>)> {
     let order = doc_order(reports);
     let tables = index_tokens(reports, &order, sizes.batch_docs);
     let (bounds, mut files) = shard_files(&tables, sizes.shard_bytes);
@@ -241,7 +248,10 @@ fn build_with(reports: &[ReportView], langs: &[Lang], sizes: Sizes) -> Vec<(Stri
         langs: langs.iter().map(|l| l.code()).collect(),
         shards: bounds,
     };
-    let meta_js = format!("__briefingSearch.meta({});\n", js_json(&meta));
+    let mut meta_js = format!("__briefingSearch.meta({});\n", js_json(&meta));
+    if let Some(fingerprint) = input {
+        meta_js.push_str(&stamp_line(fingerprint, meta.shards.len()));
+    }
     files.insert(0, (META_PATH.to_string(), meta_js.into_bytes()));
     files
 }
@@ -275,14 +285,24 @@ fn stamped_shards(meta_js: &str, fingerprint: u64) -> Option<usize> {
     rest.parse().ok()
 }
 
+/// Where token shard `i` is, below the output folder.
+fn shard_path(i: usize) -> String {
+    format!("search/t/{i}.js")
+}
+
+/// Where `lang`'s document chunk `c` is, below the output folder.
+fn chunk_path(lang: Lang, c: usize) -> String {
+    format!("search/{}/d{c}.js", lang.code())
+}
+
 /// The paths of an index's files: meta.js, the token shards and each
 /// language's document chunks.
 fn index_paths(shards: usize, docs: usize, langs: &[Lang]) -> Vec<String> {
     let mut paths = vec![META_PATH.to_string()];
-    paths.extend((0..shards).map(|i| format!("search/t/{i}.js")));
+    paths.extend((0..shards).map(shard_path));
     for lang in langs {
         let chunks = docs.div_ceil(DOCS_PER_CHUNK);
-        paths.extend((0..chunks).map(|c| format!("search/{}/d{c}.js", lang.code())));
+        paths.extend((0..chunks).map(|c| chunk_path(*lang, c)));
     }
     paths
 }
@@ -721,7 +741,7 @@ fn shard_files(tables: &[TokenTable], shard_bytes: usize) -> (Vec<String>, Vec<(
             }
             js.extend_from_slice(TAIL);
             debug_assert_eq!(js.len(), js.capacity(), "shard {s} is sized exactly");
-            (format!("search/t/{s}.js"), js)
+            (shard_path(s), js)
         })
         .collect();
     (bounds, files)
@@ -748,7 +768,7 @@ fn doc_chunks(reports: &[ReportView], order: &[usize], lang: Lang) -> Vec<(Strin
                 lang.code(),
                 js_json(&rows)
             );
-            (format!("search/{}/d{c}.js", lang.code()), js.into_bytes())
+            (chunk_path(lang, c), js.into_bytes())
         })
         .collect()
 }

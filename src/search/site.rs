@@ -2,8 +2,8 @@
 //! searchable, and the output files for the build's list.
 
 use super::{
-    build_with, doc_order, index_paths, input_fingerprint, stamp_line, stamped_shards, EntryView,
-    ReportView, SearchReport, Sizes, META_PATH,
+    build_with, doc_order, index_paths, input_fingerprint, stamped_shards, EntryView, ReportView,
+    SearchReport, Sizes,
 };
 use crate::config::Config;
 use crate::content::{Content, Report};
@@ -51,15 +51,7 @@ pub fn output_files(
             }
         }
     }
-    let mut files = build_with(&reports, langs, Sizes::DEFAULT);
-    let shards = files
-        .iter()
-        .filter(|(p, _)| p.starts_with("search/t/"))
-        .count();
-    if let Some((_, meta)) = files.iter_mut().find(|(p, _)| p == META_PATH) {
-        meta.extend_from_slice(stamp_line(fingerprint, shards).as_bytes());
-    }
-    files
+    build_with(&reports, langs, Sizes::DEFAULT, Some(fingerprint))
         .into_iter()
         .map(|(path, bytes)| OutputFile::bytes(path, bytes, ORIGIN))
         .collect()

@@ -49,7 +49,7 @@ fn build(reports: &[SearchReport], langs: &[Lang]) -> Built {
 
 fn build_sized(reports: &[SearchReport], langs: &[Lang], sizes: Sizes) -> Built {
     let views: Vec<ReportView> = reports.iter().map(ReportView::from).collect();
-    let files = build_with(&views, langs, sizes);
+    let files = build_with(&views, langs, sizes, None);
     let file = |p: &str| {
         &files
             .iter()
@@ -367,7 +367,7 @@ fn batch_size_does_not_change_the_output() {
             shard_bytes: 300,
             batch_docs,
         };
-        build_with(&views, &Lang::ALL, sizes)
+        build_with(&views, &Lang::ALL, sizes, None)
     };
     let whole = with_batch(1000);
     assert!(
