@@ -62,6 +62,14 @@ impl Site {
         self
     }
 
+    /// Replaces the first `from` in the site's file `rel` by `to` (which
+    /// must be there).
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Self {
+        let text = std::fs::read_to_string(self.root.join(rel)).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        self.write(rel, text.replacen(from, to, 1))
+    }
+
     pub fn remove(&self, rel: &str) -> &Self {
         let path = self.root.join(rel);
         if path.is_dir() {
@@ -152,6 +160,13 @@ impl Run {
     }
     pub fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.output.stdout).to_string()
+    }
+    /// From `build --verbose`: the number in "N files written".
+    pub fn files_written(&self) -> Option<usize> {
+        self.stdout()
+            .lines()
+            .find_map(|l| l.split_once(" files written"))
+            .and_then(|(n, _)| n.parse().ok())
     }
 }
 
