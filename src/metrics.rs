@@ -72,6 +72,15 @@ fn dimension_rank(d: &Dimension) -> (usize, String) {
     }
 }
 
+/// The report's label for a figure in `text`'s language, else in the
+/// source language, else its key.
+fn metric_label<'a>(e: &Entry<'a>, text: &'a ReportText, source: Lang) -> &'a str {
+    text.labels
+        .get(&e.metric.key)
+        .or_else(|| source_text(e.report, source).labels.get(&e.metric.key))
+        .map_or(e.metric.key.as_str(), String::as_str)
+}
+
 /// The source-language text of a report (always present).
 fn source_text(report: &Report, source: Lang) -> &ReportText {
     report.text_or_source(source, source).1
@@ -495,12 +504,7 @@ pub fn dashboard(
             report_url: style.dir(&urls::report_dir(shown, &e.report.section, &e.report.slug)),
             text_lang: shown,
             zone: text.zone.clone().unwrap_or_default(),
-            label: text
-                .labels
-                .get(&e.metric.key)
-                .or_else(|| source_text(e.report, source).labels.get(&e.metric.key))
-                .cloned()
-                .unwrap_or_else(|| e.metric.key.clone()),
+            label: metric_label(e, text, source).to_string(),
             date: e.report.date.to_string(),
             display: units::format_value(e.metric.value, e.unit, e.metric.qualifier, lang),
             value: e.metric.value,
@@ -521,11 +525,7 @@ pub fn dashboard(
         let zone = text.zone.as_deref().unwrap_or_default();
         ChartRow {
             index: i,
-            label: text
-                .labels
-                .get(&e.metric.key)
-                .or_else(|| source_text(e.report, source).labels.get(&e.metric.key))
-                .map_or(e.metric.key.as_str(), String::as_str),
+            label: metric_label(e, text, source),
             text_lang: shown,
             bar_label: Cow::Borrowed(if zone.trim().is_empty() {
                 &text.title
@@ -549,13 +549,9 @@ pub fn dashboard(
         })
         .map(|(key, es)| {
             let rows: Vec<ChartRow> = es.iter().map(|&i| chart_row(i)).collect();
-            chart(
-                key,
-                all[es[0]].unit.dimension(),
-                rows,
-                &|i| row(&all[i]),
-                lang,
-            )
+            // The first figure's unit gives the chart's base unit.
+            let unit = all[es[0]].unit;
+            chart(key, unit, rows, &|i| row(&all[i]), lang)
         })
         .collect();
 
@@ -605,7 +601,7 @@ struct ChartRow<'a> {
 /// `row` makes the full row of a figure, for the bars shown.
 fn chart(
     key: &str,
-    dimension: &Dimension,
+    unit: &Unit,
     mut rows: Vec<ChartRow<'_>>,
     row: &dyn Fn(usize) -> RowView,
     lang: Lang,
@@ -667,7 +663,8 @@ fn chart(
     {
         shown += 1;
     }
-    let base_unit = row(rows.iter().map(|r| r.index).min().unwrap_or_default()).base_unit;
+    let dimension = unit.dimension();
+    let base_unit = unit.base_symbol(lang).to_string();
     let mut bars: Vec<BarView> = rows[..shown]
         .iter()
         .map(|c| {
