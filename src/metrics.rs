@@ -237,8 +237,8 @@ impl Serialize for Cell<'_> {
     }
 }
 
-/// The export of a site's metrics. Rows are made as they are written, so
-/// the export needs no more memory than its two files.
+/// The export of a site's metrics. Its rows borrow the site's text, so
+/// the table of them stays small next to the two files written from it.
 struct Export<'a> {
     columns: Vec<String>,
     entries: Vec<Entry<'a>>,
@@ -259,15 +259,6 @@ impl Serialize for ExportRow<'_> {
             map.serialize_entry(k, v)?;
         }
         map.end()
-    }
-}
-
-/// Every row of an export, made one at a time while serializing.
-struct ExportRows<'e, 'a>(&'e Export<'a>);
-
-impl Serialize for ExportRows<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.entries.iter().map(|e| self.0.row(e)))
     }
 }
 
@@ -336,8 +327,8 @@ impl<'a> Export<'a> {
         }
     }
 
-    /// The CSV: UTF-8, a header row, CRLF line ends (RFC 4180).
-    fn csv(&self) -> String {
+    /// The CSV of `rows`: UTF-8, a header row, CRLF line ends (RFC 4180).
+    fn csv(&self, rows: &[ExportRow<'_>]) -> String {
         let mut out = String::new();
         let mut line = |cells: &[Cell<'_>]| {
             for (i, cell) in cells.iter().enumerate() {
@@ -354,25 +345,27 @@ impl<'a> Export<'a> {
             .map(|c| Cell::text(c.as_str()))
             .collect();
         line(&header);
-        for e in &self.entries {
-            line(&self.row(e).cells);
+        for row in rows {
+            line(&row.cells);
         }
         out
     }
+}
 
-    fn json(&self) -> String {
-        let mut json =
-            serde_json::to_string_pretty(&ExportRows(self)).unwrap_or_else(|_| "[]".to_string());
-        json.push('\n');
-        json
-    }
+/// The JSON of `rows`: an array of objects, one per metric, keys in column
+/// order.
+fn export_json(rows: &[ExportRow<'_>]) -> String {
+    let mut json = serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".to_string());
+    json.push('\n');
+    json
 }
 
 /// `data/metrics.csv` and `data/metrics.json`: every metric of every report,
 /// one row / object each, with the same columns and values.
 pub fn export_files(content: &Content, config: &Config, units: &UnitCatalog) -> Vec<OutputFile> {
     let export = Export::new(content, config, units);
-    let (csv, json) = rayon::join(|| export.csv(), || export.json());
+    let rows: Vec<ExportRow> = export.entries.par_iter().map(|e| export.row(e)).collect();
+    let (csv, json) = rayon::join(|| export.csv(&rows), || export_json(&rows));
     vec![
         OutputFile::bytes(CSV_PATH, csv.into_bytes(), "metrics export"),
         OutputFile::bytes(JSON_PATH, json.into_bytes(), "metrics export"),
