@@ -35,6 +35,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` of site.yaml (`serve` uses its own address).
     pub base_url: Option<String>,
+    /// Called after each stage of a build, when that stage's working data
+    /// has been freed (the binary hands that memory back to the system).
+    pub after_stage: Option<fn(&'static str)>,
 }
 
 impl BuildOptions {
@@ -46,6 +49,7 @@ impl BuildOptions {
             minify: true,
             drafts: false,
             base_url: None,
+            after_stage: None,
         }
     }
 
@@ -282,6 +286,9 @@ fn render_site_staged(
     let mut clock = Instant::now();
     let mut lap = |name: &'static str| {
         timings.push((name, clock.elapsed()));
+        if let Some(after_stage) = opts.after_stage {
+            after_stage(name);
+        }
         clock = Instant::now();
     };
     let setup = read_setup(opts)?;
