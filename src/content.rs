@@ -666,9 +666,11 @@ fn load_with(
         }
     }
     let mut items = Vec::new();
-    // Source files that exist but could not be parsed: their translations
-    // are not orphans (that would only repeat the source's error).
+    // Files that exist but could not be parsed: a broken source's
+    // translations are not orphans, and a broken translation is not missing
+    // (either would only repeat the file's own error).
     let mut broken_sources = HashSet::new();
+    let mut broken_translations = HashSet::new();
     for (i, (p, _)) in parsed.into_iter().enumerate() {
         match p {
             Ok(p) => items.push(p),
@@ -676,6 +678,8 @@ fn load_with(
                 if let Ok(key) = classify(&sources.files[i].rel, config) {
                     if key.lang == config.source_lang() {
                         broken_sources.insert((key.section, key.stem));
+                    } else {
+                        broken_translations.insert((key.section, key.stem, key.lang));
                     }
                 }
                 diags.extend(ds)
@@ -777,19 +781,29 @@ fn load_with(
                 return (None, diags);
             };
             let mut bodies = vec![(config.source_lang(), file, body_start)];
+            let mut invalid = Vec::new();
             for (tkey, tfm, tfile, tbody) in tr {
                 let tinput = &sources.files[tfile];
                 let tsplit = frontmatter::split(&tinput.text, &tinput.display)
                     .expect("split succeeded when parsing");
-                if let Some(text) =
-                    resolve_translation(*tfm, &report, tinput, &tsplit, &mut diags)
-                {
-                    report.texts.insert(tkey.lang, text);
-                    bodies.push((tkey.lang, tfile, tbody));
+                match resolve_translation(*tfm, &report, tinput, &tsplit, &mut diags) {
+                    Some(text) => {
+                        report.texts.insert(tkey.lang, text);
+                        bodies.push((tkey.lang, tfile, tbody));
+                    }
+                    None => invalid.push(tkey.lang),
                 }
             }
+            let exists_broken = |lang: Lang| {
+                invalid.contains(&lang)
+                    || broken_translations.contains(&(
+                        report.section.clone(),
+                        report.slug.clone(),
+                        lang,
+                    ))
+            };
             for &lang in &config.languages {
-                if !report.texts.contains_key(&lang) {
+                if !report.texts.contains_key(&lang) && !exists_broken(lang) {
                     let file = &sources.files[file];
                     diags.push(
                         Diagnostic::warning(&file.display, None, format!("no {lang} translation"))

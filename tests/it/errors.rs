@@ -175,6 +175,22 @@ fn translation_metric_key_missing_from_source() {
         )],
     );
     assert!(err.contains("use one of the source's keys: jobs"), "{err}");
+    assert!(
+        !err.contains("x.zh.md: no en translation"),
+        "the translation exists:\n{err}"
+    );
+}
+
+#[test]
+fn a_broken_translation_is_not_also_reported_missing() {
+    let (site, _) = built();
+    site.write("content/reports/x.zh.md", GOOD_ZH);
+    site.write("content/reports/x.en.md", "---\ntitle: \"T\" x\n---\n");
+    let err = expect_errors(&site, &[("content/reports/x.en.md", Some(2), "")]);
+    assert!(
+        !err.contains("x.zh.md: no en translation"),
+        "the translation exists:\n{err}"
+    );
 }
 
 #[test]
