@@ -313,10 +313,13 @@ fn render_site_staged(
     };
 
     drop(sources);
+    // Pages are stamped whenever there is an output folder to write to, but
+    // compared with the files there only when it holds any.
+    let fresh = staging.is_some_and(Staging::replaces_output);
     let current = compare_with
-        .map(|dir| move |path: &str, bytes: &[u8]| output::is_current(dir, path, bytes));
-    let stamped =
-        compare_with.map(|dir| move |path: &str, tail: &[u8]| output::ends_with(dir, path, tail));
+        .map(|dir| move |path: &str, bytes: &[u8]| !fresh && output::is_current(dir, path, bytes));
+    let stamped = compare_with
+        .map(|dir| move |path: &str, tail: &[u8]| !fresh && output::ends_with(dir, path, tail));
     let stage = staging.map(|s| move |path: &str, bytes: &[u8]| s.stage(path, bytes));
     let input = RenderInput {
         config: &setup.config,

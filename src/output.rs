@@ -376,6 +376,9 @@ pub struct Staging {
     /// Whether the staging folder becomes the output folder.
     whole: bool,
     committed: bool,
+    /// Folders made so far below `dir`: a page's folder is made once, not
+    /// looked up again for each file written into it.
+    made: std::sync::Mutex<HashSet<PathBuf>>,
 }
 
 /// The name of the staging folder inside an output folder.
@@ -411,7 +414,14 @@ impl Staging {
             dir,
             whole: empty,
             committed: false,
+            made: Default::default(),
         })
+    }
+
+    /// Whether the output folder was missing or empty, so that the staging
+    /// folder will become it: there is nothing to compare pages with.
+    pub fn replaces_output(&self) -> bool {
+        self.whole
     }
 
     /// Writes a file of the site (`path` below the output folder).
@@ -423,9 +433,36 @@ impl Staging {
         }
         let target = self.dir.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
+            self.make_dir(parent)?;
         }
         std::fs::write(target, bytes)
+    }
+
+    /// Makes `dir` and its missing parents, once.
+    fn make_dir(&self, dir: &Path) -> std::io::Result<()> {
+        let made = |d: &Path| self.made.lock().is_ok_and(|m| m.contains(d));
+        if dir == self.dir || made(dir) {
+            return Ok(());
+        }
+        match std::fs::create_dir(dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = dir.parent() {
+                    self.make_dir(parent)?;
+                }
+                match std::fs::create_dir(dir) {
+                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
+                    _ => {}
+                }
+            }
+            // Made by another thread at the same time.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+            Err(e) => return Err(e),
+        }
+        if let Ok(mut m) = self.made.lock() {
+            m.insert(dir.to_path_buf());
+        }
+        Ok(())
     }
 }
 
