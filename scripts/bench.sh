@@ -6,7 +6,8 @@
 # Needs python3, hugo (apt-get install -y hugo) and /usr/bin/time (apt-get
 # install -y time). Prints cold (empty output) and warm (output present)
 # wall times and peak memory for both tools, run alternately; which tool
-# goes first alternates too.
+# goes first alternates too. Then a cold build into a folder in memory
+# (RAM=DIR, default /dev/shm/briefing-bench; RAM= to skip).
 #
 # Use a fresh WORKDIR for figures you report: on these machines a folder
 # where tens of thousands of files were created and deleted many times gets
@@ -18,6 +19,9 @@ WORK=${2:-/tmp/briefing-bench}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 GEN=${GEN_SITE:-$HERE/../shared/bench/gen_site.py}
 RUNS=${RUNS:-3}
+# A tmpfs folder for the "cold RAM" rows; RAM= (empty) skips them.
+RAM=${RAM-/dev/shm/briefing-bench}
+[ -z "$RAM" ] || [ -d "$(dirname "$RAM")" ] || RAM=
 
 cargo build --release --manifest-path "$HERE/Cargo.toml" >/dev/null
 BIN=$HERE/target/release/briefing
@@ -45,6 +49,17 @@ cold() { # tool run
     hugo) measure "hugo cold #$2" "$WORK/hugo" hugo --quiet ;;
   esac
 }
+# Cold again, into a folder in memory (tmpfs): the same work without
+# ext4's inode allocation, so this row compares the two tools' own work.
+ram() { # tool run
+  local out=$RAM/$1-$2
+  rm -rf "$out"
+  case $1 in
+    briefing) measure "briefing cold RAM #$2" "$WORK/briefing" "$BIN" build --quiet -o "$out" ;;
+    hugo) measure "hugo cold RAM #$2" "$WORK/hugo" hugo --quiet -d "$out" ;;
+  esac
+  rm -rf "$out"
+}
 warm() { # tool run
   case $1 in
     briefing) measure "briefing warm #$2" "$WORK/briefing" "$BIN" build --quiet ;;
@@ -57,4 +72,5 @@ for i in $(seq "$RUNS"); do
   if [ $((i % 2)) = 1 ]; then order="briefing hugo"; else order="hugo briefing"; fi
   for t in $order; do cold "$t" "$i"; done
   for t in $order; do warm "$t" "$i"; done
+  if [ -n "$RAM" ]; then for t in $order; do ram "$t" "$i"; done; fi
 done
