@@ -188,8 +188,10 @@ fn check_content_with_taxonomies(
     content: &Content,
     setup: &Setup,
 ) -> (Vec<Diagnostic>, crate::taxonomy::Taxonomies) {
-    let mut diags = metrics::check_dimensions(content, &setup.config, &setup.units);
-    let (taxonomies, clashes) = crate::taxonomy::Taxonomies::collect(content, &setup.config);
+    let (mut diags, (taxonomies, clashes)) = rayon::join(
+        || metrics::check_dimensions(content, &setup.config, &setup.units),
+        || crate::taxonomy::Taxonomies::collect(content, &setup.config),
+    );
     diags.extend(clashes);
     (diags, taxonomies)
 }
