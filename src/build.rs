@@ -35,8 +35,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` of site.yaml (`serve` uses its own address).
     pub base_url: Option<String>,
-    /// Called after each stage of a build, when that stage's working data
-    /// has been freed (the binary hands that memory back to the system).
+    /// Called after each stage of a build with the stage's name, as in
+    /// `RenderedSite::timings` ("read", "load", "check", "render", ...),
+    /// when that stage's working data has been freed (the binary hands that
+    /// memory back to the system).
     pub after_stage: Option<fn(&'static str)>,
 }
 
