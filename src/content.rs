@@ -1061,6 +1061,35 @@ fn parse_file(
     }
 }
 
+/// The report's tags, trimmed; an empty or repeated tag is an error (it
+/// would show as an empty link, or twice).
+fn checked_tags(
+    tags: Vec<String>,
+    f: &InputFile,
+    split: &Split<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let line = frontmatter::find_line(split, "tags:", 0);
+    let mut out: Vec<String> = Vec::with_capacity(tags.len());
+    for (i, tag) in tags.into_iter().enumerate() {
+        let tag = tag.trim();
+        if tag.is_empty() {
+            diags.push(
+                Diagnostic::error(&f.display, line, format!("tag {} is empty", i + 1))
+                    .with_hint("remove it from `tags`, or write the tag"),
+            );
+        } else if out.iter().any(|t| t == tag) {
+            diags.push(
+                Diagnostic::error(&f.display, line, format!("tag `{tag}` is listed twice"))
+                    .with_hint("list each tag once"),
+            );
+        } else {
+            out.push(tag.to_string());
+        }
+    }
+    out
+}
+
 fn required_title(
     title: Option<String>,
     f: &InputFile,
@@ -1104,6 +1133,7 @@ fn resolve_source(
 ) -> Option<Report> {
     let before = diags.len();
     let title = required_title(fm.title, f, split, diags);
+    let tags = checked_tags(fm.tags, f, split, diags);
     let date = match fm.date.as_deref() {
         None => {
             diags.push(
@@ -1207,7 +1237,7 @@ fn resolve_source(
         zone: fm.zone,
         region: fm.region,
         summary: fm.summary,
-        tags: fm.tags,
+        tags,
         source,
         labels,
         body: Arc::default(),
@@ -1241,6 +1271,7 @@ fn resolve_translation(
 ) -> Option<ReportText> {
     let before = diags.len();
     let title = required_title(fm.title, f, split, diags);
+    let tags = checked_tags(fm.tags, f, split, diags);
     let mut labels = HashMap::new();
     for (i, m) in fm.metrics.into_iter().enumerate() {
         let line = frontmatter::find_line(split, "key:", i);
@@ -1293,10 +1324,10 @@ fn resolve_translation(
         zone: fm.zone.or_else(|| src.zone.clone()),
         region: fm.region.or_else(|| src.region.clone()),
         summary: fm.summary,
-        tags: if fm.tags.is_empty() {
+        tags: if tags.is_empty() {
             src.tags.clone()
         } else {
-            fm.tags
+            tags
         },
         source,
         labels,

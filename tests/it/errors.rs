@@ -434,3 +434,24 @@ fn a_staging_folder_left_by_a_killed_build_is_cleared() {
     assert!(!site.exists(".briefing-staging"));
     assert!(site.read("en/index.html").contains("<html"));
 }
+
+#[test]
+fn empty_and_repeated_tags() {
+    let (site, before) = built();
+    site.write(
+        "content/reports/x.zh.md",
+        "---\ntitle: t\ndate: 2025-05-01\ntags: [园区, \"  \", 园区]\n---\n",
+    );
+    expect_errors(
+        &site,
+        &[
+            ("content/reports/x.zh.md", Some(4), "tag 2 is empty"),
+            (
+                "content/reports/x.zh.md",
+                Some(4),
+                "tag `园区` is listed twice",
+            ),
+        ],
+    );
+    assert_eq!(site.snapshot(), before, "a failed build changed public/");
+}
