@@ -523,16 +523,27 @@ fn classify(rel: &str, config: &Config) -> std::result::Result<FileKey, (String,
 
 /// A slug must stay inside its folder and be safe in a URL.
 pub fn check_slug(stem: &str) -> std::result::Result<(), String> {
+    slug_problem(stem).map_or(Ok(()), |why| {
+        Err(format!("`{stem}` cannot be used as a page URL: {why}"))
+    })
+}
+
+/// Why `stem` cannot be a URL segment, if it cannot.
+fn slug_problem(stem: &str) -> Option<String> {
     let ok_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
-    if stem.is_empty()
-        || stem == "."
-        || stem == ".."
-        || stem.starts_with('.')
-        || !stem.chars().all(ok_char)
-    {
-        return Err(format!("`{stem}` cannot be used as a page URL"));
+    if stem.is_empty() {
+        Some("it is empty".into())
+    } else if stem.starts_with('.') {
+        Some("it starts with `.`".into())
+    } else {
+        stem.chars().find(|&c| !ok_char(c)).map(|c| match c {
+            ' ' => "it has a space".to_string(),
+            c if c.is_whitespace() || c.is_control() => {
+                format!("it has the character U+{:04X}", c as u32)
+            }
+            c => format!("it has `{c}`"),
+        })
     }
-    Ok(())
 }
 
 fn check_section(section: &str) -> std::result::Result<(), String> {
@@ -540,7 +551,11 @@ fn check_section(section: &str) -> std::result::Result<(), String> {
         return Ok(());
     }
     for part in section.split('/') {
-        check_slug(part).map_err(|_| format!("folder `{section}` cannot be used in a page URL"))?;
+        if let Some(why) = slug_problem(part) {
+            return Err(format!(
+                "folder `{section}` cannot be used in a page URL: {why}"
+            ));
+        }
     }
     Ok(())
 }

@@ -282,7 +282,13 @@ fn slugs_that_would_escape_public() {
         "content/reports/a b.zh.md",
         GOOD_ZH,
         None,
-        "`a b` cannot be used as a page URL",
+        "`a b` cannot be used as a page URL: it has a space",
+    );
+    case(
+        "content/reports/a#b.zh.md",
+        GOOD_ZH,
+        None,
+        "`a#b` cannot be used as a page URL: it has `#`",
     );
 }
 
