@@ -172,13 +172,28 @@ pub struct Date {
 
 impl Date {
     pub fn parse(s: &str) -> Option<Date> {
+        Date::check(s).ok()
+    }
+
+    /// The date `s` (YYYY-MM-DD), or what to do about it.
+    pub fn check(s: &str) -> std::result::Result<Date, String> {
+        const SHAPE: &str = "write the date as YYYY-MM-DD, e.g. `date: 2025-05-08`";
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
+            return Err(SHAPE.into());
         }
-        let year: u16 = s[0..4].parse().ok()?;
-        let month: u8 = s[5..7].parse().ok()?;
-        let day: u8 = s[8..10].parse().ok()?;
+        let number = |r: std::ops::Range<usize>| {
+            let part = &s[r];
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse::<u16>().ok())
+                .flatten()
+        };
+        let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10))
+        else {
+            return Err(SHAPE.into());
+        };
+        let (year, month, day) = (year as u16, month as u8, day as u8);
         let leap =
             (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
@@ -186,11 +201,17 @@ impl Date {
             4 | 6 | 9 | 11 => 30,
             2 if leap => 29,
             2 => 28,
-            _ => return None,
+            _ => {
+                return Err(format!(
+                    "there is no month {month}; months run from 01 to 12"
+                ))
+            }
         };
-        (1..=days)
-            .contains(&day)
-            .then_some(Date { year, month, day })
+        if (1..=days).contains(&day) {
+            Ok(Date { year, month, day })
+        } else {
+            Err(format!("{year:04}-{month:02} has {days} days"))
+        }
     }
 }
 
@@ -1161,16 +1182,16 @@ fn resolve_source(
             );
             None
         }
-        Some(s) => match Date::parse(s.trim()) {
-            Some(d) => Some(d),
-            None => {
+        Some(s) => match Date::check(s.trim()) {
+            Ok(d) => Some(d),
+            Err(hint) => {
                 diags.push(
                     Diagnostic::error(
                         &f.display,
                         frontmatter::find_line(split, "date:", 0),
                         format!("`{s}` is not a valid date"),
                     )
-                    .with_hint("write the date as YYYY-MM-DD, e.g. `date: 2025-05-08`"),
+                    .with_hint(hint),
                 );
                 None
             }
@@ -1725,5 +1746,28 @@ mod tests {
         assert!(Date::parse("2025-02-29").is_none());
         assert!(Date::parse("2025-5-8").is_none());
         assert_eq!(Date::parse("2025-05-08").unwrap().to_string(), "2025-05-08");
+        // What to do about a date that cannot be read.
+        assert_eq!(
+            Date::check("2025-02-29").unwrap_err(),
+            "2025-02 has 28 days"
+        );
+        assert_eq!(
+            Date::check("2025-13-01").unwrap_err(),
+            "there is no month 13; months run from 01 to 12"
+        );
+        for shape in [
+            "2025-5-8",
+            "+025-01-01",
+            "2025-05-08T10:00",
+            "２０２５-05-08",
+            "2025-0５-08",
+        ] {
+            assert!(
+                Date::check(shape)
+                    .unwrap_err()
+                    .starts_with("write the date as YYYY-MM-DD"),
+                "{shape}"
+            );
+        }
     }
 }
