@@ -193,7 +193,7 @@ impl Date {
         else {
             return Err(SHAPE.into());
         };
-        let (year, month, day) = (year as u16, month as u8, day as u8);
+        let (month, day) = (month as u8, day as u8);
         let leap =
             (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
