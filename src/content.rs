@@ -550,7 +550,7 @@ pub fn check_slug(stem: &str) -> std::result::Result<(), String> {
 }
 
 /// Why `stem` cannot be a URL segment, if it cannot.
-fn slug_problem(stem: &str) -> Option<String> {
+pub fn slug_problem(stem: &str) -> Option<String> {
     let ok_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
     if stem.is_empty() {
         Some("it is empty".into())

@@ -89,15 +89,22 @@ fn read_config(root: &Path) -> Result<Config> {
 /// A URL-safe name for a report or a section folder: what the build accepts
 /// (letters, digits, `-`, `_`, `.`), not starting with `.` or `_`.
 fn check_name(name: &str, what: &str, path: &Path) -> std::result::Result<(), Error> {
-    let ok = content::check_slug(name).is_ok() && !name.starts_with('_') && !name.ends_with(".md");
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid(
+    let why = content::slug_problem(name)
+        .or_else(|| {
+            name.starts_with('_')
+                .then(|| "it starts with `_`".to_string())
+        })
+        .or_else(|| {
+            name.ends_with(".md")
+                .then(|| "it ends with `.md`".to_string())
+        });
+    match why {
+        None => Ok(()),
+        Some(why) => Err(invalid(
             path,
-            format!("`{name}` cannot be used as a {what}: it is not URL-safe"),
+            format!("`{name}` cannot be used as a {what}: {why}"),
             "use letters, digits, `-`, `_` and `.`, e.g. `jincheng-opto-cluster`",
-        ))
+        )),
     }
 }
 

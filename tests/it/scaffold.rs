@@ -62,11 +62,19 @@ fn new_report_creates_both_languages_and_refuses_to_overwrite() {
 #[test]
 fn new_report_rejects_slugs_that_are_not_url_safe() {
     let site = Site::fixture("basic");
-    for slug in ["a b", "../escape", "x/y", "_index", ".hidden", "what?"] {
+    for (slug, why) in [
+        ("a b", "it has a space"),
+        ("../escape", "it starts with `.`"),
+        ("x/y", "it has `/`"),
+        ("_index", "it starts with `_`"),
+        (".hidden", "it starts with `.`"),
+        ("what?", "it has `?`"),
+    ] {
         let run = site.run(&["new", "report", slug]);
         assert_eq!(run.code(), Some(1), "{slug}");
         assert!(
-            run.stderr().contains("not URL-safe"),
+            run.stderr()
+                .contains(&format!("`{slug}` cannot be used as a report slug: {why}")),
             "{slug}: {}",
             run.stderr()
         );
