@@ -170,6 +170,55 @@ fn toc_ids_and_cross_report_links() {
 }
 
 #[test]
+fn a_one_language_site_offers_no_other_language() {
+    let site = Site::sample();
+    site.write(
+        "site.yaml",
+        "title: {zh: 单语简报}\nbase_url: https://example.org/b/\nlanguages: [zh]\ntheme: default\n",
+    );
+    for entry in walkdir::WalkDir::new(site.root.join("content")) {
+        let path = entry.unwrap().into_path();
+        if path.to_string_lossy().ends_with(".en.md") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let run = site.build_ok(&[]);
+    assert_eq!(
+        run.stderr(),
+        "",
+        "a one-language site has nothing to warn about"
+    );
+    assert!(!site.exists("en"));
+    let mut pages = 0;
+    for (path, _) in site.snapshot() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let page = site.html(&path);
+        assert!(
+            page.all(".lang-switch").is_empty(),
+            "{path}: a language switch"
+        );
+        for el in page.all("[hreflang]") {
+            assert_eq!(el.value().attr("hreflang"), Some("zh"), "{path}");
+        }
+        // (Online 404 pages link from the server root; tested elsewhere.)
+        for el in page
+            .all("a[href]")
+            .into_iter()
+            .filter(|_| !path.ends_with("404.html"))
+        {
+            let link = el.value().attr("href").unwrap();
+            if let Some(target) = resolve(&path, link) {
+                assert!(site.exists(&target), "{path}: {link} -> public/{target}");
+            }
+        }
+    }
+    assert!(pages > 20, "{pages} pages");
+}
+
+#[test]
 fn every_internal_link_is_relative_and_resolves() {
     for offline in [false, true] {
         let site = Site::fixture("basic");
