@@ -353,11 +353,18 @@ impl<'a> Export<'a> {
 }
 
 /// The JSON of `rows`: an array of objects, one per metric, keys in column
-/// order.
+/// order, one object per line (compact, and a changed figure is a one-line
+/// diff).
 fn export_json(rows: &[ExportRow<'_>]) -> String {
-    let mut json = serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".to_string());
-    json.push('\n');
-    json
+    let mut json = Vec::with_capacity(rows.len() * 512);
+    json.push(b'[');
+    for (i, row) in rows.iter().enumerate() {
+        json.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        // A row is strings and numbers: writing it to memory cannot fail.
+        let _ = serde_json::to_writer(&mut json, row);
+    }
+    json.extend_from_slice(if rows.is_empty() { b"]\n" } else { b"\n]\n" });
+    String::from_utf8(json).unwrap_or_default()
 }
 
 /// `data/metrics.csv` and `data/metrics.json`: every metric of every report,
