@@ -206,10 +206,12 @@ pub fn write_site(
         .par_iter()
         .map(|f| {
             let path = out_dir.join(&f.path);
-            match (&f.data, staged_in) {
-                (OutputData::Staged, Some(dir)) => std::fs::rename(dir.join(&f.path), &path)
-                    .map(|()| 1)
-                    .map_err(|e| Error::write(&path, e)),
+            match (&f.data, &staging) {
+                (OutputData::Staged, Some(staging)) => {
+                    std::fs::rename(staging.staged(&f.path), &path)
+                        .map(|()| 1)
+                        .map_err(|e| Error::write(&path, e))
+                }
                 _ => write_if_changed(&path, &f.data).map(usize::from),
             }
         })
@@ -376,9 +378,13 @@ pub struct Staging {
     /// Whether the staging folder becomes the output folder.
     whole: bool,
     committed: bool,
-    /// Folders made so far below `dir`: a page's folder is made once, not
-    /// looked up again for each file written into it.
+    /// Folders made so far below `dir` (when `whole`): a page's folder is
+    /// made once, not looked up again for each file written into it.
     made: std::sync::Mutex<HashSet<PathBuf>>,
+    /// Otherwise staged files lie flat in `dir`, numbered in the order they
+    /// came: a rebuild that changes every page makes no folder to hold them
+    /// (and removes none afterwards).
+    flat: std::sync::Mutex<HashMap<String, usize>>,
 }
 
 /// The name of the staging folder inside an output folder.
@@ -415,6 +421,7 @@ impl Staging {
             whole: empty,
             committed: false,
             made: Default::default(),
+            flat: Default::default(),
         })
     }
 
@@ -431,11 +438,30 @@ impl Staging {
                 "`{path}` would leave the output folder"
             )));
         }
+        if !self.whole {
+            let mut flat = self
+                .flat
+                .lock()
+                .map_err(|_| std::io::Error::other("staging lock"))?;
+            let n = flat.len();
+            let n = *flat.entry(path.to_string()).or_insert(n);
+            drop(flat);
+            return std::fs::write(self.dir.join(n.to_string()), bytes);
+        }
         let target = self.dir.join(path);
         if let Some(parent) = target.parent() {
             self.make_dir(parent)?;
         }
         std::fs::write(target, bytes)
+    }
+
+    /// Where the file of the site at `path` was staged.
+    fn staged(&self, path: &str) -> PathBuf {
+        let flat = self.flat.lock().ok().and_then(|f| f.get(path).copied());
+        match flat {
+            Some(n) => self.dir.join(n.to_string()),
+            None => self.dir.join(path),
+        }
     }
 
     /// Makes `dir` and its missing parents, once.
