@@ -370,8 +370,9 @@ pub fn ends_with(out_dir: &Path, path: &str, tail: &[u8]) -> bool {
 ///
 /// When the output folder is missing or empty, the staging folder is a
 /// sibling of it that becomes the output folder in one rename. Otherwise it
-/// is a hidden folder inside it, and each staged file is renamed into
-/// place. A staging folder not committed is removed when dropped.
+/// is a hidden folder inside it, where files lie flat, and each staged file
+/// is renamed into place. A staging folder not committed is removed when
+/// dropped.
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
