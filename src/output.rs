@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The bytes of an output file: rendered in memory or copied from disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +135,7 @@ pub fn write_site(
 ) -> Result<WriteStats> {
     guard_output_dir(out_dir, site_root)?;
     let staging = match staging {
-        Some(staging) if staging.whole => return write_whole(out_dir, files, staging),
+        Some(staging) if staging.replaces_output() => return write_whole(out_dir, files, staging),
         other => other,
     };
     std::fs::create_dir_all(out_dir).map_err(|e| Error::write(out_dir, e))?;
@@ -376,16 +377,23 @@ pub fn ends_with(out_dir: &Path, path: &str, tail: &[u8]) -> bool {
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
-    /// Whether the staging folder becomes the output folder.
-    whole: bool,
+    layout: Layout,
     committed: bool,
-    /// Folders made so far below `dir` (when `whole`): a page's folder is
-    /// made once, not looked up again for each file written into it.
-    made: std::sync::Mutex<HashSet<PathBuf>>,
-    /// Otherwise staged files lie flat in `dir`, numbered in the order they
-    /// came: a rebuild that changes every page makes no folder to hold them
-    /// (and removes none afterwards).
-    flat: std::sync::Mutex<HashMap<String, usize>>,
+}
+
+/// How files lie in a staging folder.
+#[derive(Debug)]
+enum Layout {
+    /// The staging folder becomes the output folder, so files have their
+    /// paths there. `made` holds the folders made so far below it: a page's
+    /// folder is made once, not looked up again for each file written into it.
+    Whole { made: Mutex<HashSet<PathBuf>> },
+    /// Inside the output folder, files lie flat, numbered in the order they
+    /// came (`numbers` by path): a rebuild that changes every page makes no
+    /// folder to hold them, and removes none afterwards.
+    Flat {
+        numbers: Mutex<HashMap<String, usize>>,
+    },
 }
 
 /// The name of the staging folder inside an output folder.
@@ -415,21 +423,33 @@ impl Staging {
                 _ => {}
             }
         }
-        let dir = if empty { beside } else { inside };
+        let (dir, layout) = if empty {
+            (
+                beside,
+                Layout::Whole {
+                    made: Default::default(),
+                },
+            )
+        } else {
+            (
+                inside,
+                Layout::Flat {
+                    numbers: Default::default(),
+                },
+            )
+        };
         std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))?;
         Ok(Staging {
             dir,
-            whole: empty,
+            layout,
             committed: false,
-            made: Default::default(),
-            flat: Default::default(),
         })
     }
 
     /// Whether the output folder was missing or empty, so that the staging
     /// folder will become it: there is nothing to compare pages with.
     pub fn replaces_output(&self) -> bool {
-        self.whole
+        matches!(self.layout, Layout::Whole { .. })
     }
 
     /// Writes a file of the site (`path` below the output folder).
@@ -439,43 +459,48 @@ impl Staging {
                 "`{path}` would leave the output folder"
             )));
         }
-        if !self.whole {
-            let mut flat = self
-                .flat
-                .lock()
-                .map_err(|_| std::io::Error::other("staging lock"))?;
-            let n = flat.len();
-            let n = *flat.entry(path.to_string()).or_insert(n);
-            drop(flat);
-            return std::fs::write(self.dir.join(n.to_string()), bytes);
+        match &self.layout {
+            Layout::Flat { numbers } => {
+                let mut numbers = numbers
+                    .lock()
+                    .map_err(|_| std::io::Error::other("staging lock"))?;
+                let next = numbers.len();
+                let n = *numbers.entry(path.to_string()).or_insert(next);
+                drop(numbers);
+                std::fs::write(self.dir.join(n.to_string()), bytes)
+            }
+            Layout::Whole { made } => {
+                let target = self.dir.join(path);
+                if let Some(parent) = target.parent() {
+                    self.make_dir(parent, made)?;
+                }
+                std::fs::write(target, bytes)
+            }
         }
-        let target = self.dir.join(path);
-        if let Some(parent) = target.parent() {
-            self.make_dir(parent)?;
-        }
-        std::fs::write(target, bytes)
     }
 
     /// Where the file of the site at `path` was staged.
     fn staged(&self, path: &str) -> PathBuf {
-        let flat = self.flat.lock().ok().and_then(|f| f.get(path).copied());
-        match flat {
+        let number = match &self.layout {
+            Layout::Flat { numbers } => numbers.lock().ok().and_then(|n| n.get(path).copied()),
+            Layout::Whole { .. } => None,
+        };
+        match number {
             Some(n) => self.dir.join(n.to_string()),
             None => self.dir.join(path),
         }
     }
 
-    /// Makes `dir` and its missing parents, once.
-    fn make_dir(&self, dir: &Path) -> std::io::Result<()> {
-        let made = |d: &Path| self.made.lock().is_ok_and(|m| m.contains(d));
-        if dir == self.dir || made(dir) {
+    /// Makes `dir` and its missing parents, once (`made`: those made so far).
+    fn make_dir(&self, dir: &Path, made: &Mutex<HashSet<PathBuf>>) -> std::io::Result<()> {
+        if dir == self.dir || made.lock().is_ok_and(|m| m.contains(dir)) {
             return Ok(());
         }
         match std::fs::create_dir(dir) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(parent) = dir.parent() {
-                    self.make_dir(parent)?;
+                    self.make_dir(parent, made)?;
                 }
                 match std::fs::create_dir(dir) {
                     Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
@@ -486,7 +511,7 @@ impl Staging {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
             Err(e) => return Err(e),
         }
-        if let Ok(mut m) = self.made.lock() {
+        if let Ok(mut m) = made.lock() {
             m.insert(dir.to_path_buf());
         }
         Ok(())
@@ -562,7 +587,7 @@ mod tests {
 
         // No output folder: the staging folder beside it becomes it.
         let staging = Staging::new(&out, &site).unwrap();
-        assert!(staging.whole);
+        assert!(staging.replaces_output());
         assert!(staging.stage("../escape.html", b"x").is_err());
         staging.stage("a/index.html", b"A").unwrap();
         let files = [
@@ -579,7 +604,7 @@ mod tests {
 
         // An output folder: staged files are moved into it one by one.
         let staging = Staging::new(&out, &site).unwrap();
-        assert!(!staging.whole);
+        assert!(!staging.replaces_output());
         staging.stage("a/index.html", b"A2").unwrap();
         write_site(&out, &site, &[staged("a/index.html")], Some(staging)).unwrap();
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A2");
