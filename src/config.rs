@@ -4,7 +4,7 @@ use crate::diag::Diagnostic;
 use crate::frontmatter;
 use crate::units::CustomUnit;
 use crate::Lang;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -32,8 +32,9 @@ struct RawConfig {
     units: Vec<CustomUnit>,
 }
 
-/// The resolved site configuration.
-#[derive(Debug, Clone)]
+/// The resolved site configuration (serialized only to fingerprint it; see
+/// `render::Stamp`).
+#[derive(Debug, Clone, Serialize)]
 pub struct Config {
     pub title: BTreeMap<Lang, String>,
     pub description: BTreeMap<Lang, String>,

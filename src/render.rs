@@ -669,7 +669,7 @@ impl Stamp {
         shared.write_u8(u8::from(input.options.minify));
         shared.write_u8(u8::from(input.options.style == UrlStyle::Offline));
         fingerprint::feed(&mut shared, &input.theme.templates);
-        shared.write(format!("{:?}", input.config).as_bytes());
+        fingerprint::feed(&mut shared, input.config);
         let per_lang = sites
             .iter()
             .map(|(&lang, site)| {
