@@ -1156,13 +1156,7 @@ mod tests {
 
     #[test]
     fn normalised_values_in_base_units() {
-        let d = dashboard(
-            &sample(),
-            &config(),
-            &UnitCatalog::builtin(),
-            Lang::En,
-            UrlStyle::Online,
-        );
+        let d = dashboard_of(&sample(), Lang::En, UrlStyle::Online);
         let cny = &d.groups[0];
         assert_eq!(
             (cny.dimension.as_str(), cny.label.as_str()),
@@ -1174,13 +1168,7 @@ mod tests {
         assert_eq!(a.normalized_display, "3,000,000,000 CNY");
         assert_eq!(a.display, "nearly CNY 3 billion");
         assert_eq!(cny.rows[1].normalized, 50_000_000.0);
-        let zh = dashboard(
-            &sample(),
-            &config(),
-            &UnitCatalog::builtin(),
-            Lang::Zh,
-            UrlStyle::Online,
-        );
+        let zh = dashboard_of(&sample(), Lang::Zh, UrlStyle::Online);
         assert_eq!(zh.groups[0].rows[0].normalized_display, "3000000000 元");
         assert_eq!(zh.groups[0].rows[0].display, "近 30 亿元");
         assert_eq!(zh.groups[1].rows[0].normalized_display, "2000 个");
@@ -1188,13 +1176,7 @@ mod tests {
 
     #[test]
     fn dashboard_groups_rows_and_falls_back_to_the_source_text() {
-        let d = dashboard(
-            &sample(),
-            &config(),
-            &UnitCatalog::builtin(),
-            Lang::En,
-            UrlStyle::Offline,
-        );
+        let d = dashboard_of(&sample(), Lang::En, UrlStyle::Offline);
         let dims: Vec<&str> = d.groups.iter().map(|g| g.dimension.as_str()).collect();
         assert_eq!(dims, ["currency_cny", "count"]);
         assert_eq!(d.count, 3);
@@ -1219,13 +1201,7 @@ mod tests {
 
     #[test]
     fn charts_only_for_keys_in_two_or_more_reports() {
-        let d = dashboard(
-            &sample(),
-            &config(),
-            &UnitCatalog::builtin(),
-            Lang::Zh,
-            UrlStyle::Online,
-        );
+        let d = dashboard_of(&sample(), Lang::Zh, UrlStyle::Online);
         let keys: Vec<&str> = d.charts.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(keys, ["investment"], "jobs is in one report only");
         let c = &d.charts[0];
@@ -1245,22 +1221,10 @@ mod tests {
         // A report without zone is labelled with its title.
         let mut content = sample();
         content.reports[0].texts.get_mut(&Lang::Zh).unwrap().zone = None;
-        let d = dashboard(
-            &content,
-            &config(),
-            &UnitCatalog::builtin(),
-            Lang::Zh,
-            UrlStyle::Online,
-        );
+        let d = dashboard_of(&content, Lang::Zh, UrlStyle::Online);
         assert_eq!(d.charts[0].bars[0].label, "甲");
         // The same input gives the same chart.
-        let again = dashboard(
-            &content,
-            &config(),
-            &UnitCatalog::builtin(),
-            Lang::Zh,
-            UrlStyle::Online,
-        );
+        let again = dashboard_of(&content, Lang::Zh, UrlStyle::Online);
         assert_eq!(d.charts[0].svg, again.charts[0].svg);
     }
 
@@ -1295,13 +1259,7 @@ mod tests {
                 ),
             ),
         ];
-        let d = dashboard(
-            &load(files),
-            &config(),
-            &UnitCatalog::builtin(),
-            Lang::Zh,
-            UrlStyle::Online,
-        );
+        let d = dashboard_of(&load(files), Lang::Zh, UrlStyle::Online);
         let c = &d.charts[0];
         assert_eq!(c.label, "总投资");
         assert_eq!(c.bars[0].metric_label, "丙区拉动投资");
@@ -1331,13 +1289,7 @@ mod tests {
             })
             .collect();
         let content = load(files);
-        let d = dashboard(
-            &content,
-            &config(),
-            &UnitCatalog::builtin(),
-            Lang::Zh,
-            UrlStyle::Online,
-        );
+        let d = dashboard_of(&content, Lang::Zh, UrlStyle::Online);
         let g = &d.groups[0];
         assert_eq!((g.rows.len(), g.total, d.count), (MAX_TABLE_ROWS, n, n));
         let dates: Vec<&str> = g.rows.iter().map(|r| r.date.as_str()).collect();
@@ -1349,13 +1301,7 @@ mod tests {
 
     #[test]
     fn svg_is_accessible_and_escapes_text() {
-        let d = dashboard(
-            &sample(),
-            &config(),
-            &UnitCatalog::builtin(),
-            Lang::En,
-            UrlStyle::Online,
-        );
+        let d = dashboard_of(&sample(), Lang::En, UrlStyle::Online);
         let svg = &d.charts[0].svg;
         assert!(
             svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
@@ -1491,6 +1437,11 @@ mod tests {
 
     const TEMPLATE: &str = include_str!("../themes/default/templates/dashboard.html");
 
+    /// The dashboard of `content` with the test config and built-in units.
+    fn dashboard_of(content: &Content, lang: Lang, style: UrlStyle) -> DashboardView {
+        dashboard(content, &config(), &UnitCatalog::builtin(), lang, style)
+    }
+
     fn render_dashboard(content: &Content, lang: Lang) -> String {
         let mut tera = tera_with_filter();
         tera.add_raw_templates([
@@ -1508,13 +1459,7 @@ mod tests {
                 (k.to_string(), serde_json::Value::from(format!("[{k}]{v}")))
             })
             .collect();
-        let view = dashboard(
-            content,
-            &config(),
-            &UnitCatalog::builtin(),
-            lang,
-            UrlStyle::Online,
-        );
+        let view = dashboard_of(content, lang, UrlStyle::Online);
         let mut ctx = tera::Context::new();
         ctx.insert("lang", &lang);
         ctx.insert("root", "../../");
