@@ -328,6 +328,11 @@ struct Meta {
     shards: Vec<String>,
 }
 
+/// Whether a report is a document of the index: it has a language version.
+fn is_doc(report: &ReportView) -> bool {
+    !report.entries.is_empty()
+}
+
 /// Report indices in document order: newest first, then by URL.
 fn doc_order(reports: &[ReportView]) -> Vec<usize> {
     fn key<'a>(r: &'a ReportView) -> (&'a str, &'a str) {
@@ -337,7 +342,7 @@ fn doc_order(reports: &[ReportView]) -> Vec<usize> {
             .unwrap_or(("", ""))
     }
     let mut order: Vec<usize> = (0..reports.len())
-        .filter(|&i| !reports[i].entries.is_empty())
+        .filter(|&i| is_doc(&reports[i]))
         .collect();
     order.sort_by(|&a, &b| {
         let (da, ua) = key(&reports[a]);

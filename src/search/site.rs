@@ -2,7 +2,7 @@
 //! searchable, and the output files for the build's list.
 
 use super::{
-    build_with, doc_order, index_paths, input_fingerprint, stamped_shards, EntryView, ReportView,
+    build_with, index_paths, input_fingerprint, is_doc, stamped_shards, EntryView, ReportView,
     SearchReport, Sizes,
 };
 use crate::config::Config;
@@ -38,7 +38,8 @@ pub fn output_files(
     let fingerprint = input_fingerprint(&reports, langs);
     if let Some(prev) = previous {
         if let Some(shards) = stamped_shards(prev.meta_js, fingerprint) {
-            let paths = index_paths(shards, doc_order(&reports).len(), langs);
+            let docs = reports.iter().filter(|r| is_doc(r)).count();
+            let paths = index_paths(shards, docs, langs);
             if paths.par_iter().all(|p| (prev.exists)(p)) {
                 return paths
                     .into_iter()
