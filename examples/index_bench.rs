@@ -11,7 +11,7 @@
 //! 5) are timed, median wall and CPU time reported. With OUT_DIR the files of the first build
 //! are written there, e.g. to compare two versions with `diff -r`.
 
-use briefing::build::{read_setup, BuildOptions};
+use briefing::build::{peak_memory_kib, read_setup, BuildOptions};
 use briefing::output::OutputFile;
 use briefing::urls::UrlStyle;
 use std::path::Path;
@@ -55,12 +55,12 @@ fn main() {
         )
     };
 
-    let before = vm_hwm_kib();
+    let before = peak_kib();
     let (start, cpu_start) = (Instant::now(), cpu_ms());
     let files = index();
     let first_ms = start.elapsed().as_secs_f64() * 1000.0;
     let first_cpu = cpu_ms() - cpu_start;
-    let after = vm_hwm_kib();
+    let after = peak_kib();
     let bytes: usize = files
         .iter()
         .filter_map(|f| f.as_bytes())
@@ -107,16 +107,10 @@ fn write_files(out: &Path, files: &[OutputFile]) {
     }
 }
 
-/// Peak resident set size of this process so far, in KiB.
-fn vm_hwm_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM in /proc/self/status")
-}
-
 fn mib(n: usize) -> f64 {
     n as f64 / (1024.0 * 1024.0)
+}
+
+fn peak_kib() -> u64 {
+    peak_memory_kib().expect("VmHWM in /proc/self/status")
 }

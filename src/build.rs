@@ -402,3 +402,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         elapsed: start.elapsed(),
     })
 }
+
+/// The process's peak resident memory so far (Linux only: `VmHWM` in
+/// /proc/self/status), for `build --verbose` and the benchmarks.
+pub fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

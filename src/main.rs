@@ -449,7 +449,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
                         "{} files written, {} unchanged, {} removed",
                         report.stats.written, report.stats.unchanged, report.stats.removed
                     );
-                    if let Some(kib) = peak_memory_kib() {
+                    if let Some(kib) = briefing::build::peak_memory_kib() {
                         println!("peak memory {} MiB", kib / 1024);
                     }
                 }
@@ -556,12 +556,4 @@ fn report_created(made: briefing::Result<Vec<PathBuf>>, next: &str) -> ExitCode 
             ExitCode::FAILURE
         }
     }
-}
-
-/// The process's peak resident memory (Linux only: `VmHWM` in
-/// /proc/self/status), for `build --verbose`.
-fn peak_memory_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
