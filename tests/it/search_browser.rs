@@ -223,11 +223,7 @@ fn render(template: &str, lang: Lang, root: &str, offline: bool, title: &str, ur
         ("base.html".to_string(), BASE.to_string()),
         ("home.html".to_string(), HOME.to_string()),
     ];
-    for name in [
-        "partials/search_box.html",
-        "partials/search_attrs.html",
-        "search.html",
-    ] {
+    for name in ["partials/search_box.html", "search.html"] {
         templates.push((
             name.to_string(),
             std::fs::read_to_string(format!("{THEME}/templates/{name}")).unwrap(),
