@@ -71,6 +71,10 @@ pub struct RenderedSite {
     pub content: Content,
     pub files: Vec<OutputFile>,
     pub warnings: Vec<Diagnostic>,
+    /// Set when minifying was asked for but a template could not be
+    /// minified on its own, so every page was minified after rendering
+    /// (slower): that template's path below the theme folder.
+    pub minified_per_page: Option<String>,
 }
 
 impl RenderedSite {
@@ -108,7 +112,7 @@ pub struct Setup {
     pub units: Arc<UnitCatalog>,
     pub theme: Theme,
     /// None when the theme has problems (they are in `diags`).
-    pub tera: Option<tera::Tera>,
+    pub tera: Option<crate::theme::Templates>,
     /// Problems found in the theme and its UI strings.
     pub diags: Vec<Diagnostic>,
 }
@@ -160,7 +164,7 @@ pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
     };
     let tera = if theme.problems.is_empty() {
         diags.extend(theme.check_strings());
-        match theme.compile(Arc::clone(&units)) {
+        match theme.compile(Arc::clone(&units), opts.minify) {
             Ok(t) => Some(t),
             Err(ds) => {
                 diags.extend(ds);
@@ -377,12 +381,14 @@ fn render_site_staged(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     lap("assets");
+    let minified_per_page = tera.minified_per_page().map(str::to_string);
     Ok(RenderedSite {
         timings,
         config: setup.config,
         content,
         files,
         warnings: diags.into_sorted(),
+        minified_per_page,
     })
 }
 

@@ -445,6 +445,11 @@ fn run_build(args: BuildArgs) -> ExitCode {
                         .map(|(n, d)| format!("{n} {} ms", d.as_millis()))
                         .collect();
                     println!("stages: {}", t.join(", "));
+                    if let Some(name) = &report.site.minified_per_page {
+                        println!(
+                            "minified page by page, as template {name} has a tera tag among a tag's attributes (slower; see themes/README.md)"
+                        );
+                    }
                     println!(
                         "{} files written, {} unchanged, {} removed",
                         report.stats.written, report.stats.unchanged, report.stats.removed

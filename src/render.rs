@@ -239,7 +239,7 @@ pub struct RenderInput<'a> {
     pub config: &'a Config,
     pub content: &'a Content,
     pub theme: &'a Theme,
-    pub tera: &'a tera::Tera,
+    pub tera: &'a crate::theme::Templates,
     pub units: &'a UnitCatalog,
     pub options: RenderOptions,
     /// Tells whether the output folder's file ends with the given stamp
@@ -496,7 +496,7 @@ impl<'a> Renderer<'a> {
             .tera
             .render(template, &ctx)
             .map_err(|e| self.input.theme.template_error(&e))?;
-        let mut bytes = if self.input.options.minify {
+        let mut bytes = if self.input.tera.minify_pages() {
             minify(html.as_bytes())
         } else {
             html.into_bytes()
@@ -710,18 +710,13 @@ impl PageStamp {
 /// costs seconds and saves little, since such pages are mostly markup.
 const MINIFY_LIMIT: usize = 1 << 20;
 
+/// Minifies a rendered page; used only when the theme's templates could not
+/// be minified themselves (see [`crate::theme::Templates`]).
 fn minify(html: &[u8]) -> Vec<u8> {
     if html.len() > MINIFY_LIMIT {
         return html.to_vec();
     }
-    let cfg = minify_html::Cfg {
-        minify_css: true,
-        minify_js: false,
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::default()
-    };
-    minify_html::minify(html, &cfg)
+    minify_html::minify(html, &crate::theme::minify_cfg())
 }
 
 /// A page to render, described before rendering so all can run in parallel

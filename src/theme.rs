@@ -40,6 +40,171 @@ pub struct Theme {
     pub problems: Vec<Diagnostic>,
 }
 
+/// A theme's compiled templates.
+///
+/// With minification on, every `.html` template is minified once, when it
+/// is compiled (tera's `{{ }}`, `{% %}` and `{# #}` are kept as written), so
+/// the pages need no minifying of their own: the whitespace, comments and
+/// quotes the minifier removes are in the templates, while the text they
+/// insert (escaped front matter, Markdown rendered by pulldown-cmark) is
+/// compact already. Minifying every page instead took half of a cold build.
+pub struct Templates {
+    tera: tera::Tera,
+    /// The templates as written, when `tera` holds minified ones: a page
+    /// that fails to render is rendered again with these, so the error
+    /// names the line the author wrote rather than a line of the minified
+    /// copy.
+    as_written: Option<tera::Tera>,
+    /// Set when minification is on but a template (named here) could not
+    /// be minified on its own: the pages are then minified one by one.
+    minify_pages: Option<String>,
+}
+
+impl Templates {
+    /// Whether each rendered page still has to be minified.
+    pub fn minify_pages(&self) -> bool {
+        self.minify_pages.is_some()
+    }
+
+    /// The template that kept the templates from being minified, if one did.
+    pub fn minified_per_page(&self) -> Option<&str> {
+        self.minify_pages.as_deref()
+    }
+
+    pub fn render(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+    ) -> std::result::Result<String, tera::Error> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| match &self.as_written {
+                Some(t) => t.render(name, ctx).err().unwrap_or(e),
+                None => e,
+            })
+    }
+}
+
+/// A template's text minified with minify-html, its tera syntax kept; None
+/// when that cannot be done safely.
+///
+/// Each tera tag (`{{ }}`, `{% %}`, `{# #}`, and a whole `{% raw %}` block)
+/// is swapped for a placeholder before minifying and swapped back after.
+/// A placeholder holds spaces, so an attribute value holding one keeps its
+/// quotes (the value a tag renders may hold spaces too). A tag placed among
+/// a tag's attributes (`<a{% if x %} class=y{% endif %}>`) would be parsed
+/// as attributes and reordered; its placeholder then does not come back
+/// whole and in order, and the template is not minified.
+fn minify_template(src: &str) -> Option<String> {
+    const OPEN: char = '\u{E000}';
+    const CLOSE: char = '\u{E001}';
+    if src.contains([OPEN, CLOSE]) {
+        return None;
+    }
+    let tags = tera_tags(src)?;
+    let mut masked = String::with_capacity(src.len());
+    let mut at = 0;
+    for (i, tag) in tags.iter().enumerate() {
+        masked.push_str(&src[at..tag.start]);
+        masked.push_str(&format!("{OPEN} {i} {CLOSE}"));
+        at = tag.end;
+    }
+    masked.push_str(&src[at..]);
+    let minified = String::from_utf8(minify_html::minify(masked.as_bytes(), &minify_cfg())).ok()?;
+    // Put each tag back where its placeholder came out. Placeholders in
+    // attribute values may have changed order (the minifier sorts
+    // attributes); each must be there exactly once, whole, and statements
+    // (`{% %}`, which may open or close a block) in the order written.
+    let mut out = String::with_capacity(minified.len());
+    let mut seen = vec![false; tags.len()];
+    let mut last_statement = None;
+    let mut rest = minified.as_str();
+    while let Some(found) = rest.find([OPEN, CLOSE]) {
+        out.push_str(&rest[..found]);
+        let tail = rest[found..].strip_prefix(OPEN)?.strip_prefix(' ')?;
+        let (number, tail) = tail.split_once(' ')?;
+        let tail = tail.strip_prefix(CLOSE)?;
+        let i: usize = number.parse().ok()?;
+        if std::mem::replace(seen.get_mut(i)?, true) {
+            return None;
+        }
+        if src[tags[i].clone()].starts_with("{%") {
+            if last_statement.is_some_and(|last| last > i) {
+                return None;
+            }
+            last_statement = Some(i);
+        }
+        out.push_str(&src[tags[i].clone()]);
+        rest = tail;
+    }
+    out.push_str(rest);
+    seen.iter().all(|&s| s).then_some(out)
+}
+
+/// How HTML is minified: CSS too, JavaScript not (minifying it is known to
+/// break code), closing tags and `<html>`/`<head>` kept.
+pub fn minify_cfg() -> minify_html::Cfg {
+    minify_html::Cfg {
+        minify_css: true,
+        minify_js: false,
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::default()
+    }
+}
+
+/// The byte ranges of a template's tera tags, in order; a `{% raw %}` block
+/// is one range. None when a tag is not closed.
+fn tera_tags(src: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let bytes = src.as_bytes();
+    let mut tags = Vec::new();
+    let mut i = 0;
+    while let Some(found) = src[i..].find('{') {
+        let start = i + found;
+        let close: &[u8] = match bytes.get(start + 1) {
+            Some(b'{') => b"}}",
+            Some(b'%') => b"%}",
+            Some(b'#') => b"#}",
+            _ => {
+                i = start + 1;
+                continue;
+            }
+        };
+        // Find the closing delimiter, skipping string literals (which may
+        // hold it) in expressions and statements.
+        let mut j = start + 2;
+        let end = loop {
+            match bytes.get(j)? {
+                q @ (b'"' | b'\'' | b'`') if close != b"#}" => {
+                    j += 1 + src[j + 1..].find(char::from(*q))? + 1;
+                }
+                _ if bytes[j..].starts_with(close) => break j + 2,
+                _ => j += 1,
+            }
+        };
+        let inner = src[start + 2..end - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let end = if close == b"%}" && inner == "raw" {
+            // The block ends with the first `{% endraw %}` tag.
+            let mut k = end;
+            loop {
+                let open = k + src[k..].find("{%")?;
+                let shut = open + src[open..].find("%}")? + 2;
+                let word =
+                    src[open + 2..shut - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+                if word == "endraw" {
+                    break shut;
+                }
+                k = open + 2;
+            }
+        } else {
+            end
+        };
+        tags.push(start..end);
+        i = end;
+    }
+    Some(tags)
+}
+
 /// Where a theme's static file comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StaticSource {
@@ -272,11 +437,13 @@ impl Theme {
 
     /// Compiles the templates. Every syntax error is reported with its
     /// template file and line.
-    /// `units` backs the `metric` filter.
+    /// `units` backs the `metric` filter. With `minify`, the `.html`
+    /// templates are minified here, once (see [`Templates`]).
     pub fn compile(
         &self,
         units: Arc<UnitCatalog>,
-    ) -> std::result::Result<tera::Tera, Vec<Diagnostic>> {
+        minify: bool,
+    ) -> std::result::Result<Templates, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         for name in REQUIRED_TEMPLATES {
             if !self.templates.iter().any(|(n, _)| n == name) {
@@ -298,14 +465,64 @@ impl Theme {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut tera = tera::Tera::new();
-        crate::render::register_template_helpers(&mut tera, units);
-        tera.autoescape_on(vec![".html", ".xml"]);
-        if let Err(e) =
-            tera.add_raw_templates(self.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-        {
-            return Err(vec![self.template_error(&e)]);
+        let as_written = self
+            .tera(
+                &units,
+                self.templates.iter().map(|(n, s)| (n.as_str(), s.into())),
+            )
+            .map_err(|e| vec![self.template_error(&e)])?;
+        let plain = |tera, minify_pages| Templates {
+            tera,
+            as_written: None,
+            minify_pages,
+        };
+        if !minify {
+            return Ok(plain(as_written, None));
         }
+        let minified: std::result::Result<Vec<_>, &str> = self
+            .templates
+            .iter()
+            .map(|(name, src)| {
+                let src = if name.ends_with(".html") {
+                    minify_template(src).ok_or(name.as_str())?.into()
+                } else {
+                    std::borrow::Cow::Borrowed(src.as_str())
+                };
+                Ok((name.as_str(), src))
+            })
+            .collect();
+        // A template the minifier cannot be trusted with (see
+        // `minify_template`) means minifying every page instead.
+        let minified = match minified {
+            Ok(m) => m,
+            Err(name) => return Ok(plain(as_written, Some(name.to_string()))),
+        };
+        Ok(match self.tera(&units, minified) {
+            Ok(tera) => Templates {
+                tera,
+                as_written: Some(as_written),
+                minify_pages: None,
+            },
+            // Not expected, as each tag came through as it was written.
+            Err(e) => {
+                let name = match e.kind() {
+                    tera::ErrorKind::SyntaxError(r) => r.filename().to_string(),
+                    _ => String::new(),
+                };
+                plain(as_written, Some(name))
+            }
+        })
+    }
+
+    fn tera<'s>(
+        &self,
+        units: &Arc<UnitCatalog>,
+        templates: impl IntoIterator<Item = (&'s str, std::borrow::Cow<'s, str>)>,
+    ) -> std::result::Result<tera::Tera, tera::Error> {
+        let mut tera = tera::Tera::new();
+        crate::render::register_template_helpers(&mut tera, Arc::clone(units));
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(templates)?;
         Ok(tera)
     }
 
@@ -440,6 +657,72 @@ mod tests {
         // Any other missing theme is still an error.
         let other = read_theme(tmp.path(), "fancy", &[Lang::Zh]).unwrap();
         assert_eq!(other.problems.len(), 1);
+    }
+
+    #[test]
+    fn finds_tera_tags() {
+        let src = r#"<p>{{ a }} {% if b == "%}" %}x{% endif %}{# c #}</p>{%- raw -%}{{ d }}{% endraw %}{"#;
+        let tags: Vec<&str> = tera_tags(src)
+            .unwrap()
+            .into_iter()
+            .map(|r| &src[r])
+            .collect();
+        assert_eq!(
+            tags,
+            [
+                "{{ a }}",
+                r#"{% if b == "%}" %}"#,
+                "{% endif %}",
+                "{# c #}",
+                "{%- raw -%}{{ d }}{% endraw %}"
+            ]
+        );
+        assert_eq!(tera_tags("<p>{{ a </p>"), None);
+        assert_eq!(tera_tags("{% raw %}x"), None);
+    }
+
+    #[test]
+    fn minifies_templates_keeping_tera_tags() {
+        let src = "<ul class=\"x\">\n  {% for t in tags %}\n    <li><a href=\"{{t.url}}\" class=\"{{t.c}}\">{{ t.name }}</a></li>\n  {% endfor %}\n</ul>\n<!-- note -->\n<pre>\n  {{ code }}\n</pre>";
+        let out = minify_template(src).unwrap();
+        // Values holding a tag keep their quotes: the value may hold spaces.
+        assert!(
+            out.contains(r#"<a href="{{t.url}}" class="{{t.c}}">"#)
+                || out.contains(r#"<a class="{{t.c}}" href="{{t.url}}">"#),
+            "{out}"
+        );
+        assert!(out.starts_with("<ul class=x>{% for t in tags %}"), "{out}");
+        assert!(!out.contains("note"), "{out}");
+        assert!(out.contains("<pre>\n  {{ code }}\n</pre>"), "{out}");
+        // Tags among a tag's attributes would be reordered; tags in a comment
+        // would be dropped: such templates are left alone.
+        assert_eq!(
+            minify_template(r#"<a href="x"{% if c %} class="y"{% endif %}>z</a>"#),
+            None
+        );
+        assert_eq!(minify_template("<a {{ attrs }}>z</a>"), None);
+        assert_eq!(minify_template("<p>a</p><!-- {{ x }} -->"), None);
+        assert_eq!(minify_template("<p>\u{E000}</p>"), None);
+        // A block spread over two attributes would be reordered.
+        assert_eq!(
+            minify_template(r#"<a title="{% if x %}a" href="b{% endif %}">z</a>"#),
+            None
+        );
+    }
+
+    #[test]
+    fn the_default_theme_is_minified_as_templates() {
+        let tmp = tempfile::tempdir().unwrap();
+        let theme = read_theme(tmp.path(), "default", &[Lang::Zh, Lang::En]).unwrap();
+        for (name, src) in &theme.templates {
+            if name.ends_with(".html") {
+                assert!(minify_template(src).is_some(), "{name} cannot be minified");
+            }
+        }
+        let units = Arc::new(UnitCatalog::default());
+        let templates = theme.compile(units, true).unwrap();
+        assert!(!templates.minify_pages());
+        assert!(templates.as_written.is_some());
     }
 
     #[test]

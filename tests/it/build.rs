@@ -535,3 +535,57 @@ fn not_found_pages_link_from_the_site_path_online() {
         "../zh/index.html"
     );
 }
+
+/// The default theme's templates are minified once, when compiled, instead
+/// of every page after rendering (a theme whose templates cannot be still
+/// has its pages minified). Minifying a page of that build must change
+/// nothing but what the minifier itself leaves as it likes (whitespace next
+/// to tera tags, the newlines pulldown-cmark puts between blocks): the page
+/// comes out as minifying the page rendered from the templates as written.
+#[test]
+fn minified_templates_give_the_pages_that_minifying_each_page_gives() {
+    let cfg = minify_html::Cfg {
+        minify_css: true,
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::default()
+    };
+    let without_stamp = |bytes: &[u8]| {
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        let end = text.rfind("\n<!-- briefing ").unwrap_or(text.len());
+        minify_html::minify(&text.as_bytes()[..end], &cfg)
+    };
+    // The fixture's theme puts tera tags among a tag's attributes, so its
+    // pages are minified one by one instead.
+    for (site, per_page) in [(Site::sample(), false), (Site::fixture("basic"), true)] {
+        site.build_ok(&["--no-minify"]);
+        let plain = site.snapshot();
+        let run = site.build_ok(&["--verbose"]);
+        assert_eq!(run.stdout().contains("minified page by page"), per_page);
+        let minified = site.snapshot();
+        assert_eq!(plain.len(), minified.len());
+        let (mut pages, mut plain_bytes, mut minified_bytes, mut least) = (0, 0, 0, 0);
+        for ((path, a), (path_b, b)) in plain.iter().zip(&minified) {
+            assert_eq!(path, path_b);
+            if !path.ends_with(".html") {
+                continue;
+            }
+            pages += 1;
+            plain_bytes += a.len();
+            minified_bytes += b.len();
+            least += without_stamp(a).len();
+            assert!(
+                without_stamp(a) == without_stamp(b),
+                "{path} differs from the page minified on its own:\n{}\n---\n{}",
+                String::from_utf8_lossy(&without_stamp(a)),
+                String::from_utf8_lossy(&without_stamp(b)),
+            );
+        }
+        assert!(pages > 5);
+        // Nearly all the minifier could take off is taken off.
+        assert!(
+            minified_bytes - least < (plain_bytes - least) / 2,
+            "{minified_bytes} bytes minified, {plain_bytes} as written, {least} at least"
+        );
+    }
+}

@@ -330,6 +330,26 @@ fn template_error_at_render_time_names_file_and_line() {
     expect_errors(&site, &[("themes/plain/templates/404.html", Some(4), "")]);
 }
 
+/// The default theme's templates are minified before they are compiled
+/// (all on one line); an error still names the line as written.
+#[test]
+fn render_error_in_a_minified_template_names_the_line_as_written() {
+    let site = Site::sample();
+    site.build_ok(&[]);
+    let path = site.root.join("themes/default/templates/report.html");
+    let mut lines: Vec<String> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.insert(8, "<p class=\"x\">{{ page.nope.deeper }}</p>".to_string());
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    expect_errors(
+        &site,
+        &[("themes/default/templates/report.html", Some(9), "")],
+    );
+}
+
 #[test]
 fn missing_ui_string_names_the_key() {
     let (site, _) = built();
