@@ -213,36 +213,19 @@ pub fn other_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<Out
 /// The files computed from the whole content: metrics exports, feeds,
 /// sitemap and robots.txt, and the search index.
 pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    // Collecting cannot fail.
-    let _ = each_data_file_group(content, setup, style, None, |group| {
-        files.extend(group);
-        Ok(())
-    });
-    files
-}
-
-/// Makes the [`data_files`] a group at a time (exports, feeds, search
-/// index) and hands each group to `sink`, so a build can write one group
-/// before the next is made. With `out_dir`, a search index there that was
-/// made from the same input is kept (see [`search::site::output_files`]).
-fn each_data_file_group(
-    content: &Content,
-    setup: &Setup,
-    style: UrlStyle,
-    out_dir: Option<&Path>,
-    mut sink: impl FnMut(Vec<OutputFile>) -> Result<()>,
-) -> Result<()> {
-    sink(metrics::export_files(content, &setup.config, &setup.units))?;
-    sink(crate::feeds::site_files(
+    let mut files = metrics::export_files(content, &setup.config, &setup.units);
+    files.extend(crate::feeds::site_files(
         content,
         &setup.config,
         &setup.units,
-    ))?;
-    sink(search_files(content, setup, style, out_dir))
+    ));
+    files.extend(search_files(content, setup, style, None));
+    files
 }
 
-/// The search index, when the theme has a search page.
+/// The search index, when the theme has a search page. With `out_dir`, an
+/// index there that was made from the same input is kept (see
+/// [`search::site::output_files`]).
 fn search_files(
     content: &Content,
     setup: &Setup,
@@ -353,7 +336,7 @@ fn render_site_staged(
     lap("render");
     // Like rendered pages, generated files identical to the output's are
     // not kept in memory, and the others go to the staging folder.
-    each_data_file_group(&content, &setup, opts.style, compare_with, |mut group| {
+    let mut keep = |mut group: Vec<OutputFile>| {
         if let Some(current) = &current {
             group.par_iter_mut().for_each(|f| {
                 if f.as_bytes().is_some_and(|b| current(&f.path, b)) {
@@ -371,9 +354,18 @@ fn render_site_staged(
             })?;
         }
         files.append(&mut group);
-        Ok(())
-    })?;
-    lap("search+data");
+        Ok::<_, Error>(())
+    };
+    // One group at a time, so each is written before the next is made.
+    keep(metrics::export_files(&content, &setup.config, &setup.units))?;
+    keep(crate::feeds::site_files(
+        &content,
+        &setup.config,
+        &setup.units,
+    ))?;
+    lap("data");
+    keep(search_files(&content, &setup, opts.style, compare_with))?;
+    lap("search");
     files.extend(static_and_content_files(&content, &setup));
     diags.extend(output::check_paths(&files));
     if diags.has_errors() {
