@@ -121,10 +121,12 @@ pub fn hash_str(s: &str) -> u64 {
 pub fn token_key(s: &str) -> u64 {
     let b = s.as_bytes();
     if b.len() <= 7 {
-        let mut k = [0u8; 8];
-        k[..b.len()].copy_from_slice(b);
-        k[7] = b.len() as u8;
-        u64::from_le_bytes(k)
+        // Byte by byte: a copy into an array would call memcpy per token.
+        b.iter()
+            .enumerate()
+            .fold((b.len() as u64) << 56, |k, (i, &x)| {
+                k | u64::from(x) << (8 * i)
+            })
     } else {
         hash_str(s) | (0x80 << 56)
     }

@@ -549,7 +549,6 @@ struct Tok {
 
 impl DocScratch {
     fn add(&mut self, text: &str, pos: u32, kind: Kind, field: Field, field_id: u32) {
-        let key = token_key(text);
         let bmp_char = if kind == Kind::CjkChar && text.len() == 3 {
             text.chars().next().map(|c| c as usize)
         } else {
@@ -559,17 +558,20 @@ impl DocScratch {
             Some(c) if self.chars[c] != u32::MAX => self.chars[c] as usize,
             Some(c) => {
                 self.chars[c] = self.toks.len() as u32;
-                self.push(key, text, true)
+                self.push(token_key(text), text, true)
             }
-            None => match find(&self.seen, key, |i| {
-                self.token(&self.toks[i as usize]) == text
-            }) {
-                Ok(i) => i as usize,
-                Err(free) => {
-                    self.seen.insert(free, self.toks.len() as u32);
-                    self.push(key, text, kind == Kind::CjkChar)
+            None => {
+                let key = token_key(text);
+                match find(&self.seen, key, |i| {
+                    self.token(&self.toks[i as usize]) == text
+                }) {
+                    Ok(i) => i as usize,
+                    Err(free) => {
+                        self.seen.insert(free, self.toks.len() as u32);
+                        self.push(key, text, kind == Kind::CjkChar)
+                    }
                 }
-            },
+            }
         };
         let t = &mut self.toks[i];
         if t.field != field_id {

@@ -68,6 +68,7 @@ impl Tokenizer {
     /// order; positions start at 0. Returns the number of positions used.
     pub fn run(&mut self, text: &str, mode: Mode, mut emit: impl FnMut(&str, u32, Kind)) -> u32 {
         self.chars.clear();
+        self.chars.reserve(text.len());
         self.chars.extend(text.chars().map(fold));
         let chars = &self.chars;
         let buf = &mut self.buf;
@@ -155,13 +156,14 @@ fn emit_cjk(
     emit: &mut impl FnMut(&str, u32, Kind),
 ) {
     if run.len() == 1 || mode == Mode::Index {
+        // Encoded on the stack: pushing onto a String calls memcpy per char.
+        let mut bytes = [0u8; 8];
         for (k, &c) in run.iter().enumerate() {
-            buf.clear();
-            buf.push(c);
-            emit(buf, pos + k as u32, Kind::CjkChar);
+            let one = c.encode_utf8(&mut bytes).len();
+            emit(utf8(&bytes[..one]), pos + k as u32, Kind::CjkChar);
             if mode == Mode::Index && k + 1 < run.len() {
-                buf.push(run[k + 1]);
-                emit(buf, pos + k as u32, Kind::CjkPair);
+                let two = one + run[k + 1].encode_utf8(&mut bytes[one..]).len();
+                emit(utf8(&bytes[..two]), pos + k as u32, Kind::CjkPair);
             }
         }
     }
@@ -173,6 +175,11 @@ fn emit_cjk(
             emit(buf, pos + k as u32, Kind::CjkPair);
         }
     }
+}
+
+/// Bytes just encoded from chars, as a str.
+fn utf8(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Rule 1: full-width to ASCII, then lower case.
