@@ -930,6 +930,27 @@ fn load_with(
             section.intro.insert(key.lang, intro);
         }
     }
+    for section in content.sections.values() {
+        let title = |lang: &Lang| section.intro.get(lang).and_then(|i| i.title.as_deref());
+        for lang in &config.languages {
+            if title(lang).is_none() {
+                let shown = title(&config.source_lang()).unwrap_or(&section.name);
+                diags.push(
+                    Diagnostic::warning(
+                        format!("content/{}", section.name),
+                        None,
+                        format!(
+                            "the section has no {lang} title; the {lang} site calls it `{shown}`"
+                        ),
+                    )
+                    .with_hint(format!(
+                        "add content/{}/_index.{lang}.md with a `title:` in its front matter",
+                        section.name
+                    )),
+                );
+            }
+        }
+    }
 
     // Markdown bodies, in parallel.
     let links = {
@@ -1536,7 +1557,7 @@ fn line_offset(sources: &Sources, display: &Path, body: &str) -> usize {
 mod tests {
     use super::*;
 
-    use crate::testutil::{config, file, load as load_files};
+    use crate::testutil::{config, file, load as load_files, load_all};
 
     const ZH: &str = "---\ntitle: 标题\ndate: 2025-05-08\nmetrics:\n  - key: investment\n    label: 投资\n    value: 30\n    unit: 亿元\n    qualifier: nearly\n---\n正文\n第二行\n";
     const EN: &str =
@@ -1571,6 +1592,34 @@ mod tests {
             .unwrap_err()
             .0
             .contains("`.fr`"));
+    }
+
+    #[test]
+    fn a_section_without_a_title_is_a_warning() {
+        let index = "---\ntitle: 报告\n---\n";
+        let (_, d) = load_all(vec![
+            file("reports/a.zh.md", ZH),
+            file("reports/a.en.md", EN),
+            file("reports/_index.zh.md", index),
+        ]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(!d[0].is_error());
+        assert_eq!(d[0].path, Path::new("content/reports"));
+        assert!(d[0].message.contains("no en title"), "{}", d[0].message);
+        assert!(d[0].message.contains("`报告`"), "{}", d[0].message);
+        assert!(d[0]
+            .hint
+            .as_ref()
+            .unwrap()
+            .contains("content/reports/_index.en.md"));
+        let en_index = "---\ntitle: Reports\n---\n";
+        let (_, d) = load_all(vec![
+            file("reports/a.zh.md", ZH),
+            file("reports/a.en.md", EN),
+            file("reports/_index.zh.md", index),
+            file("reports/_index.en.md", en_index),
+        ]);
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]

@@ -401,6 +401,8 @@ mod tests {
         std::fs::write(root.join("site.yaml"), SITE).unwrap();
         let dir = root.join("content/reports");
         std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("_index.zh.md"), "---\ntitle: 报告\n---\n").unwrap();
+        std::fs::write(dir.join("_index.en.md"), "---\ntitle: Reports\n---\n").unwrap();
         for (i, day) in ["01", "02", "03", "04", "05"].iter().enumerate() {
             let text = report(&format!("标题{i}"), &format!("2025-05-{day}"), "正文");
             std::fs::write(dir.join(format!("r{i}.zh.md")), text).unwrap();
