@@ -237,9 +237,11 @@ fn search_files(
     }
     let meta_js = out_dir.and_then(|dir| std::fs::read_to_string(dir.join(search::META_PATH)).ok());
     let exists = |path: &str| out_dir.is_some_and(|dir| dir.join(path).is_file());
+    let read = |path: &str| out_dir.and_then(|dir| std::fs::read_to_string(dir.join(path)).ok());
     let previous = meta_js.as_deref().map(|meta_js| search::site::Previous {
         meta_js,
         exists: &exists,
+        read: &read,
     });
     search::site::output_files(content, &setup.config, &setup.units, style, previous)
 }

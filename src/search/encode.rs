@@ -28,21 +28,40 @@ pub fn push_varint(out: &mut Vec<u8>, v: u32) {
     out.push(LAST[digits[0] as usize]);
 }
 
+/// Each byte's value as a varint digit: `v` for a last digit, `32 + v` for
+/// one that another follows, 255 for a byte that is no digit.
+const DIGIT: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut v = 0;
+    while v < 32 {
+        table[LAST[v] as usize] = v as u8;
+        table[MORE[v] as usize] = 32 + v as u8;
+        v += 1;
+    }
+    table
+};
+
+/// Reads the varint at `bytes[*at..]` (see [`push_varint`]) and moves `at`
+/// past it; None if the bytes are not a varint.
+pub fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
+    let mut v = 0u32;
+    loop {
+        let d = DIGIT[*bytes.get(*at)? as usize];
+        *at += 1;
+        match d {
+            0..=31 => return v.checked_mul(32)?.checked_add(u32::from(d)),
+            32..=63 => v = v.checked_mul(32)? + u32::from(d - 32),
+            _ => return None,
+        }
+    }
+}
+
 /// Decodes a string of varints (the inverse of [`push_varint`]); for tests.
 pub fn decode_varints(s: &str) -> Vec<u32> {
     let mut out = Vec::new();
-    let mut v = 0u32;
-    for b in s.bytes() {
-        if let Some(d) = MORE.iter().position(|&m| m == b) {
-            v = v * 32 + d as u32;
-        } else {
-            let d = LAST
-                .iter()
-                .position(|&m| m == b)
-                .expect("not a varint digit");
-            out.push(v * 32 + d as u32);
-            v = 0;
-        }
+    let mut at = 0;
+    while at < s.len() {
+        out.push(read_varint(s.as_bytes(), &mut at).expect("not a varint digit"));
     }
     out
 }

@@ -12,6 +12,8 @@
 //! search/meta.js          __briefingSearch.meta({v, build, docs, chunk, langs, shards})
 //! search/t/<i>.js         __briefingSearch.shard(i, {token: postings, …})
 //! search/<lang>/d<c>.js   __briefingSearch.docs(lang, c, [[url, title, zone, date, textLang, text], …])
+//! search/state.txt        what the index was made from, for the next build (see [`update`]);
+//!                         search.js never loads it
 //! ```
 //!
 //! * **Documents** are reports, numbered newest first (date, then URL). One number
@@ -38,13 +40,15 @@
 //!   body; at most [`SNIPPET_TEXT_CHARS`] characters). A report without a
 //!   version in that language is shown in its source language. A query loads the
 //!   chunks of the results it shows only.
-//! * `meta.build` changes with any file's content; search.js adds it as `?v=` to
+//! * `meta.build` changes with any file's content (it is the input's
+//!   fingerprint, from which the files follow); search.js adds it as `?v=` to
 //!   the URLs it loads over HTTP(S), against stale caches (and loads meta.js
 //!   itself uncached there).
 
 pub mod encode;
 pub mod site;
 pub mod tokenize;
+mod update;
 
 use crate::Lang;
 use encode::{hash_bytes, hash_str, js_json, key_is_exact, mix, push_varint, token_key, KeyBuild};
@@ -219,50 +223,82 @@ pub fn build_index(reports: &[SearchReport], langs: &[Lang]) -> Vec<(String, Vec
 
 /// [`build_index`] on borrowed reports, cut up by `sizes`.
 /// With `input` (see [`input_fingerprint`]), meta.js ends with its
-/// [`stamp_line`].
+/// [`stamp_line`] and a state file lets a later build update the index in
+/// place (see [`update`]).
 fn build_with(
     reports: &[ReportView],
     langs: &[Lang],
     sizes: Sizes,
-    input: Option<u64>,
+    input: Option<&Fingerprints>,
 ) -> Vec<(String, Vec<u8>)> {
     let order = doc_order(reports);
     let tables = index_tokens(reports, &order, sizes.batch_docs);
-    let (bounds, mut files) = shard_files(&tables, sizes.shard_bytes);
+    let (bounds, mut files) = cut_shards(&sorted_tokens(&tables), sizes.shard_bytes);
     drop(tables);
     for &lang in langs {
-        files.extend(doc_chunks(reports, &order, lang));
+        files.extend(
+            (0..order.len().div_ceil(DOCS_PER_CHUNK))
+                .into_par_iter()
+                .map(|c| doc_chunk(reports, &order, lang, c))
+                .collect::<Vec<_>>(),
+        );
     }
-    // Hash the files in parallel, combine in file order: the combination
-    // is order-dependent, so a parallel reduce would differ between runs.
-    let hashes: Vec<u64> = files
-        .par_iter()
-        .map(|(p, b)| hash_str(p) ^ hash_bytes(b))
-        .collect();
-    let build = hashes.iter().fold(0u64, |a, &h| a.rotate_left(5) ^ h);
+    let build = match input {
+        Some(fp) => fp.total,
+        // Hash the files in parallel, combine in file order: the combination
+        // is order-dependent, so a parallel reduce would differ between runs.
+        None => files
+            .par_iter()
+            .map(|(p, b)| hash_str(p) ^ hash_bytes(b))
+            .collect::<Vec<u64>>()
+            .iter()
+            .fold(0u64, |a, &h| a.rotate_left(5) ^ h),
+    };
+    files.insert(0, meta_file(build, bounds, order.len(), langs, input));
+    if let Some(fp) = input {
+        files.push(update::state_file(reports, &order, langs, sizes, fp));
+    }
+    files
+}
+
+/// meta.js: `build` identifies the index's content (for cache busting).
+fn meta_file(
+    build: u64,
+    bounds: Vec<String>,
+    docs: usize,
+    langs: &[Lang],
+    input: Option<&Fingerprints>,
+) -> (String, Vec<u8>) {
     let meta = Meta {
         v: FORMAT_VERSION,
         build: format!("{build:016x}"),
-        docs: order.len(),
+        docs,
         chunk: DOCS_PER_CHUNK,
         langs: langs.iter().map(|l| l.code()).collect(),
         shards: bounds,
     };
     let mut meta_js = format!("__briefingSearch.meta({});\n", js_json(&meta));
-    if let Some(fingerprint) = input {
-        meta_js.push_str(&stamp_line(fingerprint, meta.shards.len()));
+    if let Some(fp) = input {
+        meta_js.push_str(&stamp_line(fp.total, meta.shards.len()));
     }
-    files.insert(0, (META_PATH.to_string(), meta_js.into_bytes()));
-    files
+    (META_PATH.to_string(), meta_js.into_bytes())
 }
 
 /// Where the index's meta file is, below the output folder.
 pub const META_PATH: &str = "search/meta.js";
 
-/// A fingerprint of what an index is made from: the code of this binary,
-/// the languages and every report's searchable text. An index from the same
-/// input comes out byte for byte the same.
-fn input_fingerprint(reports: &[ReportView], langs: &[Lang]) -> u64 {
+/// What an index is made from, as fingerprints.
+struct Fingerprints {
+    /// The code of this binary, the languages and every report's
+    /// searchable text: an index from the same input comes out byte for
+    /// byte the same.
+    total: u64,
+    /// Each report's searchable text, by position in the site's reports.
+    each: Vec<u64>,
+}
+
+/// The [`Fingerprints`] of an index's input.
+fn input_fingerprint(reports: &[ReportView], langs: &[Lang]) -> Fingerprints {
     use crate::fingerprint::Fingerprinter;
     use std::hash::{Hash, Hasher};
     // Each report on its own and in parallel, so no buffer holds the whole
@@ -277,8 +313,11 @@ fn input_fingerprint(reports: &[ReportView], langs: &[Lang]) -> u64 {
         .collect();
     let mut hasher = Fingerprinter::new();
     env!("BRIEFING_SOURCE_HASH").hash(&mut hasher);
-    (langs, each).hash(&mut hasher);
-    hasher.finish()
+    (langs, &each).hash(&mut hasher);
+    Fingerprints {
+        total: hasher.finish(),
+        each,
+    }
 }
 
 /// The line a build's meta.js ends with: the input fingerprint and the
@@ -288,16 +327,19 @@ fn stamp_line(fingerprint: u64, shards: usize) -> String {
     format!("// briefing {fingerprint:016x} {shards}\n")
 }
 
-/// The number of shards an index's meta.js was stamped with, when it was
-/// made from the input with `fingerprint`.
-fn stamped_shards(meta_js: &str, fingerprint: u64) -> Option<usize> {
+/// The input fingerprint and number of shards an index's meta.js was
+/// stamped with.
+fn stamp_of(meta_js: &str) -> Option<(u64, usize)> {
     let line = meta_js.strip_suffix('\n')?.rsplit('\n').next()?;
-    let rest = line.strip_prefix(&format!("// briefing {fingerprint:016x} "))?;
-    rest.parse().ok()
+    let (fingerprint, shards) = line.strip_prefix("// briefing ")?.split_once(' ')?;
+    Some((
+        u64::from_str_radix(fingerprint, 16).ok()?,
+        shards.parse().ok()?,
+    ))
 }
 
 /// Where token shard `i` is, below the output folder.
-fn shard_path(i: usize) -> String {
+pub(super) fn shard_path(i: usize) -> String {
     format!("search/t/{i}.js")
 }
 
@@ -306,10 +348,10 @@ fn chunk_path(lang: Lang, c: usize) -> String {
     format!("search/{}/d{c}.js", lang.code())
 }
 
-/// The paths of an index's files: meta.js, the token shards and each
-/// language's document chunks.
+/// The paths of an index's files: meta.js, the state file, the token
+/// shards and each language's document chunks.
 fn index_paths(shards: usize, docs: usize, langs: &[Lang]) -> Vec<String> {
-    let mut paths = vec![META_PATH.to_string()];
+    let mut paths = vec![META_PATH.to_string(), update::STATE_PATH.to_string()];
     paths.extend((0..shards).map(shard_path));
     for lang in langs {
         let chunks = docs.div_ceil(DOCS_PER_CHUNK);
@@ -711,24 +753,37 @@ impl DocTokens {
     }
 }
 
-/// Sorts the tokens of all tables in JavaScript string order and writes them
-/// into shard files (`__briefingSearch.shard(i,{"tok":"…",…});`), a shard
-/// closed once its object body reaches `shard_bytes`; returns the first token
-/// of each shard and the files.
-///
-/// The shards are cut before they are written, so each file is allocated
-/// once at its final size, and written in parallel.
-fn shard_files(tables: &[TokenTable], shard_bytes: usize) -> (Vec<String>, Vec<(String, Vec<u8>)>) {
+/// The tokens of all tables with their postings, in JavaScript string order.
+fn sorted_tokens(tables: &[TokenTable]) -> Vec<(&str, &[u8])> {
     let mut tokens: Vec<(&str, &[u8])> = tables.iter().flat_map(TokenTable::iter).collect();
     // UTF-8 byte order is UTF-16 order unless a token has a character at or above U+E000.
     if tokens
         .iter()
         .any(|(t, _)| t.chars().any(|c| c >= '\u{E000}'))
     {
-        tokens.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        tokens.par_sort_unstable_by(|a, b| js_order(a.0, b.0));
     } else {
         tokens.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     }
+    tokens
+}
+
+/// JavaScript's string order (by UTF-16 code units).
+fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// Writes tokens in [`js_order`] with their postings into shard files
+/// (`__briefingSearch.shard(i,{"tok":"…",…});`), a shard closed once its
+/// object body reaches `shard_bytes`; returns the first token of each shard
+/// and the files.
+///
+/// The shards are cut before they are written, so each file is allocated
+/// once at its final size, and written in parallel.
+fn cut_shards(
+    tokens: &[(&str, &[u8])],
+    shard_bytes: usize,
+) -> (Vec<String>, Vec<(String, Vec<u8>)>) {
     // Each shard's first entry (`"token":"postings"`) and the length of its object body.
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for (i, (token, postings)) in tokens.iter().enumerate() {
@@ -774,21 +829,16 @@ fn shard_key(token: &str) -> String {
 /// One document-chunk row: url, title, zone, date, text language, snippet text.
 type DocRow<'a> = (&'a str, &'a str, &'a str, &'a str, &'static str, String);
 
-/// The document chunk files of the site in `lang`.
-fn doc_chunks(reports: &[ReportView], order: &[usize], lang: Lang) -> Vec<(String, Vec<u8>)> {
-    order
-        .par_chunks(DOCS_PER_CHUNK)
-        .enumerate()
-        .map(|(c, docs)| {
-            let rows: Vec<DocRow> = docs.iter().map(|&r| doc_row(&reports[r], lang)).collect();
-            let js = format!(
-                "__briefingSearch.docs(\"{}\",{c},{});\n",
-                lang.code(),
-                js_json(&rows)
-            );
-            (chunk_path(lang, c), js.into_bytes())
-        })
-        .collect()
+/// Document chunk `c` of the site in `lang`.
+fn doc_chunk(reports: &[ReportView], order: &[usize], lang: Lang, c: usize) -> (String, Vec<u8>) {
+    let docs = &order[c * DOCS_PER_CHUNK..order.len().min((c + 1) * DOCS_PER_CHUNK)];
+    let rows: Vec<DocRow> = docs.iter().map(|&r| doc_row(&reports[r], lang)).collect();
+    let js = format!(
+        "__briefingSearch.docs(\"{}\",{c},{});\n",
+        lang.code(),
+        js_json(&rows)
+    );
+    (chunk_path(lang, c), js.into_bytes())
 }
 
 fn doc_row<'a>(report: &'a ReportView, lang: Lang) -> DocRow<'a> {

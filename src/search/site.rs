@@ -2,7 +2,7 @@
 //! searchable, and the output files for the build's list.
 
 use super::{
-    build_with, index_paths, input_fingerprint, is_doc, stamped_shards, EntryView, ReportView,
+    build_with, index_paths, input_fingerprint, is_doc, stamp_of, update, EntryView, ReportView,
     SearchReport, Sizes,
 };
 use crate::config::Config;
@@ -14,17 +14,20 @@ use crate::Lang;
 use rayon::prelude::*;
 use std::borrow::Cow;
 
-/// The index already in an output folder: its meta.js, and whether a file
-/// (a path below the folder) is there.
+/// The index already in an output folder: its meta.js, whether a file (a
+/// path below the folder) is there, and the file's text.
 pub struct Previous<'a> {
     pub meta_js: &'a str,
     pub exists: &'a (dyn Fn(&str) -> bool + Sync),
+    pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
 
 /// The search index of a site, as output files (for the list in `build.rs`).
 /// Its meta.js ends with a fingerprint of the index's input: when the
 /// `previous` index has the same one (and all its files), it is kept as it
 /// is: its files come back as `OutputData::Unchanged` and nothing is built.
+/// When only a few reports changed, it is updated in place (see
+/// [`super::update`]): the files that stay the same come back unchanged.
 pub fn output_files(
     content: &Content,
     config: &Config,
@@ -36,23 +39,38 @@ pub fn output_files(
     let langs = &config.languages;
     let reports = report_views(content, config, units, style);
     let fingerprint = input_fingerprint(&reports, langs);
+    let unchanged = |path| OutputFile {
+        path,
+        data: OutputData::Unchanged,
+        origin: ORIGIN.to_string(),
+    };
     if let Some(prev) = previous {
-        if let Some(shards) = stamped_shards(prev.meta_js, fingerprint) {
-            let docs = reports.iter().filter(|r| is_doc(r)).count();
-            let paths = index_paths(shards, docs, langs);
-            if paths.par_iter().all(|p| (prev.exists)(p)) {
-                return paths
+        if let Some((stamped, shards)) = stamp_of(prev.meta_js) {
+            if stamped == fingerprint.total {
+                let docs = reports.iter().filter(|r| is_doc(r)).count();
+                let paths = index_paths(shards, docs, langs);
+                if paths.par_iter().all(|p| (prev.exists)(p)) {
+                    return paths.into_iter().map(unchanged).collect();
+                }
+            } else if let Some(files) = update::update(
+                &reports,
+                langs,
+                Sizes::DEFAULT,
+                &fingerprint,
+                shards,
+                prev.read,
+            ) {
+                return files
                     .into_iter()
-                    .map(|path| OutputFile {
-                        path,
-                        data: OutputData::Unchanged,
-                        origin: ORIGIN.to_string(),
+                    .map(|(path, bytes)| match bytes {
+                        Some(bytes) => OutputFile::bytes(path, bytes, ORIGIN),
+                        None => unchanged(path),
                     })
                     .collect();
             }
         }
     }
-    build_with(&reports, langs, Sizes::DEFAULT, Some(fingerprint))
+    build_with(&reports, langs, Sizes::DEFAULT, Some(&fingerprint))
         .into_iter()
         .map(|(path, bytes)| OutputFile::bytes(path, bytes, ORIGIN))
         .collect()

@@ -381,3 +381,183 @@ fn batch_size_does_not_change_the_output() {
         assert!(with_batch(batch_docs) == whole, "batches of {batch_docs}");
     }
 }
+
+/// A site of `n` reports in both languages, with some words and characters
+/// shared between reports and some their own; `edit` changes a report's
+/// texts (its number, zh body, en body).
+fn editable_site(n: usize, edit: &dyn Fn(usize, &mut String, &mut String)) -> Vec<SearchReport> {
+    (0..n)
+        .map(|i| {
+            let mut zh = format!("山西开发区第{i}号报告，投资{}亿元，园区建设", 10 + i);
+            let mut en = format!(
+                "Zone report {i}: investment of {} billion, park building",
+                10 + i
+            );
+            edit(i, &mut zh, &mut en);
+            let date = format!("2025-0{}-1{}", 1 + i % 3, i % 7);
+            report(vec![
+                entry(
+                    Lang::Zh,
+                    &format!("r{i:02}"),
+                    &date,
+                    text(&format!("报告{i}"), &zh),
+                ),
+                entry(
+                    Lang::En,
+                    &format!("r{i:02}"),
+                    "",
+                    text(&format!("Report {i}"), &en),
+                ),
+            ])
+        })
+        .collect()
+}
+
+/// Builds `before` with a state file, then `after` by updating that index
+/// in place; returns the update's files (None: built whole) and a full
+/// build of `after`.
+#[allow(clippy::type_complexity)]
+fn update_and_full(
+    before: &[SearchReport],
+    after: &[SearchReport],
+    sizes: Sizes,
+) -> (
+    Option<Vec<(String, Option<Vec<u8>>)>>,
+    Vec<(String, Vec<u8>)>,
+) {
+    let langs = &Lang::ALL;
+    let old_views: Vec<ReportView> = before.iter().map(ReportView::from).collect();
+    let old_fp = input_fingerprint(&old_views, langs);
+    let old = build_with(&old_views, langs, sizes, Some(&old_fp));
+    let read = |p: &str| {
+        old.iter()
+            .find(|(path, _)| path == p)
+            .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+    };
+    let (_, shards) = stamp_of(&read(META_PATH).unwrap()).unwrap();
+    let views: Vec<ReportView> = after.iter().map(ReportView::from).collect();
+    let fp = input_fingerprint(&views, langs);
+    let updated = update::update(&views, langs, sizes, &fp, shards, &read);
+    let full = build_with(&views, langs, sizes, Some(&fp));
+    // What the update keeps must be what the old build wrote.
+    if let Some(files) = &updated {
+        for (path, bytes) in files {
+            if bytes.is_none() {
+                assert_eq!(
+                    read(path).map(String::into_bytes),
+                    full.iter().find(|f| &f.0 == path).map(|f| f.1.clone()),
+                    "{path}"
+                );
+            }
+        }
+    }
+    (updated, full)
+}
+
+/// The files of an update with the kept ones read from `full` (they were
+/// checked to be the old build's).
+fn as_full(
+    updated: Vec<(String, Option<Vec<u8>>)>,
+    full: &[(String, Vec<u8>)],
+) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = updated
+        .into_iter()
+        .map(|(p, b)| {
+            let b = b.unwrap_or_else(|| full.iter().find(|f| f.0 == p).unwrap().1.clone());
+            (p, b)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn an_index_updated_in_place_is_the_index_built_whole() {
+    let sizes = Sizes {
+        shard_bytes: 400,
+        batch_docs: 5,
+    };
+    let before = editable_site(24, &|_, _, _| {});
+    type Edit = Box<dyn Fn(usize, &mut String, &mut String)>;
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a word added",
+            Box::new(|i, _, en| {
+                if i == 3 {
+                    en.push_str(" zebra")
+                }
+            }),
+        ),
+        (
+            "a new Chinese phrase",
+            Box::new(|i, zh, _| {
+                if i == 0 {
+                    zh.push_str("光机电产业集群")
+                }
+            }),
+        ),
+        (
+            "text removed",
+            Box::new(|i, zh, en| {
+                if i == 23 {
+                    zh.clear();
+                    en.clear();
+                }
+            }),
+        ),
+        (
+            "a token gone from the site",
+            Box::new(|i, zh, en| {
+                if i == 7 {
+                    *zh = zh.replace("第7号", "");
+                    *en = en.replace("report 7", "report");
+                }
+            }),
+        ),
+        (
+            "two reports",
+            Box::new(|i, _, en| {
+                if i == 5 || i == 17 {
+                    en.push_str(" 6,806 solar")
+                }
+            }),
+        ),
+        ("every report", Box::new(|_, _, en| en.push_str(" all"))),
+    ];
+    let mut updated_some = 0;
+    for (what, edit) in &edits {
+        let after = editable_site(24, edit.as_ref());
+        let (updated, full) = update_and_full(&before, &after, sizes);
+        let mut full_sorted = full.clone();
+        full_sorted.sort();
+        match updated {
+            Some(files) => {
+                updated_some += 1;
+                assert!(
+                    as_full(files, &full) == full_sorted,
+                    "{what}: the update differs from a full build"
+                );
+            }
+            None => assert_eq!(*what, "every report", "{what}: not updated in place"),
+        }
+    }
+    assert_eq!(updated_some, edits.len() - 1);
+}
+
+#[test]
+fn an_index_of_other_documents_is_built_whole() {
+    let sizes = Sizes {
+        shard_bytes: 400,
+        batch_docs: 5,
+    };
+    let before = editable_site(12, &|_, _, _| {});
+    // A report added (the numbering changes) or a date that moves a report.
+    let mut added = before.clone();
+    added.push(editable_site(13, &|_, _, _| {}).pop().unwrap());
+    assert!(update_and_full(&before, &added, sizes).0.is_none());
+    let mut moved = before.clone();
+    moved[4].entries[0].1.date = "2026-01-01".into();
+    assert!(update_and_full(&before, &moved, sizes).0.is_none());
+    // The same input: nothing to update (the build keeps the index as it is).
+    assert!(update_and_full(&before, &before, sizes).0.is_none());
+}

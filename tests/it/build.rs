@@ -422,6 +422,35 @@ fn search_index_is_rebuilt_only_when_its_input_changes() {
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
     assert!(shards.contains("\"zebracorn\""), "the new word is indexed");
+
+    // That index was updated in place (one report of six changed); it is
+    // the index a build from nothing makes, file for file.
+    let fresh = tempfile::tempdir().unwrap();
+    site.build_ok(&["-o", fresh.path().to_str().unwrap()]);
+    let search_files = |dir: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir.join("search"))
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let updated = search_files(&site.public());
+    assert!(updated.iter().any(|(p, _)| p == "search/state.txt"));
+    assert!(
+        updated == search_files(fresh.path()),
+        "an updated index differs from a fresh one"
+    );
 }
 
 #[test]

@@ -1,0 +1,317 @@
+//! Updating an index in place when a few reports changed.
+//!
+//! A full index takes every report's text through the tokenizer, which is
+//! most of its time. When the output folder holds an index of the same
+//! documents in the same order (the same reports, same dates), only the
+//! reports whose searchable text changed are indexed again: the old token
+//! shards are read back, the changed documents' postings are taken out of
+//! each token and their new postings put in, and the shards are cut again.
+//! The files come out byte for byte as a full build would write them.
+//!
+//! `search/state.txt` (written with every index) says what the index was
+//! made from: a header (format, binary, languages, shard size) and, per
+//! document in order, the fingerprint of its searchable text and its URL.
+
+use super::encode::{push_varint, read_varint};
+use super::tokenize::is_cjk;
+use super::{
+    chunk_path, cut_shards, doc_chunk, doc_order, js_order, meta_file, shard_path, DocTokens,
+    Fingerprints, ReportView, Sizes, DOCS_PER_CHUNK, FORMAT_VERSION, INDEXER,
+};
+use crate::Lang;
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Where the state file is, below the output folder.
+pub const STATE_PATH: &str = "search/state.txt";
+
+/// An updated index's files: path and bytes, None for a file that stays as
+/// it is.
+pub(super) type Files = Vec<(String, Option<Vec<u8>>)>;
+
+/// A shard's tokens with their postings, spliced.
+type Spliced<'a> = Vec<(&'a str, Cow<'a, [u8]>)>;
+
+/// Past this share of changed documents, a full build is as quick.
+const MAX_CHANGED_PER_DOC: usize = 4;
+
+fn header(langs: &[Lang], sizes: Sizes) -> String {
+    let langs: Vec<&str> = langs.iter().map(|l| l.code()).collect();
+    format!(
+        "briefing-search-state {FORMAT_VERSION} {} {} {}",
+        env!("BRIEFING_SOURCE_HASH"),
+        langs.join(","),
+        sizes.shard_bytes
+    )
+}
+
+/// The state file of an index of `reports` in document `order`.
+pub(super) fn state_file(
+    reports: &[ReportView],
+    order: &[usize],
+    langs: &[Lang],
+    sizes: Sizes,
+    fp: &Fingerprints,
+) -> (String, Vec<u8>) {
+    let mut out = header(langs, sizes);
+    out.push('\n');
+    for &r in order {
+        let _ = writeln!(out, "{:016x} {}", fp.each[r], reports[r].entries[0].1.url);
+    }
+    (STATE_PATH.to_string(), out.into_bytes())
+}
+
+/// The index's files after updating the one in the output folder (`read`
+/// gives a file there, by path below it; `shards` is the number of token
+/// shards its meta.js was stamped with); a file that stays as it is comes
+/// with None. None when the index cannot be updated in place: then it is
+/// built whole.
+pub(super) fn update(
+    reports: &[ReportView],
+    langs: &[Lang],
+    sizes: Sizes,
+    fp: &Fingerprints,
+    shards: usize,
+    read: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Option<Files> {
+    let order = doc_order(reports);
+    let changed = changed_docs(reports, &order, langs, sizes, fp, &read(STATE_PATH)?)?;
+    let texts: Vec<String> = (0..shards)
+        .into_par_iter()
+        .map(|i| read(&shard_path(i)))
+        .collect::<Option<_>>()?;
+    let old: Vec<Vec<(Cow<str>, &str)>> = texts
+        .par_iter()
+        .enumerate()
+        .map(|(i, text)| parse_shard(text, i))
+        .collect::<Option<_>>()?;
+
+    // The changed documents, indexed again: token -> (document, posting).
+    let numbers: Vec<u32> = (0..order.len() as u32)
+        .filter(|&d| changed[d as usize])
+        .collect();
+    let indexed: Vec<DocTokens> = numbers
+        .par_iter()
+        .map(|&d| INDEXER.with(|ix| ix.borrow_mut().index(&reports[order[d as usize]])))
+        .collect();
+    let mut fresh: HashMap<&str, Vec<(u32, &[u8])>> = HashMap::new();
+    for (doc, &d) in indexed.iter().zip(&numbers) {
+        for t in &doc.toks {
+            fresh
+                .entry(doc.token(t))
+                .or_default()
+                .push((d, doc.posting(t)));
+        }
+    }
+
+    // Every old token with its postings spliced (or dropped when none are left).
+    let spliced: Vec<Spliced> = old
+        .par_iter()
+        .map(|shard| {
+            let mut out = Vec::with_capacity(shard.len());
+            for (token, postings) in shard {
+                let new = fresh.get(token.as_ref()).map_or(&[][..], Vec::as_slice);
+                if let Some(p) = splice(token, postings.as_bytes(), &changed, new)? {
+                    out.push((token.as_ref(), p));
+                }
+            }
+            Some(out)
+        })
+        .collect::<Option<_>>()?;
+    let old_tokens: Vec<&str> = old.iter().flatten().map(|(t, _)| t.as_ref()).collect();
+    let mut added: Vec<(&str, Vec<u8>)> = fresh
+        .iter()
+        .filter(|(t, _)| {
+            old_tokens
+                .binary_search_by(|probe| js_order(probe, t))
+                .is_err()
+        })
+        .map(|(t, entries)| (*t, encode(entries.iter().copied())))
+        .collect();
+    added.sort_unstable_by(|a, b| js_order(a.0, b.0));
+
+    // Both lists are in JavaScript string order: merge them, checking it.
+    let kept = spliced.iter().flatten().map(|(t, p)| (*t, p.as_ref()));
+    let new = added.iter().map(|(t, p)| (*t, p.as_slice()));
+    let tokens = merge(kept, new)?;
+    let (bounds, shard_files) = cut_shards(&tokens, sizes.shard_bytes);
+
+    let meta = meta_file(fp.total, bounds, order.len(), langs, Some(fp));
+    let mut files = vec![(meta.0, Some(meta.1))];
+    // A shard the same as before is kept (it is in memory to compare).
+    files.extend(
+        shard_files
+            .into_iter()
+            .enumerate()
+            .map(|(i, (path, bytes))| {
+                let same = texts.get(i).is_some_and(|old| old.as_bytes() == bytes);
+                (path, (!same).then_some(bytes))
+            }),
+    );
+    let chunks = order.len().div_ceil(DOCS_PER_CHUNK);
+    for &lang in langs {
+        files.par_extend((0..chunks).into_par_iter().map(|c| {
+            let last = order.len().min((c + 1) * DOCS_PER_CHUNK);
+            if changed[c * DOCS_PER_CHUNK..last].contains(&true) {
+                let (path, bytes) = doc_chunk(reports, &order, lang, c);
+                (path, Some(bytes))
+            } else {
+                (chunk_path(lang, c), None)
+            }
+        }));
+    }
+    let (path, bytes) = state_file(reports, &order, langs, sizes, fp);
+    files.push((path, Some(bytes)));
+    Some(files)
+}
+
+/// Which documents changed since the index whose state file is `state`;
+/// None when it was made from other documents, in another order or by
+/// other rules, or when too many changed.
+fn changed_docs(
+    reports: &[ReportView],
+    order: &[usize],
+    langs: &[Lang],
+    sizes: Sizes,
+    fp: &Fingerprints,
+    state: &str,
+) -> Option<Vec<bool>> {
+    let mut lines = state.lines();
+    if lines.next()? != header(langs, sizes) {
+        return None;
+    }
+    let mut changed = vec![false; order.len()];
+    for (d, &r) in order.iter().enumerate() {
+        let (hash, url) = lines.next()?.split_once(' ')?;
+        if url != reports[r].entries[0].1.url {
+            return None;
+        }
+        changed[d] = u64::from_str_radix(hash, 16).ok()? != fp.each[r];
+    }
+    let n = changed.iter().filter(|&&c| c).count();
+    let few = n > 0 && n * MAX_CHANGED_PER_DOC <= order.len();
+    (lines.next().is_none() && few).then_some(changed)
+}
+
+/// The tokens and postings of shard `i`, as [`cut_shards`] writes them.
+fn parse_shard(text: &str, i: usize) -> Option<Vec<(Cow<'_, str>, &str)>> {
+    let mut rest = text
+        .strip_prefix(&format!("__briefingSearch.shard({i},{{"))?
+        .strip_suffix("});\n")?;
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        // The token: a JSON string, which may hold escapes.
+        let bytes = rest.as_bytes();
+        let mut end = 1;
+        while *bytes.get(end)? != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        let literal = rest.get(..end + 1)?;
+        let token = match literal[1..end].contains('\\') {
+            false => Cow::Borrowed(&literal[1..end]),
+            true => Cow::Owned(serde_json::from_str(literal).ok()?),
+        };
+        // Its postings: varint digits, which need no escapes.
+        rest = rest[end + 1..].strip_prefix(":\"")?;
+        let (postings, tail) = rest.split_once('"')?;
+        out.push((token, postings));
+        rest = match tail.strip_prefix(',') {
+            Some(next) => next,
+            None if tail.is_empty() => tail,
+            None => return None,
+        };
+    }
+    Some(out)
+}
+
+/// `postings` of `token` without the changed documents' entries and with
+/// `new` ones (document, posting without the document) put in, in document
+/// order; Some(None) when no entry is left, None when the postings cannot
+/// be read.
+fn splice<'p>(
+    token: &str,
+    postings: &'p [u8],
+    changed: &[bool],
+    new: &[(u32, &[u8])],
+) -> Option<Option<Cow<'p, [u8]>>> {
+    let mut chars = token.chars();
+    let single_cjk = matches!((chars.next(), chars.next()), (Some(c), None) if is_cjk(c));
+    // Each entry: its document and the bytes of its posting.
+    let mut entries = Vec::new();
+    let (mut at, mut doc) = (0, None);
+    while at < postings.len() {
+        let delta = read_varint(postings, &mut at)?;
+        let d = match doc {
+            None => delta,
+            Some(prev) => u32::checked_add(prev, delta)?,
+        };
+        doc = Some(d);
+        let start = at;
+        let head = read_varint(postings, &mut at)?;
+        if !single_cjk {
+            for _ in 0..head % 9 {
+                read_varint(postings, &mut at)?;
+            }
+        }
+        entries.push((d, &postings[start..at]));
+    }
+    let touched = !new.is_empty()
+        || entries
+            .iter()
+            .any(|&(d, _)| changed.get(d as usize).copied().unwrap_or(true));
+    if !touched {
+        return Some(Some(Cow::Borrowed(postings)));
+    }
+    let mut kept = entries
+        .into_iter()
+        .filter(|&(d, _)| !changed.get(d as usize).copied().unwrap_or(true))
+        .peekable();
+    let mut new = new.iter().copied().peekable();
+    let merged = std::iter::from_fn(|| match (kept.peek(), new.peek()) {
+        (Some(k), Some(n)) if k.0 < n.0 => kept.next(),
+        (Some(_), None) => kept.next(),
+        (_, Some(_)) => new.next(),
+        (None, None) => None,
+    });
+    let out = encode(merged);
+    Some((!out.is_empty()).then_some(Cow::Owned(out)))
+}
+
+/// Postings from entries in document order (see [`super::TokenTable::append`]).
+fn encode<'a>(entries: impl Iterator<Item = (u32, &'a [u8])>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut last = None;
+    for (d, posting) in entries {
+        push_varint(&mut out, last.map_or(d, |l| d - l));
+        out.extend_from_slice(posting);
+        last = Some(d);
+    }
+    out
+}
+
+/// Two token lists in JavaScript string order merged into one; None if
+/// either is out of order or a token is in both.
+fn merge<'a>(
+    a: impl Iterator<Item = (&'a str, &'a [u8])>,
+    b: impl Iterator<Item = (&'a str, &'a [u8])>,
+) -> Option<Vec<(&'a str, &'a [u8])>> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    let mut out: Vec<(&str, &[u8])> = Vec::new();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if js_order(x.0, y.0).is_lt() => a.next(),
+            (Some(_), None) => a.next(),
+            (_, Some(_)) => b.next(),
+            (None, None) => return Some(out),
+        }?;
+        if out
+            .last()
+            .is_some_and(|last| !js_order(last.0, next.0).is_lt())
+        {
+            return None;
+        }
+        out.push(next);
+    }
+}
