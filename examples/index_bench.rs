@@ -53,6 +53,7 @@ fn main() {
             UrlStyle::Online,
             None,
         )
+        .0
     };
 
     let before = peak_kib();

@@ -75,6 +75,8 @@ pub struct RenderedSite {
     /// minified on its own, so every page was minified after rendering
     /// (slower): that template's path below the theme folder.
     pub minified_per_page: Option<String>,
+    /// What was done to the search index (None: the theme has no search page).
+    pub search_index: Option<search::site::Work>,
 }
 
 impl RenderedSite {
@@ -219,21 +221,21 @@ pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<Outp
         &setup.config,
         &setup.units,
     ));
-    files.extend(search_files(content, setup, style, None));
+    files.extend(search_files(content, setup, style, None).0);
     files
 }
 
 /// The search index, when the theme has a search page. With `out_dir`, an
-/// index there that was made from the same input is kept (see
+/// index there is kept or updated when it can be (see
 /// [`search::site::output_files`]).
 fn search_files(
     content: &Content,
     setup: &Setup,
     style: UrlStyle,
     out_dir: Option<&Path>,
-) -> Vec<OutputFile> {
+) -> (Vec<OutputFile>, Option<search::site::Work>) {
     if !render::has_search_page(&setup.theme) {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let meta_js = out_dir.and_then(|dir| std::fs::read_to_string(dir.join(search::META_PATH)).ok());
     let exists = |path: &str| out_dir.is_some_and(|dir| dir.join(path).is_file());
@@ -243,7 +245,9 @@ fn search_files(
         exists: &exists,
         read: &read,
     });
-    search::site::output_files(content, &setup.config, &setup.units, style, previous)
+    let (files, work) =
+        search::site::output_files(content, &setup.config, &setup.units, style, previous);
+    (files, Some(work))
 }
 
 /// The theme's static files and the files in `content/`.
@@ -366,7 +370,8 @@ fn render_site_staged(
         &setup.units,
     ))?;
     lap("data");
-    keep(search_files(&content, &setup, opts.style, compare_with))?;
+    let (index, search_index) = search_files(&content, &setup, opts.style, compare_with);
+    keep(index)?;
     lap("search");
     files.extend(static_and_content_files(&content, &setup));
     diags.extend(output::check_paths(&files));
@@ -383,6 +388,7 @@ fn render_site_staged(
         files,
         warnings: diags.into_sorted(),
         minified_per_page,
+        search_index,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The `briefing` command line: parses arguments and calls the library.
 
 use briefing::build::{build, BuildOptions};
+use briefing::search::site::Work;
 use briefing::urls::UrlStyle;
 use briefing::Diagnostic;
 use clap::{Args, Parser, Subcommand};
@@ -445,6 +446,16 @@ fn run_build(args: BuildArgs) -> ExitCode {
                         .map(|(n, d)| format!("{n} {} ms", d.as_millis()))
                         .collect();
                     println!("stages: {}", t.join(", "));
+                    match report.site.search_index {
+                        Some(Work::Kept) => {
+                            println!("search index kept (no searchable text changed)")
+                        }
+                        Some(Work::Updated(n)) => {
+                            println!("search index updated in place ({n} report(s) indexed)")
+                        }
+                        Some(Work::Built) => println!("search index built from every report"),
+                        None => {}
+                    }
                     if let Some(name) = &report.site.minified_per_page {
                         println!(
                             "minified page by page, as template {name} has a tera tag among a tag's attributes (slower; see themes/README.md)"

@@ -22,6 +22,17 @@ pub struct Previous<'a> {
     pub read: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
 
+/// What a build did to the search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// Kept as it was: its input had not changed.
+    Kept,
+    /// Updated in place, indexing this many reports.
+    Updated(usize),
+    /// Made from every report.
+    Built,
+}
+
 /// The search index of a site, as output files (for the list in `build.rs`).
 /// Its meta.js ends with a fingerprint of the index's input: when the
 /// `previous` index has the same one (and all its files), it is kept as it
@@ -34,7 +45,7 @@ pub fn output_files(
     units: &UnitCatalog,
     style: UrlStyle,
     previous: Option<Previous<'_>>,
-) -> Vec<OutputFile> {
+) -> (Vec<OutputFile>, Work) {
     const ORIGIN: &str = "search index";
     let langs = &config.languages;
     let reports = report_views(content, config, units, style);
@@ -50,9 +61,9 @@ pub fn output_files(
                 let docs = reports.iter().filter(|r| is_doc(r)).count();
                 let paths = index_paths(shards, docs, langs);
                 if paths.par_iter().all(|p| (prev.exists)(p)) {
-                    return paths.into_iter().map(unchanged).collect();
+                    return (paths.into_iter().map(unchanged).collect(), Work::Kept);
                 }
-            } else if let Some(files) = update::update(
+            } else if let Some((files, indexed)) = update::update(
                 &reports,
                 langs,
                 Sizes::DEFAULT,
@@ -60,20 +71,22 @@ pub fn output_files(
                 shards,
                 prev.read,
             ) {
-                return files
+                let files = files
                     .into_iter()
                     .map(|(path, bytes)| match bytes {
                         Some(bytes) => OutputFile::bytes(path, bytes, ORIGIN),
                         None => unchanged(path),
                     })
                     .collect();
+                return (files, Work::Updated(indexed));
             }
         }
     }
-    build_with(&reports, langs, Sizes::DEFAULT, Some(&fingerprint))
+    let files = build_with(&reports, langs, Sizes::DEFAULT, Some(&fingerprint))
         .into_iter()
         .map(|(path, bytes)| OutputFile::bytes(path, bytes, ORIGIN))
-        .collect()
+        .collect();
+    (files, Work::Built)
 }
 
 /// Every report in every language it is written in, the source language first.

@@ -437,7 +437,7 @@ fn update_and_full(
     let (_, shards) = stamp_of(&read(META_PATH).unwrap()).unwrap();
     let views: Vec<ReportView> = after.iter().map(ReportView::from).collect();
     let fp = input_fingerprint(&views, langs);
-    let updated = update::update(&views, langs, sizes, &fp, shards, &read);
+    let updated = update::update(&views, langs, sizes, &fp, shards, &read).map(|(files, _)| files);
     let full = build_with(&views, langs, sizes, Some(&fp));
     // What the update keeps must be what the old build wrote.
     if let Some(files) = &updated {
@@ -545,19 +545,38 @@ fn an_index_updated_in_place_is_the_index_built_whole() {
 }
 
 #[test]
-fn an_index_of_other_documents_is_built_whole() {
+fn an_index_of_more_or_fewer_documents_is_updated_too() {
     let sizes = Sizes {
         shard_bytes: 400,
         batch_docs: 5,
     };
     let before = editable_site(12, &|_, _, _| {});
-    // A report added (the numbering changes) or a date that moves a report.
+    let full_sorted = |files: &[(String, Vec<u8>)]| {
+        let mut f = files.to_vec();
+        f.sort();
+        f
+    };
+    // A report added (newest first: the ones after it are renumbered), a
+    // report removed, a date that moves a report.
     let mut added = before.clone();
     added.push(editable_site(13, &|_, _, _| {}).pop().unwrap());
-    assert!(update_and_full(&before, &added, sizes).0.is_none());
+    added[12].entries[0].1.date = "2026-01-01".into();
+    let mut removed = before.clone();
+    removed.remove(5);
     let mut moved = before.clone();
     moved[4].entries[0].1.date = "2026-01-01".into();
-    assert!(update_and_full(&before, &moved, sizes).0.is_none());
+    for (what, after) in [("added", added), ("removed", removed), ("moved", moved)] {
+        let (updated, full) = update_and_full(&before, &after, sizes);
+        let updated = updated.unwrap_or_else(|| panic!("{what}: not updated in place"));
+        assert!(
+            as_full(updated, &full) == full_sorted(&full),
+            "{what}: the update differs from a full build"
+        );
+    }
     // The same input: nothing to update (the build keeps the index as it is).
     assert!(update_and_full(&before, &before, sizes).0.is_none());
+    // Too much new: built whole.
+    let mut many = before.clone();
+    many.extend(editable_site(30, &|_, _, _| {}).split_off(12));
+    assert!(update_and_full(&before, &many, sizes).0.is_none());
 }

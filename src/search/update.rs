@@ -1,12 +1,14 @@
 //! Updating an index in place when a few reports changed.
 //!
 //! A full index takes every report's text through the tokenizer, which is
-//! most of its time. When the output folder holds an index of the same
-//! documents in the same order (the same reports, same dates), only the
-//! reports whose searchable text changed are indexed again: the old token
-//! shards are read back, the changed documents' postings are taken out of
-//! each token and their new postings put in, and the shards are cut again.
-//! The files come out byte for byte as a full build would write them.
+//! most of its time. When the output folder holds an index made by the same
+//! binary for the same languages, only the reports that are new or whose
+//! searchable text changed are indexed: the old token shards are read back,
+//! the postings of documents that changed or are gone are taken out of each
+//! token, the others renumbered (documents are numbered newest first, so a
+//! new report moves the ones after it), the new postings put in, and the
+//! shards cut again. The files come out byte for byte as a full build would
+//! write them.
 //!
 //! `search/state.txt` (written with every index) says what the index was
 //! made from: a header (format, binary, languages, shard size) and, per
@@ -31,10 +33,13 @@ pub const STATE_PATH: &str = "search/state.txt";
 /// it is.
 pub(super) type Files = Vec<(String, Option<Vec<u8>>)>;
 
+/// Old document numbers to new, and new to old (None: no match).
+type Matching = (Vec<Option<u32>>, Vec<Option<u32>>);
+
 /// A shard's tokens with their postings, spliced.
 type Spliced<'a> = Vec<(&'a str, Cow<'a, [u8]>)>;
 
-/// Past this share of changed documents, a full build is as quick.
+/// Past this share of new or changed documents, a full build is as quick.
 const MAX_CHANGED_PER_DOC: usize = 4;
 
 fn header(langs: &[Lang], sizes: Sizes) -> String {
@@ -67,7 +72,7 @@ pub(super) fn state_file(
 /// gives a file there, by path below it; `shards` is the number of token
 /// shards its meta.js was stamped with); a file that stays as it is comes
 /// with None. None when the index cannot be updated in place: then it is
-/// built whole.
+/// built whole. Also gives the number of reports indexed.
 pub(super) fn update(
     reports: &[ReportView],
     langs: &[Lang],
@@ -75,9 +80,9 @@ pub(super) fn update(
     fp: &Fingerprints,
     shards: usize,
     read: &(dyn Fn(&str) -> Option<String> + Sync),
-) -> Option<Files> {
+) -> Option<(Files, usize)> {
     let order = doc_order(reports);
-    let changed = changed_docs(reports, &order, langs, sizes, fp, &read(STATE_PATH)?)?;
+    let (old_to_new, new_to_old) = matching(reports, &order, langs, sizes, fp, &read(STATE_PATH)?)?;
     let texts: Vec<String> = (0..shards)
         .into_par_iter()
         .map(|i| read(&shard_path(i)))
@@ -88,9 +93,9 @@ pub(super) fn update(
         .map(|(i, text)| parse_shard(text, i))
         .collect::<Option<_>>()?;
 
-    // The changed documents, indexed again: token -> (document, posting).
+    // The new and changed documents, indexed: token -> (document, posting).
     let numbers: Vec<u32> = (0..order.len() as u32)
-        .filter(|&d| changed[d as usize])
+        .filter(|&d| new_to_old[d as usize].is_none())
         .collect();
     let indexed: Vec<DocTokens> = numbers
         .par_iter()
@@ -113,7 +118,7 @@ pub(super) fn update(
             let mut out = Vec::with_capacity(shard.len());
             for (token, postings) in shard {
                 let new = fresh.get(token.as_ref()).map_or(&[][..], Vec::as_slice);
-                if let Some(p) = splice(token, postings.as_bytes(), &changed, new)? {
+                if let Some(p) = splice(token, postings.as_bytes(), &old_to_new, new)? {
                     out.push((token.as_ref(), p));
                 }
             }
@@ -128,8 +133,8 @@ pub(super) fn update(
                 .binary_search_by(|probe| js_order(probe, t))
                 .is_err()
         })
-        .map(|(t, entries)| (*t, encode(entries.iter().copied())))
-        .collect();
+        .map(|(t, entries)| Some((*t, encode(entries.iter().copied())?)))
+        .collect::<Option<_>>()?;
     added.sort_unstable_by(|a, b| js_order(a.0, b.0));
 
     // Both lists are in JavaScript string order: merge them, checking it.
@@ -150,11 +155,16 @@ pub(super) fn update(
                 (path, (!same).then_some(bytes))
             }),
     );
+    // A document chunk stays when it holds the same documents as before.
     let chunks = order.len().div_ceil(DOCS_PER_CHUNK);
+    let old_docs = old_to_new.len();
     for &lang in langs {
         files.par_extend((0..chunks).into_par_iter().map(|c| {
-            let last = order.len().min((c + 1) * DOCS_PER_CHUNK);
-            if changed[c * DOCS_PER_CHUNK..last].contains(&true) {
+            let end = (c + 1) * DOCS_PER_CHUNK;
+            let docs = c * DOCS_PER_CHUNK..order.len().min(end);
+            let same = old_docs.min(end) == docs.end
+                && docs.clone().all(|d| new_to_old[d] == Some(d as u32));
+            if !same {
                 let (path, bytes) = doc_chunk(reports, &order, lang, c);
                 (path, Some(bytes))
             } else {
@@ -164,35 +174,45 @@ pub(super) fn update(
     }
     let (path, bytes) = state_file(reports, &order, langs, sizes, fp);
     files.push((path, Some(bytes)));
-    Some(files)
+    Some((files, numbers.len()))
 }
 
-/// Which documents changed since the index whose state file is `state`;
-/// None when it was made from other documents, in another order or by
-/// other rules, or when too many changed.
-fn changed_docs(
+/// The documents of the index whose state file is `state` matched with
+/// today's: old number to new, and new to old, for each document whose
+/// searchable text is unchanged. None when the index was made by other
+/// rules, or when too many documents are new or changed.
+fn matching(
     reports: &[ReportView],
     order: &[usize],
     langs: &[Lang],
     sizes: Sizes,
     fp: &Fingerprints,
     state: &str,
-) -> Option<Vec<bool>> {
+) -> Option<Matching> {
     let mut lines = state.lines();
     if lines.next()? != header(langs, sizes) {
         return None;
     }
-    let mut changed = vec![false; order.len()];
-    for (d, &r) in order.iter().enumerate() {
-        let (hash, url) = lines.next()?.split_once(' ')?;
-        if url != reports[r].entries[0].1.url {
-            return None;
-        }
-        changed[d] = u64::from_str_radix(hash, 16).ok()? != fp.each[r];
+    let mut old: HashMap<&str, (u32, u64)> = HashMap::new();
+    for (d, line) in lines.enumerate() {
+        let (hash, url) = line.split_once(' ')?;
+        old.insert(url, (d as u32, u64::from_str_radix(hash, 16).ok()?));
     }
-    let n = changed.iter().filter(|&&c| c).count();
-    let few = n > 0 && n * MAX_CHANGED_PER_DOC <= order.len();
-    (lines.next().is_none() && few).then_some(changed)
+    let mut old_to_new = vec![None; old.len()];
+    let mut new_to_old = vec![None; order.len()];
+    for (d, &r) in order.iter().enumerate() {
+        let url: &str = &reports[r].entries[0].1.url;
+        if let Some(&(o, hash)) = old.get(url) {
+            if hash == fp.each[r] {
+                *old_to_new.get_mut(o as usize)? = Some(d as u32);
+                new_to_old[d] = Some(o);
+            }
+        }
+    }
+    let fresh = new_to_old.iter().filter(|m| m.is_none()).count();
+    let gone = old_to_new.iter().filter(|m| m.is_none()).count();
+    let few = fresh + gone > 0 && fresh * MAX_CHANGED_PER_DOC <= order.len();
+    few.then_some((old_to_new, new_to_old))
 }
 
 /// The tokens and postings of shard `i`, as [`cut_shards`] writes them.
@@ -226,21 +246,23 @@ fn parse_shard(text: &str, i: usize) -> Option<Vec<(Cow<'_, str>, &str)>> {
     Some(out)
 }
 
-/// `postings` of `token` without the changed documents' entries and with
-/// `new` ones (document, posting without the document) put in, in document
-/// order; Some(None) when no entry is left, None when the postings cannot
-/// be read.
+/// `postings` of `token` with each entry's document renumbered by
+/// `old_to_new` (dropped where that has none) and `new` entries (document,
+/// posting without the document) put in, in document order; Some(None)
+/// when no entry is left, None when the postings cannot be read.
 fn splice<'p>(
     token: &str,
     postings: &'p [u8],
-    changed: &[bool],
+    old_to_new: &[Option<u32>],
     new: &[(u32, &[u8])],
 ) -> Option<Option<Cow<'p, [u8]>>> {
     let mut chars = token.chars();
     let single_cjk = matches!((chars.next(), chars.next()), (Some(c), None) if is_cjk(c));
-    // Each entry: its document and the bytes of its posting.
+    // Each entry: its new document number (None: dropped) and the bytes of
+    // its posting.
     let mut entries = Vec::new();
     let (mut at, mut doc) = (0, None);
+    let mut same = new.is_empty();
     while at < postings.len() {
         let delta = read_varint(postings, &mut at)?;
         let d = match doc {
@@ -255,18 +277,17 @@ fn splice<'p>(
                 read_varint(postings, &mut at)?;
             }
         }
-        entries.push((d, &postings[start..at]));
+        let renumbered = *old_to_new.get(d as usize)?;
+        same &= renumbered == Some(d);
+        entries.push((renumbered, &postings[start..at]));
     }
-    let touched = !new.is_empty()
-        || entries
-            .iter()
-            .any(|&(d, _)| changed.get(d as usize).copied().unwrap_or(true));
-    if !touched {
+    if same {
         return Some(Some(Cow::Borrowed(postings)));
     }
+    // Renumbering keeps the order: unchanged documents keep their dates and URLs.
     let mut kept = entries
         .into_iter()
-        .filter(|&(d, _)| !changed.get(d as usize).copied().unwrap_or(true))
+        .filter_map(|(d, p)| Some((d?, p)))
         .peekable();
     let mut new = new.iter().copied().peekable();
     let merged = std::iter::from_fn(|| match (kept.peek(), new.peek()) {
@@ -275,20 +296,26 @@ fn splice<'p>(
         (_, Some(_)) => new.next(),
         (None, None) => None,
     });
-    let out = encode(merged);
+    let out = encode(merged)?;
     Some((!out.is_empty()).then_some(Cow::Owned(out)))
 }
 
-/// Postings from entries in document order (see [`super::TokenTable::append`]).
-fn encode<'a>(entries: impl Iterator<Item = (u32, &'a [u8])>) -> Vec<u8> {
+/// Postings from entries in document order (see [`super::TokenTable::append`]);
+/// None if they are not in order.
+fn encode<'a>(entries: impl Iterator<Item = (u32, &'a [u8])>) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let mut last = None;
     for (d, posting) in entries {
-        push_varint(&mut out, last.map_or(d, |l| d - l));
+        let delta = match last {
+            None => d,
+            Some(l) if d > l => d - l,
+            Some(_) => return None,
+        };
+        push_varint(&mut out, delta);
         out.extend_from_slice(posting);
         last = Some(d);
     }
-    out
+    Some(out)
 }
 
 /// Two token lists in JavaScript string order merged into one; None if

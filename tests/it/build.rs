@@ -401,6 +401,11 @@ fn search_index_is_rebuilt_only_when_its_input_changes() {
 
     let run = site.build_ok(&["--verbose"]);
     assert_eq!(run.files_written(), Some(0), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("search index kept"),
+        "{}",
+        run.stdout()
+    );
 
     site.remove("public/search/t/0.js");
     site.build_ok(&[]);
@@ -415,7 +420,13 @@ fn search_index_is_rebuilt_only_when_its_input_changes() {
         "\n---\n",
         "\n---\nA zebracorn appears.\n",
     );
-    site.build_ok(&[]);
+    let run = site.build_ok(&["--verbose"]);
+    assert!(
+        run.stdout()
+            .contains("search index updated in place (1 report(s) indexed)"),
+        "{}",
+        run.stdout()
+    );
     assert_ne!(site.read("search/meta.js"), meta);
     let shards: String = std::fs::read_dir(site.public().join("search/t"))
         .unwrap()
@@ -424,9 +435,8 @@ fn search_index_is_rebuilt_only_when_its_input_changes() {
     assert!(shards.contains("\"zebracorn\""), "the new word is indexed");
 
     // That index was updated in place (one report of six changed); it is
-    // the index a build from nothing makes, file for file.
-    let fresh = tempfile::tempdir().unwrap();
-    site.build_ok(&["-o", fresh.path().to_str().unwrap()]);
+    // the index a build from nothing makes, file for file. So is one with a
+    // report added, which renumbers the documents after it.
     let search_files = |dir: &std::path::Path| -> Vec<(String, Vec<u8>)> {
         let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir.join("search"))
             .into_iter()
@@ -445,12 +455,32 @@ fn search_index_is_rebuilt_only_when_its_input_changes() {
         files.sort();
         files
     };
-    let updated = search_files(&site.public());
-    assert!(updated.iter().any(|(p, _)| p == "search/state.txt"));
+    let same_as_fresh = || {
+        let fresh = tempfile::tempdir().unwrap();
+        site.build_ok(&["-o", fresh.path().to_str().unwrap()]);
+        let updated = search_files(&site.public());
+        assert!(updated.iter().any(|(p, _)| p == "search/state.txt"));
+        assert!(
+            updated == search_files(fresh.path()),
+            "an updated index differs from a fresh one"
+        );
+    };
+    same_as_fresh();
+    let zh = site
+        .root
+        .join("content/reports/jincheng-opto-mechatronics-cluster.zh.md");
+    let text = std::fs::read_to_string(zh)
+        .unwrap()
+        .replace("date: 2025-05-08", "date: 2025-06-01");
+    site.write("content/reports/a-newer-report.zh.md", text);
+    let run = site.build_ok(&["--verbose"]);
     assert!(
-        updated == search_files(fresh.path()),
-        "an updated index differs from a fresh one"
+        run.stdout()
+            .contains("search index updated in place (1 report(s) indexed)"),
+        "{}",
+        run.stdout()
     );
+    same_as_fresh();
 }
 
 #[test]

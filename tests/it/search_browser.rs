@@ -762,7 +762,8 @@ fn build_fixture(
     let site = &report.site;
     // The plain theme has no search page, so the build wrote no index: add one.
     let units = briefing::units::UnitCatalog::with_custom(&site.config.units).unwrap();
-    for f in briefing::search::site::output_files(&site.content, &site.config, &units, style, None)
+    for f in
+        briefing::search::site::output_files(&site.content, &site.config, &units, style, None).0
     {
         write(&out.join(&f.path), f.as_bytes().unwrap());
     }
