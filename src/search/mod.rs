@@ -16,8 +16,10 @@
 //!                         search.js never loads it
 //! ```
 //!
-//! * **Documents** are reports, numbered newest first (date, then URL). One number
-//!   covers every language version of a report.
+//! * **Documents** are reports, numbered oldest first (date, then URL), so a new
+//!   report usually takes the next number and the others keep theirs. One
+//!   number covers every language version of a report. Ties in score rank the
+//!   higher number (the newer report) first.
 //! * **Token shards** are shared by the languages. Because a query in either
 //!   language must find a report on both sites, each language's index would hold
 //!   the same tokens (a report's Chinese and English text); they are written once.
@@ -60,7 +62,7 @@ use std::collections::HashMap;
 use tokenize::{Kind, Mode, Tokenizer};
 
 /// Version of the file format; search.js checks it.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Documents per document chunk file.
 pub const DOCS_PER_CHUNK: usize = 4;
 /// A token shard is closed once it reaches this many bytes of postings.
@@ -375,7 +377,9 @@ fn is_doc(report: &ReportView) -> bool {
     !report.entries.is_empty()
 }
 
-/// Report indices in document order: newest first, then by URL.
+/// Report indices in document order: oldest first, then by URL, so that a
+/// new report (usually the newest) comes last and the numbers of the others
+/// stay as they were (see [`update`]).
 fn doc_order(reports: &[ReportView]) -> Vec<usize> {
     fn key<'a>(r: &'a ReportView) -> (&'a str, &'a str) {
         r.entries
@@ -389,7 +393,7 @@ fn doc_order(reports: &[ReportView]) -> Vec<usize> {
     order.sort_by(|&a, &b| {
         let (da, ua) = key(&reports[a]);
         let (db, ub) = key(&reports[b]);
-        db.cmp(da).then(ua.cmp(ub))
+        da.cmp(db).then(ua.cmp(ub))
     });
     order
 }

@@ -168,16 +168,16 @@ fn cross_language_and_fallback() {
         text("只有中文的报告", "物流园区"),
     )]);
     let built = build(&[zh_only, foxconn()], &Lang::ALL);
-    // Newest first: foxconn (March) is document 0.
-    assert_eq!(built.docs_with("富士"), [0]);
-    assert_eq!(built.docs_with("foxconn"), [0]);
-    assert_eq!(built.docs_with("物流"), [1]);
+    // Oldest first: foxconn (March) is document 1.
+    assert_eq!(built.docs_with("富士"), [1]);
+    assert_eq!(built.docs_with("foxconn"), [1]);
+    assert_eq!(built.docs_with("物流"), [0]);
     // The English site shows the English title; the Chinese-only report in Chinese.
-    let en0 = built.row(Lang::En, 0);
+    let en0 = built.row(Lang::En, 1);
     assert_eq!(en0[0], "en/reports/foxconn/");
     assert_eq!(en0[1], "Foxconn expands its Taiyuan park");
     assert_eq!(en0[4], "en");
-    let en1 = built.row(Lang::En, 1);
+    let en1 = built.row(Lang::En, 0);
     assert_eq!(
         (en1[0].as_str(), en1[1].as_str(), en1[4].as_str()),
         (
@@ -186,7 +186,7 @@ fn cross_language_and_fallback() {
             Some("zh")
         )
     );
-    let zh0 = built.row(Lang::Zh, 0);
+    let zh0 = built.row(Lang::Zh, 1);
     assert_eq!(
         (zh0[1].as_str(), zh0[2].as_str(), zh0[3].as_str()),
         (
@@ -556,16 +556,25 @@ fn an_index_of_more_or_fewer_documents_is_updated_too() {
         f.sort();
         f
     };
-    // A report added (newest first: the ones after it are renumbered), a
-    // report removed, a date that moves a report.
-    let mut added = before.clone();
-    added.push(editable_site(13, &|_, _, _| {}).pop().unwrap());
-    added[12].entries[0].1.date = "2026-01-01".into();
+    // A report added (documents are numbered oldest first: a newest report
+    // comes last, an older one renumbers those after it), a report removed,
+    // a date that moves a report.
+    let added = |date: &str| {
+        let mut site = before.clone();
+        site.push(editable_site(13, &|_, _, _| {}).pop().unwrap());
+        site[12].entries[0].1.date = date.into();
+        site
+    };
     let mut removed = before.clone();
     removed.remove(5);
     let mut moved = before.clone();
     moved[4].entries[0].1.date = "2026-01-01".into();
-    for (what, after) in [("added", added), ("removed", removed), ("moved", moved)] {
+    for (what, after) in [
+        ("added, newest", added("2026-01-01")),
+        ("added, oldest", added("2020-01-01")),
+        ("removed", removed),
+        ("moved", moved),
+    ] {
         let (updated, full) = update_and_full(&before, &after, sizes);
         let updated = updated.unwrap_or_else(|| panic!("{what}: not updated in place"));
         assert!(

@@ -143,6 +143,21 @@ fn fixture_reports() -> Vec<Report> {
             en: Some(st("Datong battery plant", "Datong Zone", &[], "", &[], "Battery cells for buses.")),
             zh: None,
         },
+        // Two reports that a query matches equally: the newer ranks first.
+        Report {
+            slug: "twin-older",
+            date: "2024-06-01",
+            source: Lang::En,
+            en: Some(st("Older twin", "", &[], "", &[], "A quokka census.")),
+            zh: None,
+        },
+        Report {
+            slug: "twin-newer",
+            date: "2024-07-01",
+            source: Lang::En,
+            en: Some(st("Newer twin", "", &[], "", &[], "A quokka census.")),
+            zh: None,
+        },
     ];
     // Filler, so the index has several shards and document chunks.
     for i in 0..60 {
@@ -452,6 +467,10 @@ fn search_page_answers_every_kind_of_query() {
         .zip(sites.both("zh/search/"))
     {
         let ctx = |what: &str| format!("{label}: {what}");
+
+        // Equal scores: the newer report first.
+        let v = query(&b, &en, "quokka");
+        assert_eq!(titles(&v), ["Newer twin", "Older twin"], "{}", ctx("tie"));
 
         // A two-character Chinese query.
         let v = query(&b, &zh, "物流");

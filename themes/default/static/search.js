@@ -31,7 +31,7 @@
   var MAX_WORD = 40;
   var MIN_PREFIX = 3;
   var MAX_PREFIX_SHARDS = 4;
-  var FORMAT_VERSION = 1;
+  var FORMAT_VERSION = 2;
 
   /* ---------------------------------------------------------------- tokenizer */
 
@@ -377,7 +377,7 @@
       }
       hits.push({ doc: doc, score: score * (1 + (pairs ? adjacent / pairs : 0)) });
     });
-    hits.sort(function (x, y) { return y.score - x.score || x.doc - y.doc; });
+    hits.sort(function (x, y) { return y.score - x.score || y.doc - x.doc; });
     return hits;
   }
 
