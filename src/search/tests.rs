@@ -382,6 +382,12 @@ fn batch_size_does_not_change_the_output() {
     }
 }
 
+/// Small shards and batches, so that an update touches some shards and not others.
+const UPDATE_SIZES: Sizes = Sizes {
+    shard_bytes: 400,
+    batch_docs: 5,
+};
+
 /// A site of `n` reports in both languages, with some words and characters
 /// shared between reports and some their own; `edit` changes a report's
 /// texts (its number, zh body, en body).
@@ -473,10 +479,7 @@ fn as_full(
 
 #[test]
 fn an_index_updated_in_place_is_the_index_built_whole() {
-    let sizes = Sizes {
-        shard_bytes: 400,
-        batch_docs: 5,
-    };
+    let sizes = UPDATE_SIZES;
     let before = editable_site(24, &|_, _, _| {});
     type Edit = Box<dyn Fn(usize, &mut String, &mut String)>;
     let edits: Vec<(&str, Edit)> = vec![
@@ -546,10 +549,7 @@ fn an_index_updated_in_place_is_the_index_built_whole() {
 
 #[test]
 fn an_index_of_more_or_fewer_documents_is_updated_too() {
-    let sizes = Sizes {
-        shard_bytes: 400,
-        batch_docs: 5,
-    };
+    let sizes = UPDATE_SIZES;
     let before = editable_site(12, &|_, _, _| {});
     let full_sorted = |files: &[(String, Vec<u8>)]| {
         let mut f = files.to_vec();
