@@ -495,7 +495,9 @@
 
   /* A search box: 'header' mode shows a dropdown, 'page' mode the full results. */
   function SearchBox(form) {
-    var ds = form.dataset;
+    // The page's search settings (#bsearch-config), then the form's own.
+    var config = document.getElementById('bsearch-config');
+    var ds = Object.assign({}, config ? config.dataset : {}, form.dataset);
     this.form = form;
     this.page = ds.mode === 'page';
     this.lang = ds.lang;
