@@ -37,8 +37,9 @@ fn after_stage(stage: &'static str) {
     }
 }
 
-/// minify-html makes a hash map for each HTML element it parses, and tera
-/// one for each template object: about ten million in a 5,000-report build.
+/// tera makes a hash map for each template object, and minify-html (when a
+/// theme's pages are minified one by one) one for each element it parses:
+/// millions in a 5,000-report build.
 /// ahash seeds each new map from one process-wide atomic counter, which the
 /// render threads then fight over (5% of a build's time on two cores). This
 /// source counts per thread instead. The maps' keys still come from ahash's
