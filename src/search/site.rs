@@ -70,6 +70,7 @@ pub fn output_files(
                 &fingerprint,
                 shards,
                 prev.read,
+                prev.exists,
             ) {
                 let files = files
                     .into_iter()

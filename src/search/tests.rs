@@ -443,7 +443,10 @@ fn update_and_full(
     let (_, shards) = stamp_of(&read(META_PATH).unwrap()).unwrap();
     let views: Vec<ReportView> = after.iter().map(ReportView::from).collect();
     let fp = input_fingerprint(&views, langs);
-    let updated = update::update(&views, langs, sizes, &fp, shards, &read).map(|(files, _)| files);
+    let updated = update::update(&views, langs, sizes, &fp, shards, &read, &|p| {
+        read(p).is_some()
+    })
+    .map(|(files, _)| files);
     let full = build_with(&views, langs, sizes, Some(&fp));
     // What the update keeps must be what the old build wrote.
     if let Some(files) = &updated {

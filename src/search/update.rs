@@ -69,9 +69,9 @@ pub(super) fn state_file(
 }
 
 /// The index's files after updating the one in the output folder (`read`
-/// gives a file there, by path below it; `shards` is the number of token
-/// shards its meta.js was stamped with); a file that stays as it is comes
-/// with None. None when the index cannot be updated in place: then it is
+/// gives a file there, by path below it, and `exists` tells whether it is
+/// there; `shards` is the number of token shards its meta.js was stamped
+/// with); a file that stays as it is comes with None. None when the index cannot be updated in place: then it is
 /// built whole. Also gives the number of reports indexed.
 pub(super) fn update(
     reports: &[ReportView],
@@ -80,6 +80,7 @@ pub(super) fn update(
     fp: &Fingerprints,
     shards: usize,
     read: &(dyn Fn(&str) -> Option<String> + Sync),
+    exists: &(dyn Fn(&str) -> bool + Sync),
 ) -> Option<(Files, usize)> {
     let order = doc_order(reports);
     let (old_to_new, new_to_old) = matching(reports, &order, langs, sizes, fp, &read(STATE_PATH)?)?;
@@ -171,6 +172,13 @@ pub(super) fn update(
                 (chunk_path(lang, c), None)
             }
         }));
+    }
+    // A file kept must still be there (someone may have deleted it).
+    if !files
+        .par_iter()
+        .all(|(path, bytes)| bytes.is_some() || exists(path))
+    {
+        return None;
     }
     let (path, bytes) = state_file(reports, &order, langs, sizes, fp);
     files.push((path, Some(bytes)));

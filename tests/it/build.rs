@@ -477,6 +477,19 @@ fn search_index_is_rebuilt_only_when_its_input_changes() {
     site.write("content/reports/a-newer-report.zh.md", text);
     build_updating_one();
     same_as_fresh();
+
+    // Files of the index that a rebuild would keep, deleted by hand, are
+    // written again.
+    site.remove("public/search/en/d0.js");
+    site.remove("public/search/en/d1.js");
+    site.edit(
+        "content/reports/jincheng-opto-mechatronics-cluster.en.md",
+        "zebracorn",
+        "zebracorns",
+    );
+    site.build_ok(&[]);
+    assert!(site.exists("search/en/d0.js") && site.exists("search/en/d1.js"));
+    same_as_fresh();
 }
 
 #[test]
