@@ -577,6 +577,7 @@ fn an_index_of_more_or_fewer_documents_is_updated_too() {
         ("added, oldest", added("2020-01-01")),
         ("removed", removed),
         ("moved", moved),
+        ("all removed", Vec::new()),
     ] {
         let (updated, full) = update_and_full(&before, &after, sizes);
         let updated = updated.unwrap_or_else(|| panic!("{what}: not updated in place"));
