@@ -231,6 +231,9 @@ fn parse_shard(text: &str, i: usize) -> Option<Vec<(Cow<'_, str>, &str)>> {
     let mut out = Vec::new();
     while !rest.is_empty() {
         // The token: a JSON string, which may hold escapes.
+        if !rest.starts_with('"') {
+            return None;
+        }
         let bytes = rest.as_bytes();
         let mut end = 1;
         while *bytes.get(end)? != b'"' {
@@ -348,5 +351,38 @@ fn merge<'a>(
             return None;
         }
         out.push(next);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_that_are_not_ours_are_refused_without_panicking() {
+        let good = "__briefingSearch.shard(3,{\"a\":\"1\",\"\\u003cb\":\"w2\",\"园\":\"5\"});\n";
+        let parsed = parse_shard(good, 3).unwrap();
+        let tokens: Vec<&str> = parsed.iter().map(|(t, _)| t.as_ref()).collect();
+        assert_eq!(tokens, ["a", "<b", "园"]);
+        for bad in [
+            "__briefingSearch.shard(3,{é\":\"1\"});\n",
+            "__briefingSearch.shard(3,{\"a\":\"1\"});\n"
+                .replace('3', "4")
+                .as_str(),
+            "__briefingSearch.shard(3,{\"a\\é\":1});\n",
+            "__briefingSearch.shard(3,{\"a\":\"1\"x});\n",
+            "__briefingSearch.shard(3,{\"a",
+            "",
+        ] {
+            assert!(parse_shard(bad, 3).is_none(), "{bad}");
+        }
+        // Postings that are not varints, or documents out of order.
+        assert!(splice("a", b"!", &[Some(0)], &[]).is_none());
+        assert!(splice("a", b"12", &[Some(0), Some(1)], &[]).is_none());
+        // Document 1 (score 1, no positions) becomes document 5.
+        assert_eq!(
+            splice("a", b"19", &[None, Some(5)], &[]),
+            Some(Some(Cow::Owned(b"59".to_vec())))
+        );
     }
 }
