@@ -306,6 +306,18 @@ pub struct Section {
     pub sort: SortOrder,
 }
 
+impl Section {
+    /// The section's title in `lang`: from its `_index` file in `lang`, or
+    /// else in the `source` language, or else its folder name.
+    pub fn title(&self, lang: Lang, source: Lang) -> &str {
+        self.intro
+            .get(&lang)
+            .or_else(|| self.intro.get(&source))
+            .and_then(|i| i.title.as_deref())
+            .unwrap_or(&self.name)
+    }
+}
+
 /// The order of a section's report list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -931,10 +943,10 @@ fn load_with(
         }
     }
     for section in content.sections.values() {
-        let title = |lang: &Lang| section.intro.get(lang).and_then(|i| i.title.as_deref());
-        for lang in &config.languages {
-            if title(lang).is_none() {
-                let shown = title(&config.source_lang()).unwrap_or(&section.name);
+        for &lang in &config.languages {
+            let titled = section.intro.get(&lang).is_some_and(|i| i.title.is_some());
+            if !titled {
+                let shown = section.title(lang, config.source_lang());
                 diags.push(
                     Diagnostic::warning(
                         format!("content/{}", section.name),

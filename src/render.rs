@@ -1228,9 +1228,7 @@ impl<'a> Renderer<'a> {
             .content
             .sections
             .get(name)
-            .and_then(|s| s.intro.get(&lang).or_else(|| s.intro.get(&self.source())))
-            .and_then(|i| i.title.as_deref())
-            .unwrap_or(name)
+            .map_or(name, |s| s.title(lang, self.source()))
     }
 
     fn section_view(&self, lang: Lang, name: &'a str) -> SectionView<'a> {
