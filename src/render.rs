@@ -491,16 +491,11 @@ impl<'a> Renderer<'a> {
         for (k, v) in extra {
             ctx.insert_value(*k, v.to_value());
         }
-        let html = self
+        let mut bytes = self
             .input
             .tera
             .render(template, &ctx)
             .map_err(|e| self.input.theme.template_error(&e))?;
-        let mut bytes = if self.input.tera.minify_pages() {
-            minify(html.as_bytes())
-        } else {
-            html.into_bytes()
-        };
         if let Some((stamp, _)) = &stamp {
             bytes.reserve_exact(stamp.len());
             bytes.extend_from_slice(stamp.as_bytes());
@@ -703,20 +698,6 @@ impl PageStamp {
     fn finish(self) -> String {
         format!("\n<!-- briefing {:016x} -->\n", self.0.finish())
     }
-}
-
-/// Pages larger than this are written as rendered: minifying a
-/// multi-megabyte generated table (the metrics dashboard of a large site)
-/// costs seconds and saves little, since such pages are mostly markup.
-const MINIFY_LIMIT: usize = 1 << 20;
-
-/// Minifies a rendered page; used only when the theme's templates could not
-/// be minified themselves (see [`crate::theme::Templates`]).
-fn minify(html: &[u8]) -> Vec<u8> {
-    if html.len() > MINIFY_LIMIT {
-        return html.to_vec();
-    }
-    minify_html::minify(html, &crate::theme::minify_cfg())
 }
 
 /// A page to render, described before rendering so all can run in parallel

@@ -61,28 +61,43 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Whether each rendered page still has to be minified.
-    pub fn minify_pages(&self) -> bool {
-        self.minify_pages.is_some()
-    }
-
     /// The template that kept the templates from being minified, if one did.
     pub fn minified_per_page(&self) -> Option<&str> {
         self.minify_pages.as_deref()
     }
 
+    /// The page `name` renders with `ctx`, minified if it has to be.
     pub fn render(
         &self,
         name: &str,
         ctx: &tera::Context,
-    ) -> std::result::Result<String, tera::Error> {
-        self.tera
+    ) -> std::result::Result<Vec<u8>, tera::Error> {
+        let html = self
+            .tera
             .render(name, ctx)
             .map_err(|e| match &self.as_written {
                 Some(t) => t.render(name, ctx).err().unwrap_or(e),
                 None => e,
-            })
+            })?;
+        Ok(match self.minify_pages {
+            Some(_) => minify_page(html.as_bytes()),
+            None => html.into_bytes(),
+        })
     }
+}
+
+/// Pages larger than this are written as rendered: minifying a
+/// multi-megabyte generated table (the metrics dashboard of a large site)
+/// costs seconds and saves little, since such pages are mostly markup.
+const MINIFY_LIMIT: usize = 1 << 20;
+
+/// Minifies a rendered page; used only when the theme's templates could not
+/// be minified themselves.
+fn minify_page(html: &[u8]) -> Vec<u8> {
+    if html.len() > MINIFY_LIMIT {
+        return html.to_vec();
+    }
+    minify_html::minify(html, &minify_cfg())
 }
 
 /// A template's text minified with minify-html, its tera syntax kept; None
@@ -721,7 +736,7 @@ mod tests {
         }
         let units = Arc::new(UnitCatalog::default());
         let templates = theme.compile(units, true).unwrap();
-        assert!(!templates.minify_pages());
+        assert!(templates.minified_per_page().is_none());
         assert!(templates.as_written.is_some());
     }
 
