@@ -23,7 +23,7 @@ use super::{
 use crate::Lang;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 /// Where the state file is, below the output folder.
@@ -113,33 +113,42 @@ pub(super) fn update(
     }
 
     // Every old token with its postings spliced (or dropped when none are left).
-    let spliced: Vec<Spliced> = old
+    // Also notes which new tokens the old index had.
+    let spliced: Vec<(Spliced, Vec<&str>)> = old
         .par_iter()
         .map(|shard| {
-            let mut out = Vec::with_capacity(shard.len());
+            let (mut out, mut known) = (Vec::with_capacity(shard.len()), Vec::new());
             for (token, postings) in shard {
-                let new = fresh.get(token.as_ref()).map_or(&[][..], Vec::as_slice);
+                let new = match fresh.get(token.as_ref()) {
+                    Some(entries) => {
+                        known.push(token.as_ref());
+                        entries.as_slice()
+                    }
+                    None => &[],
+                };
                 if let Some(p) = splice(token, postings.as_bytes(), &old_to_new, new)? {
                     out.push((token.as_ref(), p));
                 }
             }
-            Some(out)
+            Some((out, known))
         })
         .collect::<Option<_>>()?;
-    let old_tokens: Vec<&str> = old.iter().flatten().map(|(t, _)| t.as_ref()).collect();
+    let known: HashSet<&str> = spliced
+        .iter()
+        .flat_map(|(_, k)| k.iter().copied())
+        .collect();
     let mut added: Vec<(&str, Vec<u8>)> = fresh
         .iter()
-        .filter(|(t, _)| {
-            old_tokens
-                .binary_search_by(|probe| js_order(probe, t))
-                .is_err()
-        })
+        .filter(|(t, _)| !known.contains(*t))
         .map(|(t, entries)| Some((*t, encode(entries.iter().copied())?)))
         .collect::<Option<_>>()?;
     added.sort_unstable_by(|a, b| js_order(a.0, b.0));
 
     // Both lists are in JavaScript string order: merge them, checking it.
-    let kept = spliced.iter().flatten().map(|(t, p)| (*t, p.as_ref()));
+    let kept = spliced
+        .iter()
+        .flat_map(|(s, _)| s)
+        .map(|(t, p)| (*t, p.as_ref()));
     let new = added.iter().map(|(t, p)| (*t, p.as_slice()));
     let tokens = merge(kept, new)?;
     let (bounds, shard_files) = cut_shards(&tokens, sizes.shard_bytes);
