@@ -53,9 +53,14 @@ pub enum Mode {
 pub const MAX_WORD: usize = 40;
 
 /// A reusable tokenizer: it keeps its buffers between calls.
+///
+/// Tokens are slices of the text where folding leaves them as they are
+/// (CJK characters always, words of ASCII text once it is lower-cased in
+/// bulk), and are built in a buffer otherwise.
 #[derive(Default)]
 pub struct Tokenizer {
-    chars: Vec<char>,
+    /// ASCII text, lower-cased.
+    lower: String,
     buf: String,
 }
 
@@ -67,45 +72,44 @@ impl Tokenizer {
     /// Tokenizes `text`, calling `emit(token, position, kind)` for each token in
     /// order; positions start at 0. Returns the number of positions used.
     pub fn run(&mut self, text: &str, mode: Mode, mut emit: impl FnMut(&str, u32, Kind)) -> u32 {
-        self.chars.clear();
-        if text.is_ascii() {
-            // Byte by byte: an iterator of known length, copied in bulk.
-            let lower = |b: u8| char::from(b.to_ascii_lowercase());
-            self.chars.extend(text.bytes().map(lower));
+        let Tokenizer { lower, buf } = self;
+        let src: &str = if text.is_ascii() {
+            lower.clear();
+            lower.push_str(text);
+            lower.make_ascii_lowercase();
+            lower
         } else {
-            self.chars.reserve(text.len());
-            self.chars.extend(text.chars().map(fold));
-        }
-        let chars = &self.chars;
-        let buf = &mut self.buf;
-        let n = chars.len();
+            text
+        };
+        let n = src.len();
         let (mut i, mut pos) = (0usize, 0u32);
         while i < n {
-            let c = chars[i];
+            let b = src.as_bytes()[i];
+            if b.is_ascii() && !b.is_ascii_alphanumeric() {
+                i += 1; // a separator, the usual case
+                continue;
+            }
+            let (c, len, _) = folded_at(src, i);
             if c.is_ascii_digit() {
-                i = scan_number(chars, i, buf);
+                i = scan_number(src, i, buf);
                 emit(buf, pos, Kind::Number);
                 pos += 1;
             } else if is_letter(c) {
-                buf.clear();
-                let start = i;
-                while i < n && is_letter(chars[i]) {
-                    if i - start < MAX_WORD {
-                        buf.push(chars[i]);
-                    }
-                    i += 1;
-                }
-                emit(buf, pos, Kind::Word);
+                let word = scan_word(src, i, buf);
+                i = word.end;
+                let token = if word.folded {
+                    buf.as_str()
+                } else {
+                    &src[word.start..word.kept]
+                };
+                emit(token, pos, Kind::Word);
                 pos += 1;
             } else if is_cjk(c) {
-                let start = i;
-                while i < n && is_cjk(chars[i]) {
-                    i += 1;
-                }
-                emit_cjk(&chars[start..i], pos, mode, buf, &mut emit);
-                pos += (i - start) as u32;
+                let run = scan_cjk(src, i, pos, mode, &mut emit);
+                i = run.0;
+                pos += run.1;
             } else {
-                i += 1;
+                i += len;
             }
         }
         pos
@@ -119,73 +123,157 @@ impl Tokenizer {
     }
 }
 
-/// Scans the number starting at `chars[i]` (a digit) into `buf` (rule 4) and
-/// returns the index after it.
-fn scan_number(chars: &[char], mut i: usize, buf: &mut String) -> usize {
-    let n = chars.len();
-    let digit = |j: usize| j < n && chars[j].is_ascii_digit();
-    buf.clear();
-    let start = i;
-    while digit(i) {
-        buf.push(chars[i]);
-        i += 1;
+/// The character at byte `i` of `src` after folding (rule 1), its length in
+/// bytes, and whether folding changed it.
+#[inline]
+fn folded_at(src: &str, i: usize) -> (char, usize, bool) {
+    let b = src.as_bytes()[i];
+    if b.is_ascii() {
+        let lower = b.to_ascii_lowercase();
+        return (char::from(lower), 1, lower != b);
     }
-    if i - start <= 3 {
-        while i < n
-            && chars[i] == ','
-            && digit(i + 1)
-            && digit(i + 2)
-            && digit(i + 3)
-            && !digit(i + 4)
-        {
-            buf.extend(&chars[i + 1..i + 4]);
-            i += 4;
+    let c = src[i..].chars().next().unwrap_or_default();
+    let f = fold(c);
+    (f, c.len_utf8(), f != c)
+}
+
+/// The folded character at byte `i` if it is a digit, with its length.
+fn digit_at(src: &str, i: usize) -> Option<(char, usize)> {
+    if i >= src.len() {
+        return None;
+    }
+    let (c, len, _) = folded_at(src, i);
+    c.is_ascii_digit().then_some((c, len))
+}
+
+/// Scans the number starting at byte `i` of `src` (a digit) into `buf`
+/// (rule 4) and returns the index after it.
+fn scan_number(src: &str, mut i: usize, buf: &mut String) -> usize {
+    buf.clear();
+    let mut digits = 0;
+    while let Some((c, len)) = digit_at(src, i) {
+        buf.push(c);
+        i += len;
+        digits += 1;
+    }
+    if digits <= 3 {
+        // `,ddd` groups: exactly three digits, not followed by a fourth.
+        while src.as_bytes().get(i) == Some(&b',') {
+            let mut j = i + 1;
+            let mut group = ['0'; 3];
+            let mut whole = true;
+            for g in &mut group {
+                match digit_at(src, j) {
+                    Some((c, len)) => {
+                        *g = c;
+                        j += len;
+                    }
+                    None => {
+                        whole = false;
+                        break;
+                    }
+                }
+            }
+            if !whole || digit_at(src, j).is_some() {
+                break;
+            }
+            buf.extend(group);
+            i = j;
         }
     }
-    if i < n && chars[i] == '.' && digit(i + 1) {
+    if src.as_bytes().get(i) == Some(&b'.') && digit_at(src, i + 1).is_some() {
         buf.push('.');
         i += 1;
-        while digit(i) {
-            buf.push(chars[i]);
-            i += 1;
+        while let Some((c, len)) = digit_at(src, i) {
+            buf.push(c);
+            i += len;
         }
     }
     buf.truncate(MAX_WORD);
     i
 }
 
-fn emit_cjk(
-    run: &[char],
-    pos: u32,
-    mode: Mode,
-    buf: &mut String,
-    emit: &mut impl FnMut(&str, u32, Kind),
-) {
-    if run.len() == 1 || mode == Mode::Index {
-        // Encoded on the stack: pushing onto a String calls memcpy per char.
-        let mut bytes = [0u8; 8];
-        for (k, &c) in run.iter().enumerate() {
-            let one = c.encode_utf8(&mut bytes).len();
-            emit(utf8(&bytes[..one]), pos + k as u32, Kind::CjkChar);
-            if mode == Mode::Index && k + 1 < run.len() {
-                let two = one + run[k + 1].encode_utf8(&mut bytes[one..]).len();
-                emit(utf8(&bytes[..two]), pos + k as u32, Kind::CjkPair);
-            }
-        }
-    }
-    if mode == Mode::Query && run.len() > 1 {
-        for (k, pair) in run.windows(2).enumerate() {
-            buf.clear();
-            buf.push(pair[0]);
-            buf.push(pair[1]);
-            emit(buf, pos + k as u32, Kind::CjkPair);
-        }
-    }
+/// A word found by [`scan_word`].
+struct Word {
+    /// Byte range of the word in the text, and the end of its first
+    /// [`MAX_WORD`] letters.
+    start: usize,
+    end: usize,
+    kept: usize,
+    /// Whether folding changed a kept letter: then the token is in the buffer,
+    /// else it is `text[start..kept]`.
+    folded: bool,
 }
 
-/// Bytes just encoded from chars, as a str.
-fn utf8(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).unwrap_or_default()
+/// Scans the word starting at byte `i` of `src` (a letter), rule 3.
+fn scan_word(src: &str, i: usize, buf: &mut String) -> Word {
+    // Lower-case ASCII letters stay as they are: the usual case, byte by byte.
+    let bytes = src.as_bytes();
+    let mut end = i;
+    while end < bytes.len() && end - i < MAX_WORD && bytes[end].is_ascii_lowercase() {
+        end += 1;
+    }
+    let mut word = Word {
+        start: i,
+        end,
+        kept: end,
+        folded: false,
+    };
+    let mut letters = end - i;
+    while word.end < src.len() {
+        let (c, len, changed) = folded_at(src, word.end);
+        if !is_letter(c) {
+            break;
+        }
+        if letters < MAX_WORD {
+            letters += 1;
+            if changed && !word.folded {
+                word.folded = true;
+                buf.clear();
+                buf.push_str(&src[word.start..word.end]);
+            }
+            if word.folded {
+                buf.push(c);
+            }
+            word.kept = word.end + len;
+        }
+        word.end += len;
+    }
+    word
+}
+
+/// Scans the CJK run starting at byte `i` of `src` and emits its tokens
+/// (rule 5), slices of `src`; returns the index after it and its length in
+/// characters.
+fn scan_cjk(
+    src: &str,
+    mut i: usize,
+    pos: u32,
+    mode: Mode,
+    emit: &mut impl FnMut(&str, u32, Kind),
+) -> (usize, u32) {
+    let mut k = 0u32;
+    let mut prev = i;
+    let first = i;
+    while i < src.len() {
+        let (c, len, _) = folded_at(src, i);
+        if !is_cjk(c) {
+            break;
+        }
+        if k > 0 {
+            emit(&src[prev..i + len], pos + k - 1, Kind::CjkPair);
+        }
+        if mode == Mode::Index {
+            emit(&src[i..i + len], pos + k, Kind::CjkChar);
+        }
+        prev = i;
+        i += len;
+        k += 1;
+    }
+    if mode == Mode::Query && k == 1 {
+        emit(&src[first..i], pos, Kind::CjkChar);
+    }
+    (i, k)
 }
 
 /// Rule 1: full-width to ASCII, then lower case.
