@@ -859,8 +859,11 @@ fn doc_row<'a>(report: &'a ReportView, lang: Lang) -> DocRow<'a> {
     }
     text.push('\n');
     text.push_str(e.body);
-    if let Some((cut, _)) = text.char_indices().nth(SNIPPET_TEXT_CHARS) {
-        text.truncate(cut);
+    // A text of at most SNIPPET_TEXT_CHARS bytes has at most that many characters.
+    if text.len() > SNIPPET_TEXT_CHARS {
+        if let Some((cut, _)) = text.char_indices().nth(SNIPPET_TEXT_CHARS) {
+            text.truncate(cut);
+        }
     }
     let date = if e.date.is_empty() {
         &report.entries[0].1.date

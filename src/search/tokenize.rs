@@ -256,10 +256,13 @@ fn scan_cjk(
     let mut prev = i;
     let first = i;
     while i < src.len() {
-        let (c, len, _) = folded_at(src, i);
+        // Folding neither changes a CJK character nor makes one, so the run
+        // is read as it is.
+        let c = src[i..].chars().next().unwrap_or_default();
         if !is_cjk(c) {
             break;
         }
+        let len = c.len_utf8();
         if k > 0 {
             emit(&src[prev..i + len], pos + k - 1, Kind::CjkPair);
         }
