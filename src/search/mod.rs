@@ -686,8 +686,10 @@ impl DocScratch {
                 self.chars[c] = u32::MAX;
             }
         }
+        // The text moves to the document; the scratch space gets a buffer as large.
+        let capacity = self.text.capacity();
         let doc = DocTokens {
-            text: self.text.clone(),
+            text: std::mem::replace(&mut self.text, String::with_capacity(capacity)),
             postings,
             toks,
             parts,
@@ -837,12 +839,14 @@ type DocRow<'a> = (&'a str, &'a str, &'a str, &'a str, &'static str, String);
 fn doc_chunk(reports: &[ReportView], order: &[usize], lang: Lang, c: usize) -> (String, Vec<u8>) {
     let docs = &order[c * DOCS_PER_CHUNK..order.len().min((c + 1) * DOCS_PER_CHUNK)];
     let rows: Vec<DocRow> = docs.iter().map(|&r| doc_row(&reports[r], lang)).collect();
-    let js = format!(
-        "__briefingSearch.docs(\"{}\",{c},{});\n",
-        lang.code(),
-        js_json(&rows)
-    );
-    (chunk_path(lang, c), js.into_bytes())
+    let json = js_json(&rows);
+    let head = format!("__briefingSearch.docs(\"{}\",{c},", lang.code());
+    const TAIL: &[u8] = b");\n";
+    let mut js = Vec::with_capacity(head.len() + json.len() + TAIL.len());
+    js.extend_from_slice(head.as_bytes());
+    js.extend_from_slice(json.as_bytes());
+    js.extend_from_slice(TAIL);
+    (chunk_path(lang, c), js)
 }
 
 fn doc_row<'a>(report: &'a ReportView, lang: Lang) -> DocRow<'a> {
