@@ -21,6 +21,7 @@
 
 use crate::Lang;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt;
 
 // ---------------------------------------------------------------------------
@@ -576,6 +577,9 @@ pub struct UnitCatalog {
     /// Every accepted name (canonical names and aliases) → index into
     /// `units`, in catalogue order.
     names: Vec<(String, usize)>,
+    /// The same, by name (the first of equal names), for [`Self::lookup`]:
+    /// every metric of every page looks its unit up.
+    by_name: HashMap<String, usize>,
 }
 
 impl Default for UnitCatalog {
@@ -613,7 +617,19 @@ impl UnitCatalog {
             names.push((zh.to_string(), index));
             names.extend(aliases.iter().map(|a| (a.to_string(), index)));
         }
-        UnitCatalog { units, names }
+        UnitCatalog::new(units, names)
+    }
+
+    fn new(units: Vec<Unit>, names: Vec<(String, usize)>) -> UnitCatalog {
+        let mut by_name = HashMap::with_capacity(names.len());
+        for (name, index) in &names {
+            by_name.entry(name.clone()).or_insert(*index);
+        }
+        UnitCatalog {
+            units,
+            names,
+            by_name,
+        }
     }
 
     /// The built-in catalogue extended with a site's units. A custom unit
@@ -654,17 +670,13 @@ impl UnitCatalog {
                 }
             }
         }
-        Ok(catalog)
+        Ok(UnitCatalog::new(catalog.units, catalog.names))
     }
 
     /// Finds a unit by its Chinese name or alias (`日` → `天`, `月` → `个月`,
     /// `％` → `%`); surrounding whitespace is ignored.
     pub fn lookup(&self, zh: &str) -> Option<&Unit> {
-        let zh = zh.trim();
-        self.names
-            .iter()
-            .find(|(n, _)| n == zh)
-            .map(|(_, i)| &self.units[*i])
+        self.by_name.get(zh.trim()).map(|&i| &self.units[i])
     }
 
     /// Like [`lookup`](Self::lookup), but an unknown unit is an error whose
