@@ -408,11 +408,14 @@ fn doc_order(reports: &[ReportView]) -> Vec<usize> {
 /// the number of threads or the scheduling.
 fn index_tokens(reports: &[ReportView], order: &[usize], batch_docs: usize) -> Vec<TokenTable> {
     let mut tables: Vec<TokenTable> = (0..PARTS).map(|_| TokenTable::default()).collect();
+    // One batch's token lists, filled again for each batch: their buffers are
+    // reused rather than allocated and freed for every document.
+    let mut docs: Vec<DocTokens> = Vec::new();
     for (batch, first) in order.chunks(batch_docs).zip((0..).step_by(batch_docs)) {
-        let docs: Vec<DocTokens> = batch
-            .par_iter()
-            .map(|&r| INDEXER.with(|ix| ix.borrow_mut().index(&reports[r])))
-            .collect();
+        docs.resize_with(batch.len(), DocTokens::default);
+        docs.par_iter_mut()
+            .zip(batch)
+            .for_each(|(doc, &r)| INDEXER.with(|ix| ix.borrow_mut().index_into(&reports[r], doc)));
         tables
             .par_iter_mut()
             .enumerate()
@@ -521,6 +524,13 @@ struct Indexer {
 
 impl Indexer {
     fn index(&mut self, report: &ReportView) -> DocTokens {
+        let mut out = DocTokens::default();
+        self.index_into(report, &mut out);
+        out
+    }
+
+    /// [`Self::index`] into `out`, whose buffers it reuses.
+    fn index_into(&mut self, report: &ReportView, out: &mut DocTokens) {
         let Indexer { tk, doc } = self;
         let (mut base, mut field_id) = (0u32, 0u32);
         for (_, entry) in &report.entries {
@@ -534,7 +544,7 @@ impl Indexer {
                 }
             }
         }
-        doc.finish()
+        doc.finish(out);
     }
 }
 
@@ -656,9 +666,10 @@ impl DocScratch {
         &self.text[t.start as usize..t.start as usize + t.len as usize]
     }
 
-    /// The document's tokens with their postings, grouped by partition (a
-    /// counting sort); leaves the scratch space empty for the next document.
-    fn finish(&mut self) -> DocTokens {
+    /// The document's tokens with their postings into `out`, grouped by
+    /// partition (a counting sort); leaves the scratch space empty for the
+    /// next document.
+    fn finish(&mut self, out: &mut DocTokens) {
         let mut starts = [0u32; PARTS + 1];
         for t in &self.toks {
             starts[t.part as usize + 1] += 1;
@@ -666,19 +677,20 @@ impl DocScratch {
         for p in 0..PARTS {
             starts[p + 1] += starts[p];
         }
-        let parts = starts;
-        let mut toks = vec![DocTok::default(); self.toks.len()];
-        let mut postings = Vec::with_capacity(self.toks.len() * 4);
+        out.parts = starts;
+        out.toks.clear();
+        out.toks.resize(self.toks.len(), DocTok::default());
+        out.postings.clear();
         for t in &self.toks {
-            let at = postings.len();
-            push_posting(&mut postings, t);
+            let at = out.postings.len();
+            push_posting(&mut out.postings, t);
             let slot = &mut starts[t.part as usize];
-            toks[*slot as usize] = DocTok {
+            out.toks[*slot as usize] = DocTok {
                 key: t.key,
                 start: t.start,
                 len: t.len,
                 posting: at as u32,
-                posting_len: (postings.len() - at) as u8,
+                posting_len: (out.postings.len() - at) as u8,
             };
             *slot += 1;
             if t.char && t.len == 3 {
@@ -686,18 +698,11 @@ impl DocScratch {
                 self.chars[c] = u32::MAX;
             }
         }
-        // The text moves to the document; the scratch space gets a buffer as large.
-        let capacity = self.text.capacity();
-        let doc = DocTokens {
-            text: std::mem::replace(&mut self.text, String::with_capacity(capacity)),
-            postings,
-            toks,
-            parts,
-        };
+        // The text goes to the document, which gives its old buffer back.
+        std::mem::swap(&mut self.text, &mut out.text);
         self.text.clear();
         self.toks.clear();
         self.seen.clear();
-        doc
     }
 }
 
@@ -723,6 +728,7 @@ fn push_posting(out: &mut Vec<u8>, t: &Tok) {
 
 /// The distinct tokens of one indexed document and their postings, grouped
 /// by partition: what the token tables take of it.
+#[derive(Default)]
 struct DocTokens {
     text: String,
     /// The tokens' postings (see [`push_posting`]), one after another.
