@@ -799,7 +799,7 @@ fn cut_shards(
     // Each shard's first entry (`"token":"postings"`) and the length of its object body.
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for (i, (token, postings)) in tokens.iter().enumerate() {
-        let len = shard_key(token).len() + 2 + postings.len() + 1;
+        let len = 1 + shard_key(token).len() + 3 + postings.len() + 1;
         match cuts.last_mut() {
             Some((_, body)) if *body < shard_bytes => *body += 1 + len,
             _ => cuts.push((i, len)),
@@ -819,8 +819,9 @@ fn cut_shards(
                 if k > 0 {
                     js.push(b',');
                 }
+                js.push(b'"');
                 js.extend_from_slice(shard_key(token).as_bytes());
-                js.extend_from_slice(b":\"");
+                js.extend_from_slice(b"\":\"");
                 js.extend_from_slice(postings);
                 js.push(b'"');
             }
@@ -832,10 +833,15 @@ fn cut_shards(
     (bounds, files)
 }
 
-/// A token as a JSON key. Tokens hold only letters, digits, `.` and CJK
-/// characters; escape anyway.
-fn shard_key(token: &str) -> String {
-    js_json(token)
+/// A token as the text of a JSON string. Tokens hold only letters, digits, `.` and CJK
+/// characters, which JSON takes as they are; anything else is escaped anyway.
+fn shard_key(token: &str) -> Cow<'_, str> {
+    if token.chars().all(|c| c.is_alphanumeric() || c == '.') {
+        Cow::Borrowed(token)
+    } else {
+        let json = js_json(token);
+        Cow::Owned(json[1..json.len() - 1].to_string())
+    }
 }
 
 /// One document-chunk row: url, title, zone, date, text language, snippet text.
