@@ -258,6 +258,49 @@ fn script_breaking_text_is_escaped() {
     assert_eq!(built.docs_with("alert"), [0]);
 }
 
+/// The snippet text is the summary, the metrics and the body, cut at
+/// SNIPPET_TEXT_CHARS characters wherever the cut falls.
+#[test]
+fn snippet_text_is_whole_or_cut_at_the_character_limit() {
+    let snippet = |summary: &str, metrics: &[&str], body: &str| -> String {
+        let r = report(vec![entry(
+            Lang::Zh,
+            "r",
+            "2025-01-01",
+            SearchText {
+                title: "t".into(),
+                summary: summary.into(),
+                metrics: metrics.iter().map(|m| m.to_string()).collect(),
+                body: body.into(),
+                ..SearchText::default()
+            },
+        )]);
+        let built = build(&[r], &[Lang::Zh]);
+        built.row(Lang::Zh, 0)[5].as_str().unwrap().to_string()
+    };
+    let n = SNIPPET_TEXT_CHARS;
+    assert_eq!(snippet("摘要", &[], "正文"), "摘要\n正文");
+    assert_eq!(
+        snippet("摘要", &["投资 6,806 亿元", "面积 12 km²"], "正文"),
+        "摘要\n投资 6,806 亿元 · 面积 12 km²\n正文"
+    );
+    // Multi-byte characters: more bytes than the limit, not more characters.
+    let body = "园".repeat(n - 3);
+    assert_eq!(snippet("a", &[], &body), format!("a\n{body}"));
+    // Cut in the body, in the metrics and in the summary.
+    let long = "园".repeat(n);
+    let cut = snippet("ab", &["x y"], &long);
+    assert_eq!(cut.chars().count(), n);
+    assert_eq!(cut, format!("ab\nx y\n{}", "园".repeat(n - 7)));
+    let metric = "区".repeat(n);
+    let cut = snippet("ab", &[&metric, "z"], "body");
+    assert_eq!(cut, format!("ab\n{}", "区".repeat(n - 3)));
+    assert_eq!(snippet(&long, &[], "body"), long);
+    // One character over, in one-byte characters.
+    let ascii = "a".repeat(n);
+    assert_eq!(snippet("", &[], &ascii), format!("\n{}", &ascii[1..]));
+}
+
 /// Many distinct tokens: several shards, each token in the shard the bounds point to.
 #[test]
 fn tokens_are_sharded_by_sorted_range() {
