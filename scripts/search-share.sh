@@ -10,6 +10,11 @@
 # one report, cold into a folder in memory (RAM=DIR, default /dev/shm; RAM=
 # to skip). The edits are appended to one report's English file.
 #
+# ROWS="cold warm edit ram" (the default) picks the rows.
+# RUNS=N (default 3) builds each row N times; the last lines give each row's
+# medians. Single builds on a shared machine vary by ±20%: take the medians
+# of ten or more.
+#
 # Each run builds into a new folder, WORKDIR/search-share-<time>, and leaves
 # it: deleting tens of thousands of files just before a build slows that
 # build on these machines (ext4 skips inodes it freed in the last minutes).
@@ -18,6 +23,9 @@ set -euo pipefail
 WORK=${1:-/tmp/briefing-bench}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 RAM=${RAM-/dev/shm}
+RUNS=${RUNS:-3}
+ROWS=${ROWS:-cold warm edit ram}
+want() { [[ " $ROWS " == *" $1 "* ]]; }
 cargo build --release --manifest-path "$HERE/Cargo.toml" >/dev/null
 BIN=$HERE/target/release/briefing
 S=$WORK/briefing
@@ -43,18 +51,35 @@ row() { # label out-without out-with
   n=$(ms "$N" "$2")
   s=$(ms "$S" "$3")
   printf '%-10s without %5s ms   with %5s ms   adds %3s%%\n' "$1" "$n" "$s" $(((s - n) * 100 / n))
+  echo "$1,$n,$s" >>"$OUT/rows.csv"
 }
-for i in 1 2 3; do row cold "$OUT/n-$i" "$OUT/s-$i"; done
-for i in 1 2 3; do row warm "$OUT/n-3" "$OUT/s-3"; done
-reports=("$S"/content/reports/*.en.md)
-edited=${reports[0]}
-for i in 1 2 3; do
-  echo "An edit, $i." >>"$edited"
-  row edit "$OUT/n-3" "$OUT/s-3"
-done
-if [ -n "$RAM" ]; then
-  for i in 1 2 3; do
+if want cold || want warm || want edit; then
+  for i in $(seq "$RUNS"); do row cold "$OUT/n-$i" "$OUT/s-$i"; done
+fi
+if want warm; then
+  for i in $(seq "$RUNS"); do row warm "$OUT/n-$RUNS" "$OUT/s-$RUNS"; done
+fi
+if want edit; then
+  reports=("$S"/content/reports/*.en.md)
+  edited=${reports[0]}
+  for i in $(seq "$RUNS"); do
+    echo "An edit, $i." >>"$edited"
+    row edit "$OUT/n-$RUNS" "$OUT/s-$RUNS"
+  done
+fi
+if [ -n "$RAM" ] && want ram; then
+  for i in $(seq "$RUNS"); do
     row "cold RAM" "$RAM/share-n" "$RAM/share-s"
     rm -rf "$RAM/share-n" "$RAM/share-s"
   done
 fi
+python3 - "$OUT/rows.csv" <<'PY'
+import csv, statistics, sys
+rows = {}
+for label, n, s in csv.reader(open(sys.argv[1])):
+    rows.setdefault(label, []).append((int(n), int(s)))
+for label, runs in rows.items():
+    n = statistics.median(r[0] for r in runs)
+    s = statistics.median(r[1] for r in runs)
+    print(f"median {label:<9} without {n:5.0f} ms   with {s:5.0f} ms   adds {(s - n) * 100 / n:3.0f}%   ({len(runs)} runs)")
+PY
