@@ -386,6 +386,86 @@ mod tests {
         assert_eq!(tk.run("经开区 zone 12", Mode::Index, |_, _, _| {}), 5);
     }
 
+    /// Generated text mixing every kind of character the rules treat
+    /// differently: no panic, sound tokens, and the query tokens of a text
+    /// among its index tokens.
+    #[test]
+    fn generated_text_gives_sound_tokens() {
+        const PIECES: &[&str] = &[
+            "a",
+            "Z",
+            "é",
+            "İ",
+            "Ⱥ",
+            "ß",
+            "Ω",
+            "ж",
+            "0",
+            "7",
+            "１",
+            "２",
+            "Ａ",
+            "ｚ",
+            ",",
+            ".",
+            " ",
+            "-",
+            "\n",
+            "富",
+            "士",
+            "康",
+            "々",
+            "カ",
+            "한",
+            "𠀀",
+            "𪚥",
+            "×",
+            "\u{301}",
+            "，",
+            "。",
+            "<",
+            "\u{2028}",
+            "\u{FEFF}",
+            "\u{10FFFF}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut tk = Tokenizer::new();
+        for _ in 0..3000 {
+            let mut text = String::new();
+            let len = (seed >> 59) as usize + 1;
+            for _ in 0..len * 3 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            let index = tk.tokens(&text, Mode::Index);
+            for (t, _, kind) in &index {
+                assert!(!t.is_empty(), "empty token in {text:?}");
+                match kind {
+                    Kind::Number => {
+                        assert!(t.chars().all(|c| c.is_ascii_digit() || c == '.'), "{t:?}");
+                        assert!(t.len() <= MAX_WORD);
+                    }
+                    Kind::Word => {
+                        assert!(t.chars().all(is_letter), "{t:?} in {text:?}");
+                        assert!(t.chars().count() <= MAX_WORD);
+                        assert_eq!(t.chars().map(fold).collect::<String>(), *t, "folded");
+                    }
+                    Kind::CjkChar => assert_eq!(t.chars().count(), 1),
+                    Kind::CjkPair => assert_eq!(t.chars().count(), 2),
+                }
+            }
+            let index: Vec<(String, u32)> = index.into_iter().map(|t| (t.0, t.1)).collect();
+            for (t, p, _) in tk.tokens(&text, Mode::Query) {
+                assert!(
+                    index.contains(&(t.clone(), p)),
+                    "{t}@{p} not indexed in {text:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_query_token_is_an_index_token() {
         let text = "晋城经开区光机电产业 2024年投资6,806亿元；Foxconn's plant (iPhone15) covers 1,234.5 m²。";
