@@ -124,10 +124,10 @@ fn a_broken_file_shows_its_error_and_the_old_page_stays() {
     let page = server.get("/zh/reports/jincheng/");
     assert_eq!(page.status, 200, "the last good page is still served");
     assert!(page.text().contains("2025-05-08"));
+    let stderr = server.wait_stderr("content/reports/jincheng.zh.md:3", WAIT);
     assert!(
-        server.stderr().contains("content/reports/jincheng.zh.md:3"),
-        "{}",
-        server.stderr()
+        stderr.contains("content/reports/jincheng.zh.md:3"),
+        "{stderr}"
     );
     // Fixing the file clears the error and reloads.
     site.write(path, good.replace("date: 2025-05-08", "date: 2025-05-18"));

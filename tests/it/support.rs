@@ -354,6 +354,20 @@ impl Served {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Waits until the server's stderr holds `needle` (a thread copies it
+    /// from the pipe, so a line printed just before an event may not be
+    /// there yet when the event arrives); the stderr so far either way.
+    pub fn wait_stderr(&self, needle: &str, timeout: std::time::Duration) -> String {
+        let end = std::time::Instant::now() + timeout;
+        loop {
+            let stderr = self.stderr();
+            if stderr.contains(needle) || std::time::Instant::now() >= end {
+                return stderr;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
     /// Sends a raw request target (no normalisation) and reads the response.
     pub fn get(&self, target: &str) -> Response {
         use std::io::{Read, Write};
