@@ -105,9 +105,9 @@ impl Tokenizer {
                 emit(token, pos, Kind::Word);
                 pos += 1;
             } else if is_cjk(c) {
-                let run = scan_cjk(src, i, pos, mode, &mut emit);
-                i = run.0;
-                pos += run.1;
+                let (end, chars) = scan_cjk(src, i, pos, mode, &mut emit);
+                i = end;
+                pos += chars;
             } else {
                 i += len;
             }
