@@ -851,14 +851,12 @@ type DocRow<'a> = (&'a str, &'a str, &'a str, &'a str, &'static str, String);
 fn doc_chunk(reports: &[ReportView], order: &[usize], lang: Lang, c: usize) -> (String, Vec<u8>) {
     let docs = &order[c * DOCS_PER_CHUNK..order.len().min((c + 1) * DOCS_PER_CHUNK)];
     let rows: Vec<DocRow> = docs.iter().map(|&r| doc_row(&reports[r], lang)).collect();
-    let json = js_json(&rows);
-    let head = format!("__briefingSearch.docs(\"{}\",{c},", lang.code());
-    const TAIL: &[u8] = b");\n";
-    let mut js = Vec::with_capacity(head.len() + json.len() + TAIL.len());
-    js.extend_from_slice(head.as_bytes());
-    js.extend_from_slice(json.as_bytes());
-    js.extend_from_slice(TAIL);
-    (chunk_path(lang, c), js)
+    let js = format!(
+        "__briefingSearch.docs(\"{}\",{c},{});\n",
+        lang.code(),
+        js_json(&rows)
+    );
+    (chunk_path(lang, c), js.into_bytes())
 }
 
 fn doc_row<'a>(report: &'a ReportView, lang: Lang) -> DocRow<'a> {
