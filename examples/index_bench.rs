@@ -52,7 +52,9 @@ fn main() {
             &setup.units,
             UrlStyle::Online,
             None,
+            &briefing::search::site::keep_bytes,
         )
+        .expect("an index whose files are kept in memory")
         .0
     };
 

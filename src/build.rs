@@ -206,23 +206,23 @@ fn check_content_with_taxonomies(
 
 /// The files of the site besides its pages: data exports, the search
 /// index, the theme's static files and the files in `content/`.
-pub fn other_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
-    let mut files = data_files(content, setup, style);
+pub fn other_files(content: &Content, setup: &Setup, style: UrlStyle) -> Result<Vec<OutputFile>> {
+    let mut files = data_files(content, setup, style)?;
     files.extend(static_and_content_files(content, setup));
-    files
+    Ok(files)
 }
 
 /// The files computed from the whole content: metrics exports, feeds,
 /// sitemap and robots.txt, and the search index.
-pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Vec<OutputFile> {
+pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Result<Vec<OutputFile>> {
     let mut files = metrics::export_files(content, &setup.config, &setup.units);
     files.extend(crate::feeds::site_files(
         content,
         &setup.config,
         &setup.units,
     ));
-    files.extend(search_files(content, setup, style, None).0);
-    files
+    files.extend(search_files(content, setup, style, None, &search::site::keep_bytes)?.0);
+    Ok(files)
 }
 
 /// The search index, when the theme has a search page. With `out_dir`, an
@@ -233,9 +233,10 @@ fn search_files(
     setup: &Setup,
     style: UrlStyle,
     out_dir: Option<&Path>,
-) -> (Vec<OutputFile>, Option<search::site::Work>) {
+    settle: &search::site::Settle<'_>,
+) -> Result<(Vec<OutputFile>, Option<search::site::Work>)> {
     if !render::has_search_page(&setup.theme) {
-        return (Vec::new(), None);
+        return Ok((Vec::new(), None));
     }
     let meta_js = out_dir.and_then(|dir| std::fs::read_to_string(dir.join(search::META_PATH)).ok());
     let exists = |path: &str| out_dir.is_some_and(|dir| dir.join(path).is_file());
@@ -245,9 +246,15 @@ fn search_files(
         exists: &exists,
         read: &read,
     });
-    let (files, work) =
-        search::site::output_files(content, &setup.config, &setup.units, style, previous);
-    (files, Some(work))
+    let (files, work) = search::site::output_files(
+        content,
+        &setup.config,
+        &setup.units,
+        style,
+        previous,
+        settle,
+    )?;
+    Ok((files, Some(work)))
 }
 
 /// The theme's static files and the files in `content/`.
@@ -342,24 +349,23 @@ fn render_site_staged(
     lap("render");
     // Like rendered pages, generated files identical to the output's are
     // not kept in memory, and the others go to the staging folder.
-    let mut keep = |mut group: Vec<OutputFile>| {
-        if let Some(current) = &current {
-            group.par_iter_mut().for_each(|f| {
-                if f.as_bytes().is_some_and(|b| current(&f.path, b)) {
-                    f.data = OutputData::Unchanged;
-                }
-            });
+    let settle = |mut f: OutputFile| {
+        if let Some(bytes) = f.as_bytes() {
+            if current
+                .as_ref()
+                .is_some_and(|current| current(&f.path, bytes))
+            {
+                f.data = OutputData::Unchanged;
+            } else if let Some(stage) = &stage {
+                stage(&f.path, bytes).map_err(|e| Error::write(&f.path, e))?;
+                f.data = OutputData::Staged;
+            }
         }
-        if let Some(stage) = &stage {
-            group.par_iter_mut().try_for_each(|f| {
-                if let Some(bytes) = f.as_bytes() {
-                    stage(&f.path, bytes).map_err(|e| Error::write(&f.path, e))?;
-                    f.data = OutputData::Staged;
-                }
-                Ok::<_, Error>(())
-            })?;
-        }
-        files.append(&mut group);
+        Ok(f)
+    };
+    let mut keep = |group: Vec<OutputFile>| {
+        let group: Vec<OutputFile> = group.into_par_iter().map(settle).collect::<Result<_>>()?;
+        files.extend(group);
         Ok::<_, Error>(())
     };
     // One group at a time, so each is written before the next is made.
@@ -370,8 +376,9 @@ fn render_site_staged(
         &setup.units,
     ))?;
     lap("data");
-    let (index, search_index) = search_files(&content, &setup, opts.style, compare_with);
-    keep(index)?;
+    // The index's files are settled as they are made.
+    let (index, search_index) = search_files(&content, &setup, opts.style, compare_with, &settle)?;
+    files.extend(index);
     lap("search");
     files.extend(static_and_content_files(&content, &setup));
     diags.extend(output::check_paths(&files));

@@ -195,7 +195,7 @@ impl LiveSite {
             files = render::render_pages(&input, &jobs).map_err(Error::Invalid)?;
         }
         if pending.data {
-            let data = build::data_files(&good.content, setup, self.opts.style);
+            let data = build::data_files(&good.content, setup, self.opts.style)?;
             let site = Arc::make_mut(&mut good.files);
             let new: std::collections::HashSet<&str> =
                 data.iter().map(|f| f.path.as_str()).collect();
@@ -345,7 +345,7 @@ impl LiveSite {
                 )
             }
             _ => {
-                let data = build::data_files(&content, setup, self.opts.style);
+                let data = build::data_files(&content, setup, self.opts.style)?;
                 lap("data");
                 let data_paths = data.iter().map(|f| f.path.clone()).collect();
                 let mut all = pages;

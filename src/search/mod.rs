@@ -220,47 +220,66 @@ impl Sizes {
 /// Builds the search files for a site in `langs`: `(path under public/, bytes)`.
 pub fn build_index(reports: &[SearchReport], langs: &[Lang]) -> Vec<(String, Vec<u8>)> {
     let views: Vec<ReportView> = reports.iter().map(ReportView::from).collect();
-    build_with(&views, langs, Sizes::DEFAULT, None)
+    build_with(&views, langs, Sizes::DEFAULT, None, &as_pair)
+}
+
+/// The `emit` of [`build_with`] and [`cut_shards`] that keeps each file as it is.
+fn as_pair(path: String, bytes: Vec<u8>) -> (String, Vec<u8>) {
+    (path, bytes)
 }
 
 /// [`build_index`] on borrowed reports, cut up by `sizes`.
 /// With `input` (see [`input_fingerprint`]), meta.js ends with its
 /// [`stamp_line`] and a state file lets a later build update the index in
 /// place (see [`update`]).
-fn build_with(
+///
+/// Each file goes to `emit` as soon as it is made (in parallel), and the
+/// index keeps what `emit` returns: a build writes the file out there and
+/// drops its bytes, so the index's output is never all held in memory, and
+/// each file's buffer is freed for the next one.
+fn build_with<T: Send>(
     reports: &[ReportView],
     langs: &[Lang],
     sizes: Sizes,
     input: Option<&Fingerprints>,
-) -> Vec<(String, Vec<u8>)> {
+    emit: &(dyn Fn(String, Vec<u8>) -> T + Sync),
+) -> Vec<T> {
     let order = doc_order(reports);
     let tables = index_tokens(reports, &order, sizes.batch_docs);
-    let (bounds, mut files) = cut_shards(&sorted_tokens(&tables), sizes.shard_bytes);
+    // Without an input fingerprint, `build` hashes the files (in file order:
+    // the combination is order-dependent).
+    let emit_hashed = |path: String, bytes: Vec<u8>| {
+        let hash = match input {
+            Some(_) => 0,
+            None => hash_str(&path) ^ hash_bytes(&bytes),
+        };
+        (hash, emit(path, bytes))
+    };
+    let (bounds, mut files) = cut_shards(&sorted_tokens(&tables), sizes.shard_bytes, &emit_hashed);
     drop(tables);
     for &lang in langs {
-        files.extend(
+        files.par_extend(
             (0..order.len().div_ceil(DOCS_PER_CHUNK))
                 .into_par_iter()
-                .map(|c| doc_chunk(reports, &order, lang, c))
-                .collect::<Vec<_>>(),
+                .map(|c| {
+                    let (path, bytes) = doc_chunk(reports, &order, lang, c);
+                    emit_hashed(path, bytes)
+                }),
         );
     }
     let build = match input {
         Some(fp) => fp.total,
-        // Hash the files in parallel, combine in file order: the combination
-        // is order-dependent, so a parallel reduce would differ between runs.
-        None => files
-            .par_iter()
-            .map(|(p, b)| hash_str(p) ^ hash_bytes(b))
-            .collect::<Vec<u64>>()
-            .iter()
-            .fold(0u64, |a, &h| a.rotate_left(5) ^ h),
+        None => files.iter().fold(0u64, |a, &(h, _)| a.rotate_left(5) ^ h),
     };
-    files.insert(0, meta_file(build, bounds, order.len(), langs, input));
+    let (path, bytes) = meta_file(build, bounds, order.len(), langs, input);
+    let mut out = Vec::with_capacity(files.len() + 2);
+    out.push(emit(path, bytes));
+    out.extend(files.into_iter().map(|(_, file)| file));
     if let Some(fp) = input {
-        files.push(update::state_file(reports, &order, langs, sizes, fp));
+        let (path, bytes) = update::state_file(reports, &order, langs, sizes, fp);
+        out.push(emit(path, bytes));
     }
-    files
+    out
 }
 
 /// meta.js: `build` identifies the index's content (for cache busting).
@@ -788,14 +807,15 @@ fn js_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// Writes tokens in [`js_order`] with their postings into shard files
 /// (`__briefingSearch.shard(i,{"tok":"…",…});`), a shard closed once its
 /// object body reaches `shard_bytes`; returns the first token of each shard
-/// and the files.
+/// and what `emit` made of the files.
 ///
 /// The shards are cut before they are written, so each file is allocated
 /// once at its final size, and written in parallel.
-fn cut_shards(
+fn cut_shards<T: Send>(
     tokens: &[(&str, &[u8])],
     shard_bytes: usize,
-) -> (Vec<String>, Vec<(String, Vec<u8>)>) {
+    emit: &(dyn Fn(String, Vec<u8>) -> T + Sync),
+) -> (Vec<String>, Vec<T>) {
     // Each shard's first entry (`"token":"postings"`) and the length of its object body.
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for (i, (token, postings)) in tokens.iter().enumerate() {
@@ -827,7 +847,7 @@ fn cut_shards(
             }
             js.extend_from_slice(TAIL);
             debug_assert_eq!(js.len(), js.capacity(), "shard {s} is sized exactly");
-            (shard_path(s), js)
+            emit(shard_path(s), js)
         })
         .collect();
     (bounds, files)

@@ -39,13 +39,18 @@ pub enum Work {
 /// is: its files come back as `OutputData::Unchanged` and nothing is built.
 /// When only a few reports changed, it is updated in place (see
 /// [`super::update`]): the files that stay the same come back unchanged.
+///
+/// Each file made goes through `settle` as soon as it is made; a build writes
+/// it out there (see `build.rs`), so the index is not held in memory whole.
+/// `settle`'s first error is returned.
 pub fn output_files(
     content: &Content,
     config: &Config,
     units: &UnitCatalog,
     style: UrlStyle,
     previous: Option<Previous<'_>>,
-) -> (Vec<OutputFile>, Work) {
+    settle: &Settle<'_>,
+) -> crate::Result<(Vec<OutputFile>, Work)> {
     const ORIGIN: &str = "search index";
     let langs = &config.languages;
     let reports = report_views(content, config, units, style);
@@ -61,7 +66,7 @@ pub fn output_files(
                 let docs = reports.iter().filter(|r| is_doc(r)).count();
                 let paths = index_paths(shards, docs, langs);
                 if paths.par_iter().all(|p| (prev.exists)(p)) {
-                    return (paths.into_iter().map(unchanged).collect(), Work::Kept);
+                    return Ok((paths.into_iter().map(unchanged).collect(), Work::Kept));
                 }
             } else if let Some((files, indexed)) = update::update(
                 &reports,
@@ -73,21 +78,32 @@ pub fn output_files(
                 prev.exists,
             ) {
                 let files = files
-                    .into_iter()
+                    .into_par_iter()
                     .map(|(path, bytes)| match bytes {
-                        Some(bytes) => OutputFile::bytes(path, bytes, ORIGIN),
-                        None => unchanged(path),
+                        Some(bytes) => settle(OutputFile::bytes(path, bytes, ORIGIN)),
+                        None => Ok(unchanged(path)),
                     })
-                    .collect();
-                return (files, Work::Updated(indexed));
+                    .collect::<crate::Result<_>>()?;
+                return Ok((files, Work::Updated(indexed)));
             }
         }
     }
-    let files = build_with(&reports, langs, Sizes::DEFAULT, Some(&fingerprint))
-        .into_iter()
-        .map(|(path, bytes)| OutputFile::bytes(path, bytes, ORIGIN))
-        .collect();
-    (files, Work::Built)
+    let emit = |path, bytes| settle(OutputFile::bytes(path, bytes, ORIGIN));
+    let files = build_with(&reports, langs, Sizes::DEFAULT, Some(&fingerprint), &emit);
+    Ok((
+        files.into_iter().collect::<crate::Result<_>>()?,
+        Work::Built,
+    ))
+}
+
+/// What a build does with an output file once it is made: writes it out and
+/// drops its bytes, or finds it unchanged (see `build.rs`). [`keep_bytes`]
+/// keeps it as it is.
+pub type Settle<'a> = dyn Fn(OutputFile) -> crate::Result<OutputFile> + Sync + 'a;
+
+/// The [`Settle`] that keeps every file's bytes.
+pub fn keep_bytes(file: OutputFile) -> crate::Result<OutputFile> {
+    Ok(file)
 }
 
 /// Every report in every language it is written in, the source language first.

@@ -49,7 +49,7 @@ fn build(reports: &[SearchReport], langs: &[Lang]) -> Built {
 
 fn build_sized(reports: &[SearchReport], langs: &[Lang], sizes: Sizes) -> Built {
     let views: Vec<ReportView> = reports.iter().map(ReportView::from).collect();
-    let files = build_with(&views, langs, sizes, None);
+    let files = build_with(&views, langs, sizes, None, &as_pair);
     let file = |p: &str| {
         &files
             .iter()
@@ -410,7 +410,7 @@ fn batch_size_does_not_change_the_output() {
             shard_bytes: 300,
             batch_docs,
         };
-        build_with(&views, &Lang::ALL, sizes, None)
+        build_with(&views, &Lang::ALL, sizes, None, &as_pair)
     };
     let whole = with_batch(1000);
     assert!(
@@ -477,7 +477,7 @@ fn update_and_full(
     let langs = &Lang::ALL;
     let old_views: Vec<ReportView> = before.iter().map(ReportView::from).collect();
     let old_fp = input_fingerprint(&old_views, langs);
-    let old = build_with(&old_views, langs, sizes, Some(&old_fp));
+    let old = build_with(&old_views, langs, sizes, Some(&old_fp), &as_pair);
     let read = |p: &str| {
         old.iter()
             .find(|(path, _)| path == p)
@@ -490,7 +490,7 @@ fn update_and_full(
         read(p).is_some()
     })
     .map(|(files, _)| files);
-    let full = build_with(&views, langs, sizes, Some(&fp));
+    let full = build_with(&views, langs, sizes, Some(&fp), &as_pair);
     // What the update keeps must be what the old build wrote.
     if let Some(files) = &updated {
         for (path, bytes) in files {

@@ -17,8 +17,8 @@
 use super::encode::{push_varint, read_varint};
 use super::tokenize::is_cjk;
 use super::{
-    chunk_path, cut_shards, doc_chunk, doc_order, js_order, meta_file, shard_path, DocTokens,
-    Fingerprints, ReportView, Sizes, DOCS_PER_CHUNK, FORMAT_VERSION, INDEXER,
+    as_pair, chunk_path, cut_shards, doc_chunk, doc_order, js_order, meta_file, shard_path,
+    DocTokens, Fingerprints, ReportView, Sizes, DOCS_PER_CHUNK, FORMAT_VERSION, INDEXER,
 };
 use crate::Lang;
 use rayon::prelude::*;
@@ -151,7 +151,7 @@ pub(super) fn update(
         .map(|(t, p)| (*t, p.as_ref()));
     let new = added.iter().map(|(t, p)| (*t, p.as_slice()));
     let tokens = merge(kept, new)?;
-    let (bounds, shard_files) = cut_shards(&tokens, sizes.shard_bytes);
+    let (bounds, shard_files) = cut_shards(&tokens, sizes.shard_bytes, &as_pair);
 
     let meta = meta_file(fp.total, bounds, order.len(), langs, Some(fp));
     let mut files = vec![(meta.0, Some(meta.1))];

@@ -781,9 +781,17 @@ fn build_fixture(
     let site = &report.site;
     // The plain theme has no search page, so the build wrote no index: add one.
     let units = briefing::units::UnitCatalog::with_custom(&site.config.units).unwrap();
-    for f in
-        briefing::search::site::output_files(&site.content, &site.config, &units, style, None).0
-    {
+    let keep = &briefing::search::site::keep_bytes;
+    let (index, _) = briefing::search::site::output_files(
+        &site.content,
+        &site.config,
+        &units,
+        style,
+        None,
+        keep,
+    )
+    .unwrap();
+    for f in index {
         write(&out.join(&f.path), f.as_bytes().unwrap());
     }
     for asset in ["search.js", "search.css"] {
