@@ -8,13 +8,16 @@
 //! The site is read and loaded first; the peak-memory figure is the rise of
 //! VmHWM over the first index build (later builds reuse memory the allocator
 //! has kept, so only the first says what a build costs). RUNS builds (default
-//! 5) are timed, median wall and CPU time reported. With OUT_DIR the files of the first build
-//! are written there, e.g. to compare two versions with `diff -r`.
+//! 5) are timed, median wall and CPU time reported. As in a build, each file's
+//! bytes are dropped once it is made (a build writes it out then). With
+//! OUT_DIR the files of the first build are written there (and its time
+//! includes the writing), e.g. to compare two versions with `diff -r`.
 
 use briefing::build::{peak_memory_kib, read_setup, BuildOptions};
-use briefing::output::OutputFile;
+use briefing::output::{OutputData, OutputFile};
 use briefing::urls::UrlStyle;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 mod support;
@@ -45,48 +48,57 @@ fn main() {
         false,
     );
     drop(sources);
-    let index = || {
+    // Like a build, each file is settled (written out, with OUT_DIR) as it
+    // is made and its bytes dropped, so the peak is the index's working memory.
+    let out = args.get(2).map(Path::new);
+    let bytes = AtomicUsize::new(0);
+    let settle = |write: bool| {
+        let bytes = &bytes;
+        move |mut f: OutputFile| {
+            if let Some(b) = f.as_bytes() {
+                bytes.fetch_add(b.len(), Ordering::Relaxed);
+                if let Some(out) = out.filter(|_| write) {
+                    write_file(&out.join(&f.path), b);
+                }
+                f.data = OutputData::Staged;
+            }
+            Ok(f)
+        }
+    };
+    let index = |write: bool| {
         briefing::search::site::output_files(
             &content,
             &setup.config,
             &setup.units,
             UrlStyle::Online,
             None,
-            &briefing::search::site::keep_bytes,
+            &settle(write),
         )
-        .expect("an index whose files are kept in memory")
+        .expect("an index whose files are written or dropped")
         .0
     };
 
     let before = peak_kib();
     let (start, cpu_start) = (Instant::now(), cpu_ms());
-    let files = index();
+    let files = index(true);
     let first_ms = start.elapsed().as_secs_f64() * 1000.0;
     let first_cpu = cpu_ms() - cpu_start;
     let after = peak_kib();
-    let bytes: usize = files
-        .iter()
-        .filter_map(|f| f.as_bytes())
-        .map(<[u8]>::len)
-        .sum();
     println!(
         "{} reports: {} files, {:.1} MiB; first build {first_ms:.0} ms (CPU {first_cpu:.0} ms), peak RSS {:.1} -> {:.1} MiB (+{:.1} MiB)",
         content.reports.len(),
         files.len(),
-        mib(bytes),
+        mib(bytes.load(Ordering::Relaxed)),
         before as f64 / 1024.0,
         after as f64 / 1024.0,
         (after - before) as f64 / 1024.0,
     );
-    if let Some(out) = args.get(2) {
-        write_files(Path::new(out), &files);
-    }
     drop(files);
 
     let (mut times, mut cpu): (Vec<f64>, Vec<f64>) = (0..runs)
         .map(|_| {
             let (start, cpu_start) = (Instant::now(), cpu_ms());
-            drop(index());
+            drop(index(false));
             (start.elapsed().as_secs_f64() * 1000.0, cpu_ms() - cpu_start)
         })
         .unzip();
@@ -102,12 +114,9 @@ fn main() {
     }
 }
 
-fn write_files(out: &Path, files: &[OutputFile]) {
-    for f in files {
-        let path = out.join(&f.path);
-        std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("mkdir");
-        std::fs::write(path, f.as_bytes().expect("index files are bytes")).expect("write");
-    }
+fn write_file(path: &Path, bytes: &[u8]) {
+    std::fs::create_dir_all(path.parent().expect("a file has a folder")).expect("mkdir");
+    std::fs::write(path, bytes).expect("write");
 }
 
 fn mib(n: usize) -> f64 {
