@@ -180,3 +180,92 @@ fn entry_view<'a>(
         body: &text.body.text,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::OutputData;
+    use crate::testutil::{config, file, load};
+    use std::sync::Mutex;
+
+    /// Six reports, two of them in both languages: two document chunks per language.
+    fn content() -> Content {
+        let mut files = Vec::new();
+        for i in 0..6 {
+            let zh = format!(
+                "---\ntitle: 报告{i}\ndate: 2025-05-0{}\n---\n太原开发区 {i}\n",
+                i + 1
+            );
+            files.push(file(&format!("reports/r{i}.zh.md"), &zh));
+            if i < 2 {
+                let en = format!("---\ntitle: Report {i}\n---\nTaiyuan zone {i}\n");
+                files.push(file(&format!("reports/r{i}.en.md"), &en));
+            }
+        }
+        let (content, diags) = load(files);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        content
+    }
+
+    fn index(settle: &Settle<'_>) -> crate::Result<(Vec<OutputFile>, Work)> {
+        let config = config();
+        let units = UnitCatalog::builtin();
+        output_files(&content(), &config, &units, UrlStyle::Online, None, settle)
+    }
+
+    #[test]
+    fn each_index_file_is_settled_once_with_the_bytes_a_kept_index_has() {
+        let (kept, work) = index(&keep_bytes).unwrap();
+        assert_eq!(work, Work::Built);
+        let settled = Mutex::new(Vec::new());
+        let stage = |mut f: OutputFile| {
+            let bytes = f
+                .as_bytes()
+                .expect("a file is settled once, with its bytes");
+            settled
+                .lock()
+                .unwrap()
+                .push((f.path.clone(), bytes.to_vec()));
+            f.data = OutputData::Staged;
+            Ok(f)
+        };
+        let (staged, _) = index(&stage).unwrap();
+
+        let paths = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&staged), paths(&kept));
+        assert!(staged.iter().all(|f| f.data == OutputData::Staged));
+        let mut settled = settled.into_inner().unwrap();
+        settled.sort();
+        let mut expected: Vec<(String, Vec<u8>)> = kept
+            .iter()
+            .map(|f| (f.path.clone(), f.as_bytes().unwrap().to_vec()))
+            .collect();
+        expected.sort();
+        assert_eq!(settled, expected);
+        // meta.js, the state file, token shards and two chunks per language.
+        let chunks = |lang: &str| {
+            expected
+                .iter()
+                .filter(|(p, _)| p.starts_with(&format!("search/{lang}/d")))
+                .count()
+        };
+        assert_eq!((chunks("zh"), chunks("en")), (2, 2));
+        assert!(expected.iter().any(|(p, _)| p == crate::search::META_PATH));
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_settled_fails_the_index_with_its_path() {
+        let stage = |f: OutputFile| {
+            if f.path == "search/en/d1.js" {
+                Err(crate::Error::write(
+                    &f.path,
+                    std::io::Error::other("disk full"),
+                ))
+            } else {
+                Ok(f)
+            }
+        };
+        let err = index(&stage).unwrap_err().to_string();
+        assert!(err.contains("search/en/d1.js"), "{err}");
+    }
+}
