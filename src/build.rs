@@ -204,14 +204,6 @@ fn check_content_with_taxonomies(
     (diags, taxonomies)
 }
 
-/// The files of the site besides its pages: data exports, the search
-/// index, the theme's static files and the files in `content/`.
-pub fn other_files(content: &Content, setup: &Setup, style: UrlStyle) -> Result<Vec<OutputFile>> {
-    let mut files = data_files(content, setup, style)?;
-    files.extend(static_and_content_files(content, setup));
-    Ok(files)
-}
-
 /// The files computed from the whole content: metrics exports, feeds,
 /// sitemap and robots.txt, and the search index.
 pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Result<Vec<OutputFile>> {
