@@ -230,6 +230,11 @@ fn collect_one(content: &Content, lang: Lang, kind: Kind, diags: &mut Vec<Diagno
 /// of letters, digits, `-` and `_`; otherwise lower-cased, with every run of
 /// other characters (spaces, punctuation, `.`) turned into one `-`. A name
 /// with no letters or digits at all gets `t-` and the hex of its bytes.
+///
+/// A slug is a folder name, and file systems take at most 255 bytes: one
+/// longer than [`MAX_SLUG_BYTES`] keeps its first characters and ends with
+/// `-` and a hash of the whole name, so two long names that begin alike
+/// still get pages of their own.
 pub fn slugify(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut dash = false;
@@ -246,10 +251,22 @@ pub fn slugify(name: &str) -> String {
     }
     if out.is_empty() {
         let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
-        return format!("t-{hex}");
+        out = format!("t-{hex}");
+    }
+    if out.len() > MAX_SLUG_BYTES {
+        let mut cut = MAX_SLUG_BYTES - 9;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        let hash = crate::search::encode::hash_str(name) as u32;
+        out = format!("{}-{hash:08x}", out.trim_end_matches('-'));
     }
     out
 }
+
+/// The longest slug [`slugify`] makes, in bytes.
+pub const MAX_SLUG_BYTES: usize = 96;
 
 #[cfg(test)]
 mod tests {
@@ -268,5 +285,32 @@ mod tests {
         assert_eq!(slugify("a_b-c"), "a_b-c");
         assert_eq!(slugify("亲清/政商"), "亲清-政商");
         assert_eq!(slugify("—"), "t-e28094");
+    }
+
+    #[test]
+    fn long_names_make_short_slugs_that_stay_apart() {
+        let long = |tail: &str| format!("{}{tail}", "开发区".repeat(40));
+        let (a, b) = (slugify(&long("甲")), slugify(&long("乙")));
+        assert_ne!(a, b);
+        for slug in [&a, &b] {
+            assert!(slug.len() <= MAX_SLUG_BYTES, "{slug}");
+            assert!(slug.starts_with("开发区开发区"), "{slug}");
+        }
+        assert_eq!(a, slugify(&long("甲")), "the same name, the same slug");
+        // The hex of a long name without letters or digits, and an ASCII one.
+        for name in [
+            "—".repeat(60),
+            "x".repeat(300),
+            format!("{} y", "x".repeat(95)),
+        ] {
+            let slug = slugify(&name);
+            assert!(slug.len() <= MAX_SLUG_BYTES, "{slug}");
+            assert!(!slug.contains("--"), "{slug}");
+        }
+        // Up to the limit, a slug is the name.
+        assert_eq!(
+            slugify(&"x".repeat(MAX_SLUG_BYTES)),
+            "x".repeat(MAX_SLUG_BYTES)
+        );
     }
 }

@@ -606,3 +606,30 @@ fn sections_choose_their_sort_order() {
         run.stderr()
     );
 }
+
+#[test]
+fn a_tag_too_long_for_a_file_name_still_gets_its_page() {
+    let site = Site::sample();
+    let long = "开发区".repeat(40); // 360 bytes: more than a file name can hold
+    site.write(
+        "content/reports/long-tag.zh.md",
+        format!("---\ntitle: 长标签\ndate: 2025-05-01\ntags: [{long}甲, {long}乙]\n---\n正文\n"),
+    );
+    site.build_ok(&[]);
+    let page = site.html("zh/reports/long-tag/index.html");
+    let hrefs: Vec<String> = page
+        .all("a[href*='tags/']")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .filter(|h| h.contains("开发区"))
+        .collect();
+    assert_eq!(hrefs.len(), 2, "both tags link to a page: {hrefs:?}");
+    assert_ne!(hrefs[0], hrefs[1]);
+    for href in &hrefs {
+        let target = resolve("zh/reports/long-tag/index.html", href).unwrap();
+        assert!(site.exists(&target), "{target}");
+        assert!(target.split('/').all(|part| part.len() <= 255), "{target}");
+        let tag = site.html(&target);
+        assert!(tag.text("h1").starts_with(&long), "{}", tag.text("h1"));
+    }
+}
