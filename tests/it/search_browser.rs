@@ -636,6 +636,14 @@ fn search_page_answers_every_kind_of_query() {
             ctx("no results announced")
         );
 
+        // Words that name properties every JavaScript object has are words
+        // like any other: no results, and no error.
+        for word in ["constructor", "constructor zone", "valueOf", "__proto__ park"] {
+            let v = query(&b, &en, word);
+            assert_eq!(v["hits"], json!([]), "{}", ctx(word));
+            assert_eq!(v["empty"], "No results found", "{}", ctx(word));
+        }
+
         // A query loads only the shards its terms need.
         let loaded = b.exec(
             "return {loaded: document.querySelectorAll('script[src*=\"search/t/\"]').length, total: __briefingSearch.data.meta.shards.length};",

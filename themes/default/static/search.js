@@ -277,7 +277,10 @@
   Index.prototype.postings = function (shard, token) {
     var key = shard + ' ' + token, map = this.decoded.get(key);
     if (!map) {
-      var str = data.shards[shard][token];
+      // Own properties only: a token such as "constructor" is not the
+      // shard object's inherited method.
+      var tokens = data.shards[shard];
+      var str = Object.prototype.hasOwnProperty.call(tokens, token) ? tokens[token] : undefined;
       map = str === undefined ? new Map() : decodePostings(str, token.length <= 2 && isCjk(token.codePointAt(0)) && String.fromCodePoint(token.codePointAt(0)) === token);
       this.decoded.set(key, map);
     }
@@ -321,7 +324,9 @@
       return Promise.resolve({ terms: [], hits: [] });
     }
     return self.meta().then(function (meta) {
-      var terms = [], byText = {};
+      // Maps keyed by text have no prototype: a term such as "constructor"
+      // must not find an inherited property.
+      var terms = [], byText = Object.create(null);
       occ.forEach(function (o) {
         if (!byText[o.t]) {
           byText[o.t] = { t: o.t, kind: o.kind };
@@ -416,7 +421,7 @@
         last.end = Math.max(last.end, tok.end);
         last.terms[term] = 1;
       } else {
-        var terms1 = {};
+        var terms1 = Object.create(null);
         terms1[term] = 1;
         out.push({ start: tok.start, end: tok.end, terms: terms1 });
       }
@@ -432,7 +437,7 @@
     var width = CJK_TEXT.test(text.slice(0, 200)) ? 90 : 170;
     var best = 0, bestCount = -1;
     for (var i = 0; i < marks.length; i++) {
-      var seen = {}, count = 0;
+      var seen = Object.create(null), count = 0;
       for (var j = i; j < marks.length && marks[j].end <= marks[i].start + width; j++) {
         for (var t in marks[j].terms) {
           if (!seen[t]) {
