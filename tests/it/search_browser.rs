@@ -638,7 +638,12 @@ fn search_page_answers_every_kind_of_query() {
 
         // Words that name properties every JavaScript object has are words
         // like any other: no results, and no error.
-        for word in ["constructor", "constructor zone", "valueOf", "__proto__ park"] {
+        for word in [
+            "constructor",
+            "constructor zone",
+            "valueOf",
+            "__proto__ park",
+        ] {
             let v = query(&b, &en, word);
             assert_eq!(v["hits"], json!([]), "{}", ctx(word));
             assert_eq!(v["empty"], "No results found", "{}", ctx(word));
@@ -659,6 +664,74 @@ fn search_page_answers_every_kind_of_query() {
             "{}",
             ctx("a query loads some shards")
         );
+    }
+}
+
+/// Queries nobody planned for: punctuation alone, odd characters, markup,
+/// JavaScript names, very long input. Each gets an answer, never an error.
+#[test]
+fn odd_queries_get_an_answer() {
+    let Some(b) = Browser::start() else { return };
+    let sites = Sites::new();
+    let long_word = "a".repeat(500);
+    let long_cjk = "富".repeat(300);
+    let queries = [
+        "\"",
+        "'",
+        "(",
+        "*",
+        "?",
+        "\\",
+        "[]",
+        "{}",
+        "%",
+        "%%",
+        "+",
+        "-",
+        "—",
+        "…",
+        "。，、",
+        "６８０６",
+        "6,806",
+        "6.806",
+        "1e9",
+        "0",
+        "00000",
+        "-5",
+        "a",
+        "的",
+        "区",
+        "🙂",
+        "👨‍👩‍👧",
+        "\u{2028}x",
+        "\u{0}",
+        "<img src=x onerror=alert(1)>",
+        "</script>",
+        &long_word,
+        &long_cjk,
+        "x y z w v u t s r q p o n m",
+        "İstanbul",
+        "ǅ",
+        "ß",
+        "ﬁ",
+        "Ⅻ",
+        "\u{10FFFF}",
+        "𠀀𠀁",
+        "hasOwnProperty",
+        "__proto__",
+        "prototype",
+        "toString",
+        "NaN",
+        "undefined",
+        "null",
+        "Infinity",
+        "constructor 富士康",
+    ];
+    for (label, en) in sites.both("en/search/") {
+        for q in queries {
+            let v = query(&b, &en, q);
+            assert!(v["hits"].is_array(), "{label}: {q:?}: {v}");
+        }
     }
 }
 
