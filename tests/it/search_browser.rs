@@ -635,6 +635,20 @@ fn search_page_answers_every_kind_of_query() {
             "{}",
             ctx("no results announced")
         );
+        const STATUS_SHOWN: &str = "return document.querySelector('form[data-mode=page] [role=status]').getBoundingClientRect().height > 1;";
+        assert_eq!(
+            b.exec(STATUS_SHOWN, json!([])),
+            json!(false),
+            "{}",
+            ctx("the status is announced, not shown twice beside the message")
+        );
+        query(&b, &en, "datong");
+        assert_eq!(
+            b.exec(STATUS_SHOWN, json!([])),
+            json!(true),
+            "{}",
+            ctx("a count is shown")
+        );
 
         // Words that name properties every JavaScript object has are words
         // like any other: no results, and no error.

@@ -684,6 +684,15 @@
 
   SearchBox.prototype.say = function (text) {
     this.status.textContent = text;
+    this.echoed(false);
+  };
+
+  SearchBox.prototype.echoed = function (on) {
+    if (on) {
+      this.status.setAttribute('data-echoed', '');
+    } else {
+      this.status.removeAttribute('data-echoed');
+    }
   };
 
   SearchBox.prototype.countText = function (n) {
@@ -729,6 +738,9 @@
           self.empty.textContent = self.t.none;
           self.empty.hidden = res.hits.length > 0;
         }
+        // On the page the no-results message is shown: the status says the
+        // same words, so it is only announced, not shown twice.
+        self.echoed(self.page && res.hits.length === 0 && !!self.empty);
         self.open(document.activeElement === self.input || self.page);
         self.form.removeAttribute('aria-busy');
         self.form.setAttribute('data-state', 'done');
