@@ -146,11 +146,7 @@ fn toc_ids_and_cross_report_links() {
     let site = Site::fixture("basic");
     site.build_ok(&[]);
     let page = site.html("zh/reports/jincheng/index.html");
-    let toc: Vec<_> = page
-        .all("#toc a")
-        .iter()
-        .map(|a| a.value().attr("href").unwrap().to_string())
-        .collect();
+    let toc: Vec<_> = page.hrefs("#toc a");
     assert_eq!(toc, ["#要点", "#背景"]);
     assert_eq!(page.attr("h2#要点", "id"), "要点");
     let hrefs = page.links();

@@ -389,11 +389,7 @@ fn tag_and_region_pages_list_their_reports_and_link_translations() {
     let zh = site.html("zh/tags/招商引资/index.html");
     assert_eq!(zh.attr("html", "lang"), "zh");
     assert_eq!(zh.text("h1"), "招商引资");
-    let cards: Vec<String> = zh
-        .all(".card__title a")
-        .iter()
-        .map(|a| a.value().attr("href").unwrap().to_string())
-        .collect();
+    let cards: Vec<String> = zh.hrefs(".card__title a");
     assert_eq!(cards.len(), 2, "{cards:?}");
     for href in &cards {
         assert!(site.exists(&resolve("zh/tags/招商引资/index.html", href).unwrap()));
@@ -434,11 +430,7 @@ fn tag_and_region_pages_list_their_reports_and_link_translations() {
     // Report pages link their tags and region to those pages.
     let page = "zh/reports/jincheng-opto-mechatronics-cluster/index.html";
     let report = site.html(page);
-    let tags: Vec<String> = report
-        .all(".report__tags a[rel=tag]")
-        .iter()
-        .map(|a| a.value().attr("href").unwrap().to_string())
-        .collect();
+    let tags: Vec<String> = report.hrefs(".report__tags a[rel=tag]");
     assert_eq!(tags[0], "../../../zh/tags/光机电/");
     for href in tags {
         assert!(site.exists(&resolve(page, &href).unwrap()), "{href}");
@@ -618,9 +610,8 @@ fn a_tag_too_long_for_a_file_name_still_gets_its_page() {
     site.build_ok(&[]);
     let page = site.html("zh/reports/long-tag/index.html");
     let hrefs: Vec<String> = page
-        .all("a[href*='tags/']")
-        .iter()
-        .map(|a| a.value().attr("href").unwrap().to_string())
+        .hrefs("a[href*='tags/']")
+        .into_iter()
         .filter(|h| h.contains("开发区"))
         .collect();
     assert_eq!(hrefs.len(), 2, "both tags link to a page: {hrefs:?}");

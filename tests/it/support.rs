@@ -201,6 +201,19 @@ impl Page {
             .to_string()
     }
 
+    /// The `href` of every element `css` selects, in order.
+    pub fn hrefs(&self, css: &str) -> Vec<String> {
+        self.all(css)
+            .iter()
+            .map(|a| {
+                a.value()
+                    .attr("href")
+                    .unwrap_or_else(|| panic!("`{css}` has no href"))
+                    .to_string()
+            })
+            .collect()
+    }
+
     /// Every href and src in the page.
     pub fn links(&self) -> Vec<String> {
         let mut out = Vec::new();
