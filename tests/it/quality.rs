@@ -101,6 +101,9 @@ fn home_and_report_pages_have_no_serious_accessibility_violations() {
         "en/search/index.html".to_string(),
         "en/tags/index.html".to_string(),
         "zh/tags/招商引资/index.html".to_string(),
+        // The search page showing results (highlighted snippets), and none.
+        "en/search/index.html?q=zone%20investment".to_string(),
+        "zh/search/index.html?q=zzyzx".to_string(),
     ];
     for scheme in ["light", "dark"] {
         let flag = format!(
@@ -111,8 +114,18 @@ fn home_and_report_pages_have_no_serious_accessibility_violations() {
             return;
         };
         for page in &pages {
-            assert!(site.exists(page), "missing {page}");
-            browser.goto(&crate::browser::file_url(&site.public().join(page)));
+            let (file, query) = page.split_once('?').unwrap_or((page, ""));
+            assert!(site.exists(file), "missing {file}");
+            let url = crate::browser::file_url(&site.public().join(file));
+            if query.is_empty() {
+                browser.goto(&url);
+            } else {
+                browser.goto(&format!("{url}?{query}"));
+                browser.wait_for(
+                    "document.querySelector('form[data-mode=page]').getAttribute('data-state') === 'done'",
+                    "search results",
+                );
+            }
             let dark = browser.exec(
                 "return matchMedia('(prefers-color-scheme: dark)').matches;",
                 serde_json::json!([]),
