@@ -682,17 +682,11 @@
     }
   };
 
-  SearchBox.prototype.say = function (text) {
+  /* Announces `text`; `echoed`: a message on the page already shows the
+     same words, so the status is announced but not shown. */
+  SearchBox.prototype.say = function (text, echoed) {
     this.status.textContent = text;
-    this.echoed(false);
-  };
-
-  SearchBox.prototype.echoed = function (on) {
-    if (on) {
-      this.status.setAttribute('data-echoed', '');
-    } else {
-      this.status.removeAttribute('data-echoed');
-    }
+    this.status.toggleAttribute('data-echoed', !!echoed);
   };
 
   SearchBox.prototype.countText = function (n) {
@@ -733,14 +727,12 @@
           return;
         }
         self.done = true;
-        self.say(self.countText(res.hits.length));
+        // On the page, the no-results message says what the status would.
+        self.say(self.countText(res.hits.length), self.page && res.hits.length === 0 && !!self.empty);
         if (self.empty) {
           self.empty.textContent = self.t.none;
           self.empty.hidden = res.hits.length > 0;
         }
-        // On the page the no-results message is shown: the status says the
-        // same words, so it is only announced, not shown twice.
-        self.echoed(self.page && res.hits.length === 0 && !!self.empty);
         self.open(document.activeElement === self.input || self.page);
         self.form.removeAttribute('aria-busy');
         self.form.setAttribute('data-state', 'done');
