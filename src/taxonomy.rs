@@ -254,12 +254,13 @@ pub fn slugify(name: &str) -> String {
         out = format!("t-{hex}");
     }
     if out.len() > MAX_SLUG_BYTES {
-        let mut cut = MAX_SLUG_BYTES - 9;
+        const TAIL: usize = 9; // `-` and 8 hex digits
+        let mut cut = MAX_SLUG_BYTES - TAIL;
         while !out.is_char_boundary(cut) {
             cut -= 1;
         }
         out.truncate(cut);
-        let hash = crate::search::encode::hash_str(name) as u32;
+        let hash = crate::fingerprint::of(name) as u32;
         out = format!("{}-{hash:08x}", out.trim_end_matches('-'));
     }
     out
