@@ -23,9 +23,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// for 10 ms so the next page reuses it: handing every freed page back at
 /// once costs about 0.9 s on the 5,000-report benchmark (madvise, page
 /// faults, zeroing). The search index, too, frees and makes its tables'
-/// buffers as they grow: handing them back at once made its stage 15% slower
-/// (about 30 ms) for 7 MiB less peak memory. After it, freed memory goes back
-/// at once.
+/// buffers as they grow: handing them back at once made its stage about 10%
+/// slower (17 ms by the median of 10 alternating builds) for 3–5 MiB less
+/// peak memory. After it, freed memory goes back at once.
 fn after_stage(stage: &'static str) {
     // SAFETY: `mi_collect` and `mi_option_set` take no pointers; the option
     // is a plain value that mimalloc reads when it next frees memory.
