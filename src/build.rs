@@ -13,7 +13,7 @@ use crate::output::{self, OutputData, OutputFile, Staging, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
 use crate::search;
 use crate::theme::{self, Theme};
-use crate::units::UnitCatalog;
+use crate::units::{UnitCatalog, UnitError};
 use crate::urls::UrlStyle;
 use crate::Lang;
 use rayon::prelude::*;
@@ -150,17 +150,11 @@ pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
     let mut diags = Diagnostics::default();
     let theme = theme::read_theme(root, &config.theme, &config.languages)?;
     diags.extend(theme.problems.clone());
-    let units = match UnitCatalog::with_custom(&config.units) {
+    let units = match UnitCatalog::with_custom(&config.units, &config.dimensions) {
         Ok(u) => Arc::new(u),
         Err(e) => {
-            let line = config_text
-                .lines()
-                .position(|l| l.starts_with("units:"))
-                .map(|i| i + 1);
-            diags.push(
-                Diagnostic::error("site.yaml", line, e.to_string())
-                    .with_hint("fix the unit under `units:` in site.yaml"),
-            );
+            let line = unit_error_line(&config_text, &e);
+            diags.push(Diagnostic::error("site.yaml", line, e.to_string()).with_hint(e.hint()));
             return Err(Error::Invalid(diags.into_sorted()));
         }
     };
@@ -260,6 +254,33 @@ pub fn static_and_content_files(content: &Content, setup: &Setup) -> Vec<OutputF
         ));
     }
     files
+}
+
+/// The line of `site.yaml` a unit error is about: the custom unit's `zh:`
+/// line (its `dimension:` line for an unknown dimension), else `units:`.
+fn unit_error_line(config_text: &str, error: &UnitError) -> Option<usize> {
+    let lines: Vec<&str> = config_text.lines().collect();
+    let top = |key: &str| lines.iter().position(|l| l.starts_with(key));
+    let start = match error {
+        UnitError::BadDimension { .. } => top("dimensions:"),
+        _ => top("units:"),
+    };
+    let field_line = |from: usize, field: &str, value: &str| {
+        (from..lines.len()).find(|&i| {
+            let l = lines[i].trim_start().trim_start_matches("- ");
+            l.strip_prefix(field)
+                .is_some_and(|rest| rest.trim().trim_matches(['"', '\'']) == value)
+        })
+    };
+    let unit_line = error.unit().and_then(|u| field_line(start?, "zh:", u));
+    let line = match (error, unit_line) {
+        (UnitError::UnknownDimension { dimension, .. }, Some(i)) => {
+            field_line(i, "dimension:", dimension).or(Some(i))
+        }
+        (_, Some(i)) => Some(i),
+        (_, None) => start,
+    };
+    line.map(|i| i + 1)
 }
 
 /// Reads, validates and renders the site without writing anything. With

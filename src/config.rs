@@ -2,7 +2,7 @@
 
 use crate::diag::Diagnostic;
 use crate::frontmatter;
-use crate::units::CustomUnit;
+use crate::units::{CustomDimension, CustomUnit};
 use crate::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -30,6 +30,8 @@ struct RawConfig {
     paginate: Option<usize>,
     #[serde(default)]
     units: Vec<CustomUnit>,
+    #[serde(default)]
+    dimensions: Vec<CustomDimension>,
 }
 
 /// The resolved site configuration (serialized only to fingerprint it; see
@@ -48,6 +50,8 @@ pub struct Config {
     /// The site's own units (`units:` in site.yaml), added to the built-in
     /// catalogue with [`UnitCatalog::with_custom`](crate::units::UnitCatalog::with_custom).
     pub units: Vec<CustomUnit>,
+    /// The dimensions the site's units add (`dimensions:` in site.yaml).
+    pub dimensions: Vec<CustomDimension>,
 }
 
 impl Config {
@@ -173,6 +177,7 @@ impl Config {
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
             paginate: raw.paginate.unwrap_or(20),
             units: raw.units,
+            dimensions: raw.dimensions,
         })
     }
 }

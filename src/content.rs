@@ -9,7 +9,7 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::frontmatter::{self, Split};
 use crate::markdown::{self, Rendered};
-use crate::units::{Qualifier, UnitCatalog};
+use crate::units::{self, Noun, Qualifier, Unit, UnitCatalog};
 use crate::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
@@ -256,6 +256,8 @@ pub struct ReportText {
     pub source: SourceRef,
     /// Metric labels in this language, by key.
     pub labels: HashMap<String, String>,
+    /// English nouns for counted metrics (`noun:`), by key.
+    pub nouns: HashMap<String, Noun>,
     /// Shared, so a cached body is not copied (see `LoadCache`).
     pub body: Arc<Rendered>,
     pub extra: serde_json::Value,
@@ -280,6 +282,22 @@ pub struct Report {
 }
 
 impl Report {
+    /// The English noun given to metric `key`: by the English text, else by
+    /// any other (an English-source site writes it in its source file).
+    pub fn noun(&self, key: &str) -> Option<&Noun> {
+        let english = self.texts.get(&Lang::En).into_iter();
+        english
+            .chain(self.texts.values())
+            .find_map(|t| t.nouns.get(key))
+    }
+
+    /// A metric of this report as pages show it in `lang`: `超 400 亿元`,
+    /// `more than CNY 40 billion`, `3 refuelling stations`.
+    pub fn display(&self, metric: &Metric, unit: &Unit, lang: Lang) -> String {
+        let noun = self.noun(&metric.key);
+        units::format_value(metric.value, unit, metric.qualifier, noun, lang)
+    }
+
     /// The text in `lang`, or in the source language when it is not translated.
     pub fn text_or_source(&self, lang: Lang, source: Lang) -> (Lang, &ReportText) {
         match self.texts.get(&lang) {
@@ -387,6 +405,7 @@ struct MetricFm {
     unit: String,
     qualifier: Option<Qualifier>,
     quote: Option<String>,
+    noun: Option<Noun>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -420,6 +439,7 @@ struct TranslatedSourceFm {
 struct MetricLabelFm {
     key: String,
     label: String,
+    noun: Option<Noun>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -834,7 +854,7 @@ fn load_with(
                 let tinput = &sources.files[tfile];
                 let tsplit = frontmatter::split(&tinput.text, &tinput.display)
                     .expect("split succeeded when parsing");
-                match resolve_translation(*tfm, &report, tinput, &tsplit, &mut diags) {
+                match resolve_translation(*tfm, &report, (tinput, &tsplit), units, &mut diags) {
                     Some(text) => {
                         report.texts.insert(tkey.lang, text);
                         bodies.push((tkey.lang, tfile, tbody));
@@ -1232,6 +1252,7 @@ fn resolve_source(
     };
     let mut metrics = Vec::new();
     let mut labels = HashMap::new();
+    let mut nouns = HashMap::new();
     let mut keys = HashSet::new();
     for (i, m) in fm.metrics.into_iter().enumerate() {
         let line = frontmatter::find_line(split, "key:", i);
@@ -1278,6 +1299,14 @@ fn resolve_source(
                 .with_hint("write the number with digits"),
             );
         }
+        if let (Some(noun), Some(unit)) = (m.noun, units.lookup(&m.unit)) {
+            match noun_problem(unit) {
+                None => {
+                    nouns.insert(m.key.clone(), noun);
+                }
+                Some(problem) => diags.push(problem.at(f, split, i)),
+            }
+        }
         labels.insert(m.key.clone(), m.label);
         metrics.push(Metric {
             key: m.key,
@@ -1309,6 +1338,7 @@ fn resolve_source(
         tags,
         source,
         labels,
+        nouns,
         body: Arc::default(),
         extra: fm.extra,
         translated_from: None,
@@ -1325,6 +1355,37 @@ fn resolve_source(
     })
 }
 
+/// Why a metric in `unit` cannot take a `noun`: only counted things have
+/// one (a currency, an area or a percentage has its own unit word).
+fn noun_problem(unit: &Unit) -> Option<NounProblem> {
+    (*unit.dimension() != units::Dimension::Count).then(|| NounProblem {
+        unit: unit.zh().to_string(),
+        dimension: unit.dimension().name().to_string(),
+    })
+}
+
+/// A `noun` on a metric whose unit is not a count.
+struct NounProblem {
+    unit: String,
+    dimension: String,
+}
+
+impl NounProblem {
+    /// The diagnostic on metric `index` of file `f`.
+    fn at(self, f: &InputFile, split: &Split<'_>, index: usize) -> Diagnostic {
+        let line = frontmatter::find_line(split, "key:", index);
+        Diagnostic::error(
+            &f.display,
+            line,
+            format!(
+                "`noun` is for counted figures, but `{}` measures {}",
+                self.unit, self.dimension
+            ),
+        )
+        .with_hint("remove `noun:`; the unit already says what is measured in English")
+    }
+}
+
 fn is_metric_key(k: &str) -> bool {
     !k.is_empty()
         && k.bytes()
@@ -1334,17 +1395,28 @@ fn is_metric_key(k: &str) -> bool {
 fn resolve_translation(
     fm: TranslationFm,
     report: &Report,
-    f: &InputFile,
-    split: &Split<'_>,
+    (f, split): (&InputFile, &Split<'_>),
+    units: &UnitCatalog,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ReportText> {
     let before = diags.len();
     let title = required_title(fm.title, f, split, diags);
     let tags = checked_tags(fm.tags, f, split, diags);
     let mut labels = HashMap::new();
+    let mut nouns = HashMap::new();
     for (i, m) in fm.metrics.into_iter().enumerate() {
         let line = frontmatter::find_line(split, "key:", i);
-        if !report.metrics.iter().any(|s| s.key == m.key) {
+        let source_metric = report.metrics.iter().find(|s| s.key == m.key);
+        let unit = source_metric.and_then(|s| units.lookup(&s.unit));
+        if let (Some(noun), Some(unit)) = (m.noun, unit) {
+            match noun_problem(unit) {
+                None => {
+                    nouns.insert(m.key.clone(), noun);
+                }
+                Some(problem) => diags.push(problem.at(f, split, i)),
+            }
+        }
+        if source_metric.is_none() {
             let known: Vec<_> = report.metrics.iter().map(|m| m.key.as_str()).collect();
             diags.push(
                 Diagnostic::error(
@@ -1400,6 +1472,7 @@ fn resolve_translation(
         },
         source,
         labels,
+        nouns,
         body: Arc::default(),
         extra: if fm.extra.is_null() {
             src.extra.clone()

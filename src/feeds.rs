@@ -9,7 +9,7 @@
 use crate::config::Config;
 use crate::content::{Content, Date, Report};
 use crate::output::OutputFile;
-use crate::units::{self, UnitCatalog};
+use crate::units::UnitCatalog;
 use crate::urls;
 use crate::Lang;
 use std::fmt::Write as _;
@@ -182,7 +182,7 @@ fn entry(x: &mut String, r: &Report, config: &Config, units: &UnitCatalog, lang:
             Some(format!(
                 "<li>{}: {}</li>",
                 escape(label),
-                escape(&units::format_value(m.value, unit, m.qualifier, lang))
+                escape(&r.display(m, unit, lang))
             ))
         })
         .collect();

@@ -309,11 +309,7 @@ impl<'a> Export<'a> {
             Cell::text(u.zh()),
             Cell::opt(m.qualifier.map(Qualifier::name)),
         ]);
-        cells.extend(
-            langs
-                .iter()
-                .map(|&l| Cell::text(units::format_value(m.value, u, m.qualifier, l))),
-        );
+        cells.extend(langs.iter().map(|&l| Cell::text(r.display(m, u, l))));
         let page = urls::report_dir(self.config.source_lang(), &r.section, &r.slug);
         cells.extend([
             Cell::Number(e.normalized),
@@ -437,6 +433,8 @@ pub struct RowView {
     pub value: f64,
     pub unit: String,
     pub qualifier: Option<Qualifier>,
+    /// The English noun the translation gives a counted figure, if any.
+    pub noun: Option<units::Noun>,
     /// The value in base units, e.g. `3000000000.0`.
     pub normalized: f64,
     /// It formatted for the language with its base unit: `3,000,000,000 CNY`.
@@ -506,7 +504,8 @@ pub fn dashboard(
             zone: text.zone.clone().unwrap_or_default(),
             label: metric_label(e, text, source).to_string(),
             date: e.report.date.to_string(),
-            display: units::format_value(e.metric.value, e.unit, e.metric.qualifier, lang),
+            display: e.report.display(e.metric, e.unit, lang),
+            noun: e.report.noun(&e.metric.key).cloned(),
             value: e.metric.value,
             unit: e.metric.unit.clone(),
             qualifier: e.metric.qualifier,
@@ -893,25 +892,38 @@ fn metric_filter(
         .and_then(tera::Value::as_str)
         .ok_or_else(|| err("the metric has no `unit`".to_string()))?;
     let unit = units.resolve(unit_name).map_err(|e| err(e.to_string()))?;
-    let qualifier = match m.get_from_path("qualifier") {
+    let text = |field| optional_text(m, field).map_err(err);
+    let qualifier = match text("qualifier")? {
         None => None,
-        Some(q) if q.is_none() || q.is_undefined() => None,
-        Some(q) => match q.as_str().map(str::trim) {
-            Some("") => None,
-            Some(name) => Some(
-                [Qualifier::Nearly, Qualifier::About, Qualifier::Over]
-                    .into_iter()
-                    .find(|q| q.name() == name)
-                    .ok_or_else(|| {
-                        err(format!(
-                            "unknown qualifier `{name}` (use nearly, about or over)"
-                        ))
-                    })?,
-            ),
-            None => return Err(err("`qualifier` must be a string".to_string())),
-        },
+        Some(word) => Some(Qualifier::parse(word).ok_or_else(|| err(Qualifier::unknown(word)))?),
     };
-    Ok(units::format_value(value, unit, qualifier, lang))
+    let noun = match (text("noun.one")?, text("noun.other")?) {
+        (Some(one), Some(other)) => Some(units::Noun {
+            one: one.to_string(),
+            other: other.to_string(),
+        }),
+        _ => None,
+    };
+    Ok(units::format_value(
+        value,
+        unit,
+        qualifier,
+        noun.as_ref(),
+        lang,
+    ))
+}
+
+/// A metric view's optional text field: `None` when absent, null or blank.
+fn optional_text<'v>(m: &'v tera::Value, field: &'v str) -> Result<Option<&'v str>, String> {
+    match m.get_from_path(field) {
+        None => Ok(None),
+        Some(v) if v.is_none() || v.is_undefined() => Ok(None),
+        Some(v) => match v.as_str().map(str::trim) {
+            Some("") => Ok(None),
+            Some(s) => Ok(Some(s)),
+            None => Err(format!("`{field}` must be a string")),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -1395,10 +1407,21 @@ mod tests {
             &serde_json::json!({"value": 2000, "unit": "人", "qualifier": null}),
         );
         assert_eq!(tera.render("bad.html", &ctx).unwrap(), "2,000 people");
+        let station = serde_json::json!({"one": "station", "other": "stations"});
+        for (qualifier, noun, en) in [
+            ("超", station.clone(), "more than 2,000 stations"),
+            ("or_more", serde_json::Value::Null, "2,000 or more"),
+        ] {
+            ctx.insert(
+                "m",
+                &serde_json::json!({"value": 2000, "unit": "座", "qualifier": qualifier, "noun": noun}),
+            );
+            assert_eq!(tera.render("bad.html", &ctx).unwrap(), en);
+        }
         for bad in [
             serde_json::json!({"value": 1, "unit": "斤"}),
             serde_json::json!({"value": "x", "unit": "人"}),
-            serde_json::json!({"value": 1, "unit": "人", "qualifier": "roughly"}),
+            serde_json::json!({"value": 1, "unit": "人", "qualifier": "大概"}),
             serde_json::json!(3),
         ] {
             ctx.insert("m", &bad);

@@ -134,6 +134,8 @@ struct MetricView<'a> {
     value: f64,
     unit: &'a str,
     qualifier: Option<units::Qualifier>,
+    /// The English noun the translation gives a counted figure, if any.
+    noun: Option<&'a units::Noun>,
     quote: &'a str,
     dimension: String,
     dimension_label: String,
@@ -337,12 +339,11 @@ impl<'a> Renderer<'a> {
                         .get(&m.key)
                         .map(String::as_str)
                         .unwrap_or(&m.key),
-                    display: unit
-                        .map(|u| units::format_value(m.value, u, m.qualifier, lang))
-                        .unwrap_or_default(),
+                    display: unit.map(|u| report.display(m, u, lang)).unwrap_or_default(),
                     value: m.value,
                     unit: &m.unit,
                     qualifier: m.qualifier,
+                    noun: report.noun(&m.key),
                     quote: m.quote.as_deref().unwrap_or_default(),
                     dimension: unit
                         .map(|u| u.dimension().name().to_string())

@@ -152,30 +152,211 @@ impl fmt::Display for Dimension {
 // Qualifiers
 // ---------------------------------------------------------------------------
 
-/// An approximation word attached to a figure. In YAML: `nearly`, `about`,
-/// `over`.
-///
-/// | qualifier | Chinese                                   | English   |
-/// |-----------|-------------------------------------------|-----------|
-/// | `nearly`  | `近 30 亿元`                              | `nearly`  |
-/// | `about`   | `约 7 亿元`                               | `about`   |
-/// | `over`    | `30 亿余元`, `2000 余人`; `超 70%` for %  | `over`    |
+/// Where a qualifier word stands in the Chinese figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZhPlace {
+    /// Before the number: `近 30 亿元`, `超 400 亿元`, `不到 10 个`.
+    BeforeNumber,
+    /// After the number and the unit's scale word: `133 万余平方米`,
+    /// `2000 余人`, `30 亿余元`.
+    AfterScale,
+    /// After the unit: `100 人以上`, `20 天左右`.
+    AfterUnit,
+}
+
+/// Where the English words go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EnPlace {
+    /// `nearly CNY 3 billion`.
+    Before,
+    /// `100 people or more`.
+    After,
+}
+
+/// An approximation word attached to a figure, as the source writes it. In
+/// YAML a metric's `qualifier` is the Chinese word (`超`, `逾`, `左右`) or its
+/// English name (`exceeding`, `upwards_of`, `around`); see [`Qualifier::ALL`]
+/// for the table. The Chinese page shows the word in its own place
+/// (`超 400 亿元`, `12 万余平方米`, `100 人以上`); English says it
+/// idiomatically (`more than CNY 40 billion`, `over 120,000 m²`,
+/// `100 people or more`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(try_from = "String", into = "&'static str")]
 pub enum Qualifier {
     Nearly,
+    Almost,
+    CloseTo,
     About,
+    Roughly,
+    Around,
+    OrSo,
     Over,
+    Plus,
+    Exceeding,
+    MoreThan,
+    UpwardsOf,
+    Surpassing,
+    AtLeast,
+    OrMore,
+    Under,
+    LessThan,
+    OrLess,
+    AtMost,
+    Within,
+}
+
+/// One row of the qualifier table: the word, its name, where each language
+/// puts it and what English says.
+struct QualifierSpec {
+    zh: &'static str,
+    name: &'static str,
+    zh_place: ZhPlace,
+    en: &'static str,
+    /// What English says with counted things, when it differs (`fewer than`).
+    en_count: Option<&'static str>,
+    en_place: EnPlace,
 }
 
 impl Qualifier {
-    /// The YAML / English word: `nearly`, `about`, `over`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Qualifier::Nearly => "nearly",
-            Qualifier::About => "about",
-            Qualifier::Over => "over",
+    /// Every qualifier, in the order of the documentation table.
+    pub const ALL: [Qualifier; 20] = [
+        Qualifier::Nearly,
+        Qualifier::Almost,
+        Qualifier::CloseTo,
+        Qualifier::About,
+        Qualifier::Roughly,
+        Qualifier::Around,
+        Qualifier::OrSo,
+        Qualifier::Over,
+        Qualifier::Plus,
+        Qualifier::Exceeding,
+        Qualifier::MoreThan,
+        Qualifier::UpwardsOf,
+        Qualifier::Surpassing,
+        Qualifier::AtLeast,
+        Qualifier::OrMore,
+        Qualifier::Under,
+        Qualifier::LessThan,
+        Qualifier::OrLess,
+        Qualifier::AtMost,
+        Qualifier::Within,
+    ];
+
+    fn spec(self) -> QualifierSpec {
+        use EnPlace::{After, Before};
+        use ZhPlace::{AfterScale, AfterUnit, BeforeNumber};
+        let (zh, name, zh_place, en, en_count, en_place) = match self {
+            Qualifier::Nearly => ("近", "nearly", BeforeNumber, "nearly", None, Before),
+            Qualifier::Almost => ("将近", "almost", BeforeNumber, "almost", None, Before),
+            Qualifier::CloseTo => ("接近", "close_to", BeforeNumber, "close to", None, Before),
+            Qualifier::About => ("约", "about", BeforeNumber, "about", None, Before),
+            Qualifier::Roughly => ("大约", "roughly", BeforeNumber, "roughly", None, Before),
+            Qualifier::Around => ("左右", "around", AfterUnit, "around", None, Before),
+            Qualifier::OrSo => ("上下", "or_so", AfterUnit, "or so", None, After),
+            Qualifier::Over => ("余", "over", AfterScale, "over", None, Before),
+            Qualifier::Plus => ("多", "plus", AfterScale, "more than", None, Before),
+            Qualifier::Exceeding => ("超", "exceeding", BeforeNumber, "more than", None, Before),
+            Qualifier::MoreThan => ("超过", "more_than", BeforeNumber, "more than", None, Before),
+            Qualifier::UpwardsOf => ("逾", "upwards_of", BeforeNumber, "over", None, Before),
+            Qualifier::Surpassing => ("突破", "surpassing", BeforeNumber, "over", None, Before),
+            Qualifier::AtLeast => ("至少", "at_least", BeforeNumber, "at least", None, Before),
+            Qualifier::OrMore => ("以上", "or_more", AfterUnit, "or more", None, After),
+            Qualifier::Under => ("不到", "under", BeforeNumber, "under", None, Before),
+            Qualifier::LessThan => {
+                let fewer = Some("fewer than");
+                (
+                    "不足",
+                    "less_than",
+                    BeforeNumber,
+                    "less than",
+                    fewer,
+                    Before,
+                )
+            }
+            Qualifier::OrLess => (
+                "以下",
+                "or_less",
+                AfterUnit,
+                "or less",
+                Some("or fewer"),
+                After,
+            ),
+            Qualifier::AtMost => ("最多", "at_most", BeforeNumber, "at most", None, Before),
+            Qualifier::Within => ("以内", "within", AfterUnit, "up to", None, Before),
+        };
+        QualifierSpec {
+            zh,
+            name,
+            zh_place,
+            en,
+            en_count,
+            en_place,
         }
+    }
+
+    /// The English name, as exports write it: `nearly`, `exceeding`, `or_more`.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The Chinese word: `近`, `超`, `以上`.
+    pub fn zh(self) -> &'static str {
+        self.spec().zh
+    }
+
+    /// Where the Chinese word stands in a figure of `unit`. With a unit
+    /// written attached to the number (`%`), `余` goes before it as `超`
+    /// ([`Qualifier::zh_word`]): `超 70%`, as briefings always wrote it; `多`
+    /// goes after it: `70%多`.
+    pub fn zh_place(self, unit: &Unit) -> ZhPlace {
+        match (self, self.spec().zh_place) {
+            (Qualifier::Over, ZhPlace::AfterScale) if unit.zh_attached() => ZhPlace::BeforeNumber,
+            (_, ZhPlace::AfterScale) if unit.zh_attached() => ZhPlace::AfterUnit,
+            (_, place) => place,
+        }
+    }
+
+    /// The Chinese word as written with `unit` (see [`Qualifier::zh_place`]).
+    pub fn zh_word(self, unit: &Unit) -> &'static str {
+        match (self, self.zh_place(unit)) {
+            (Qualifier::Over, ZhPlace::BeforeNumber) => "超",
+            _ => self.zh(),
+        }
+    }
+
+    /// Reads a qualifier as YAML writes it: the Chinese word or the English
+    /// name (surrounding spaces ignored).
+    pub fn parse(text: &str) -> Option<Qualifier> {
+        let text = text.trim();
+        Qualifier::ALL
+            .into_iter()
+            .find(|q| q.zh() == text || q.name() == text)
+    }
+
+    /// The message for a word that is not a qualifier, listing them all.
+    pub fn unknown(text: &str) -> String {
+        let known: Vec<String> = Qualifier::ALL
+            .iter()
+            .map(|q| format!("{} ({})", q.zh(), q.name()))
+            .collect();
+        format!(
+            "unknown qualifier `{}`; write the word as the source does: {}",
+            text.trim(),
+            known.join(", ")
+        )
+    }
+}
+
+impl TryFrom<String> for Qualifier {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Qualifier::parse(&text).ok_or_else(|| Qualifier::unknown(&text))
+    }
+}
+
+impl From<Qualifier> for &'static str {
+    fn from(q: Qualifier) -> Self {
+        q.name()
     }
 }
 
@@ -184,6 +365,94 @@ impl fmt::Display for Qualifier {
         f.write_str(self.name())
     }
 }
+
+// ---------------------------------------------------------------------------
+// Nouns
+// ---------------------------------------------------------------------------
+
+/// The English noun a translation gives a counted figure whose measure word
+/// has no safe English noun (`noun:` on a metric): `座` may count refuelling
+/// stations or bridges, so English shows a bare number unless told.
+///
+/// In YAML either the plural, `noun: refuelling stations` (the singular is
+/// made by the regular English rule: `station`, `company`, `box`), or both
+/// forms, `noun: {one: person, other: people}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Noun {
+    pub one: String,
+    pub other: String,
+}
+
+impl Noun {
+    /// A noun from its plural, the singular made by the regular rule.
+    pub fn regular(plural: &str) -> Noun {
+        let plural = plural.trim();
+        Noun {
+            one: regular_singular(plural),
+            other: plural.to_string(),
+        }
+    }
+
+    fn for_amount(&self, is_one: bool) -> &str {
+        if is_one {
+            &self.one
+        } else {
+            &self.other
+        }
+    }
+}
+
+/// `stations` → `station`, `companies` → `company`, `boxes` → `box`; a
+/// word not ending in `s` (`people`, `staff`) stays as it is.
+fn regular_singular(plural: &str) -> String {
+    let (head, last) = match plural.rfind(' ') {
+        Some(i) => plural.split_at(i + 1),
+        None => ("", plural),
+    };
+    let one = if let Some(stem) = last.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ["ches", "shes", "sses", "xes", "zes"]
+        .iter()
+        .any(|end| last.ends_with(end))
+    {
+        last[..last.len() - 2].to_string()
+    } else if last.ends_with('s') && !last.ends_with("ss") {
+        last[..last.len() - 1].to_string()
+    } else {
+        last.to_string()
+    };
+    format!("{head}{one}")
+}
+
+impl<'de> Deserialize<'de> for Noun {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Forms {
+            one: String,
+            other: String,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Plural(String),
+            Forms(Forms),
+        }
+        match Written::deserialize(deserializer) {
+            Ok(Written::Plural(p)) if !p.trim().is_empty() => Ok(Noun::regular(&p)),
+            Ok(Written::Forms(f)) if !f.one.trim().is_empty() && !f.other.trim().is_empty() => {
+                Ok(Noun {
+                    one: f.one.trim().to_string(),
+                    other: f.other.trim().to_string(),
+                })
+            }
+            _ => Err(serde::de::Error::custom(NOUN_SHAPE)),
+        }
+    }
+}
+
+/// How a `noun` is written; the error for anything else.
+pub const NOUN_SHAPE: &str = "`noun` must be the English plural, e.g. `noun: refuelling stations`, or both forms, e.g. `noun: {one: person, other: people}`";
 
 // ---------------------------------------------------------------------------
 // Units
@@ -348,19 +617,21 @@ fn builtin_specs() -> Vec<Spec> {
         ("亿千瓦时", &[], Energy, 1e8, S("kWh", "kWh"), 8),
         // Percent.
         ("%", &["％"], Percent, 1.0, A("%"), 0),
-        // Counts with classifiers.
+        // Counts. A measure word that counts many kinds of things (个, 条,
+        // 座, 套, 项, 件, 台, 所, 次) has no safe English noun: English shows
+        // the bare number unless the translation gives one (`noun:`).
         ("个", &[], Count, 1.0, B, 0),
         ("家", &[], Count, 1.0, S("firm", "firms"), 0),
         ("家次", &[], Count, 1.0, S("visit", "visits"), 0),
-        ("条", &[], Count, 1.0, S("item", "items"), 0),
-        ("项", &[], Count, 1.0, S("item", "items"), 0),
-        ("件", &[], Count, 1.0, S("item", "items"), 0),
-        ("台", &[], Count, 1.0, S("machine", "machines"), 0),
-        ("套", &[], Count, 1.0, S("set", "sets"), 0),
+        ("条", &[], Count, 1.0, B, 0),
+        ("项", &[], Count, 1.0, B, 0),
+        ("件", &[], Count, 1.0, B, 0),
+        ("台", &[], Count, 1.0, B, 0),
+        ("套", &[], Count, 1.0, B, 0),
         ("辆", &[], Count, 1.0, S("vehicle", "vehicles"), 0),
         ("栋", &[], Count, 1.0, S("building", "buildings"), 0),
-        ("座", &[], Count, 1.0, S("building", "buildings"), 0),
-        ("所", &[], Count, 1.0, S("institution", "institutions"), 0),
+        ("座", &[], Count, 1.0, B, 0),
+        ("所", &[], Count, 1.0, B, 0),
         ("户", &[], Count, 1.0, S("household", "households"), 0),
         ("人", &[], Count, 1.0, S("person", "people"), 0),
         ("名", &[], Count, 1.0, S("person", "people"), 0),
@@ -374,7 +645,7 @@ fn builtin_specs() -> Vec<Spec> {
             S("person-time", "person-times"),
             4,
         ),
-        ("次", &[], Count, 1.0, S("time", "times"), 0),
+        ("次", &[], Count, 1.0, B, 0),
         // Durations (base: days).
         (
             "分钟",
@@ -413,6 +684,16 @@ fn builtin_specs() -> Vec<Spec> {
 ///     factor: 100000000
 ///     base: m³
 ///     en_exponent: 8      # English shows value × 10^8: 12 → "1.2 billion m³"
+///   - zh: 吨/日
+///     en: tonnes a day
+///     dimension: throughput
+///     factor: 1
+///     base: {zh: 吨/日, en: t/day}
+/// dimensions:             # a dimension no built-in unit has must be declared
+///   - name: volume
+///     label: {zh: 体积, en: Volume}
+///   - name: throughput
+///     label: {zh: 处理能力, en: Throughput}
 /// ```
 ///
 /// English rendering: the English amount is `value × 10^en_exponent`
@@ -420,9 +701,11 @@ fn builtin_specs() -> Vec<Spec> {
 /// and million/billion/trillion words, then placed according to
 /// `en_position`: `suffix` (default) → `{n} {en}`, `prefix` → `{en} {n}`
 /// (currencies), `attached` → `{n}{en}` (the Chinese form is attached too).
-/// `en_singular` is used when the amount is exactly 1; an empty `en` shows the
-/// bare number. In Chinese a leading scale word (万, 亿, 万亿, 千万, 百万) is
-/// recognised so that `over` renders as `3 亿余立方米`.
+/// When the amount is exactly 1 a suffix noun is singular: `en_singular`, or
+/// else the regular English singular of `en` (`working days` → `working
+/// day`). An empty `en` shows the bare number. In Chinese a leading scale word
+/// (万, 亿, 万亿, 千万, 百万) is recognised so that `over` renders as
+/// `3 亿余立方米`.
 ///
 /// A custom unit with a built-in `dimension` name must use that dimension's
 /// base (`base` in either language, e.g. `kWh` or `千瓦时`); it may replace a
@@ -434,21 +717,64 @@ pub struct CustomUnit {
     pub zh: String,
     /// English unit symbol or (plural) noun, e.g. `m³`, `tonnes`, `CNY`.
     pub en: String,
-    /// English singular noun when it differs from `en`, e.g. `tonne`.
+    /// English singular noun when the regular rule does not give it.
     #[serde(default)]
     pub en_singular: Option<String>,
-    /// Dimension name: a built-in one (`currency_cny`, `area`, …) or a new one.
+    /// Dimension name: a built-in one (`currency_cny`, `area`, …) or one the
+    /// site declares under `dimensions:`.
     pub dimension: String,
     /// Factor to the base unit (must be positive and finite).
     pub factor: f64,
-    /// Base unit name, e.g. `CNY`, `m²`, `m³`.
-    pub base: String,
+    /// Base unit name, one for both languages (`m³`) or one each
+    /// (`{zh: 吨/日, en: t/day}`).
+    pub base: BaseName,
     /// Where the English unit goes (default `suffix`).
     #[serde(default)]
     pub en_position: EnPosition,
     /// English amount = value × 10^en_exponent (default 0, range -30..=30).
     #[serde(default)]
     pub en_exponent: i32,
+}
+
+/// A custom unit's base unit name: the same in both languages, or one each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BaseName {
+    Same(String),
+    PerLang { zh: String, en: String },
+}
+
+impl BaseName {
+    fn get(&self, lang: Lang) -> &str {
+        match (self, lang) {
+            (BaseName::Same(s), _) => s.trim(),
+            (BaseName::PerLang { zh, .. }, Lang::Zh) => zh.trim(),
+            (BaseName::PerLang { en, .. }, Lang::En) => en.trim(),
+        }
+    }
+}
+
+impl From<&str> for BaseName {
+    fn from(s: &str) -> Self {
+        BaseName::Same(s.to_string())
+    }
+}
+
+/// A dimension a site declares for its custom units (`dimensions:` in
+/// `site.yaml`), with the heading the dashboard gives it in each language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomDimension {
+    pub name: String,
+    pub label: DimensionLabel,
+}
+
+/// A declared dimension's heading in each language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DimensionLabel {
+    pub zh: String,
+    pub en: String,
 }
 
 /// Errors from the unit catalogue.
@@ -484,6 +810,46 @@ pub enum UnitError {
     /// The same custom unit declared twice.
     #[error("custom unit `{unit}` is declared more than once")]
     Duplicate { unit: String },
+    /// A dimension that is neither built in nor declared by the site.
+    #[error("custom unit `{unit}`: unknown dimension `{dimension}`")]
+    UnknownDimension { unit: String, dimension: String },
+    /// A declared dimension that is built in, declared twice or unlabelled.
+    #[error("dimension `{dimension}` {problem}")]
+    BadDimension {
+        dimension: String,
+        problem: &'static str,
+    },
+}
+
+impl UnitError {
+    /// The custom unit the error is about, if any.
+    pub fn unit(&self) -> Option<&str> {
+        match self {
+            UnitError::Unknown { unit, .. }
+            | UnitError::Empty { unit, .. }
+            | UnitError::RedefinesBuiltin { unit, .. }
+            | UnitError::InvalidFactor { unit, .. }
+            | UnitError::InvalidExponent { unit, .. }
+            | UnitError::BaseMismatch { unit, .. }
+            | UnitError::Duplicate { unit }
+            | UnitError::UnknownDimension { unit, .. } => Some(unit),
+            UnitError::BadDimension { .. } => None,
+        }
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            UnitError::UnknownDimension { dimension, .. } => format!(
+                "use a built-in dimension ({}) or declare it: `dimensions: [{{name: {dimension}, label: {{zh: …, en: …}}}}]`",
+                Dimension::BUILTIN.map(|d| d.name().to_string()).join(", ")
+            ),
+            UnitError::BadDimension { .. } => {
+                "declare each new dimension once, with `name` and a `label` in zh and en".to_string()
+            }
+            _ => "fix the unit under `units:` in site.yaml".to_string(),
+        }
+    }
 }
 
 impl CustomUnit {
@@ -515,23 +881,25 @@ impl CustomUnit {
             });
         }
         let dimension = Dimension::from_name(&self.dimension);
-        let base = self.base.trim();
+        let (base_zh, base_en) = (self.base.get(Lang::Zh), self.base.get(Lang::En));
         let (base_zh, base_en) = match (
             dimension.base_symbol(Lang::Zh),
             dimension.base_symbol(Lang::En),
         ) {
             (Some(zh_base), Some(en_base)) => {
-                if base != zh_base && base != en_base {
-                    return Err(UnitError::BaseMismatch {
-                        unit: err_unit(),
-                        dimension: dimension.name().to_string(),
-                        base: base.to_string(),
-                        expected: en_base.to_string(),
-                    });
+                for base in [base_zh, base_en] {
+                    if base != zh_base && base != en_base {
+                        return Err(UnitError::BaseMismatch {
+                            unit: err_unit(),
+                            dimension: dimension.name().to_string(),
+                            base: base.to_string(),
+                            expected: en_base.to_string(),
+                        });
+                    }
                 }
                 (zh_base.to_string(), en_base.to_string())
             }
-            _ => (base.to_string(), base.to_string()),
+            _ => (base_zh.to_string(), base_en.to_string()),
         };
         let en_word = self.en.trim().to_string();
         let en = if en_word.is_empty() {
@@ -546,8 +914,7 @@ impl CustomUnit {
                         .as_deref()
                         .map(str::trim)
                         .filter(|s| !s.is_empty())
-                        .unwrap_or(&en_word)
-                        .to_string(),
+                        .map_or_else(|| regular_singular(&en_word), str::to_string),
                     plural: en_word,
                 },
             }
@@ -580,6 +947,33 @@ pub struct UnitCatalog {
     /// The same, by name (the first of equal names), for [`Self::lookup`]:
     /// every metric of every page looks its unit up.
     by_name: HashMap<String, usize>,
+    /// Headings of the dimensions the site declares, by name.
+    dimension_labels: HashMap<String, DimensionLabel>,
+}
+
+/// The declared dimensions by name; built-in names, duplicates and empty
+/// labels are errors.
+fn declared_dimensions(
+    dimensions: &[CustomDimension],
+) -> Result<HashMap<String, DimensionLabel>, UnitError> {
+    let mut labels = HashMap::new();
+    for d in dimensions {
+        let name = d.name.trim().to_string();
+        let bad = |problem| UnitError::BadDimension {
+            dimension: name.clone(),
+            problem,
+        };
+        if name.is_empty() || d.label.zh.trim().is_empty() || d.label.en.trim().is_empty() {
+            return Err(bad("needs a name and a label in zh and en"));
+        }
+        if Dimension::BUILTIN.iter().any(|b| b.name() == name) {
+            return Err(bad("is built in; declare only new dimensions"));
+        }
+        if labels.insert(name.clone(), d.label.clone()).is_some() {
+            return Err(bad("is declared more than once"));
+        }
+    }
+    Ok(labels)
 }
 
 impl Default for UnitCatalog {
@@ -629,6 +1023,7 @@ impl UnitCatalog {
             units,
             names,
             by_name,
+            dimension_labels: HashMap::new(),
         }
     }
 
@@ -636,11 +1031,26 @@ impl UnitCatalog {
     /// with the name of a built-in unit (or alias) of the same dimension
     /// replaces it in place; one with another dimension is an error, as are
     /// non-positive factors, mismatched bases and duplicates.
-    pub fn with_custom(custom: &[CustomUnit]) -> Result<UnitCatalog, UnitError> {
+    ///
+    /// A unit's dimension must be built in or one of `dimensions`, which the
+    /// site declares with a heading per language.
+    pub fn with_custom(
+        custom: &[CustomUnit],
+        dimensions: &[CustomDimension],
+    ) -> Result<UnitCatalog, UnitError> {
         let mut catalog = UnitCatalog::builtin();
+        catalog.dimension_labels = declared_dimensions(dimensions)?;
         let mut seen: Vec<String> = Vec::new();
         for c in custom {
             let unit = c.to_unit()?;
+            if let Dimension::Other(name) = &unit.dimension {
+                if !catalog.dimension_labels.contains_key(name) {
+                    return Err(UnitError::UnknownDimension {
+                        unit: unit.zh,
+                        dimension: name.clone(),
+                    });
+                }
+            }
             if seen.contains(&unit.zh) {
                 return Err(UnitError::Duplicate { unit: unit.zh });
             }
@@ -670,7 +1080,27 @@ impl UnitCatalog {
                 }
             }
         }
-        Ok(UnitCatalog::new(catalog.units, catalog.names))
+        let labels = catalog.dimension_labels;
+        Ok(UnitCatalog {
+            dimension_labels: labels,
+            ..UnitCatalog::new(catalog.units, catalog.names)
+        })
+    }
+
+    /// The heading of a dimension: the built-in label, or the one the site
+    /// declared (its name when it declared none).
+    pub fn dimension_label<'d>(&'d self, dimension: &'d Dimension, lang: Lang) -> &'d str {
+        match dimension {
+            Dimension::Other(name) => {
+                self.dimension_labels
+                    .get(name)
+                    .map_or(name.as_str(), |l| match lang {
+                        Lang::Zh => &l.zh,
+                        Lang::En => &l.en,
+                    })
+            }
+            builtin => builtin.label(lang),
+        }
     }
 
     /// Finds a unit by its Chinese name or alias (`日` → `天`, `月` → `个月`,
@@ -893,46 +1323,57 @@ fn english_amount(d: &Decimal) -> String {
 // ---------------------------------------------------------------------------
 
 /// Renders a figure as the report wrote it (`value` in `unit`, with an
-/// optional qualifier) in the given language.
+/// optional qualifier) in the given language. `noun`, the English noun a
+/// translation gives a counted figure, replaces the unit's own English word.
 ///
-/// Chinese: `近 30 亿元`, `约 7 亿元`, `133 万余平方米`, `2000 余人`, `70%`,
-/// `超 70%`. English: `nearly CNY 3 billion`, `over 1.33 million m²`,
-/// `43,000 m²`, `6,806 machines`, `1 firm`, `over 130` (个). Never panics:
-/// NaN renders as `—`, infinities as `∞`.
-pub fn format_value(value: f64, unit: &Unit, qualifier: Option<Qualifier>, lang: Lang) -> String {
+/// Chinese: `近 30 亿元`, `超 400 亿元`, `133 万余平方米`, `2000 余人`,
+/// `100 人以上`, `70%`, `超 70%`. English: `nearly CNY 3 billion`,
+/// `more than CNY 40 billion`, `over 1.33 million m²`, `100 people or more`,
+/// `6,806` (台: no safe English noun), `1 firm`. Never panics: NaN renders as
+/// `—`, infinities as `∞`.
+pub fn format_value(
+    value: f64,
+    unit: &Unit,
+    qualifier: Option<Qualifier>,
+    noun: Option<&Noun>,
+    lang: Lang,
+) -> String {
     match lang {
         Lang::Zh => format_zh(value, unit, qualifier),
-        Lang::En => format_en(value, unit, qualifier),
+        Lang::En => format_en(value, unit, qualifier, noun),
     }
 }
 
 fn format_zh(value: f64, unit: &Unit, qualifier: Option<Qualifier>) -> String {
-    let number = match Decimal::from_f64(value) {
+    let decimal = Decimal::from_f64(value);
+    let number = match &decimal {
         Some(d) => d.to_text(false),
         None => non_finite_text(value).to_string(),
     };
     let zh = unit.zh();
-    if unit.zh_attached() {
-        let prefix = match qualifier {
-            None => "",
-            Some(Qualifier::Nearly) => "近 ",
-            Some(Qualifier::About) => "约 ",
-            Some(Qualifier::Over) => "超 ",
-        };
-        return format!("{prefix}{number}{zh}");
-    }
-    match qualifier {
-        None => format!("{number} {zh}"),
-        Some(Qualifier::Nearly) => format!("近 {number} {zh}"),
-        Some(Qualifier::About) => format!("约 {number} {zh}"),
-        Some(Qualifier::Over) => {
+    let space = if unit.zh_attached() { "" } else { " " };
+    let Some(q) = qualifier else {
+        return format!("{number}{space}{zh}");
+    };
+    let word = q.zh_word(unit);
+    match q.zh_place(unit) {
+        ZhPlace::BeforeNumber => format!("{word} {number}{space}{zh}"),
+        ZhPlace::AfterUnit => format!("{number}{space}{zh}{word}"),
+        ZhPlace::AfterScale => {
             let (scale, rest) = split_zh_scale(zh);
-            format!("{number} {scale}余{rest}")
+            let round = decimal.is_some_and(|d| d.exp >= 1 && !d.is_zero());
+            match q {
+                // 多 follows a round number directly (30 多亿元, 80 多家) and
+                // a number ending in 1–9 after its measure (3 万多人, 5 天多).
+                Qualifier::Plus if round => format!("{number} {word}{zh}"),
+                Qualifier::Plus if scale.is_empty() => format!("{number} {zh}{word}"),
+                _ => format!("{number} {scale}{word}{rest}"),
+            }
         }
     }
 }
 
-fn format_en(value: f64, unit: &Unit, qualifier: Option<Qualifier>) -> String {
+fn format_en(value: f64, unit: &Unit, qualifier: Option<Qualifier>, noun: Option<&Noun>) -> String {
     let (amount, is_one) = match Decimal::from_f64(value) {
         Some(d) => {
             let d = d.shifted(unit.en_exponent);
@@ -941,18 +1382,29 @@ fn format_en(value: f64, unit: &Unit, qualifier: Option<Qualifier>) -> String {
         }
         None => (non_finite_text(value).to_string(), false),
     };
-    let body = match &unit.en {
-        EnForm::Prefix(symbol) => format!("{symbol} {amount}"),
-        EnForm::Suffix { singular, plural } => {
-            let noun = if is_one { singular } else { plural };
-            format!("{amount} {noun}")
+    let body = match (&unit.en, noun) {
+        (EnForm::Suffix { .. } | EnForm::Bare, Some(noun)) => {
+            format!("{amount} {}", noun.for_amount(is_one))
         }
-        EnForm::Attached(symbol) => format!("{amount}{symbol}"),
-        EnForm::Bare => amount,
+        (EnForm::Prefix(symbol), _) => format!("{symbol} {amount}"),
+        (EnForm::Suffix { singular, plural }, None) => {
+            let word = if is_one { singular } else { plural };
+            format!("{amount} {word}")
+        }
+        (EnForm::Attached(symbol), _) => format!("{amount}{symbol}"),
+        (EnForm::Bare, None) => amount,
     };
-    match qualifier {
-        Some(q) => format!("{} {body}", q.name()),
-        None => body,
+    let Some(q) = qualifier else {
+        return body;
+    };
+    let spec = q.spec();
+    let words = match spec.en_count {
+        Some(count_words) if unit.dimension == Dimension::Count => count_words,
+        _ => spec.en,
+    };
+    match spec.en_place {
+        EnPlace::Before => format!("{words} {body}"),
+        EnPlace::After => format!("{body} {words}"),
     }
 }
 
@@ -1098,17 +1550,17 @@ mod tests {
         (1.0, "家", N, "1 家", "1 firm"),
         (500.0, "家次", OVER, "500 余家次", "over 500 visits"),
         (1.0, "家次", N, "1 家次", "1 visit"),
-        (12.0, "条", N, "12 条", "12 items"),
-        (128.0, "项", N, "128 项", "128 items"),
-        (1.0, "项", N, "1 项", "1 item"),
-        (2300.0, "件", NEARLY, "近 2300 件", "nearly 2,300 items"),
-        (6806.0, "台", N, "6806 台", "6,806 machines"),
-        (1.0, "台", N, "1 台", "1 machine"),
-        (200.0, "套", N, "200 套", "200 sets"),
+        (12.0, "条", N, "12 条", "12"),
+        (128.0, "项", N, "128 项", "128"),
+        (1.0, "项", N, "1 项", "1"),
+        (2300.0, "件", NEARLY, "近 2300 件", "nearly 2,300"),
+        (6806.0, "台", N, "6806 台", "6,806"),
+        (1.0, "台", N, "1 台", "1"),
+        (200.0, "套", N, "200 套", "200"),
         (1200.0, "辆", N, "1200 辆", "1,200 vehicles"),
         (1.0, "栋", N, "1 栋", "1 building"),
-        (3.0, "座", N, "3 座", "3 buildings"),
-        (6.0, "所", N, "6 所", "6 institutions"),
+        (3.0, "座", N, "3 座", "3"),
+        (6.0, "所", N, "6 所", "6"),
         (1.0, "户", N, "1 户", "1 household"),
         (5000.0, "户", ABOUT, "约 5000 户", "about 5,000 households"),
         (2000.0, "人", OVER, "2000 余人", "over 2,000 people"),
@@ -1120,7 +1572,7 @@ mod tests {
         (1.0, "万人", OVER, "1 万余人", "over 10,000 people"),
         (800.0, "人次", N, "800 人次", "800 person-times"),
         (150.0, "万人次", N, "150 万人次", "1.5 million person-times"),
-        (3.0, "次", N, "3 次", "3 times"),
+        (3.0, "次", N, "3 次", "3"),
         // Durations.
         (60.0, "分钟", N, "60 分钟", "60 minutes"),
         (1.0, "分钟", N, "1 分钟", "1 minute"),
@@ -1162,8 +1614,8 @@ mod tests {
             let u = catalog
                 .lookup(unit)
                 .unwrap_or_else(|| panic!("unit {unit} missing"));
-            let got_zh = format_value(value, u, q, Lang::Zh);
-            let got_en = format_value(value, u, q, Lang::En);
+            let got_zh = format_value(value, u, q, None, Lang::Zh);
+            let got_en = format_value(value, u, q, None, Lang::En);
             if got_zh != zh || got_en != en {
                 failures.push(format!(
                     "({value}, {unit}, {q:?}): got ({got_zh:?}, {got_en:?}), want ({zh:?}, {en:?})"
@@ -1202,7 +1654,7 @@ mod tests {
             }
         }
         let u = catalog.lookup("亿元").unwrap();
-        assert_eq!(format_value(7.0, u, None, Lang::Zh), "7 亿元");
+        assert_eq!(format_value(7.0, u, None, None, Lang::Zh), "7 亿元");
     }
 
     #[test]
@@ -1220,10 +1672,13 @@ mod tests {
             assert_eq!(catalog.lookup(alias).unwrap().zh(), canonical, "{alias}");
         }
         let day = catalog.lookup("日").unwrap();
-        assert_eq!(format_value(3.0, day, None, Lang::Zh), "3 天");
-        assert_eq!(format_value(3.0, day, None, Lang::En), "3 days");
+        assert_eq!(format_value(3.0, day, None, None, Lang::Zh), "3 天");
+        assert_eq!(format_value(3.0, day, None, None, Lang::En), "3 days");
         let month = catalog.lookup("月").unwrap();
-        assert_eq!(format_value(6.0, month, Some(Over), Lang::Zh), "6 余个月");
+        assert_eq!(
+            format_value(6.0, month, Some(Over), None, Lang::Zh),
+            "6 余个月"
+        );
     }
 
     #[test]
@@ -1283,7 +1738,8 @@ mod tests {
             Dimension::from_name("volume"),
             Dimension::Other("volume".into())
         );
-        assert_eq!(catalog.lookup("台").unwrap().en(), "machines");
+        assert_eq!(catalog.lookup("台").unwrap().en(), "");
+        assert_eq!(catalog.lookup("家").unwrap().en(), "firms");
         assert_eq!(catalog.lookup("亿元").unwrap().en(), "CNY");
         assert_eq!(catalog.lookup("个").unwrap().en(), "");
     }
@@ -1363,14 +1819,20 @@ mod tests {
             for &v in &extremes {
                 for q in [None, NEARLY, ABOUT, OVER] {
                     for lang in Lang::ALL {
-                        assert!(!format_value(v, unit, q, lang).is_empty());
+                        assert!(!format_value(v, unit, q, None, lang).is_empty());
                     }
                 }
                 let _ = normalized(v, unit);
                 let _ = format_plain_number(normalized(v, unit), Lang::En);
             }
         }
-        let max = format_value(f64::MAX, catalog.lookup("万亿元").unwrap(), None, Lang::En);
+        let max = format_value(
+            f64::MAX,
+            catalog.lookup("万亿元").unwrap(),
+            None,
+            None,
+            Lang::En,
+        );
         assert!(max.starts_with("CNY 179,769,313,486,232,000,") && max.ends_with(" trillion"));
     }
 
@@ -1381,7 +1843,7 @@ mod tests {
             en_singular: None,
             dimension: dimension.into(),
             factor,
-            base: base.into(),
+            base: BaseName::Same(base.into()),
             en_position: EnPosition::Suffix,
             en_exponent: 0,
         }
@@ -1422,7 +1884,11 @@ mod tests {
   base: ""
 "#;
         let units: Vec<CustomUnit> = serde_yaml::from_str(yaml).unwrap();
-        let catalog = UnitCatalog::with_custom(&units).unwrap();
+        let dims: Vec<CustomDimension> = serde_yaml::from_str(
+            "[{name: volume, label: {zh: 体积, en: Volume}}, {name: currency_hkd, label: {zh: 金额 (港元), en: Amount (HKD)}}, {name: permille, label: {zh: 千分比, en: Per mille}}]",
+        )
+        .unwrap();
+        let catalog = UnitCatalog::with_custom(&units, &dims).unwrap();
         let cases: &[Case] = &[
             (12.0, "亿立方米", N, "12 亿立方米", "1.2 billion m³"),
             (3.0, "亿立方米", OVER, "3 亿余立方米", "over 300 million m³"),
@@ -1463,7 +1929,7 @@ mod tests {
         let mut seat = custom("座", "bridges", "count", 1.0, "个");
         seat.en_singular = Some("bridge".into());
         let day = custom("日", "working days", "duration", 1.4, "天");
-        let catalog = UnitCatalog::with_custom(&[seat, day]).unwrap();
+        let catalog = UnitCatalog::with_custom(&[seat, day], &[]).unwrap();
         check(
             &catalog,
             &[
@@ -1481,7 +1947,7 @@ mod tests {
 
     #[test]
     fn custom_unit_errors() {
-        let err = |units: &[CustomUnit]| UnitCatalog::with_custom(units).unwrap_err();
+        let err = |units: &[CustomUnit]| UnitCatalog::with_custom(units, &[]).unwrap_err();
         assert_eq!(
             err(&[custom("亿元", "CNY", "mass", 1e8, "t")]),
             UnitError::RedefinesBuiltin {
@@ -1533,17 +1999,335 @@ mod tests {
         assert!(serde_yaml::from_str::<CustomUnit>(bad).is_err());
         // An empty list is just the built-in catalogue.
         assert_eq!(
-            UnitCatalog::with_custom(&[]).unwrap(),
+            UnitCatalog::with_custom(&[], &[]).unwrap(),
             UnitCatalog::default()
         );
+    }
+
+    /// Every qualifier with a money, an area and a count figure:
+    /// (qualifier, [zh, en] for 400 亿元, for 12 万平方米, for 80 家).
+    const QUALIFIED: &[(Qualifier, [(&str, &str); 3])] = {
+        use Qualifier::*;
+        &[
+            (
+                Nearly,
+                [
+                    ("近 400 亿元", "nearly CNY 40 billion"),
+                    ("近 12 万平方米", "nearly 120,000 m²"),
+                    ("近 80 家", "nearly 80 firms"),
+                ],
+            ),
+            (
+                Almost,
+                [
+                    ("将近 400 亿元", "almost CNY 40 billion"),
+                    ("将近 12 万平方米", "almost 120,000 m²"),
+                    ("将近 80 家", "almost 80 firms"),
+                ],
+            ),
+            (
+                CloseTo,
+                [
+                    ("接近 400 亿元", "close to CNY 40 billion"),
+                    ("接近 12 万平方米", "close to 120,000 m²"),
+                    ("接近 80 家", "close to 80 firms"),
+                ],
+            ),
+            (
+                About,
+                [
+                    ("约 400 亿元", "about CNY 40 billion"),
+                    ("约 12 万平方米", "about 120,000 m²"),
+                    ("约 80 家", "about 80 firms"),
+                ],
+            ),
+            (
+                Roughly,
+                [
+                    ("大约 400 亿元", "roughly CNY 40 billion"),
+                    ("大约 12 万平方米", "roughly 120,000 m²"),
+                    ("大约 80 家", "roughly 80 firms"),
+                ],
+            ),
+            (
+                Around,
+                [
+                    ("400 亿元左右", "around CNY 40 billion"),
+                    ("12 万平方米左右", "around 120,000 m²"),
+                    ("80 家左右", "around 80 firms"),
+                ],
+            ),
+            (
+                OrSo,
+                [
+                    ("400 亿元上下", "CNY 40 billion or so"),
+                    ("12 万平方米上下", "120,000 m² or so"),
+                    ("80 家上下", "80 firms or so"),
+                ],
+            ),
+            (
+                Over,
+                [
+                    ("400 亿余元", "over CNY 40 billion"),
+                    ("12 万余平方米", "over 120,000 m²"),
+                    ("80 余家", "over 80 firms"),
+                ],
+            ),
+            (
+                Plus,
+                [
+                    ("400 多亿元", "more than CNY 40 billion"),
+                    ("12 万多平方米", "more than 120,000 m²"),
+                    ("80 多家", "more than 80 firms"),
+                ],
+            ),
+            (
+                Exceeding,
+                [
+                    ("超 400 亿元", "more than CNY 40 billion"),
+                    ("超 12 万平方米", "more than 120,000 m²"),
+                    ("超 80 家", "more than 80 firms"),
+                ],
+            ),
+            (
+                MoreThan,
+                [
+                    ("超过 400 亿元", "more than CNY 40 billion"),
+                    ("超过 12 万平方米", "more than 120,000 m²"),
+                    ("超过 80 家", "more than 80 firms"),
+                ],
+            ),
+            (
+                UpwardsOf,
+                [
+                    ("逾 400 亿元", "over CNY 40 billion"),
+                    ("逾 12 万平方米", "over 120,000 m²"),
+                    ("逾 80 家", "over 80 firms"),
+                ],
+            ),
+            (
+                Surpassing,
+                [
+                    ("突破 400 亿元", "over CNY 40 billion"),
+                    ("突破 12 万平方米", "over 120,000 m²"),
+                    ("突破 80 家", "over 80 firms"),
+                ],
+            ),
+            (
+                AtLeast,
+                [
+                    ("至少 400 亿元", "at least CNY 40 billion"),
+                    ("至少 12 万平方米", "at least 120,000 m²"),
+                    ("至少 80 家", "at least 80 firms"),
+                ],
+            ),
+            (
+                OrMore,
+                [
+                    ("400 亿元以上", "CNY 40 billion or more"),
+                    ("12 万平方米以上", "120,000 m² or more"),
+                    ("80 家以上", "80 firms or more"),
+                ],
+            ),
+            (
+                Under,
+                [
+                    ("不到 400 亿元", "under CNY 40 billion"),
+                    ("不到 12 万平方米", "under 120,000 m²"),
+                    ("不到 80 家", "under 80 firms"),
+                ],
+            ),
+            (
+                LessThan,
+                [
+                    ("不足 400 亿元", "less than CNY 40 billion"),
+                    ("不足 12 万平方米", "less than 120,000 m²"),
+                    ("不足 80 家", "fewer than 80 firms"),
+                ],
+            ),
+            (
+                OrLess,
+                [
+                    ("400 亿元以下", "CNY 40 billion or less"),
+                    ("12 万平方米以下", "120,000 m² or less"),
+                    ("80 家以下", "80 firms or fewer"),
+                ],
+            ),
+            (
+                AtMost,
+                [
+                    ("最多 400 亿元", "at most CNY 40 billion"),
+                    ("最多 12 万平方米", "at most 120,000 m²"),
+                    ("最多 80 家", "at most 80 firms"),
+                ],
+            ),
+            (
+                Within,
+                [
+                    ("400 亿元以内", "up to CNY 40 billion"),
+                    ("12 万平方米以内", "up to 120,000 m²"),
+                    ("80 家以内", "up to 80 firms"),
+                ],
+            ),
+        ]
+    };
+
+    #[test]
+    fn every_qualifier_with_money_area_and_count() {
+        let catalog = UnitCatalog::builtin();
+        let mut cases = Vec::new();
+        for &(q, forms) in QUALIFIED {
+            for ((value, unit), (zh, en)) in [(400.0, "亿元"), (12.0, "万平方米"), (80.0, "家")]
+                .into_iter()
+                .zip(forms)
+            {
+                cases.push((value, unit, Some(q), zh, en));
+            }
+        }
+        check(&catalog, &cases);
+        assert_eq!(QUALIFIED.len(), Qualifier::ALL.len());
+        for (row, q) in QUALIFIED.iter().zip(Qualifier::ALL) {
+            assert_eq!(row.0, q, "the table follows Qualifier::ALL");
+        }
+    }
+
+    #[test]
+    fn qualifiers_as_newspapers_write_them() {
+        use Qualifier::*;
+        check(
+            &UnitCatalog::builtin(),
+            &[
+                (
+                    400.0,
+                    "亿元",
+                    Some(Exceeding),
+                    "超 400 亿元",
+                    "more than CNY 40 billion",
+                ),
+                (
+                    120.0,
+                    "亿元",
+                    Some(Surpassing),
+                    "突破 120 亿元",
+                    "over CNY 12 billion",
+                ),
+                (50.0, "家", Some(UpwardsOf), "逾 50 家", "over 50 firms"),
+                (
+                    18.0,
+                    "亿元",
+                    Some(About),
+                    "约 18 亿元",
+                    "about CNY 1.8 billion",
+                ),
+                (3500.0, "人", Some(Over), "3500 余人", "over 3,500 people"),
+                (
+                    100.0,
+                    "人",
+                    Some(OrMore),
+                    "100 人以上",
+                    "100 people or more",
+                ),
+                (20.0, "天", Some(Around), "20 天左右", "around 20 days"),
+                (10.0, "个", Some(Under), "不到 10 个", "under 10"),
+                (
+                    3.0,
+                    "万人",
+                    Some(Plus),
+                    "3 万多人",
+                    "more than 30,000 people",
+                ),
+                (5.0, "天", Some(Plus), "5 天多", "more than 5 days"),
+                (
+                    30.0,
+                    "亿元",
+                    Some(Plus),
+                    "30 多亿元",
+                    "more than CNY 3 billion",
+                ),
+                (70.0, "%", Some(Plus), "70%多", "more than 70%"),
+                (70.0, "%", Some(Around), "70%左右", "around 70%"),
+                (70.0, "%", Some(Exceeding), "超 70%", "more than 70%"),
+                (9.0, "条", Some(LessThan), "不足 9 条", "fewer than 9"),
+            ],
+        );
+    }
+
+    #[test]
+    fn nouns_replace_bare_and_counted_words_in_english_only() {
+        let catalog = UnitCatalog::builtin();
+        let stations = Noun::regular("refuelling stations");
+        assert_eq!(stations.one, "refuelling station");
+        let people = Noun {
+            one: "person".into(),
+            other: "people".into(),
+        };
+        let show =
+            |v, zh, q, noun, lang| format_value(v, catalog.lookup(zh).unwrap(), q, noun, lang);
+        assert_eq!(
+            show(3.0, "座", None, Some(&stations), Lang::En),
+            "3 refuelling stations"
+        );
+        assert_eq!(
+            show(1.0, "座", None, Some(&stations), Lang::En),
+            "1 refuelling station"
+        );
+        assert_eq!(show(3.0, "座", None, Some(&stations), Lang::Zh), "3 座");
+        assert_eq!(show(3.0, "座", None, None, Lang::En), "3");
+        assert_eq!(
+            show(2.0, "万人", Some(Over), Some(&people), Lang::En),
+            "over 20,000 people"
+        );
+        assert_eq!(show(1.0, "家", None, Some(&people), Lang::En), "1 person");
+        for (plural, one) in [
+            ("industrial chains", "industrial chain"),
+            ("companies", "company"),
+            ("boxes", "box"),
+            ("benches", "bench"),
+            ("glasses", "glass"),
+            ("people", "people"),
+            ("fuel-cell stacks", "fuel-cell stack"),
+        ] {
+            assert_eq!(Noun::regular(plural).one, one, "{plural}");
+        }
+        let parsed: Vec<Noun> =
+            serde_yaml::from_str("[SMT lines, {one: person, other: people}]").unwrap();
+        assert_eq!(parsed, vec![Noun::regular("SMT lines"), people]);
+        for bad in ["''", "{one: x}", "{one: a, other: b, few: c}", "[a]"] {
+            let err = serde_yaml::from_str::<Noun>(bad).unwrap_err().to_string();
+            assert!(err.starts_with(NOUN_SHAPE), "{bad}: {err}");
+        }
     }
 
     #[test]
     fn qualifier_serde() {
         let qs: Vec<Qualifier> = serde_yaml::from_str("[nearly, about, over]").unwrap();
         assert_eq!(qs, vec![Nearly, About, Over]);
+        let words: Vec<Qualifier> =
+            serde_yaml::from_str("[近, 约, 余, 超, 以上, ' 左右 ']").unwrap();
+        assert_eq!(
+            words,
+            vec![
+                Nearly,
+                About,
+                Over,
+                Qualifier::Exceeding,
+                Qualifier::OrMore,
+                Qualifier::Around
+            ]
+        );
+        for q in Qualifier::ALL {
+            assert_eq!(Qualifier::parse(q.zh()), Some(q));
+            assert_eq!(Qualifier::parse(q.name()), Some(q));
+            assert_eq!(serde_yaml::to_string(&q).unwrap().trim(), q.name());
+        }
         assert!(serde_yaml::from_str::<Qualifier>("Over").is_err());
-        assert!(serde_yaml::from_str::<Qualifier>("roughly").is_err());
+        let err = serde_yaml::from_str::<Qualifier>("大概")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("unknown qualifier `大概`; write the word as the source does: 近 (nearly), 将近 (almost),"),
+            "{err}"
+        );
         assert_eq!(Over.to_string(), "over");
     }
 }

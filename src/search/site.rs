@@ -8,7 +8,7 @@ use super::{
 use crate::config::Config;
 use crate::content::{Content, Report};
 use crate::output::{OutputData, OutputFile};
-use crate::units::{self, UnitCatalog};
+use crate::units::UnitCatalog;
 use crate::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
@@ -160,10 +160,7 @@ fn entry_view<'a>(
                 .map(String::as_str)
                 .unwrap_or(&m.key);
             match units.lookup(&m.unit) {
-                Some(u) => format!(
-                    "{label} {}",
-                    units::format_value(m.value, u, m.qualifier, lang)
-                ),
+                Some(u) => format!("{label} {}", report.display(m, u, lang)),
                 None => format!("{label} {} {}", m.value, m.unit),
             }
         })

@@ -875,7 +875,9 @@ fn build_fixture(
     let report = briefing::build::build(&opts).unwrap_or_else(|e| panic!("fixture build: {e}"));
     let site = &report.site;
     // The plain theme has no search page, so the build wrote no index: add one.
-    let units = briefing::units::UnitCatalog::with_custom(&site.config.units).unwrap();
+    let units =
+        briefing::units::UnitCatalog::with_custom(&site.config.units, &site.config.dimensions)
+            .unwrap();
     let keep = &briefing::search::site::keep_bytes;
     let (index, _) = briefing::search::site::output_files(
         &site.content,
@@ -1128,7 +1130,9 @@ fn site_reports_match_the_built_pages() {
     for style in [UrlStyle::Online, UrlStyle::Offline] {
         let (_tmp, out, report) = build_fixture(style);
         let site = &report.site;
-        let units = briefing::units::UnitCatalog::with_custom(&site.config.units).unwrap();
+        let units =
+            briefing::units::UnitCatalog::with_custom(&site.config.units, &site.config.dimensions)
+                .unwrap();
         let reports =
             briefing::search::site::site_reports(&site.content, &site.config, &units, style);
         assert_eq!(reports.len(), site.content.reports.len());
