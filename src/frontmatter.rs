@@ -99,14 +99,14 @@ fn yaml_error(e: &serde_yaml::Error, first_line: usize, path: &Path) -> Diagnost
 /// A "did you mean" hint for unknown fields, or advice for common type errors.
 fn hint_for(message: &str) -> Option<String> {
     if let Some(unknown) = between(message, "unknown field `", "`") {
-        if ["value", "unit", "qualifier", "quote"].contains(&unknown)
-            && message.contains("expected `key` or `label`")
-        {
+        let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
+        let in_translation_metric = expected.contains(&"label") && !expected.contains(&"value");
+        if ["value", "unit", "qualifier", "quote"].contains(&unknown) && in_translation_metric {
             return Some(format!(
-                "a translation's metrics give only `key` and `label`; `{unknown}` is written once, in the source-language file"
+                "a translation's metrics give only {}; `{unknown}` is written once, in the source-language file",
+                expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
             ));
         }
-        let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
         let best = expected
             .iter()
             .map(|c| (strsim::jaro_winkler(unknown, c), *c))
@@ -117,6 +117,9 @@ fn hint_for(message: &str) -> Option<String> {
             None if expected.is_empty() => "remove this field".to_string(),
             None => format!("remove it; allowed fields here: {}", expected.join(", ")),
         });
+    }
+    if message.contains("unknown qualifier `") {
+        return Some(crate::units::Qualifier::known());
     }
     if message.contains("expected f64") || message.contains("expected a number") {
         return Some("write the number with digits, e.g. `value: 30` (no units, words or thousands separators)".into());

@@ -550,7 +550,9 @@ pub fn dashboard(
             let rows: Vec<ChartRow> = es.iter().map(|&i| chart_row(i)).collect();
             // The first figure's unit gives the chart's base unit.
             let unit = all[es[0]].unit;
-            chart(key, unit, rows, &|i| row(&all[i]), lang)
+            let mut view = chart(key, unit, rows, &|i| row(&all[i]), lang);
+            view.dimension_label = units.dimension_label(unit.dimension(), lang).to_string();
+            view
         })
         .collect();
 
@@ -561,8 +563,8 @@ pub fn dashboard(
             .entry(dimension_rank(d))
             .or_insert_with(|| GroupView {
                 dimension: d.name().to_string(),
-                label: d.label(lang).to_string(),
-                base_unit: d.base_symbol(lang).unwrap_or_default().to_string(),
+                label: units.dimension_label(d, lang).to_string(),
+                base_unit: e.unit.base_symbol(lang).to_string(),
                 rows: Vec::new(),
                 total: 0,
             });
@@ -694,7 +696,8 @@ fn chart(
         total,
         label,
         dimension: dimension.name().to_string(),
-        dimension_label: dimension.label(lang).to_string(),
+        // The caller knows the site's dimension labels.
+        dimension_label: String::new(),
         base_unit,
         svg,
         bars,
@@ -895,7 +898,13 @@ fn metric_filter(
     let text = |field| optional_text(m, field).map_err(err);
     let qualifier = match text("qualifier")? {
         None => None,
-        Some(word) => Some(Qualifier::parse(word).ok_or_else(|| err(Qualifier::unknown(word)))?),
+        Some(word) => Some(Qualifier::parse(word).ok_or_else(|| {
+            err(format!(
+                "{}; {}",
+                Qualifier::unknown(word),
+                Qualifier::known()
+            ))
+        })?),
     };
     let noun = match (text("noun.one")?, text("noun.other")?) {
         (Some(one), Some(other)) => Some(units::Noun {

@@ -349,7 +349,12 @@ impl<'a> Renderer<'a> {
                         .map(|u| u.dimension().name().to_string())
                         .unwrap_or_default(),
                     dimension_label: unit
-                        .map(|u| u.dimension().label(lang).to_string())
+                        .map(|u| {
+                            self.input
+                                .units
+                                .dimension_label(u.dimension(), lang)
+                                .to_string()
+                        })
                         .unwrap_or_default(),
                 }
             })

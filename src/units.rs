@@ -180,8 +180,8 @@ enum EnPlace {
 /// (`超 400 亿元`, `12 万余平方米`, `100 人以上`); English says it
 /// idiomatically (`more than CNY 40 billion`, `over 120,000 m²`,
 /// `100 people or more`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "&'static str")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "&'static str")]
 pub enum Qualifier {
     Nearly,
     Almost,
@@ -333,24 +333,38 @@ impl Qualifier {
             .find(|q| q.zh() == text || q.name() == text)
     }
 
-    /// The message for a word that is not a qualifier, listing them all.
+    /// The message for a word that is not a qualifier.
     pub fn unknown(text: &str) -> String {
+        format!("unknown qualifier `{}`", text.trim())
+    }
+
+    /// What to write instead: every word with its English name.
+    pub fn known() -> String {
         let known: Vec<String> = Qualifier::ALL
             .iter()
             .map(|q| format!("{} ({})", q.zh(), q.name()))
             .collect();
         format!(
-            "unknown qualifier `{}`; write the word as the source does: {}",
-            text.trim(),
+            "write the word as the source does, one of: {}",
             known.join(", ")
         )
     }
 }
 
-impl TryFrom<String> for Qualifier {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Qualifier::parse(&text).ok_or_else(|| Qualifier::unknown(&text))
+impl<'de> Deserialize<'de> for Qualifier {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Word;
+        impl serde::de::Visitor<'_> for Word {
+            type Value = Qualifier;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a qualifier word such as 超 or 约")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Qualifier, E> {
+                Qualifier::parse(text).ok_or_else(|| E::custom(Qualifier::unknown(text)))
+            }
+        }
+        // Errors raised while the scalar is read carry its line.
+        deserializer.deserialize_str(Word)
     }
 }
 
@@ -426,28 +440,36 @@ fn regular_singular(plural: &str) -> String {
 
 impl<'de> Deserialize<'de> for Noun {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Forms {
-            one: String,
-            other: String,
-        }
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Written {
-            Plural(String),
-            Forms(Forms),
-        }
-        match Written::deserialize(deserializer) {
-            Ok(Written::Plural(p)) if !p.trim().is_empty() => Ok(Noun::regular(&p)),
-            Ok(Written::Forms(f)) if !f.one.trim().is_empty() && !f.other.trim().is_empty() => {
-                Ok(Noun {
-                    one: f.one.trim().to_string(),
-                    other: f.other.trim().to_string(),
-                })
+        // A visitor rather than an untagged enum, so errors keep their line.
+        struct Written;
+        impl<'de> serde::de::Visitor<'de> for Written {
+            type Value = Noun;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(NOUN_SHAPE)
             }
-            _ => Err(serde::de::Error::custom(NOUN_SHAPE)),
+            fn visit_str<E: serde::de::Error>(self, plural: &str) -> Result<Noun, E> {
+                if plural.trim().is_empty() {
+                    return Err(E::custom(NOUN_SHAPE));
+                }
+                Ok(Noun::regular(plural))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Noun, A::Error> {
+                let (mut one, mut other) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    let form = map.next_value::<String>()?.trim().to_string();
+                    match key.as_str() {
+                        "one" if !form.is_empty() => one = Some(form),
+                        "other" if !form.is_empty() => other = Some(form),
+                        _ => return Err(serde::de::Error::custom(NOUN_SHAPE)),
+                    }
+                }
+                match (one, other) {
+                    (Some(one), Some(other)) => Ok(Noun { one, other }),
+                    _ => Err(serde::de::Error::custom(NOUN_SHAPE)),
+                }
+            }
         }
+        deserializer.deserialize_any(Written)
     }
 }
 
@@ -2294,7 +2316,7 @@ mod tests {
         assert_eq!(parsed, vec![Noun::regular("SMT lines"), people]);
         for bad in ["''", "{one: x}", "{one: a, other: b, few: c}", "[a]"] {
             let err = serde_yaml::from_str::<Noun>(bad).unwrap_err().to_string();
-            assert!(err.starts_with(NOUN_SHAPE), "{bad}: {err}");
+            assert!(err.contains(NOUN_SHAPE), "{bad}: {err}");
         }
     }
 
@@ -2324,9 +2346,13 @@ mod tests {
         let err = serde_yaml::from_str::<Qualifier>("大概")
             .unwrap_err()
             .to_string();
+        assert!(err.starts_with("unknown qualifier `大概`"), "{err}");
         assert!(
-            err.starts_with("unknown qualifier `大概`; write the word as the source does: 近 (nearly), 将近 (almost),"),
-            "{err}"
+            Qualifier::known().starts_with(
+                "write the word as the source does, one of: 近 (nearly), 将近 (almost), "
+            ),
+            "{}",
+            Qualifier::known()
         );
         assert_eq!(Over.to_string(), "over");
     }

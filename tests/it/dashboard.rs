@@ -78,7 +78,7 @@ fn a_qualifier_outside_the_allowed_set_is_an_error() {
     assert_eq!(run.code(), Some(1));
     let err = run.stderr();
     assert!(
-        err.contains("error: content/reports/jincheng.zh.md:14: metrics[0].qualifier: unknown variant `approximately`, expected one of `nearly`, `about`, `over`"),
+        err.contains("error: content/reports/jincheng.zh.md:14: metrics[0].qualifier: unknown qualifier `approximately`\n  help: write the word as the source does, one of: 近 (nearly), "),
         "{err}"
     );
     assert!(

@@ -13,3 +13,4 @@ mod scaffold;
 mod search_browser;
 mod serve;
 mod support;
+mod wording;
