@@ -172,7 +172,7 @@ metrics: []
 #     label: {label}
 #     value: 30               # digits only
 #     unit: {unit}
-#     qualifier: nearly       # optional: nearly | about | over
+#     qualifier: 近           # optional: the word the source uses (近 约 超 逾 余 多 以上 左右 不到 …)
 #     quote: {quote}   # optional: the sentence it comes from
 ---
 
@@ -297,7 +297,7 @@ metrics:
     label: 总投资
     value: 30
     unit: 亿元
-    qualifier: nearly
+    qualifier: 近
     quote: 项目总投资近 30 亿元
 ---
 ## 要点
