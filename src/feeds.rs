@@ -195,44 +195,108 @@ fn entry(x: &mut String, r: &Report, config: &Config, units: &UnitCatalog, lang:
     x.push_str("  </entry>\n");
 }
 
-/// `sitemap.xml`: every page with its translations as `xhtml:link`
+/// How much one sitemap file may hold (the sitemap protocol's limits).
+#[derive(Debug, Clone, Copy)]
+pub struct SitemapLimits {
+    pub urls: usize,
+    pub bytes: usize,
+}
+
+impl SitemapLimits {
+    /// 50,000 URLs and 50 MB (52,428,800 bytes) per file.
+    pub const PROTOCOL: SitemapLimits = SitemapLimits {
+        urls: 50_000,
+        bytes: 52_428_800,
+    };
+}
+
+const SITEMAP_HEAD: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+const SITEMAP_TAIL: &str = "</urlset>\n";
+
+/// The sitemap: every page with its translations as `xhtml:link`
 /// alternates (itself included, plus `x-default`, the source-language page).
-pub fn sitemap(config: &Config, pages: &[SitemapPage]) -> OutputFile {
+/// It is `sitemap.xml` while one file holds it within `limits`; a larger
+/// site gets `sitemap-1.xml`, `sitemap-2.xml`, … (at the site's root, since
+/// a sitemap may list only URLs below its own folder) and `sitemap.xml`
+/// becomes their index, so `robots.txt` names the same file either way.
+pub fn sitemaps(config: &Config, pages: &[SitemapPage], limits: SitemapLimits) -> Vec<OutputFile> {
     let mut pages: Vec<&SitemapPage> = pages.iter().collect();
     pages.sort_by(|a, b| a.permalink.cmp(&b.permalink));
     pages.dedup_by(|a, b| a.permalink == b.permalink);
-    let mut x = String::new();
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    let room = limits
+        .bytes
+        .saturating_sub(SITEMAP_HEAD.len() + SITEMAP_TAIL.len());
+    let mut parts: Vec<String> = vec![String::from(SITEMAP_HEAD)];
+    let mut count = 0;
     for p in pages {
-        x.push_str("  <url>\n");
-        let _ = writeln!(x, "    <loc>{}</loc>", escape(&p.permalink));
-        if let Some(date) = &p.date {
-            let _ = writeln!(x, "    <lastmod>{date}</lastmod>");
+        let entry = sitemap_entry(config, p);
+        let part = parts.last_mut().expect("one part at least");
+        if count > 0
+            && (count == limits.urls || part.len() - SITEMAP_HEAD.len() + entry.len() > room)
+        {
+            parts.push(String::from(SITEMAP_HEAD));
+            count = 0;
         }
-        if !p.alternates.is_empty() {
-            let mut all: Vec<(Lang, &str)> = vec![(p.lang, p.permalink.as_str())];
-            all.extend(p.alternates.iter().map(|(l, u)| (*l, u.as_str())));
-            all.sort();
-            for (l, u) in &all {
-                let _ = writeln!(
-                    x,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"{l}\" href=\"{}\"/>",
-                    escape(u)
-                );
-            }
-            if let Some((_, u)) = all.iter().find(|(l, _)| *l == config.source_lang()) {
-                let _ = writeln!(
-                    x,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
-                    escape(u)
-                );
-            }
-        }
-        x.push_str("  </url>\n");
+        let part = parts.last_mut().expect("one part at least");
+        part.push_str(&entry);
+        count += 1;
     }
-    x.push_str("</urlset>\n");
-    OutputFile::bytes("sitemap.xml", x.into_bytes(), "the sitemap")
+    for part in &mut parts {
+        part.push_str(SITEMAP_TAIL);
+    }
+    if parts.len() == 1 {
+        let only = parts.pop().unwrap_or_default();
+        return vec![OutputFile::bytes(
+            "sitemap.xml",
+            only.into_bytes(),
+            "the sitemap",
+        )];
+    }
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut files = Vec::with_capacity(parts.len() + 1);
+    for (i, part) in parts.into_iter().enumerate() {
+        let path = format!("sitemap-{}.xml", i + 1);
+        let url = urls::permalink(&config.base_url, &path);
+        let _ = writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", escape(&url));
+        files.push(OutputFile::bytes(path, part.into_bytes(), "the sitemap"));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(OutputFile::bytes(
+        "sitemap.xml",
+        index.into_bytes(),
+        "the sitemap index",
+    ));
+    files
+}
+
+/// One page's `<url>` element.
+fn sitemap_entry(config: &Config, p: &SitemapPage) -> String {
+    let mut x = String::from("  <url>\n");
+    let _ = writeln!(x, "    <loc>{}</loc>", escape(&p.permalink));
+    if let Some(date) = &p.date {
+        let _ = writeln!(x, "    <lastmod>{date}</lastmod>");
+    }
+    if !p.alternates.is_empty() {
+        let mut all: Vec<(Lang, &str)> = vec![(p.lang, p.permalink.as_str())];
+        all.extend(p.alternates.iter().map(|(l, u)| (*l, u.as_str())));
+        all.sort();
+        for (l, u) in &all {
+            let _ = writeln!(
+                x,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{l}\" href=\"{}\"/>",
+                escape(u)
+            );
+        }
+        if let Some((_, u)) = all.iter().find(|(l, _)| *l == config.source_lang()) {
+            let _ = writeln!(
+                x,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                escape(u)
+            );
+        }
+    }
+    x.push_str("  </url>\n");
+    x
 }
 
 /// `robots.txt`, allowing everything and naming the sitemap. (Crawlers only
@@ -294,8 +358,10 @@ mod tests {
                 date: None,
             },
         ];
-        let map = sitemap(&config(), &pages);
-        let text = String::from_utf8(map.as_bytes().unwrap().to_vec()).unwrap();
+        let maps = sitemaps(&config(), &pages, SitemapLimits::PROTOCOL);
+        assert_eq!(maps.len(), 1, "one file while it fits");
+        assert_eq!(maps[0].path, "sitemap.xml");
+        let text = String::from_utf8(maps[0].as_bytes().unwrap().to_vec()).unwrap();
         let root = text.find("<loc>https://example.org/b/</loc>").unwrap();
         let a = text
             .find("<loc>https://example.org/b/en/reports/a/</loc>")
@@ -313,5 +379,84 @@ mod tests {
             robots.as_bytes().unwrap(),
             b"User-agent: *\nAllow: /\n\nSitemap: https://example.org/b/sitemap.xml\n"
         );
+    }
+
+    fn page(i: usize) -> SitemapPage {
+        SitemapPage {
+            permalink: format!("https://example.org/b/zh/reports/r{i:05}/"),
+            lang: Lang::Zh,
+            alternates: vec![(
+                Lang::En,
+                format!("https://example.org/b/en/reports/r{i:05}/"),
+            )],
+            date: Some("2025-05-08".into()),
+        }
+    }
+
+    fn text(f: &OutputFile) -> String {
+        String::from_utf8(f.as_bytes().unwrap().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_site_past_the_limits_gets_a_sitemap_index() {
+        let pages: Vec<SitemapPage> = (0..25).map(page).collect();
+        let whole = sitemaps(&config(), &pages, SitemapLimits::PROTOCOL);
+        let entries = text(&whole[0]).matches("<url>").count();
+        assert_eq!(entries, 25);
+        // At most 10 URLs a file: three files and the index.
+        let by_count = sitemaps(
+            &config(),
+            &pages,
+            SitemapLimits {
+                urls: 10,
+                bytes: 1 << 20,
+            },
+        );
+        let paths: Vec<&str> = by_count.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let counts: Vec<usize> = by_count[..3]
+            .iter()
+            .map(|f| text(f).matches("<url>").count())
+            .collect();
+        assert_eq!(counts, [10, 10, 5]);
+        let index = text(&by_count[3]);
+        assert!(index.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex "));
+        assert!(index.contains("<sitemap><loc>https://example.org/b/sitemap-3.xml</loc></sitemap>"));
+        // Every page is in exactly one file, in order.
+        let joined: String = by_count[..3].iter().map(text).collect();
+        let whole_text = text(&whole[0]);
+        let body = |t: &str| {
+            t.lines()
+                .filter(|l| l.starts_with("  "))
+                .map(String::from)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(body(&joined), body(&whole_text));
+        // By size: no file over the byte limit, each well formed.
+        let limit = whole_text.len() / 4;
+        let by_size = sitemaps(
+            &config(),
+            &pages,
+            SitemapLimits {
+                urls: 50_000,
+                bytes: limit,
+            },
+        );
+        assert!(by_size.len() >= 5, "{}", by_size.len());
+        for f in &by_size {
+            let t = text(f);
+            assert!(t.len() <= limit, "{} is {} bytes", f.path, t.len());
+            assert!(t.ends_with("</urlset>\n") || t.ends_with("</sitemapindex>\n"));
+        }
+        // robots.txt names sitemap.xml, the index, either way.
+        assert!(text(&robots(&config())).contains("Sitemap: https://example.org/b/sitemap.xml"));
     }
 }

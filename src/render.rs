@@ -750,7 +750,11 @@ pub fn render_site_with(
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let jobs = site_pages_of(input, taxonomies);
     let (mut files, pages) = render_jobs(input, &jobs, taxonomies)?;
-    files.push(feeds::sitemap(input.config, &pages));
+    files.extend(feeds::sitemaps(
+        input.config,
+        &pages,
+        feeds::SitemapLimits::PROTOCOL,
+    ));
     Ok(files)
 }
 
