@@ -1317,6 +1317,19 @@ fn resolve_source(
             line,
         });
     }
+    if let Some(url) = fm.source.as_ref().and_then(|s| s.url.as_deref()) {
+        if !urls::is_web_url(url) {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    frontmatter::find_line(split, "url:", 0)
+                        .or_else(|| frontmatter::find_line(split, "source:", 0)),
+                    format!("`source.url` must be a web address (http or https), not `{url}`"),
+                )
+                .with_hint("give the address where the report can be read, e.g. `url: https://…`"),
+            );
+        }
+    }
     if diags.len() > before {
         return None;
     }
@@ -1530,6 +1543,9 @@ fn normalise_path(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// What a Markdown link that would run script points to instead.
+pub const BLOCKED_LINK: &str = "#";
+
 #[allow(clippy::too_many_arguments)]
 fn render_body(
     body: &str,
@@ -1550,7 +1566,12 @@ fn render_body(
         root
     };
     let missing = std::cell::RefCell::new(Vec::new());
-    let rewrite = |dest: &str| -> Option<String> {
+    let scripts = std::cell::RefCell::new(Vec::new());
+    let rewrite = |dest: &str, image: bool| -> Option<String> {
+        if let Some(scheme) = urls::script_scheme(dest, image) {
+            scripts.borrow_mut().push((dest.to_string(), scheme));
+            return Some(BLOCKED_LINK.to_string());
+        }
         if dest.is_empty()
             || dest.starts_with('#')
             || dest.starts_with('/')
@@ -1611,11 +1632,23 @@ fn render_body(
         }
     };
     let rendered = markdown::render(body, &rewrite);
+    let line_of = |dest: &str| {
+        body.lines()
+            .position(|l| l.contains(dest))
+            .map(|i| i + 1 + line_offset(sources, display, body))
+    };
+    for (dest, scheme) in scripts.into_inner() {
+        diags.push(
+            Diagnostic::warning(
+                display,
+                line_of(&dest),
+                format!("link to `{dest}` would run a {scheme}: URL as script; the page links to `{BLOCKED_LINK}` instead"),
+            )
+            .with_hint("link to a web page (https://…) or a file in content/, or remove the link"),
+        );
+    }
     for dest in missing.into_inner() {
-        let line = body
-            .lines()
-            .position(|l| l.contains(&dest))
-            .map(|i| i + 1 + line_offset(sources, display, body));
+        let line = line_of(&dest);
         diags.push(
             Diagnostic::warning(
                 display,

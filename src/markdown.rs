@@ -30,17 +30,21 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `markdown`. `rewrite_link` may replace a link or image destination
-/// (e.g. a link to another report's `.md` file becomes that page's URL).
-pub fn render(markdown: &str, rewrite_link: &dyn Fn(&str) -> Option<String>) -> Rendered {
+/// Renders `markdown`. `rewrite_link(destination, is_image)` may replace a
+/// link or image destination (e.g. a link to another report's `.md` file
+/// becomes that page's URL).
+pub fn render(markdown: &str, rewrite_link: &dyn Fn(&str, bool) -> Option<String>) -> Rendered {
     let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
     join_cjk_line_breaks(&mut events);
     let toc = assign_heading_ids(&mut events);
     for ev in &mut events {
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = ev {
-            if let Some(new) = rewrite_link(dest_url) {
-                *dest_url = CowStr::from(new);
-            }
+        let (dest_url, image) = match ev {
+            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
+        };
+        if let Some(new) = rewrite_link(dest_url, image) {
+            *dest_url = CowStr::from(new);
         }
     }
     let mut text = plain_text(&events);
@@ -221,7 +225,7 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> String {
-        render(md, &|_| None).html
+        render(md, &|_, _| None).html
     }
 
     #[test]

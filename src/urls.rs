@@ -6,6 +6,32 @@
 
 use crate::Lang;
 
+/// The scheme of `dest` when a browser would run it as script instead of
+/// following it: `javascript:` and `vbscript:`, and `data:` for a link (an
+/// image may be a `data:` URI). Browsers ignore leading spaces, and tabs and
+/// line breaks inside a scheme, so this does too (`java\tscript:` counts).
+pub fn script_scheme(dest: &str, image: bool) -> Option<String> {
+    let (scheme, _) = dest.split_once(':')?;
+    let scheme: String = scheme
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let runs = matches!(scheme.as_str(), "javascript" | "vbscript") || (scheme == "data" && !image);
+    runs.then_some(scheme)
+}
+
+/// Whether `url` is an absolute `http:` or `https:` URL with a host.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    ["http://", "https://"].iter().any(|p| {
+        lower
+            .strip_prefix(p)
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+    })
+}
+
 /// How links to folders are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UrlStyle {
@@ -123,5 +149,45 @@ mod tests {
         assert_eq!(root_prefix("zh/reports/a/index.html"), "../../../");
         assert_eq!(base_path("https://example.org/briefing/"), "/briefing/");
         assert_eq!(base_path("https://example.org"), "/");
+    }
+
+    #[test]
+    fn script_schemes_are_found_however_they_are_written() {
+        for dest in [
+            "javascript:alert(1)",
+            "JavaScript:x",
+            " javascript:x",
+            "java\tscript:x",
+            "vbscript:x",
+            "data:text/html,x",
+        ] {
+            assert!(script_scheme(dest, false).is_some(), "{dest:?}");
+        }
+        assert_eq!(script_scheme("data:image/png;base64,AA", true), None);
+        assert_eq!(
+            script_scheme("javascript:x", true).as_deref(),
+            Some("javascript")
+        );
+        for dest in [
+            "https://e.org/a:b",
+            "mailto:a@b",
+            "report.md",
+            "#x",
+            "a/b:c",
+            "tel:1",
+        ] {
+            assert_eq!(script_scheme(dest, false), None, "{dest:?}");
+        }
+        assert!(is_web_url("https://example.org/x") && is_web_url("HTTP://e.org"));
+        for url in [
+            "javascript:alert(1)",
+            "ftp://e.org",
+            "https://",
+            "https:///x",
+            "//e.org",
+            "e.org",
+        ] {
+            assert!(!is_web_url(url), "{url}");
+        }
     }
 }

@@ -10,6 +10,7 @@ mod errors;
 mod publish;
 mod quality;
 mod scaffold;
+mod script_urls;
 mod search_browser;
 mod serve;
 mod support;
