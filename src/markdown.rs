@@ -257,7 +257,7 @@ mod tests {
     fn plain_text_has_no_space_between_joined_cjk_lines() {
         let r = render(
             "## 要点\n\n晋城\n经开区\n\n<script>x()</script>\n\nend",
-            &|_| None,
+            &|_, _| None,
         );
         assert_eq!(r.text, "要点 晋城经开区 end");
     }
@@ -266,7 +266,7 @@ mod tests {
     fn heading_ids_are_stable_unique_and_allow_chinese() {
         let r = render(
             "## 要点\n\n## 要点\n\n### Key points: 2025!\n\n## Own {#mine}\n",
-            &|_| None,
+            &|_, _| None,
         );
         let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["要点", "要点-1", "key-points-2025", "mine"]);
@@ -283,7 +283,7 @@ mod tests {
 
     #[test]
     fn links_can_be_rewritten() {
-        let r = render("[a](other.md) ![b](img.png)", &|u| {
+        let r = render("[a](other.md) ![b](img.png)", &|u, _| {
             (u == "other.md").then(|| "../other/".to_string())
         });
         assert!(r.html.contains("href=\"../other/\""));
