@@ -762,22 +762,24 @@ pub fn format_text(diags: &[Diagnostic], color: bool) -> String {
             s.to_string()
         }
     };
+    use crate::diag::printable;
     let mut out = String::new();
     let mut files: BTreeMap<&Path, Vec<&Diagnostic>> = BTreeMap::new();
     for d in diags {
         files.entry(d.path.as_path()).or_default().push(d);
     }
     for (path, ds) in &files {
-        let _ = writeln!(out, "{}", paint("1", &path.display().to_string()));
+        let shown = crate::diag::printable(&path.display().to_string()).into_owned();
+        let _ = writeln!(out, "{}", paint("1", &shown));
         for d in ds {
             let kind = match d.severity {
                 Severity::Error => paint("1;31", "error"),
                 Severity::Warning => paint("1;33", "warning"),
             };
             let at = d.line.map(|l| format!("{l}: ")).unwrap_or_default();
-            let _ = writeln!(out, "  {at}{kind}: {}", d.message);
+            let _ = writeln!(out, "  {at}{kind}: {}", printable(&d.message));
             if let Some(hint) = &d.hint {
-                let _ = writeln!(out, "  {}{hint}", paint("36", "help: "));
+                let _ = writeln!(out, "  {}{}", paint("36", "help: "), printable(hint));
             }
         }
         out.push('\n');

@@ -6,7 +6,7 @@
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::frontmatter::{self, Split};
 use crate::markdown::{self, Rendered};
 use crate::units::{self, Noun, Qualifier, Unit, UnitCatalog};
@@ -57,18 +57,31 @@ pub fn read_sources(content_dir: &Path, site_root: &Path) -> Result<Sources> {
         return Ok(sources);
     }
     let mut markdown = Vec::new();
+    let site = std::fs::canonicalize(site_root).unwrap_or_else(|_| site_root.to_path_buf());
+    let mut outside = Vec::new();
+    // Links are followed when they stay inside the site; loops are errors.
     let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            let leaves = e.path_is_symlink() && !links_inside(e.path(), &site);
+            if leaves && !hidden {
+                outside.push(e.path().to_path_buf());
+            }
+            !hidden && !leaves
+        });
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e
-                .path()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| content_dir.to_path_buf());
-            Error::read(path, e.into())
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                sources
+                    .problems
+                    .push(unreadable(site_root, content_dir, &e));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
@@ -92,32 +105,82 @@ pub fn read_sources(content_dir: &Path, site_root: &Path) -> Result<Sources> {
         }
     }
     // Reading ten thousand files is mostly waiting on the system: in parallel.
-    let read: Vec<Result<std::result::Result<InputFile, Diagnostic>>> = markdown
+    let read: Vec<std::result::Result<InputFile, Diagnostic>> = markdown
         .into_par_iter()
-        .map(|(display, rel, path)| {
-            let bytes = std::fs::read(&path).map_err(|e| Error::read(&path, e))?;
-            Ok(match String::from_utf8(bytes) {
-                Ok(text) => Ok(InputFile {
-                    display,
-                    rel,
-                    text: frontmatter::normalise(&text),
-                }),
-                Err(e) => {
-                    let offset = e.utf8_error().valid_up_to();
-                    let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
-                    Err(Diagnostic::error(&display, Some(crate::diag::line_of_offset(valid, offset)), "the file is not valid UTF-8")
-                        .with_hint("save the file as UTF-8 (GBK or GB18030 text must be converted, e.g. `iconv -f GB18030 -t UTF-8`)"))
-                }
-            })
-        })
+        .map(|(display, rel, path)| read_markdown(display, rel, &path))
         .collect();
     for file in read {
-        match file? {
+        match file {
             Ok(file) => sources.files.push(file),
             Err(problem) => sources.problems.push(problem),
         }
     }
+    for link in outside {
+        let display = crate::diag::display_path(site_root, &link);
+        sources.problems.push(
+            Diagnostic::warning(
+                &display,
+                None,
+                "this link points outside the site; it is not read",
+            )
+            .with_hint("copy the file into content/, or link to a file inside the site folder"),
+        );
+    }
     Ok(sources)
+}
+
+/// A Markdown file as text, or the problem that keeps it from being read.
+fn read_markdown(
+    display: PathBuf,
+    rel: String,
+    path: &Path,
+) -> std::result::Result<InputFile, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(&display, None, format!("cannot read the file: {e}"))
+            .with_hint("check that it exists and that you may read it")
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(InputFile {
+            display,
+            rel,
+            text: frontmatter::normalise(&text),
+        }),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
+            Err(Diagnostic::error(&display, Some(crate::diag::line_of_offset(valid, offset)), "the file is not valid UTF-8")
+                .with_hint("save the file as UTF-8 (GBK or GB18030 text must be converted, e.g. `iconv -f GB18030 -t UTF-8`)"))
+        }
+    }
+}
+
+/// Whether the symbolic link `path` resolves to somewhere inside `site`
+/// (canonical). A broken link counts as inside, so reading it reports it.
+fn links_inside(path: &Path, site: &Path) -> bool {
+    match std::fs::canonicalize(path) {
+        Ok(target) => target.starts_with(site),
+        Err(_) => true,
+    }
+}
+
+/// A walk error as a diagnostic: a broken link, a folder that cannot be
+/// read, or a link loop. The build goes on to report every other problem.
+fn unreadable(site_root: &Path, content_dir: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e.path().unwrap_or(content_dir);
+    let display = crate::diag::display_path(site_root, path);
+    let message = match (e.loop_ancestor(), e.io_error()) {
+        (Some(ancestor), _) => format!(
+            "this link loops back to {}",
+            crate::diag::display_path(site_root, ancestor).display()
+        ),
+        (None, Some(io)) if io.kind() == std::io::ErrorKind::NotFound => {
+            "cannot read this file: it is a link to something that does not exist".to_string()
+        }
+        (None, Some(io)) => format!("cannot read this: {io}"),
+        (None, None) => format!("cannot read this: {e}"),
+    };
+    Diagnostic::error(&display, None, message)
+        .with_hint("remove or fix it, or check that you may read it")
 }
 
 impl Sources {
@@ -1289,6 +1352,16 @@ fn resolve_source(
                 )),
             );
         }
+        if m.value.is_finite() && m.value.abs() >= MAX_VALUE {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    frontmatter::find_line(split, "value:", i).or(line),
+                    format!("metric `{}` has the value {:e}, more than a figure in a report can be", m.key, m.value),
+                )
+                .with_hint("write the number in the unit the source uses, e.g. `value: 2.6` with `unit: 亿元`; values stay below 10^15"),
+            );
+        }
         if !m.value.is_finite() {
             diags.push(
                 Diagnostic::error(
@@ -1542,6 +1615,10 @@ fn normalise_path(path: &str) -> Option<String> {
     }
     Some(parts.join("/"))
 }
+
+/// A metric's value stays below this in its unit (a thousand trillion):
+/// past it a figure is a typo, and its English form and chart break down.
+const MAX_VALUE: f64 = 1e15;
 
 /// What a Markdown link that would run script points to instead.
 pub const BLOCKED_LINK: &str = "#";

@@ -69,16 +69,39 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{kind}: {}", self.path.display())?;
+        write!(f, "{kind}: {}", printable(&self.path.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", printable(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  help: {hint}")?;
+            write!(f, "\n  help: {}", printable(hint))?;
         }
         Ok(())
     }
+}
+
+/// `text` safe to print on a terminal: control characters (line breaks,
+/// escapes) and the characters that reorder text (bidirectional overrides
+/// and isolates, which can make a file name read as another) are written as
+/// `\u{202e}`, so what the user reads is what is there.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A growing list of diagnostics for one build.
@@ -122,4 +145,24 @@ pub fn line_of_offset(text: &str, offset: usize) -> usize {
 /// Path shown to the user: relative to `root` when inside it.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_and_reordering_characters_are_shown_escaped() {
+        let d = Diagnostic::error(
+            "content/reports/a\u{202e}dm.zh.md",
+            Some(3),
+            "bad value `a\nb\u{1b}[31m`",
+        )
+        .with_hint("fix \u{2066}it");
+        assert_eq!(
+            d.to_string(),
+            "error: content/reports/a\\u{202e}dm.zh.md:3: bad value `a\\u{a}b\\u{1b}[31m`\n  help: fix \\u{2066}it"
+        );
+        assert_eq!(printable("近 30 亿元 · 晋城"), "近 30 亿元 · 晋城");
+    }
 }

@@ -316,10 +316,26 @@ struct BuildArgs {
     verbose: bool,
 }
 
+/// A command whose output goes into a pipe that closes early (`briefing
+/// check | head -1`) ends quietly, as Unix tools do, instead of panicking on
+/// the failed write. `serve` keeps Rust's default: its writes are to sockets,
+/// and a client that goes away is an error it handles.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default disposition takes no pointers and
+    // runs before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     // Fails only if a hash map was made before, which nothing in `main` does.
     let _ = ahash::random_state::set_random_source(PerThreadSeeds);
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_)) {
+        quiet_on_closed_pipe();
+    }
     match cli.command {
         Command::Build(args) => run_build(args),
         Command::Archive(args) => run_archive(args),
