@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::content::{self, Content};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::guard::SiteSources;
 use crate::metrics;
 use crate::output::{self, OutputData, OutputFile, Staging, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
@@ -59,6 +60,20 @@ impl BuildOptions {
         self.output
             .clone()
             .unwrap_or_else(|| self.root.join("public"))
+    }
+
+    /// What the build reads, where no command may write: site.yaml,
+    /// content/, themes/ and the theme folder site.yaml names (the default
+    /// theme when site.yaml cannot be read; the build then fails anyway).
+    pub fn sources(&self) -> SiteSources {
+        let theme = std::fs::read_to_string(self.root.join("site.yaml"))
+            .ok()
+            .and_then(|text| {
+                let text = crate::frontmatter::normalise(&text);
+                Config::parse(&text, Path::new("site.yaml")).ok()
+            })
+            .map_or_else(|| theme::DEFAULT_THEME.to_string(), |c| c.theme);
+        SiteSources::new(&self.root, &theme)
     }
 }
 

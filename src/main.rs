@@ -283,6 +283,9 @@ struct ArchiveArgs {
     /// Write only this report (its slug, or section/slug) as one self-contained HTML file.
     #[arg(long, value_name = "SLUG")]
     report: Option<String>,
+    /// Replace the file at --out even when it is not a zip (or, with --report, a report file) briefing wrote.
+    #[arg(long)]
+    overwrite: bool,
     /// Include reports marked `draft: true`.
     #[arg(long)]
     drafts: bool,
@@ -359,6 +362,7 @@ fn run_archive(args: ArchiveArgs) -> ExitCode {
         root: args.root,
         out: args.out,
         drafts: args.drafts,
+        overwrite: args.overwrite,
     };
     let result = match &args.report {
         Some(slug) => briefing::archive::report_file(&opts, slug),

@@ -9,6 +9,7 @@ mod dashboard;
 mod errors;
 mod publish;
 mod quality;
+mod safety;
 mod scaffold;
 mod search_browser;
 mod serve;
