@@ -302,6 +302,10 @@ struct BuildArgs {
     /// Output folder [default: <root>/public].
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Build into an output folder holding files briefing did not write (no .briefing-manifest):
+    /// those files are left in place, never removed; those where the site writes a file are replaced.
+    #[arg(long)]
+    force: bool,
     /// Make every link to a folder end in index.html, so the output works from disk (file://).
     #[arg(long)]
     offline: bool,
@@ -413,6 +417,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
         },
         minify: !args.no_minify,
         drafts: args.drafts,
+        force: args.force,
         after_stage: Some(after_stage),
         ..BuildOptions::new(args.root)
     };
@@ -466,10 +471,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
                             "minified page by page, as template {name} has a tera tag among a tag's attributes (slower; see themes/README.md)"
                         );
                     }
-                    println!(
-                        "{} files written, {} unchanged, {} removed",
-                        report.stats.written, report.stats.unchanged, report.stats.removed
-                    );
+                    print_write_stats(&report.stats);
                     if let Some(kib) = briefing::build::peak_memory_kib() {
                         println!("peak memory {} MiB", kib / 1024);
                     }
@@ -484,6 +486,27 @@ fn run_build(args: BuildArgs) -> ExitCode {
             print_diagnostics(e.diagnostics());
             eprintln!("error: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// What `build --verbose` says the write did.
+fn print_write_stats(stats: &briefing::output::WriteStats) {
+    println!(
+        "{} files written, {} unchanged, {} removed",
+        stats.written, stats.unchanged, stats.removed
+    );
+    let left = &stats.left_in_place;
+    if !left.is_empty() {
+        println!(
+            "{} files not in briefing's manifest left in place:",
+            left.len()
+        );
+        for path in left.iter().take(10) {
+            println!("  {path}");
+        }
+        if left.len() > 10 {
+            println!("  ... and {} more", left.len() - 10);
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Nothing the user wrote is deleted or overwritten: where `archive` may
+//! Nothing the user wrote is deleted or overwritten: where `build` may write
+//! and what it may remove (the output manifest), and where `archive` may
 //! write. CI runs as root, where the file system refuses nothing, so every
 //! refusal here is briefing's own.
 
@@ -7,6 +8,8 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::process::Command;
+
+const MANIFEST: &str = ".briefing-manifest";
 
 /// Every file below `dir` with its bytes (symbolic links by their target).
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -43,6 +46,233 @@ fn is_root() -> bool {
 fn refused(run: &Run, stderr: &str) {
     assert_eq!(run.code(), Some(1), "{}{}", run.stdout(), run.stderr());
     assert_eq!(run.stderr(), stderr);
+}
+
+// ---------------------------------------------------------------------------
+// build: output folders that are the site's sources
+
+#[test]
+fn building_into_the_sites_sources_is_refused_and_deletes_nothing() {
+    let site = Site::fixture("basic");
+    let before = sources(&site);
+    let advice = "choose another output folder, such as the default public/";
+    for (out, what) in [
+        ("content", "it is the site's content/ folder"),
+        ("content/reports", "it is inside the site's content/ folder"),
+        ("themes", "it is the site's themes/ folder"),
+        ("themes/plain", "it is inside the site's themes/ folder"),
+        (
+            "themes/plain/static",
+            "it is inside the site's themes/ folder",
+        ),
+        ("public/../content", "it is the site's content/ folder"),
+        (
+            "content/new-folder",
+            "it is inside the site's content/ folder",
+        ),
+        ("site.yaml", "it is the site's site.yaml"),
+    ] {
+        let run = site.build(&["-o", out]);
+        refused(
+            &run,
+            &format!(
+                "error: refusing to build into {out}: {what}, which the build reads from; {advice}\n"
+            ),
+        );
+        // --force adopts folders briefing did not write, never the sources.
+        let run = site.build(&["-o", out, "--force"]);
+        assert_eq!(run.code(), Some(1), "{out} --force: {}", run.stderr());
+        assert_eq!(sources(&site), before, "-o {out} changed the site");
+    }
+    for out in [".", ".."] {
+        let run = site.build(&["-o", out, "--force"]);
+        refused(
+            &run,
+            &format!("error: refusing to build into {out}: it holds the site itself; {advice}\n"),
+        );
+    }
+    assert_eq!(sources(&site), before);
+    assert!(!site.public().exists());
+}
+
+#[test]
+fn an_output_path_through_a_symbolic_link_is_resolved() {
+    let site = Site::fixture("basic");
+    let before = sources(&site);
+    let outside = tempfile::tempdir().unwrap();
+    let link = outside.path().join("out");
+    std::os::unix::fs::symlink(site.root.join("content/reports"), &link).unwrap();
+    let run = site.build(&["-o", link.to_str().unwrap(), "--force"]);
+    refused(
+        &run,
+        &format!(
+            "error: refusing to build into {}: it is inside the site's content/ folder, which the build reads from; choose another output folder, such as the default public/\n",
+            link.display()
+        ),
+    );
+    assert_eq!(sources(&site), before);
+}
+
+#[test]
+fn a_theme_outside_themes_is_a_source_too() {
+    let site = Site::fixture("basic");
+    std::fs::rename(site.root.join("themes/plain"), site.root.join("look")).unwrap();
+    site.edit("site.yaml", "theme: plain", "theme: ../look");
+    site.build_ok(&[]);
+    let before = sources(&site);
+    let run = site.build(&["-o", "look/static", "--force"]);
+    refused(
+        &run,
+        "error: refusing to build into look/static: it is inside the site's theme folder themes/../look/, which the build reads from; choose another output folder, such as the default public/\n",
+    );
+    assert_eq!(sources(&site), before);
+}
+
+// ---------------------------------------------------------------------------
+// build: what a build may remove or replace
+
+#[test]
+fn a_folder_briefing_did_not_write_is_refused_unless_forced() {
+    let site = Site::fixture("basic");
+    site.write("out/notes.txt", "mine");
+    site.write("out/photos/a.jpg", "jpeg");
+    let before = tree(&site.root.join("out"));
+    let run = site.build(&["-o", "out"]);
+    refused(
+        &run,
+        "error: refusing to build into out: it holds files briefing did not write (there is no out/.briefing-manifest); empty it, choose another folder, or add --force to build into it and leave those files in place\n",
+    );
+    assert_eq!(tree(&site.root.join("out")), before);
+
+    // --force adopts it: the site is built, the files stay, and the manifest
+    // lists only what the build wrote.
+    let run = site.build(&["-o", "out", "--force", "-v"]);
+    assert!(run.success(), "{}", run.stderr());
+    assert!(
+        run.stdout()
+            .contains("2 files not in briefing's manifest left in place"),
+        "{}",
+        run.stdout()
+    );
+    let out = tree(&site.root.join("out"));
+    assert_eq!(out["notes.txt"], b"mine");
+    assert_eq!(out["photos/a.jpg"], b"jpeg");
+    let manifest = String::from_utf8(out[MANIFEST].clone()).unwrap();
+    let listed: Vec<&str> = manifest.lines().skip(1).collect();
+    let mut written: Vec<&str> = out
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !["notes.txt", "photos/a.jpg", MANIFEST].contains(k))
+        .collect();
+    written.sort_unstable();
+    assert_eq!(listed, written);
+    assert!(listed.contains(&"en/index.html"), "{manifest}");
+
+    // From now on the folder is briefing's: no --force needed, and a report
+    // removed takes only its pages with it.
+    site.remove("content/reports/huozhou.zh.md");
+    site.build_ok(&["-o", "out"]);
+    let after = tree(&site.root.join("out"));
+    assert!(!after.contains_key("zh/reports/huozhou/index.html"));
+    assert_eq!(after["notes.txt"], b"mine");
+    assert_eq!(after["photos/a.jpg"], b"jpeg");
+}
+
+#[test]
+fn an_empty_or_missing_output_folder_needs_no_force() {
+    let site = Site::fixture("basic");
+    std::fs::create_dir(site.root.join("empty")).unwrap();
+    site.build_ok(&["-o", "empty"]);
+    site.build_ok(&["-o", "missing/below"]);
+    for dir in ["empty", "missing/below"] {
+        assert!(site.root.join(dir).join("en/index.html").is_file(), "{dir}");
+        assert!(site.root.join(dir).join(MANIFEST).is_file(), "{dir}");
+    }
+}
+
+#[test]
+fn a_build_removes_only_files_an_earlier_build_wrote() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    site.write("public/stale.html", "mine");
+    site.write("public/zh/reports/notes.txt", "mine too");
+    std::fs::create_dir(site.public().join("uploads")).unwrap();
+    site.remove("content/reports/huozhou.zh.md");
+    let run = site.build_ok(&["-v"]);
+    assert!(
+        run.stdout()
+            .contains("2 files not in briefing's manifest left in place"),
+        "{}",
+        run.stdout()
+    );
+    assert!(!site.exists("zh/reports/huozhou/index.html"));
+    assert_eq!(site.read("stale.html"), "mine");
+    assert_eq!(site.read("zh/reports/notes.txt"), "mine too");
+    assert!(site.public().join("uploads").is_dir());
+    assert!(!site.read(MANIFEST).contains("huozhou"));
+}
+
+#[test]
+fn a_file_briefing_did_not_write_is_not_replaced_unless_forced() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    site.write("public/zh/reports/taiyuan/index.html", "my page");
+    let before = site.snapshot();
+    let zh = std::fs::read_to_string(site.root.join("content/reports/jincheng.zh.md")).unwrap();
+    site.write("content/reports/taiyuan.zh.md", zh);
+    let run = site.build(&[]);
+    refused(
+        &run,
+        "error: refusing to build into ./public: ./public/zh/reports/taiyuan/index.html was not written by briefing and the site would replace it; move it away, or add --force to replace it\n",
+    );
+    assert_eq!(site.snapshot(), before, "a refused build changed public/");
+    site.build_ok(&["--force"]);
+    assert!(site.read("zh/reports/taiyuan/index.html").contains("<html"));
+    assert!(site
+        .read(MANIFEST)
+        .contains("zh/reports/taiyuan/index.html"));
+}
+
+#[test]
+fn a_public_folder_built_before_manifests_existed_is_recognised() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    // What an earlier briefing left: the same pages, no manifest.
+    std::fs::remove_file(site.public().join(MANIFEST)).unwrap();
+    site.remove("content/reports/huozhou.zh.md");
+    let run = site.build_ok(&["-v"]);
+    assert!(site.exists(MANIFEST), "{}", run.stdout());
+    assert!(!site.read(MANIFEST).contains("huozhou"));
+    // Adopted: what the site no longer makes is left, not deleted.
+    assert!(site.exists("zh/reports/huozhou/index.html"));
+
+    // A page without briefing's stamp means the folder is not (only) ours.
+    std::fs::remove_file(site.public().join(MANIFEST)).unwrap();
+    site.write("public/mine.html", "<p>mine</p>");
+    let run = site.build(&[]);
+    refused(
+        &run,
+        "error: refusing to build into ./public: it holds files briefing did not write (there is no ./public/.briefing-manifest); empty it, choose another folder, or add --force to build into it and leave those files in place\n",
+    );
+    assert_eq!(site.read("mine.html"), "<p>mine</p>");
+}
+
+#[test]
+fn the_manifest_is_not_rewritten_when_the_files_are_the_same() {
+    let site = Site::fixture("basic");
+    site.build_ok(&[]);
+    let mtime = || {
+        std::fs::metadata(site.public().join(MANIFEST))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let first = mtime();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    site.build_ok(&[]);
+    assert_eq!(mtime(), first);
+    let manifest = site.read(MANIFEST);
+    assert!(manifest.starts_with("# briefing manifest 1"), "{manifest}");
 }
 
 // ---------------------------------------------------------------------------
