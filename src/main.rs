@@ -77,6 +77,11 @@ struct Cli {
 enum Command {
     /// Build the site into public/.
     ///
+    /// A build removes only files an earlier build wrote (listed in
+    /// public/.briefing-manifest); anything else in the folder stays. It
+    /// refuses an output folder inside content/ or themes/, one holding the
+    /// site, and one holding files but no manifest (unless --force).
+    ///
     /// Examples:
     ///   briefing build                   build the site in this folder
     ///   briefing build --offline         links end in index.html, for file://
@@ -88,6 +93,9 @@ enum Command {
     /// The zip holds the site built for file:// (every link ends in index.html):
     /// unzip it and open index.html, no server or network needed. The same
     /// content always gives a byte-identical zip. public/ is not touched.
+    /// An existing file at the target is replaced only when it is a zip (with
+    /// --report: a report file briefing wrote), or with --overwrite; devices,
+    /// pipes, folders and the site's own files never are.
     ///
     /// Examples:
     ///   briefing archive                        ./<site-title>-<newest-date>.zip
