@@ -91,6 +91,17 @@ fn building_into_the_sites_sources_is_refused_and_deletes_nothing() {
             &format!("error: refusing to build into {out}: it holds the site itself; {advice}\n"),
         );
     }
+    site.write("notes.txt", "mine");
+    let run = site.build(&["-o", "notes.txt", "--force"]);
+    refused(
+        &run,
+        &format!("error: refusing to build into notes.txt: it is a regular file, not a folder; {advice}\n"),
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.root.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    site.remove("notes.txt");
     assert_eq!(sources(&site), before);
     assert!(!site.public().exists());
 }
