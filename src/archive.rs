@@ -5,6 +5,8 @@
 //! Both build the site in memory (offline URL style) and never touch
 //! `public/`. Both write to a temporary file next to the target and rename
 //! it into place, so a failure never leaves a half-written file behind. The
+//! target must be new or a regular file this kind of run wrote (see
+//! [`check_target`]), never a source of the site. The
 //! zip is deterministic: entries sorted by name, one fixed timestamp
 //! (1980-01-01 00:00), fixed permissions, no extra fields; names are UTF-8
 //! (the zip marks non-ASCII names with its UTF-8 flag).
@@ -13,6 +15,7 @@ use crate::build::{render_site_files, BuildOptions, RenderedSite};
 use crate::content::Report;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::guard;
 use crate::output::{OutputData, OutputFile};
 use crate::urls::{self, UrlStyle};
 use crate::Lang;
@@ -30,6 +33,9 @@ pub struct ArchiveOptions {
     pub out: Option<PathBuf>,
     /// Include reports marked `draft: true`.
     pub drafts: bool,
+    /// Replace an existing regular file at `out` even when it is not what
+    /// this kind of run writes (a zip, a report file).
+    pub overwrite: bool,
 }
 
 /// What an archive run wrote.
@@ -60,9 +66,9 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport> {
         Some(p) => p.clone(),
         None => PathBuf::from(format!("{stem}.zip")),
     };
-    check_target(&target, &build)?;
+    let real = check_target(&target, &build, Kind::Zip, opts.overwrite)?;
     let bytes = zip_bytes(&site.files, &stem)?;
-    write_atomically(&target, &bytes)?;
+    write_atomically(&real, &bytes)?;
     Ok(ArchiveReport {
         path: target,
         files: site.files.len(),
@@ -128,76 +134,100 @@ pub fn zip_bytes(files: &[OutputFile], top: &str) -> Result<Vec<u8>> {
     Ok(zip.finish().map_err(zip_err)?.into_inner())
 }
 
-/// An absolute form of `p` without requiring it to exist: the nearest
-/// existing ancestor is canonicalised and the rest appended.
-fn absolute(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
+/// What an archive run writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The whole site as a zip.
+    Zip,
+    /// One report as one HTML file.
+    Report,
+}
+
+impl Kind {
+    /// Whether the file at `path` is one an archive run of this kind wrote
+    /// (or is empty), so replacing it loses nothing: a zip (local file or
+    /// empty archive signature), or a report file carrying [`REPORT_MARK`]
+    /// near its start.
+    fn wrote(self, path: &Path) -> bool {
+        use std::io::Read;
+        let mut head = Vec::with_capacity(512);
+        let read = std::fs::File::open(path).and_then(|f| f.take(512).read_to_end(&mut head));
+        if read.is_err() {
+            return false;
+        }
+        match self {
+            _ if head.is_empty() => true,
+            Kind::Zip => head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06"),
+            Kind::Report => head
+                .windows(REPORT_MARK.len())
+                .any(|w| w == REPORT_MARK.as_bytes()),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Zip => "a zip file",
+            Kind::Report => "a report file briefing wrote",
+        }
+    }
+}
+
+/// In the head of every one-file report, by which a later run knows it may
+/// replace the file.
+const REPORT_MARK: &str = "<meta name=\"generator\" content=\"briefing archive --report\">";
+
+/// What `archive` says after refusing a target that is not a regular file.
+const NAME_A_FILE: &str = "give the archive a file name, e.g. --out briefing.zip";
+
+/// Checks that an archive of `kind` may be written at `target`; returns the
+/// path to write (a symbolic link's target, so the link stays). Refuses
+/// anything but a regular file (or a link to one), the site's sources, the
+/// build output folder, a place whose folder does not exist, and an existing
+/// file that is not of `kind` (unless `overwrite`).
+pub fn check_target(
+    target: &Path,
+    build: &BuildOptions,
+    kind: Kind,
+    overwrite: bool,
+) -> Result<PathBuf> {
+    let refuse = |why: String| Err(Error::refused("write", target, why));
+    let real = match std::fs::symlink_metadata(target) {
+        Ok(meta) if meta.file_type().is_symlink() => match std::fs::canonicalize(target) {
+            Ok(real) => real,
+            Err(_) => {
+                return refuse(format!(
+                    "it is a symbolic link to a missing file; {NAME_A_FILE}"
+                ))
+            }
+        },
+        _ => guard::absolute(target),
     };
-    let mut rest = Vec::new();
-    let mut cur = p.as_path();
-    loop {
-        if let Ok(c) = std::fs::canonicalize(cur) {
-            let mut out = c;
-            for part in rest.iter().rev() {
-                out.push(part);
-            }
-            return out;
-        }
-        match (cur.parent(), cur.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                cur = parent;
-            }
-            _ => return p,
-        }
+    let existing = std::fs::metadata(&real).ok();
+    if let Some(meta) = existing.as_ref().filter(|m| !m.is_file()) {
+        let what = guard::kind_of(meta.file_type());
+        return refuse(format!("it is {what}, not a regular file; {NAME_A_FILE}"));
     }
-}
-
-fn refuse(target: &Path, why: String) -> Error {
-    Error::write(target, io::Error::other(why))
-}
-
-/// Refuses targets inside the build output folder or the site's sources, a
-/// folder, or a place whose folder does not exist.
-pub fn check_target(target: &Path, build: &BuildOptions) -> Result<()> {
-    let abs = absolute(target);
-    if target.is_dir() {
-        return Err(refuse(
-            target,
-            "this is a folder; give the archive a file name, e.g. --out briefing.zip".into(),
+    if let Some(why) = build.sources().conflict(&real) {
+        return refuse(format!("{why}; write the archive elsewhere"));
+    }
+    let out_dir = build.output_dir();
+    if real.starts_with(guard::absolute(&out_dir)) {
+        return refuse(format!(
+            "it is inside the build output folder {} (it would be published with the site); write the archive elsewhere",
+            out_dir.display()
         ));
     }
-    let out_dir = absolute(&build.output_dir());
-    if abs.starts_with(&out_dir) {
-        return Err(refuse(
-            target,
-            format!(
-                "the archive would be inside the build output folder {} (the next build deletes it); write it elsewhere",
-                build.output_dir().display()
-            ),
-        ));
-    }
-    for part in ["content", "themes"] {
-        if abs.starts_with(absolute(&build.root.join(part))) {
-            return Err(refuse(
-                target,
-                format!(
-                    "the archive would be inside the site's {part}/ folder; write it elsewhere"
-                ),
-            ));
-        }
-    }
-    let parent = abs.parent().unwrap_or(Path::new("."));
+    let parent = real.parent().unwrap_or(Path::new("/"));
     if !parent.is_dir() {
-        return Err(refuse(
-            target,
-            format!("{} is not an existing folder", parent.display()),
+        return refuse(format!("{} is not an existing folder", parent.display()));
+    }
+    if existing.is_some() && !overwrite && !kind.wrote(&real) {
+        return refuse(format!(
+            "it exists and is not {}; choose another name, or add --overwrite to replace it",
+            kind.name()
         ));
     }
-    Ok(())
+    Ok(real)
 }
 
 /// Writes `bytes` to a temporary file beside `target`, then renames it onto
@@ -240,9 +270,9 @@ pub fn report_file(opts: &ArchiveOptions, slug: &str) -> Result<ArchiveReport> {
         Some(p) => p.clone(),
         None => PathBuf::from(format!("{}.html", report.slug)),
     };
-    check_target(&target, &build)?;
+    let real = check_target(&target, &build, Kind::Report, opts.overwrite)?;
     let html = single_page(&site, report)?;
-    write_atomically(&target, html.as_bytes())?;
+    write_atomically(&real, html.as_bytes())?;
     Ok(ArchiveReport {
         path: target,
         files: 1,
@@ -548,7 +578,7 @@ fn single_page(site: &RenderedSite, report: &Report) -> Result<String> {
     let source = langs.first().copied().unwrap_or(site.config.source_lang());
     let escaped_title = crate::feeds::escape(&title.join(" · "));
     Ok(format!(
-        "<!DOCTYPE html>\n<html lang=\"{source}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{escaped_title}</title>\n<style>\n{css}</style>\n<style>\n{SWITCH_CSS}</style>\n</head>\n<body class=\"kind-report bl-doc\">\n{sections}</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"{source}\">\n<head>\n<meta charset=\"utf-8\">\n{REPORT_MARK}\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{escaped_title}</title>\n<style>\n{css}</style>\n<style>\n{SWITCH_CSS}</style>\n</head>\n<body class=\"kind-report bl-doc\">\n{sections}</body>\n</html>\n"
     ))
 }
 

@@ -8,8 +8,9 @@ use crate::config::Config;
 use crate::content::{self, Content};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::guard::SiteSources;
 use crate::metrics;
-use crate::output::{self, OutputData, OutputFile, Staging, WriteStats};
+use crate::output::{self, OutputData, OutputDir, OutputFile, Staging, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
 use crate::search;
 use crate::theme::{self, Theme};
@@ -35,6 +36,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` of site.yaml (`serve` uses its own address).
     pub base_url: Option<String>,
+    /// `build --force`: build into an output folder holding files briefing
+    /// did not write (they are left in place), replacing those where the
+    /// site writes a file.
+    pub force: bool,
     /// Called after each stage of a build with the stage's name, as in
     /// `RenderedSite::timings` ("read", "load", "check", "render", ...),
     /// when that stage's working data has been freed (the binary hands that
@@ -51,6 +56,7 @@ impl BuildOptions {
             minify: true,
             drafts: false,
             base_url: None,
+            force: false,
             after_stage: None,
         }
     }
@@ -59,6 +65,20 @@ impl BuildOptions {
         self.output
             .clone()
             .unwrap_or_else(|| self.root.join("public"))
+    }
+
+    /// What the build reads, where no command may write: site.yaml,
+    /// content/, themes/ and the theme folder site.yaml names (the default
+    /// theme when site.yaml cannot be read; the build then fails anyway).
+    pub fn sources(&self) -> SiteSources {
+        let theme = std::fs::read_to_string(self.root.join("site.yaml"))
+            .ok()
+            .and_then(|text| {
+                let text = crate::frontmatter::normalise(&text);
+                Config::parse(&text, Path::new("site.yaml")).ok()
+            })
+            .map_or_else(|| theme::DEFAULT_THEME.to_string(), |c| c.theme);
+        SiteSources::new(&self.root, &theme)
     }
 }
 
@@ -416,10 +436,11 @@ fn render_site_staged(
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let output = opts.output_dir();
-    let staging = Staging::new(&output, &opts.root)?;
+    let out = OutputDir::claim(&output, &opts.sources(), opts.force)?;
+    let staging = Staging::new(&out)?;
     let mut site = render_site_staged(opts, Some(&output), Some(&staging))?;
     let write_start = Instant::now();
-    let stats = output::write_site(&output, &opts.root, &site.files, Some(staging))?;
+    let stats = output::write_site(&out, &site.files, Some(staging))?;
     site.timings.push(("write", write_start.elapsed()));
     Ok(BuildReport {
         site,

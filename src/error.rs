@@ -13,6 +13,15 @@ pub enum Error {
     Read { path: PathBuf, source: io::Error },
     #[error("cannot write {}: {source}", path.display())]
     Write { path: PathBuf, source: io::Error },
+    /// A command would delete or overwrite what it must not (the site's
+    /// sources, a file it did not write, a device); nothing was changed.
+    #[error("refusing to {action} {}: {reason}", path.display())]
+    Refused {
+        /// What was refused, e.g. "build into", "write".
+        action: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 fn count_errors(ds: &[Diagnostic]) -> usize {
@@ -31,6 +40,14 @@ impl Error {
         Error::Write {
             path: path.into(),
             source,
+        }
+    }
+
+    pub fn refused(action: &'static str, path: impl Into<PathBuf>, reason: String) -> Self {
+        Error::Refused {
+            action,
+            path: path.into(),
+            reason,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod feeds;
 pub mod fingerprint;
 pub mod frontmatter;
+pub mod guard;
 pub mod lang;
 pub mod markdown;
 pub mod metrics;

@@ -77,6 +77,11 @@ struct Cli {
 enum Command {
     /// Build the site into public/.
     ///
+    /// A build removes only files an earlier build wrote (listed in
+    /// public/.briefing-manifest); anything else in the folder stays. It
+    /// refuses an output folder inside content/ or themes/, one holding the
+    /// site, and one holding files but no manifest (unless --force).
+    ///
     /// Examples:
     ///   briefing build                   build the site in this folder
     ///   briefing build --offline         links end in index.html, for file://
@@ -88,6 +93,9 @@ enum Command {
     /// The zip holds the site built for file:// (every link ends in index.html):
     /// unzip it and open index.html, no server or network needed. The same
     /// content always gives a byte-identical zip. public/ is not touched.
+    /// An existing file at the target is replaced only when it is a zip (with
+    /// --report: a report file briefing wrote), or with --overwrite; devices,
+    /// pipes, folders and the site's own files never are.
     ///
     /// Examples:
     ///   briefing archive                        ./<site-title>-<newest-date>.zip
@@ -283,6 +291,9 @@ struct ArchiveArgs {
     /// Write only this report (its slug, or section/slug) as one self-contained HTML file.
     #[arg(long, value_name = "SLUG")]
     report: Option<String>,
+    /// Replace the file at --out even when it is not a zip (or, with --report, a report file) briefing wrote.
+    #[arg(long)]
+    overwrite: bool,
     /// Include reports marked `draft: true`.
     #[arg(long)]
     drafts: bool,
@@ -299,6 +310,10 @@ struct BuildArgs {
     /// Output folder [default: <root>/public].
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Build into an output folder holding files briefing did not write (no .briefing-manifest):
+    /// those files are left in place, never removed; those where the site writes a file are replaced.
+    #[arg(long)]
+    force: bool,
     /// Make every link to a folder end in index.html, so the output works from disk (file://).
     #[arg(long)]
     offline: bool,
@@ -375,6 +390,7 @@ fn run_archive(args: ArchiveArgs) -> ExitCode {
         root: args.root,
         out: args.out,
         drafts: args.drafts,
+        overwrite: args.overwrite,
     };
     let result = match &args.report {
         Some(slug) => briefing::archive::report_file(&opts, slug),
@@ -425,6 +441,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
         },
         minify: !args.no_minify,
         drafts: args.drafts,
+        force: args.force,
         after_stage: Some(after_stage),
         ..BuildOptions::new(args.root)
     };
@@ -478,10 +495,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
                             "minified page by page, as template {name} has a tera tag among a tag's attributes (slower; see themes/README.md)"
                         );
                     }
-                    println!(
-                        "{} files written, {} unchanged, {} removed",
-                        report.stats.written, report.stats.unchanged, report.stats.removed
-                    );
+                    print_write_stats(&report.stats);
                     if let Some(kib) = briefing::build::peak_memory_kib() {
                         println!("peak memory {} MiB", kib / 1024);
                     }
@@ -496,6 +510,27 @@ fn run_build(args: BuildArgs) -> ExitCode {
             print_diagnostics(e.diagnostics());
             eprintln!("error: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// What `build --verbose` says the write did.
+fn print_write_stats(stats: &briefing::output::WriteStats) {
+    println!(
+        "{} files written, {} unchanged, {} removed",
+        stats.written, stats.unchanged, stats.removed
+    );
+    let left = &stats.left_in_place;
+    if !left.is_empty() {
+        println!(
+            "{} files not in briefing's manifest left in place:",
+            left.len()
+        );
+        for path in left.iter().take(10) {
+            println!("  {path}");
+        }
+        if left.len() > 10 {
+            println!("  ... and {} more", left.len() - 10);
         }
     }
 }

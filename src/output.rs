@@ -3,10 +3,14 @@
 //!
 //! Writing is incremental: a file whose bytes did not change is not touched
 //! (its mtime stays, so rsync and uploads see only real changes), changed and
-//! new files are written, and files the site no longer produces are removed.
+//! new files are written, and files the site no longer produces are removed,
+//! but only those an earlier build wrote: each build lists its files in the
+//! output folder's manifest ([`MANIFEST`]), and nothing else there is removed
+//! or replaced (see [`OutputDir`]).
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::guard;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -73,7 +77,16 @@ pub fn check_paths(files: &[OutputFile]) -> Vec<Diagnostic> {
         }
     }
     for f in files {
-        if leaves_output(&f.path) {
+        if is_bookkeeping(&f.path) {
+            errors.push(
+                Diagnostic::error(
+                    &f.origin,
+                    None,
+                    format!("output path `{}` is kept for briefing's own files", f.path),
+                )
+                .with_hint("rename the file"),
+            );
+        } else if leaves_output(&f.path) {
             errors.push(
                 Diagnostic::error(
                     &f.origin,
@@ -105,6 +118,13 @@ pub fn check_paths(files: &[OutputFile]) -> Vec<Diagnostic> {
     errors
 }
 
+/// Whether an output path is one briefing keeps for itself: the manifest,
+/// the staging folder.
+fn is_bookkeeping(path: &str) -> bool {
+    let top = path.split('/').next().unwrap_or(path);
+    [MANIFEST, MANIFEST_PART, STAGING_DIR].contains(&top)
+}
+
 /// Whether a `/`-separated output path would lead out of the output folder
 /// (or is not a plain relative path at all).
 fn leaves_output(path: &str) -> bool {
@@ -117,92 +137,374 @@ fn leaves_output(path: &str) -> bool {
 }
 
 /// What a write did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteStats {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
+    /// Files in the output folder that no build listed in its manifest
+    /// (the user's, or from a briefing before manifests), left in place;
+    /// sorted.
+    pub left_in_place: Vec<String>,
 }
 
-/// Brings `out_dir` up to date with `files` (see the module doc). `site_root`
-/// guards against cleaning a folder that holds the site itself.
+/// The name of the manifest in an output folder: the files a build wrote
+/// there, one a line. A build removes no other file.
+pub const MANIFEST: &str = ".briefing-manifest";
+
+/// The first line of a manifest (its format: then one path a line, `\n`
+/// and `\r` in a path written as `\\n` and `\\r`; paths hold no `\`).
+const MANIFEST_HEADER: &str =
+    "# briefing manifest 1: the files briefing wrote here; a build removes no others";
+
+/// A manifest being written, renamed onto [`MANIFEST`] when complete.
+const MANIFEST_PART: &str = ".briefing-manifest.part";
+
+/// An output folder a build has checked it may write to (see
+/// [`OutputDir::claim`]), and what in it earlier builds wrote.
+#[derive(Debug)]
+pub struct OutputDir {
+    dir: PathBuf,
+    previous: Previous,
+    /// `--force`: files no build listed may be replaced where the site
+    /// writes a file (they are still never removed).
+    force: bool,
+}
+
+/// What an output folder held when the build began.
+#[derive(Debug)]
+enum Previous {
+    /// Nothing: missing or empty; it is made whole.
+    Nothing,
+    /// The files its manifest lists, which only may be removed.
+    Listed(HashSet<String>),
+    /// Files and no manifest, taken on with `--force` or built by a briefing
+    /// from before manifests: nothing in it is removed.
+    Adopted,
+}
+
+impl OutputDir {
+    /// Checks that a build may write into `dir` (see [`guard::check_output_dir`])
+    /// and reads its manifest. A folder holding files but no manifest is
+    /// refused unless `force`, or unless it is briefing's own from before
+    /// manifests (see [`built_before_manifests`]).
+    pub fn claim(dir: &Path, sources: &guard::SiteSources, force: bool) -> Result<OutputDir> {
+        guard::check_output_dir(dir, sources)?;
+        let manifest = dir.join(MANIFEST);
+        let refuse = |why: String| Err(Error::refused("build into", dir, why));
+        let previous = match read_manifest(&manifest)? {
+            Some(Some(listed)) => Previous::Listed(listed),
+            Some(None) if !force => {
+                return refuse(format!(
+                    "{} is not a manifest this briefing can read; remove it, or add --force to build into the folder and leave the files in it in place",
+                    manifest.display()
+                ))
+            }
+            None if is_empty(dir)? => Previous::Nothing,
+            None if !force && !built_before_manifests(dir) => {
+                return refuse(format!(
+                    "it holds files briefing did not write (there is no {}); empty it, choose another folder, or add --force to build into it and leave those files in place",
+                    manifest.display()
+                ))
+            }
+            _ => Previous::Adopted,
+        };
+        Ok(OutputDir {
+            dir: dir.to_path_buf(),
+            previous,
+            force,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether an earlier build wrote the file at `rel`.
+    fn listed(&self, rel: &str) -> bool {
+        matches!(&self.previous, Previous::Listed(set) if set.contains(rel))
+    }
+
+    /// Whether the build may replace the file at `rel` with one of its own.
+    fn may_replace(&self, rel: &str) -> bool {
+        self.force || matches!(self.previous, Previous::Adopted) || self.listed(rel)
+    }
+}
+
+/// The paths a manifest lists: None when there is no manifest, Some(None)
+/// when it is not one this version can read.
+fn read_manifest(path: &Path) -> Result<Option<Option<HashSet<String>>>> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::read(path, e)),
+    };
+    let Ok(text) = String::from_utf8(text) else {
+        return Ok(Some(None));
+    };
+    let mut lines = text.lines();
+    if lines.next() != Some(MANIFEST_HEADER) {
+        return Ok(Some(None));
+    }
+    let listed = lines
+        .map(|l| l.replace("\\n", "\n").replace("\\r", "\r"))
+        .filter(|p| !leaves_output(p))
+        .collect();
+    Ok(Some(Some(listed)))
+}
+
+/// Writes the manifest of `out_dir` listing `paths`, atomically.
+fn write_manifest<'p>(out_dir: &Path, paths: impl Iterator<Item = &'p str>) -> Result<()> {
+    let mut sorted: Vec<&str> = paths.collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut text = String::with_capacity(sorted.len() * 48);
+    text.push_str(MANIFEST_HEADER);
+    text.push('\n');
+    for path in sorted {
+        text.push_str(&path.replace('\n', "\\n").replace('\r', "\\r"));
+        text.push('\n');
+    }
+    let part = out_dir.join(MANIFEST_PART);
+    std::fs::write(&part, text).map_err(|e| Error::write(&part, e))?;
+    let path = out_dir.join(MANIFEST);
+    std::fs::rename(&part, &path).map_err(|e| Error::write(&path, e))
+}
+
+/// Whether `dir` is missing or holds nothing (but a staging folder left by
+/// a killed build).
+fn is_empty(dir: &Path) -> Result<bool> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.all(|e| e.is_ok_and(|e| e.file_name() == STAGING_DIR))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(Error::read(dir, e)),
+    }
+}
+
+/// Whether `dir`, which has no manifest, is the output of a briefing from
+/// before manifests: it holds `sitemap.xml` and `robots.txt`, and every
+/// HTML file below it ends with briefing's page stamp
+/// (`<!-- briefing HASH -->`, 16 hex digits).
+fn built_before_manifests(dir: &Path) -> bool {
+    if !dir.join("sitemap.xml").is_file() || !dir.join("robots.txt").is_file() {
+        return false;
+    }
+    let stamped = |path: &Path| {
+        let mut tail = [0u8; 36];
+        read_tail(path, &mut tail).is_ok()
+            && tail.starts_with(b"\n<!-- briefing ")
+            && tail.ends_with(b" -->\n")
+            && tail[15..31].iter().all(u8::is_ascii_hexdigit)
+    };
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != STAGING_DIR)
+        .all(|e| {
+            e.is_ok_and(|e| {
+                !e.file_type().is_file()
+                    || e.path().extension().is_none_or(|x| x != "html")
+                    || stamped(e.path())
+            })
+        })
+}
+
+/// Reads the last `buf.len()` bytes of the file at `path` into `buf`.
+fn read_tail(path: &Path, buf: &mut [u8]) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::End(-(buf.len() as i64)))?;
+    file.read_exact(buf)
+}
+
+/// Brings the output folder up to date with `files` (see the module doc).
 /// Files marked `Staged` are taken from `staging`, which is committed.
+/// Nothing is changed before every file the build would remove or replace
+/// is known to be its own (see [`Cleanup::plan`]).
 pub fn write_site(
-    out_dir: &Path,
-    site_root: &Path,
+    out: &OutputDir,
     files: &[OutputFile],
     staging: Option<Staging>,
 ) -> Result<WriteStats> {
-    guard_output_dir(out_dir, site_root)?;
     let staging = match staging {
-        Some(staging) if staging.replaces_output() => return write_whole(out_dir, files, staging),
+        Some(staging) if staging.replaces_output() => return write_whole(out, files, staging),
         other => other,
     };
+    let out_dir = out.path();
     std::fs::create_dir_all(out_dir).map_err(|e| Error::write(out_dir, e))?;
     let staged_in = staging.as_ref().map(|s| s.dir.as_path());
-
-    let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let tree = list_tree(out_dir, "", staged_in).map_err(|e| Error::read(out_dir, e))?;
-    let mut existing_dirs: HashSet<&str> = HashSet::new();
-    // Folders that may be empty now: those that were, and (below) the
-    // parents of whatever is removed.
-    let mut maybe_empty: BTreeSet<&str> = BTreeSet::new();
-    let mut stale = Vec::new();
-    for entry in &tree {
-        let rel = entry.rel.as_str();
-        if entry.is_dir {
-            if wanted.contains(rel) {
-                stale.push((rel, true));
-            } else {
-                existing_dirs.insert(rel);
-                if entry.empty {
-                    maybe_empty.insert(rel);
-                }
-            }
-        } else if !wanted.contains(rel) {
-            stale.push((rel, false));
-        }
+    let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let cleanup = Cleanup::plan(out, &tree, &wanted)?;
+    // While files move, the manifest lists the files of both builds, so a
+    // build killed in between leaves no file the next one would not remove.
+    let listed = match &out.previous {
+        Previous::Listed(set) => Some(set),
+        _ => None,
+    };
+    if listed.is_none_or(|set| !wanted.iter().all(|p| set.contains(*p))) {
+        let old = listed.into_iter().flatten().map(String::as_str);
+        write_manifest(out_dir, old.chain(wanted.iter().copied()))?;
     }
-    let mut removed = 0;
-    for &(rel, is_dir) in &stale {
-        let path = out_dir.join(rel);
-        let res = if is_dir {
-            std::fs::remove_dir_all(&path)
-        } else {
-            std::fs::remove_file(&path)
+    let (removed, removed_dirs) = cleanup.remove(out_dir)?;
+    let existing_dirs = &cleanup.existing_dirs - &removed_dirs;
+    let written = move_into_place(out_dir, files, &existing_dirs, staging)?;
+    if listed.is_some_and(|set| !set.iter().all(|p| wanted.contains(p.as_str()))) {
+        write_manifest(out_dir, wanted.iter().copied())?;
+    }
+    Ok(WriteStats {
+        written,
+        unchanged: files.len() - written,
+        removed,
+        left_in_place: cleanup.left_in_place,
+    })
+}
+
+/// What a write removes from the output folder, and what it leaves.
+struct Cleanup<'t> {
+    /// Files and folders earlier builds wrote that the site no longer makes
+    /// (or that a file of the site replaces), with whether each is a folder.
+    stale: Vec<(&'t str, bool)>,
+    /// Folders in the output folder that stay.
+    existing_dirs: HashSet<&'t str>,
+    /// Files no build wrote, left in place.
+    left_in_place: Vec<String>,
+}
+
+impl<'t> Cleanup<'t> {
+    /// Sorts the entries of the output folder (`tree`) by what happens to
+    /// them when the site's files are `wanted`; refuses when the site would
+    /// replace a file no build wrote (unless `--force`), or a folder holding
+    /// one, or needs a folder where such a file is.
+    fn plan(out: &OutputDir, tree: &'t [TreeEntry], wanted: &HashSet<&str>) -> Result<Self> {
+        let wanted_dirs: HashSet<&str> = wanted
+            .iter()
+            .flat_map(|p| p.match_indices('/').map(|(i, _)| &p[..i]))
+            .collect();
+        let mut plan = Cleanup {
+            stale: Vec::new(),
+            existing_dirs: HashSet::new(),
+            left_in_place: Vec::new(),
         };
-        match res {
-            Ok(()) => removed += 1,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::write(&path, e)),
+        let mut refused: Vec<&str> = Vec::new();
+        for entry in tree {
+            let rel = entry.rel.as_str();
+            if entry.is_dir && wanted.contains(rel) {
+                match tree_below(tree, rel).find(|e| !e.is_dir && !out.listed(&e.rel)) {
+                    Some(foreign) => return Err(in_the_way(out, rel, &foreign.rel)),
+                    None => plan.stale.push((rel, true)),
+                }
+            } else if entry.is_dir {
+                plan.existing_dirs.insert(rel);
+            } else if wanted_dirs.contains(rel) {
+                if !out.listed(rel) {
+                    return Err(in_the_way(out, rel, rel));
+                }
+                plan.stale.push((rel, false));
+            } else if wanted.contains(rel) {
+                if !out.may_replace(rel) {
+                    refused.push(rel);
+                } else if entry.is_link {
+                    // Replaced, not written through.
+                    plan.stale.push((rel, false));
+                }
+            } else if out.listed(rel) {
+                plan.stale.push((rel, false));
+            } else {
+                plan.left_in_place.push(rel.to_string());
+            }
         }
-        maybe_empty.extend(rel.match_indices('/').map(|(i, _)| &rel[..i]));
-    }
-    // Remove folders left empty, deepest first.
-    let mut candidates: Vec<&str> = maybe_empty.into_iter().collect();
-    candidates.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
-    let mut removed_dirs = HashSet::new();
-    for dir in candidates {
-        let path = out_dir.join(dir);
-        let empty = std::fs::read_dir(&path)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if empty && std::fs::remove_dir(&path).is_ok() {
-            removed_dirs.insert(dir);
+        if let Some(first) = refused.iter().min() {
+            let more = match refused.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            return Err(Error::refused(
+                "build into",
+                out.path(),
+                format!(
+                    "{}{more} was not written by briefing and the site would replace it; move it away, or add --force to replace it",
+                    out.path().join(first).display()
+                ),
+            ));
         }
+        plan.left_in_place.sort_unstable();
+        Ok(plan)
     }
 
-    // Create the folders new files go into (not the ones that are there).
+    /// Removes the stale entries, then the folders that left empty; returns
+    /// how many entries were removed, and the folders removed.
+    fn remove(&self, out_dir: &Path) -> Result<(usize, HashSet<&'t str>)> {
+        let mut removed = 0;
+        let mut maybe_empty: BTreeSet<&str> = BTreeSet::new();
+        for &(rel, is_dir) in &self.stale {
+            let path = out_dir.join(rel);
+            let res = if is_dir {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            match res {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::write(&path, e)),
+            }
+            maybe_empty.extend(rel.match_indices('/').map(|(i, _)| &rel[..i]));
+        }
+        // Deepest first, so a folder left holding only empty folders goes too.
+        let mut candidates: Vec<&str> = maybe_empty.into_iter().collect();
+        candidates.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+        // Removing a folder that is not empty fails, as it should.
+        let removed_dirs = candidates
+            .into_iter()
+            .filter(|dir| std::fs::remove_dir(out_dir.join(dir)).is_ok())
+            .collect();
+        Ok((removed, removed_dirs))
+    }
+}
+
+/// The entries of `tree` below the folder `rel`.
+fn tree_below<'t>(tree: &'t [TreeEntry], rel: &str) -> impl Iterator<Item = &'t TreeEntry> {
+    let prefix = format!("{rel}/");
+    tree.iter().filter(move |e| e.rel.starts_with(&prefix))
+}
+
+/// The refusal for an entry in the way of the site's file or folder `rel`
+/// that holds `foreign`, a file no build wrote (`rel` itself, or a file in
+/// the folder `rel`).
+fn in_the_way(out: &OutputDir, rel: &str, foreign: &str) -> Error {
+    let what = if rel == foreign {
+        "the site needs a folder there"
+    } else {
+        "the site writes a file where this folder is"
+    };
+    Error::refused(
+        "build into",
+        out.path(),
+        format!(
+            "{} was not written by briefing and {what}; move it away",
+            out.path().join(foreign).display()
+        ),
+    )
+}
+
+/// Makes the folders new files go into, then writes each file (staged ones
+/// are renamed into place) and commits `staging`; returns how many files
+/// were written. `existing_dirs`: the folders that were there.
+fn move_into_place(
+    out_dir: &Path,
+    files: &[OutputFile],
+    existing_dirs: &HashSet<&str>,
+    staging: Option<Staging>,
+) -> Result<usize> {
     let parents: BTreeSet<&str> = files
         .iter()
         .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .filter(|d| !existing_dirs.contains(*d) || removed_dirs.contains(d))
+        .filter(|d| !existing_dirs.contains(*d))
         .collect();
     parents.par_iter().try_for_each(|d| {
         let dir = out_dir.join(d);
         std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))
     })?;
-
     let written: usize = files
         .par_iter()
         .map(|f| {
@@ -223,28 +525,29 @@ pub fn write_site(
         std::fs::remove_dir_all(&staging.dir).map_err(|e| Error::write(&staging.dir, e))?;
         staging.committed = true;
     }
-    Ok(WriteStats {
-        written,
-        unchanged: files.len() - written,
-        removed,
-    })
+    Ok(written)
 }
 
 /// An entry below the output folder: its path (relative, `/`-separated),
-/// whether it is a folder, and for a folder whether it is empty.
+/// whether it is a folder, and whether it is a symbolic link (never
+/// followed).
 struct TreeEntry {
     rel: String,
     is_dir: bool,
-    empty: bool,
+    is_link: bool,
 }
 
-/// Every entry below `dir` (paths start with `prefix`) but `skip`. Folders
-/// are read in parallel: a rebuild of a large site reads some ten thousand.
+/// Every entry below `dir` (paths start with `prefix`) but `skip` and the
+/// manifest. Folders are read in parallel: a rebuild of a large site reads
+/// some ten thousand.
 fn list_tree(dir: &Path, prefix: &str, skip: Option<&Path>) -> std::io::Result<Vec<TreeEntry>> {
     let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
     let lists = entries
         .par_iter()
         .filter(|e| Some(e.path().as_path()) != skip)
+        .filter(|e| {
+            !prefix.is_empty() || (e.file_name() != MANIFEST && e.file_name() != MANIFEST_PART)
+        })
         .map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let rel = if prefix.is_empty() {
@@ -252,11 +555,13 @@ fn list_tree(dir: &Path, prefix: &str, skip: Option<&Path>) -> std::io::Result<V
             } else {
                 format!("{prefix}/{name}")
             };
-            if !e.file_type()?.is_dir() {
+            let kind = e.file_type()?;
+            if !kind.is_dir() {
+                let is_link = kind.is_symlink();
                 return Ok(vec![TreeEntry {
                     rel,
                     is_dir: false,
-                    empty: false,
+                    is_link,
                 }]);
             }
             let below = list_tree(&e.path(), &rel, skip)?;
@@ -264,7 +569,7 @@ fn list_tree(dir: &Path, prefix: &str, skip: Option<&Path>) -> std::io::Result<V
             list.push(TreeEntry {
                 rel,
                 is_dir: true,
-                empty: below.is_empty(),
+                is_link: false,
             });
             list.extend(below);
             Ok(list)
@@ -274,8 +579,10 @@ fn list_tree(dir: &Path, prefix: &str, skip: Option<&Path>) -> std::io::Result<V
 }
 
 /// Writes a site whose output folder was missing or empty: every file goes
-/// into the staging folder, which then becomes the output folder.
-fn write_whole(out_dir: &Path, files: &[OutputFile], mut staging: Staging) -> Result<WriteStats> {
+/// into the staging folder, with the manifest, and the staging folder then
+/// becomes the output folder.
+fn write_whole(out: &OutputDir, files: &[OutputFile], mut staging: Staging) -> Result<WriteStats> {
+    let out_dir = out.path();
     let parents: BTreeSet<&str> = files
         .iter()
         .filter(|f| f.data != OutputData::Staged)
@@ -295,6 +602,7 @@ fn write_whole(out_dir: &Path, files: &[OutputFile], mut staging: Staging) -> Re
             OutputData::Staged | OutputData::Unchanged => Ok(()),
         }
     })?;
+    write_manifest(&staging.dir, files.iter().map(|f| f.path.as_str()))?;
     // An empty output folder gives way to the staging folder.
     match std::fs::remove_dir(out_dir) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -306,8 +614,7 @@ fn write_whole(out_dir: &Path, files: &[OutputFile], mut staging: Staging) -> Re
     staging.committed = true;
     Ok(WriteStats {
         written: files.len(),
-        unchanged: 0,
-        removed: 0,
+        ..WriteStats::default()
     })
 }
 
@@ -355,14 +662,8 @@ pub fn is_current(out_dir: &Path, path: &str, bytes: &[u8]) -> bool {
 /// Whether `out_dir/path` ends with exactly `tail` (reads only the end of
 /// the file): how a build recognises a page it wrote from the same input.
 pub fn ends_with(out_dir: &Path, path: &str, tail: &[u8]) -> bool {
-    use std::io::{Read, Seek, SeekFrom};
-    let Ok(mut file) = std::fs::File::open(out_dir.join(path)) else {
-        return false;
-    };
     let mut buf = vec![0; tail.len()];
-    file.seek(SeekFrom::End(-(tail.len() as i64))).is_ok()
-        && file.read_exact(&mut buf).is_ok()
-        && buf == tail
+    read_tail(&out_dir.join(path), &mut buf).is_ok() && buf == tail
 }
 
 /// Where a build writes its rendered pages before they take their place in
@@ -400,14 +701,10 @@ enum Layout {
 const STAGING_DIR: &str = ".briefing-staging";
 
 impl Staging {
-    /// A fresh staging folder for `out_dir` (see the type's doc).
-    pub fn new(out_dir: &Path, site_root: &Path) -> Result<Staging> {
-        guard_output_dir(out_dir, site_root)?;
-        let empty = match std::fs::read_dir(out_dir) {
-            Ok(mut entries) => entries.next().is_none(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
-            Err(e) => return Err(Error::read(out_dir, e)),
-        };
+    /// A fresh staging folder for the output folder `out` (see the type's doc).
+    pub fn new(out: &OutputDir) -> Result<Staging> {
+        let out_dir = out.path();
+        let empty = matches!(out.previous, Previous::Nothing);
         let name = out_dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -526,25 +823,6 @@ impl Drop for Staging {
     }
 }
 
-/// Refuses output folders that would delete the site's own files.
-fn guard_output_dir(out_dir: &Path, site_root: &Path) -> Result<()> {
-    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let (out, root) = (abs(out_dir), abs(site_root));
-    if root.starts_with(&out) || out.join("site.yaml").exists() || out.join("content").is_dir() {
-        return Err(Error::write(
-            out_dir,
-            std::io::Error::other("refusing to use this folder for output: it holds the site's own files; choose an empty or build-only folder"),
-        ));
-    }
-    if out.exists() && !out.is_dir() {
-        return Err(Error::write(
-            out_dir,
-            std::io::Error::other("the output path exists and is not a folder"),
-        ));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -556,37 +834,48 @@ mod tests {
             OutputFile::bytes("zh/a/index.html", vec![], "content/a/_index.zh.md"),
             OutputFile::bytes("zh/../x", vec![], "content/x"),
             OutputFile::bytes("zh", vec![], "content/zh"),
+            OutputFile::bytes(MANIFEST, vec![], "content/.briefing-manifest"),
         ];
         let errs = check_paths(&files);
         let msgs: Vec<_> = errs.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert_eq!(msgs.len(), 4, "{msgs:?}");
         assert!(msgs[0].contains("produced both"));
         assert!(msgs[1].contains("would leave"));
         assert!(msgs[2].contains("both a file and a folder"));
+        assert!(msgs[3].contains("kept for briefing's own files"));
+    }
+
+    /// A site folder (with nothing in it) and its output folder `out`.
+    fn site_and_out() -> (tempfile::TempDir, guard::SiteSources, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        let sources = guard::SiteSources::new(&site, "default");
+        let out = tmp.path().join("out");
+        (tmp, sources, out)
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     }
 
     #[test]
     fn staged_files_take_their_place_whether_the_output_existed_or_not() {
-        let tmp = tempfile::tempdir().unwrap();
-        let site = tmp.path().join("site");
-        let out = tmp.path().join("out");
-        std::fs::create_dir_all(&site).unwrap();
+        let (tmp, sources, out) = site_and_out();
         let staged = |path: &str| OutputFile {
             path: path.to_string(),
             data: OutputData::Staged,
             origin: "t".to_string(),
         };
-        let listing = |dir: &Path| {
-            let mut names: Vec<String> = std::fs::read_dir(dir)
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect();
-            names.sort();
-            names
-        };
 
         // No output folder: the staging folder beside it becomes it.
-        let staging = Staging::new(&out, &site).unwrap();
+        let claim = OutputDir::claim(&out, &sources, false).unwrap();
+        let staging = Staging::new(&claim).unwrap();
         assert!(staging.replaces_output());
         assert!(staging.stage("../escape.html", b"x").is_err());
         staging.stage("a/index.html", b"A").unwrap();
@@ -594,54 +883,145 @@ mod tests {
             staged("a/index.html"),
             OutputFile::bytes("b.txt", b"B".to_vec(), "t"),
         ];
-        write_site(&out, &site, &files, Some(staging)).unwrap();
+        write_site(&claim, &files, Some(staging)).unwrap();
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A");
         assert_eq!(
             listing(tmp.path()),
             ["out", "site"],
             "no staging folder left"
         );
+        assert_eq!(
+            std::fs::read_to_string(out.join(MANIFEST)).unwrap(),
+            format!("{MANIFEST_HEADER}\na/index.html\nb.txt\n")
+        );
 
         // An output folder: staged files are moved into it one by one.
-        let staging = Staging::new(&out, &site).unwrap();
+        let claim = OutputDir::claim(&out, &sources, false).unwrap();
+        let staging = Staging::new(&claim).unwrap();
         assert!(!staging.replaces_output());
         staging.stage("a/index.html", b"A2").unwrap();
-        write_site(&out, &site, &[staged("a/index.html")], Some(staging)).unwrap();
+        write_site(&claim, &[staged("a/index.html")], Some(staging)).unwrap();
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A2");
         assert_eq!(
             listing(&out),
-            ["a"],
+            [MANIFEST, "a"],
             "b.txt is stale, the staging folder gone"
         );
     }
 
     #[test]
-    fn writes_only_what_changed_and_removes_stale_files() {
-        let tmp = tempfile::tempdir().unwrap();
-        let site = tmp.path().join("site");
-        let out = tmp.path().join("out");
-        std::fs::create_dir_all(&site).unwrap();
+    fn writes_only_what_changed_and_removes_only_stale_files_it_wrote() {
+        let (_tmp, sources, out) = site_and_out();
+        let write = |files: &[OutputFile]| {
+            let claim = OutputDir::claim(&out, &sources, false).unwrap();
+            write_site(&claim, files, None).unwrap()
+        };
         let files = vec![
             OutputFile::bytes("a/index.html", b"A".to_vec(), "t"),
             OutputFile::bytes("b.txt", b"B".to_vec(), "t"),
+            OutputFile::bytes("e/f.txt", b"F".to_vec(), "t"),
         ];
-        let s = write_site(&out, &site, &files, None).unwrap();
-        assert_eq!((s.written, s.unchanged, s.removed), (2, 0, 0));
+        let s = write(&files);
+        assert_eq!((s.written, s.unchanged, s.removed), (3, 0, 0));
+        std::fs::write(out.join("mine.txt"), "mine").unwrap();
+        std::fs::write(out.join("e/mine.txt"), "mine").unwrap();
         let files = vec![
             OutputFile::bytes("a/index.html", b"A".to_vec(), "t"),
             OutputFile::bytes("c/d.txt", b"C".to_vec(), "t"),
         ];
-        let s = write_site(&out, &site, &files, None).unwrap();
-        assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
+        let s = write(&files);
+        assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 2));
+        assert_eq!(s.left_in_place, ["e/mine.txt", "mine.txt"]);
         assert!(!out.join("b.txt").exists());
+        assert!(!out.join("e/f.txt").exists());
         assert_eq!(std::fs::read(out.join("c/d.txt")).unwrap(), b"C");
+        assert_eq!(std::fs::read(out.join("e/mine.txt")).unwrap(), b"mine");
+    }
+
+    #[test]
+    fn files_in_the_way_of_the_site_are_refused_before_anything_changes() {
+        let (_tmp, sources, out) = site_and_out();
+        let claim = OutputDir::claim(&out, &sources, false).unwrap();
+        let first = [OutputFile::bytes("old.txt", b"O".to_vec(), "t")];
+        write_site(&claim, &first, None).unwrap();
+        std::fs::write(out.join("x"), "mine").unwrap();
+        std::fs::create_dir_all(out.join("y")).unwrap();
+        std::fs::write(out.join("y/z"), "mine").unwrap();
+        let before = std::fs::read_to_string(out.join(MANIFEST)).unwrap();
+        for (path, why) in [
+            ("x", "x was not written by briefing and the site would replace it; move it away, or add --force to replace it"),
+            ("x/index.html", "x was not written by briefing and the site needs a folder there; move it away"),
+            ("y", "y/z was not written by briefing and the site writes a file where this folder is; move it away"),
+        ] {
+            let files = [OutputFile::bytes(path, b"N".to_vec(), "t")];
+            let claim = OutputDir::claim(&out, &sources, false).unwrap();
+            let err = write_site(&claim, &files, None).unwrap_err().to_string();
+            let want = format!("refusing to build into {}: {}/{why}", out.display(), out.display());
+            assert_eq!(err, want);
+            assert!(out.join("old.txt").exists(), "{path}: changed before refusing");
+            assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), before);
+        }
+        // --force replaces a file where the site writes one, nothing more.
+        let claim = OutputDir::claim(&out, &sources, true).unwrap();
+        let files = [OutputFile::bytes("x", b"N".to_vec(), "t")];
+        write_site(&claim, &files, None).unwrap();
+        assert_eq!(std::fs::read(out.join("x")).unwrap(), b"N");
+        assert_eq!(std::fs::read(out.join("y/z")).unwrap(), b"mine");
+    }
+
+    #[test]
+    fn a_link_where_the_site_writes_a_file_is_replaced_not_written_through() {
+        let (tmp, sources, out) = site_and_out();
+        let files = [OutputFile::bytes("a.css", b"A".to_vec(), "t")];
+        let claim = OutputDir::claim(&out, &sources, false).unwrap();
+        write_site(&claim, &files, None).unwrap();
+        let elsewhere = tmp.path().join("mine.css");
+        std::fs::write(&elsewhere, "mine").unwrap();
+        std::fs::remove_file(out.join("a.css")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("a.css")).unwrap();
+        let claim = OutputDir::claim(&out, &sources, false).unwrap();
+        write_site(&claim, &files, None).unwrap();
+        assert_eq!(std::fs::read(&elsewhere).unwrap(), b"mine");
+        let meta = std::fs::symlink_metadata(out.join("a.css")).unwrap();
+        assert!(meta.is_file());
+        assert_eq!(std::fs::read(out.join("a.css")).unwrap(), b"A");
+    }
+
+    #[test]
+    fn a_manifest_lists_paths_with_line_breaks_and_ignores_escapes() {
+        let tmp = tempfile::tempdir().unwrap();
+        write_manifest(tmp.path(), ["b", "a\nb", "a"].into_iter()).unwrap();
+        let text = std::fs::read_to_string(tmp.path().join(MANIFEST)).unwrap();
+        assert_eq!(text, format!("{MANIFEST_HEADER}\na\na\\nb\nb\n"));
+        let read = read_manifest(&tmp.path().join(MANIFEST))
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert_eq!(read, HashSet::from(["a".into(), "a\nb".into(), "b".into()]));
+        // Paths that would leave the folder are never taken from it.
+        std::fs::write(
+            tmp.path().join(MANIFEST),
+            format!("{MANIFEST_HEADER}\n../x\n/etc/passwd\nok\n"),
+        )
+        .unwrap();
+        let read = read_manifest(&tmp.path().join(MANIFEST))
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert_eq!(read, HashSet::from(["ok".to_string()]));
+        std::fs::write(tmp.path().join(MANIFEST), "x\n").unwrap();
+        assert!(read_manifest(&tmp.path().join(MANIFEST))
+            .unwrap()
+            .unwrap()
+            .is_none());
     }
 
     #[test]
     fn refuses_to_clean_the_site_itself() {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::write(tmp.path().join("site.yaml"), "x").unwrap();
-        assert!(write_site(tmp.path(), &tmp.path().join("sub"), &[], None).is_err());
-        assert!(write_site(tmp.path(), tmp.path(), &[], None).is_err());
+        let (tmp, sources, _) = site_and_out();
+        let site = tmp.path().join("site");
+        for out in [tmp.path().to_path_buf(), site.clone(), site.join("content")] {
+            assert!(OutputDir::claim(&out, &sources, true).is_err(), "{out:?}");
+        }
     }
 }

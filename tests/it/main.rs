@@ -10,6 +10,7 @@ mod errors;
 mod hard_input;
 mod publish;
 mod quality;
+mod safety;
 mod scaffold;
 mod script_urls;
 mod search_browser;
