@@ -1,7 +1,7 @@
 //! Times `search::build_index` on a synthetic site and reports the index size.
 //!
 //! ```text
-//! python3 ../shared/bench/gen_site.py briefing 5000 /tmp/bench5k
+//! python3 scripts/gen_site.py briefing 5000 /tmp/bench5k
 //! cargo run --release --example search_bench -- /tmp/bench5k [OUT_DIR]
 //! ```
 //!

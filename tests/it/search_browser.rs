@@ -985,7 +985,7 @@ fn a_site_built_by_the_pipeline_is_searchable() {
 /// Bytes loaded and time taken per query on a big index. Run by hand:
 ///
 /// ```text
-/// python3 ../shared/bench/gen_site.py briefing 5000 /tmp/bench5k
+/// python3 scripts/gen_site.py briefing 5000 /tmp/bench5k
 /// cargo run --release --example search_bench -- /tmp/bench5k /tmp/bench5k-search
 /// BRIEFING_SEARCH_BENCH=/tmp/bench5k-search cargo test --release --test it search_bench -- --ignored --nocapture
 /// ```
