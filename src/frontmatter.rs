@@ -153,6 +153,29 @@ pub fn find_line(split: &Split<'_>, prefix: &str, n: usize) -> Option<usize> {
         .map(|(i, _)| i + split.yaml_line)
 }
 
+/// The line of field `prefix` (e.g. `quote:`) in the list item that has a
+/// field on file line `line` (as [`find_line`] gives it): the item starts at
+/// the `- ` line at or above `line` and ends before the next line indented
+/// no deeper than its dash. None when the item has no such field.
+pub fn item_field_line(split: &Split<'_>, line: usize, prefix: &str) -> Option<usize> {
+    let lines: Vec<&str> = split.yaml.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let at = line.checked_sub(split.yaml_line)?;
+    let dash = (0..=at.min(lines.len().checked_sub(1)?))
+        .rev()
+        .find(|&i| lines[i].trim_start().starts_with('-'))?;
+    let depth = indent(lines[dash]);
+    let field = |l: &str| l.trim_start_matches([' ', '-', '{']).starts_with(prefix);
+    if field(lines[dash]) {
+        return Some(dash + split.yaml_line);
+    }
+    lines[dash + 1..]
+        .iter()
+        .take_while(|l| l.trim().is_empty() || indent(l) > depth)
+        .position(|l| field(l))
+        .map(|i| dash + 1 + i + split.yaml_line)
+}
+
 /// Strips a UTF-8 BOM and normalises CRLF line endings.
 pub fn normalise(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

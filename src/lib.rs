@@ -13,6 +13,7 @@ pub mod guard;
 pub mod lang;
 pub mod markdown;
 pub mod metrics;
+pub mod quote;
 pub mod taxonomy;
 pub mod units;
 pub mod urls;
