@@ -7,6 +7,7 @@ pub mod content;
 pub mod diag;
 pub mod error;
 pub mod feeds;
+pub mod figures;
 pub mod fingerprint;
 pub mod frontmatter;
 pub mod guard;
