@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod dashboard;
 mod errors;
+mod figures;
 mod hard_input;
 mod publish;
 mod quality;
