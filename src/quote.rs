@@ -303,9 +303,9 @@ impl Figure<'_> {
     }
 }
 
-/// Equal up to float noise.
+/// Equal up to float noise (and finite).
 fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
+    a.is_finite() && b.is_finite() && (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
 }
 
 /// The qualifier words of each place, for the metric's unit.
@@ -618,7 +618,7 @@ impl<'a> Scanner<'a> {
             (unit, end)
         };
         let j = self.skip_spaces(end);
-        if let Some(w) = self.word_at(j, &self.slots.after) {
+        if let Some(w) = self.word_after_unit(j, unit.is_some()) {
             words.push(w);
             end = j + w.chars().count();
         }
@@ -631,6 +631,17 @@ impl<'a> Scanner<'a> {
             words,
         };
         (Some(figure), number.end)
+    }
+
+    /// The qualifier word after a figure's unit, at `i`: 以上, 左右 …, or
+    /// 余 and 多 closing a phrase (`5 天多，`, not `200 个多功能厅`).
+    fn word_after_unit(&self, i: usize, has_unit: bool) -> Option<&'static str> {
+        if let Some(w) = self.word_at(i, &self.slots.after) {
+            return Some(w);
+        }
+        let w = self.word_at(i, &self.slots.middle).filter(|_| has_unit)?;
+        let next = self.at(i + w.chars().count());
+        (!next.is_some_and(char::is_alphanumeric)).then_some(w)
     }
 
     /// The qualifier word right before the number at `start` (spaces
@@ -666,32 +677,30 @@ impl<'a> Scanner<'a> {
         if let Some((unit, end)) = self.unit_at(j) {
             return (Some(unit), 1.0, end);
         }
-        let mut j = j;
-        let mut factor = 1.0;
+        // [余|多] [scale word] [余|多] unit
         let mut end = i;
-        let mut scale_seen = false;
-        // [余|多] [scale] [余|多] unit
+        let mut factor = 1.0;
         for step in 0..3 {
-            let k = self.skip_spaces(j);
-            let found = if step == 1 {
-                self.word_at(k, &units::ZH_SCALE_WORDS).map(|w| {
-                    factor = units::zh_scale_factor(w).unwrap_or(1.0);
-                    scale_seen = true;
-                    w
-                })
+            let k = self.skip_spaces(end);
+            let scale = step == 1;
+            let list: &[&'static str] = if scale {
+                &units::ZH_SCALE_WORDS
             } else {
-                self.word_at(k, &self.slots.middle)
-                    .inspect(|w| words.push(w))
+                &self.slots.middle
             };
-            if let Some(w) = found {
-                j = k + w.chars().count();
-                end = j;
+            let Some(w) = self.word_at(k, list) else {
+                continue;
+            };
+            if scale {
+                factor = units::zh_scale_factor(w).unwrap_or(1.0);
+            } else {
+                words.push(w);
             }
+            end = k + w.chars().count();
         }
-        let k = self.skip_spaces(j);
-        match self.unit_at(k) {
+        match self.unit_at(self.skip_spaces(end)) {
             Some((unit, unit_end)) => (Some(unit), factor, unit_end),
-            None => (None, if scale_seen { factor } else { 1.0 }, end),
+            None => (None, factor, end),
         }
     }
 
@@ -851,6 +860,9 @@ mod tests {
                 "100 人以上",
                 "ExtraQualifier: quote says 100 人以上",
             ),
+            (5.0, "天", "多", "历时 5 天多，", "ok"),
+            (5.0, "年", "余", "历时 5 年余", "ok"),
+            (200.0, "个", "", "建成 200 个多功能厅", "ok"),
         ]);
     }
 
@@ -902,6 +914,13 @@ mod tests {
                 "",
                 "200 个，总投资 842 亿元，其中 24 亿元",
                 "Value: quote has 842 亿元, 24 亿元",
+            ),
+            (
+                1.0,
+                "亿元",
+                "",
+                "1e999 亿元",
+                "Value: quote has no such figure",
             ),
             (1.0, "亿元", "", "", "none"),
             (1.0, "亿元", "", "  ", "none"),
@@ -955,6 +974,10 @@ mod tests {
             checker.check(30.0, unit, None, Some("🙂 30 亿元 🙂")),
             QuoteStatus::Matches
         );
+        // A number too long for f64 is infinite, equal to nothing.
+        let huge = format!("{} 亿元", "9".repeat(400));
+        let status = checker.check(f64::MAX, unit, None, Some(&huge));
+        assert!(matches!(status, QuoteStatus::Differs(_)), "{status:?}");
     }
 
     #[test]
