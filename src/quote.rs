@@ -36,6 +36,7 @@ use crate::content::{Content, Metric};
 use crate::diag::Diagnostic;
 use crate::units::{self, Dimension, Qualifier, Unit, UnitCatalog, ZhPlace};
 use crate::Lang;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// What a metric's quote says about its figure.
@@ -222,31 +223,28 @@ pub fn diagnostics(
     require_quotes: bool,
 ) -> Vec<Diagnostic> {
     let checker = Checker::new(units);
-    let mut diags = Vec::new();
-    for report in &content.reports {
-        let Some(text) = report.texts.get(&source) else {
-            continue;
-        };
-        for metric in &report.metrics {
-            let line = metric.quote_line.or(metric.line);
-            match checker.check_metric(metric) {
-                Some(QuoteStatus::Differs(m)) => diags.push(
-                    Diagnostic::warning(&text.path, line, m.message(&metric.key))
-                        .with_hint(m.hint()),
-                ),
-                Some(QuoteStatus::NoQuote) if require_quotes => diags.push(
-                    Diagnostic::warning(
-                        &text.path,
-                        metric.line,
-                        format!("metric `{}` has no quote", metric.key),
-                    )
-                    .with_hint("add `quote:` with the source's sentence that gives the figure (site.yaml has `require_quotes: true`)"),
-                ),
-                _ => {}
-            }
-        }
-    }
-    diags
+    content
+        .reports
+        .par_iter()
+        .flat_map_iter(|report| {
+            let path = report.texts.get(&source).map(|t| t.path.as_path());
+            let checker = &checker;
+            report.metrics.iter().filter_map(move |metric| {
+                let path = path?;
+                match checker.check_metric(metric)? {
+                    QuoteStatus::Differs(m) => Some(
+                        Diagnostic::warning(path, metric.quote_line.or(metric.line), m.message(&metric.key))
+                            .with_hint(m.hint()),
+                    ),
+                    QuoteStatus::NoQuote if require_quotes => Some(
+                        Diagnostic::warning(path, metric.line, format!("metric `{}` has no quote", metric.key))
+                            .with_hint("add `quote:` with the source's sentence that gives the figure (site.yaml has `require_quotes: true`)"),
+                    ),
+                    _ => None,
+                }
+            })
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
