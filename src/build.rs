@@ -200,7 +200,8 @@ pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
 }
 
 /// Problems that need the whole content: metric dimensions across reports,
-/// tags (and regions, zones) whose URLs clash.
+/// tags (and regions, zones) whose URLs clash, figures their quotes do not
+/// give (warnings, see `quote::diagnostics`).
 pub fn check_content(content: &Content, setup: &Setup) -> Vec<Diagnostic> {
     check_content_with_taxonomies(content, setup).0
 }
@@ -210,10 +211,21 @@ fn check_content_with_taxonomies(
     content: &Content,
     setup: &Setup,
 ) -> (Vec<Diagnostic>, crate::taxonomy::Taxonomies) {
-    let (mut diags, (taxonomies, clashes)) = rayon::join(
-        || metrics::check_dimensions(content, &setup.config, &setup.units),
+    let ((mut diags, quotes), (taxonomies, clashes)) = rayon::join(
+        || {
+            let config = &setup.config;
+            let quotes = crate::quote::diagnostics(
+                content,
+                &setup.units,
+                config.source_lang(),
+                config.require_quotes,
+            );
+            let dims = metrics::check_dimensions(content, config, &setup.units);
+            (dims, quotes)
+        },
         || crate::taxonomy::Taxonomies::collect(content, &setup.config),
     );
+    diags.extend(quotes);
     diags.extend(clashes);
     (diags, taxonomies)
 }

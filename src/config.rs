@@ -32,6 +32,8 @@ struct RawConfig {
     units: Vec<CustomUnit>,
     #[serde(default)]
     dimensions: Vec<CustomDimension>,
+    #[serde(default)]
+    require_quotes: bool,
 }
 
 /// The resolved site configuration (serialized only to fingerprint it; see
@@ -52,6 +54,9 @@ pub struct Config {
     pub units: Vec<CustomUnit>,
     /// The dimensions the site's units add (`dimensions:` in site.yaml).
     pub dimensions: Vec<CustomDimension>,
+    /// Every metric must have a `quote` (`require_quotes: true`): one
+    /// without is a warning (see `quote::diagnostics`).
+    pub require_quotes: bool,
 }
 
 impl Config {
@@ -178,6 +183,7 @@ impl Config {
             paginate: raw.paginate.unwrap_or(20),
             units: raw.units,
             dimensions: raw.dimensions,
+            require_quotes: raw.require_quotes,
         })
     }
 }
@@ -268,6 +274,14 @@ mod tests {
                 .units
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn require_quotes_is_off_unless_asked() {
+        let base = "title: t\nbase_url: https://e.org/\nlanguages: [zh, en]\n";
+        assert!(!parse(base).unwrap().require_quotes);
+        let asked = format!("{base}require_quotes: true\n");
+        assert!(parse(&asked).unwrap().require_quotes);
     }
 
     #[test]

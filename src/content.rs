@@ -296,6 +296,8 @@ pub struct Metric {
     pub quote: Option<String>,
     /// Where the metric is written, for diagnostics.
     pub line: Option<usize>,
+    /// The line of its `quote:` field, when it has one.
+    pub quote_line: Option<usize>,
 }
 
 /// Where a report came from.
@@ -1388,6 +1390,7 @@ fn resolve_source(
             qualifier: m.qualifier,
             quote: m.quote,
             line,
+            quote_line: line.and_then(|l| frontmatter::item_field_line(split, l, "quote:")),
         });
     }
     if let Some(url) = fm.source.as_ref().and_then(|s| s.url.as_deref()) {

@@ -153,6 +153,31 @@ pub fn find_line(split: &Split<'_>, prefix: &str, n: usize) -> Option<usize> {
         .map(|(i, _)| i + split.yaml_line)
 }
 
+/// The line of field `prefix` (e.g. `quote:`) in the list item that has a
+/// field on file line `line` (as [`find_line`] gives it): the item starts at
+/// the `- ` line at or above `line` and ends before the next line indented
+/// no deeper than its dash. None when the item has no such field.
+pub fn item_field_line(split: &Split<'_>, line: usize, prefix: &str) -> Option<usize> {
+    let lines: Vec<&str> = split.yaml.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let at = line
+        .checked_sub(split.yaml_line)
+        .filter(|&at| at < lines.len())?;
+    let dash = (0..=at)
+        .rev()
+        .find(|&i| lines[i].trim_start().starts_with('-'))?;
+    let depth = indent(lines[dash]);
+    let field = |l: &str| l.trim_start_matches([' ', '-', '{']).starts_with(prefix);
+    if field(lines[dash]) {
+        return Some(dash + split.yaml_line);
+    }
+    lines[dash + 1..]
+        .iter()
+        .take_while(|l| l.trim().is_empty() || indent(l) > depth)
+        .position(|l| field(l))
+        .map(|i| dash + 1 + i + split.yaml_line)
+}
+
 /// Strips a UTF-8 BOM and normalises CRLF line endings.
 pub fn normalise(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -180,6 +205,20 @@ mod tests {
         let path = Path::new("a.md");
         let s = split(text, path)?;
         parse(&s, path)
+    }
+
+    #[test]
+    fn finds_a_field_in_the_same_list_item() {
+        let text = "---\ntitle: t\nmetrics:\n  - key: a\n    value: 1\n  - label: b\n    key: b\n    quote: q\n  - {key: c, quote: r}\n  - quote: s\n    key: d\ntags: []\n---\n";
+        let split = split(text, Path::new("a.md")).unwrap();
+        let key = |n| find_line(&split, "key:", n).unwrap();
+        let quote = |n| item_field_line(&split, key(n), "quote:");
+        assert_eq!((key(0), quote(0)), (4, None), "a's item ends before b's");
+        assert_eq!((key(1), quote(1)), (7, Some(8)));
+        assert_eq!(quote(2), None, "a flow mapping: the key's line is used");
+        assert_eq!((key(3), quote(3)), (11, Some(10)), "quote before key");
+        assert_eq!(item_field_line(&split, 99, "quote:"), None);
+        assert_eq!(item_field_line(&split, 0, "quote:"), None);
     }
 
     #[test]

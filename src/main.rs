@@ -146,6 +146,29 @@ enum Command {
     ///   briefing check --accept             mark all translations up to date
     #[command(verbatim_doc_comment)]
     Check(CheckArgs),
+    /// List every figure, as each language shows it, with its quote check.
+    ///
+    /// One row per metric of every report: the report (section/slug), the
+    /// key, the figure as each language's pages show it, and whether its
+    /// quote gives it: `matches`, `differs` (with what the quote says) or
+    /// `none` (no quote). A quote gives a figure when it has the number
+    /// (digits, full-width digits, separators, 万/亿, Chinese numerals,
+    /// 百分之) in the metric's unit or one of its kind, with the same
+    /// qualifier word next to it. `briefing check` reports the same
+    /// differences with file and line.
+    ///
+    /// Exit codes: 0 no figure differs from its quote, 1 some figure
+    /// differs or the site has errors, 2 bad command line.
+    ///
+    /// Examples:
+    ///   briefing figures                    the table, for a terminal
+    ///   briefing figures --format json     an array of objects, for tools
+    ///
+    ///   report                   key          zh          en                    quote
+    ///   reports/jincheng-opto    projects     130 余个    over 130              matches
+    ///   reports/jincheng-opto    total        321 亿元    CNY 32.1 billion      differs: quote has 312 亿元
+    #[command(verbatim_doc_comment)]
+    Figures(FiguresArgs),
     /// Create a new report (both languages) or a copy of the default theme.
     ///
     /// Examples:
@@ -253,6 +276,27 @@ struct CheckArgs {
     drafts: bool,
 }
 
+#[derive(Args)]
+struct FiguresArgs {
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FiguresFormat::Text)]
+    format: FiguresFormat,
+    /// Include reports marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FiguresFormat {
+    /// Aligned columns, then a count.
+    Text,
+    /// An array of objects: report, key, one field per language, quote, problem, file, line.
+    Json,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     /// Grouped by file, coloured in a terminal.
@@ -356,6 +400,7 @@ fn main() -> ExitCode {
         Command::Archive(args) => run_archive(args),
         Command::Serve(args) => run_serve(args),
         Command::Check(args) => run_check(args),
+        Command::Figures(args) => run_figures(args),
         Command::New(NewCommand::Report(args)) => {
             let date = args.date.unwrap_or_else(briefing::scaffold::today);
             let made = briefing::scaffold::new_report(&args.root, &args.section, &args.slug, date);
@@ -598,6 +643,30 @@ fn run_check(args: CheckArgs) -> ExitCode {
     }
     let errors = diags.iter().any(Diagnostic::is_error);
     if errors || (args.strict && !diags.is_empty()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_figures(args: FiguresArgs) -> ExitCode {
+    let opts = BuildOptions {
+        drafts: args.drafts,
+        ..BuildOptions::new(args.root)
+    };
+    let table = match briefing::figures::figures(&opts) {
+        Ok(t) => t,
+        Err(e) => {
+            print_diagnostics(e.diagnostics());
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match args.format {
+        FiguresFormat::Json => println!("{}", briefing::figures::format_json(&table.figures)),
+        FiguresFormat::Text => print!("{}", briefing::figures::format_text(&table)),
+    }
+    if briefing::figures::any_differs(&table.figures) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -570,11 +570,25 @@ impl Unit {
 }
 
 /// Chinese scale words a unit may start with; `余` goes after them.
-const ZH_SCALE_WORDS: [&str; 5] = ["万亿", "千万", "百万", "亿", "万"];
+pub const ZH_SCALE_WORDS: [&str; 5] = ["万亿", "千万", "百万", "亿", "万"];
+
+/// What a scale word of [`ZH_SCALE_WORDS`] multiplies by (`万` → 1e4); 1 for
+/// the empty word.
+pub fn zh_scale_factor(word: &str) -> Option<f64> {
+    match word {
+        "" => Some(1.0),
+        "万" => Some(1e4),
+        "百万" => Some(1e6),
+        "千万" => Some(1e7),
+        "亿" => Some(1e8),
+        "万亿" => Some(1e12),
+        _ => None,
+    }
+}
 
 /// Splits `万平方米` into (`万`, `平方米`); units without a scale word give
 /// ("", unit).
-fn split_zh_scale(zh: &str) -> (&str, &str) {
+pub fn split_zh_scale(zh: &str) -> (&str, &str) {
     for w in ZH_SCALE_WORDS {
         if let Some(rest) = zh.strip_prefix(w) {
             if !rest.is_empty() {

@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod dashboard;
 mod errors;
+mod figures;
 mod generated;
 mod hard_input;
 mod publish;
