@@ -69,7 +69,7 @@ fn the_english_names_of_earlier_versions_keep_their_output() {
     let en = site.html(&format!("en/{JINCHENG}/index.html"));
     for (key, zh_text, en_text) in [
         ("funding_support", "近 30 亿元", "nearly CNY 3 billion"),
-        ("projects", "130 余个", "over 130"),
+        ("projects", "130 余个", "over 130 projects"),
         (
             "standard_land_area",
             "133 万余平方米",
@@ -91,13 +91,18 @@ fn a_translation_noun_is_used_in_every_english_place_and_nowhere_in_chinese() {
     let site = Site::sample();
     site.edit(
         JINCHENG_EN,
-        "  - key: projects\n    label: Projects attracted in five years\n",
+        "  - key: projects\n    label: Projects attracted in five years\n    noun: projects\n",
         "  - key: projects\n    label: Projects attracted in five years\n    noun: investment projects\n",
     );
     site.edit(
         JINCHENG_EN,
-        "  - key: smt_lines\n    label: SMT production lines\n",
+        "  - key: smt_lines\n    label: SMT production lines\n    noun: lines\n",
         "  - key: smt_lines\n    label: SMT production lines\n    noun: {one: SMT line, other: SMT lines}\n",
+    );
+    site.edit(
+        JINCHENG_EN,
+        "    label: CNC and mould-making machines\n    noun: machines\n",
+        "    label: CNC and mould-making machines\n",
     );
     site.build_ok(&[]);
     let en = site.html(&format!("en/{JINCHENG}/index.html"));
@@ -169,7 +174,7 @@ fn a_noun_on_a_figure_that_is_not_a_count_is_an_error_on_its_line() {
     assert_eq!(
         lines,
         [
-            "error: content/reports/jincheng-opto-mechatronics-cluster.en.md:13: `noun` is for counted figures, but `亿元` measures currency_cny",
+            "error: content/reports/jincheng-opto-mechatronics-cluster.en.md:15: `noun` is for counted figures, but `亿元` measures currency_cny",
             "  help: remove `noun:`; the unit already says what is measured in English",
         ],
         "{err}"
@@ -177,7 +182,7 @@ fn a_noun_on_a_figure_that_is_not_a_count_is_an_error_on_its_line() {
     site.edit(JINCHENG_EN, "    noun: yuan\n", "    noun: {one: yuan}\n");
     let err = site.build(&[]).stderr();
     assert!(
-        err.contains("error: content/reports/jincheng-opto-mechatronics-cluster.en.md:15: metrics[2].noun: `noun` must be the English plural, e.g. `noun: refuelling stations`, or both forms, e.g. `noun: {one: person, other: people}`"),
+        err.contains("error: content/reports/jincheng-opto-mechatronics-cluster.en.md:17: metrics[2].noun: `noun` must be the English plural, e.g. `noun: refuelling stations`, or both forms, e.g. `noun: {one: person, other: people}`"),
         "{err}"
     );
 }
