@@ -204,6 +204,8 @@ struct PageLink {
     number: usize,
     url: String,
     current: bool,
+    /// Pages between this one and the one listed before it are left out.
+    gap_before: bool,
 }
 
 /// Where a list page sits among its section's pages.
@@ -580,20 +582,41 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// Pages listed on each side of the current one by [`paginator`].
+const PAGES_AROUND: usize = 2;
+
 /// Page links for page `n` of `total`; `link(i)` is the URL of page `i`.
+/// It lists the first and last pages and those within [`PAGES_AROUND`] of
+/// page `n`, marking gaps: a list of 1,000 pages does not carry 1,000 links
+/// on each of them (a million in all, growing with the square of the site).
 fn paginator(n: usize, total: usize, link: impl Fn(usize) -> String) -> Paginator {
+    let near = n.saturating_sub(PAGES_AROUND).max(1)..=(n + PAGES_AROUND).min(total);
+    let mut shown: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(total))
+        .filter(|&i| (1..=total).contains(&i))
+        .collect();
+    shown.dedup();
+    let mut previous = 0;
+    let pages = shown
+        .into_iter()
+        .map(|i| {
+            let gap_before = i > previous + 1;
+            previous = i;
+            PageLink {
+                number: i,
+                url: link(i),
+                current: i == n,
+                gap_before,
+            }
+        })
+        .collect();
     Paginator {
         current: n,
         total,
         prev: (n > 1).then(|| link(n - 1)),
         next: (n < total).then(|| link(n + 1)),
-        pages: (1..=total)
-            .map(|i| PageLink {
-                number: i,
-                url: link(i),
-                current: i == n,
-            })
-            .collect(),
+        pages,
     }
 }
 
@@ -1488,5 +1511,39 @@ impl<'a> Renderer<'a> {
             ("paginator", &paginator),
         ];
         self.page("taxonomy.html", lang, &url, page, &extra)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page numbers a paginator lists, `…` where it leaves pages out.
+    fn listed(n: usize, total: usize) -> String {
+        let p = paginator(n, total, |i| format!("p{i}/"));
+        assert_eq!(p.pages.iter().filter(|l| l.current).count(), 1);
+        p.pages
+            .iter()
+            .map(|l| {
+                assert_eq!(l.url, format!("p{}/", l.number));
+                let gap = if l.gap_before { "… " } else { "" };
+                format!("{gap}{}", l.number)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_paginator_lists_the_ends_and_the_pages_near_the_current_one() {
+        assert_eq!(listed(1, 1), "1");
+        assert_eq!(listed(2, 3), "1 2 3");
+        assert_eq!(listed(1, 7), "1 2 3 … 7");
+        assert_eq!(listed(4, 7), "1 2 3 4 5 6 7");
+        assert_eq!(listed(5, 9), "1 … 3 4 5 6 7 … 9");
+        assert_eq!(listed(1000, 1000), "1 … 998 999 1000");
+        // The links a page carries no longer grow with the number of pages.
+        let p = paginator(500, 1000, |i| format!("p{i}/"));
+        assert_eq!(p.pages.len(), 7);
+        assert_eq!((p.prev.as_deref(), p.next.as_deref()), (Some("p499/"), Some("p501/")));
     }
 }
