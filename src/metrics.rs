@@ -95,15 +95,6 @@ fn report_id(report: &Report) -> String {
     }
 }
 
-/// A number with a base unit: `3000000000 元`, `43,000 m²`, `70%`.
-fn with_unit(number: String, unit: &str) -> String {
-    match unit.chars().next() {
-        None => number,
-        Some(c) if c.is_alphanumeric() => format!("{number} {unit}"),
-        Some(_) => format!("{number}{unit}"),
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Dimension check
 
@@ -437,7 +428,8 @@ pub struct RowView {
     pub noun: Option<units::Noun>,
     /// The value in base units, e.g. `3000000000.0`.
     pub normalized: f64,
-    /// It formatted for the language with its base unit: `3,000,000,000 CNY`.
+    /// It written for readers in the language, with its base unit
+    /// ([`units::format_base_amount`]): `CNY 3 billion` / `30 亿元`.
     pub normalized_display: String,
     /// It as plain digits for `data-sort` (no grouping): `3000000000`.
     pub normalized_sort: String,
@@ -510,7 +502,7 @@ pub fn dashboard(
             unit: e.metric.unit.clone(),
             qualifier: e.metric.qualifier,
             normalized,
-            normalized_display: with_unit(units::format_plain_number(normalized, lang), &base),
+            normalized_display: units::format_base_amount(normalized, e.unit, lang),
             normalized_sort: units::format_plain_number(normalized, Lang::Zh),
             base_unit: base,
         }
@@ -1186,11 +1178,11 @@ mod tests {
         let a = &cny.rows[0];
         assert_eq!(a.normalized, 3_000_000_000.0);
         assert_eq!(a.normalized_sort, "3000000000");
-        assert_eq!(a.normalized_display, "3,000,000,000 CNY");
+        assert_eq!(a.normalized_display, "CNY 3 billion");
         assert_eq!(a.display, "nearly CNY 3 billion");
         assert_eq!(cny.rows[1].normalized, 50_000_000.0);
         let zh = dashboard_of(&sample(), Lang::Zh, UrlStyle::Online);
-        assert_eq!(zh.groups[0].rows[0].normalized_display, "3000000000 元");
+        assert_eq!(zh.groups[0].rows[0].normalized_display, "30 亿元");
         assert_eq!(zh.groups[0].rows[0].display, "近 30 亿元");
         assert_eq!(zh.groups[1].rows[0].normalized_display, "2000 个");
     }
@@ -1527,7 +1519,7 @@ mod tests {
         );
         assert!(
             html.contains(
-                "<td class=\"num\" data-sort=\"3000000000\" lang=\"en\">3,000,000,000 CNY</td>"
+                "<td class=\"num\" data-sort=\"3000000000\" lang=\"en\">CNY 3 billion</td>"
             ),
             "{html}"
         );

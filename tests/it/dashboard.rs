@@ -110,3 +110,57 @@ fn a_key_used_with_two_dimensions_is_an_error() {
     );
     assert!(line.contains("亿元") && line.contains("台"), "{line}");
 }
+
+#[test]
+fn base_unit_column_reads_per_language_and_exports_keep_raw_numbers() {
+    let site = Site::sample();
+    site.write(
+        "content/reports/base-amounts.zh.md",
+        "---\ntitle: 基数测试\ndate: 2025-01-02\nsummary: 测试。\nmetrics:\n  - key: base_area_test\n    label: 用地\n    value: 260\n    unit: 亩\n  - key: base_money_test\n    label: 投资\n    value: 400\n    unit: 亿元\n---\n正文。\n",
+    );
+    site.build_ok(&[]);
+    // (page, the figure's label, its row's last two cells)
+    let row = |page: &str, label: &str| -> Vec<String> {
+        let page = site.html(page);
+        let row = page
+            .all("table[data-sortable] tbody tr")
+            .into_iter()
+            .find(|tr| {
+                tr.select(&scraper::Selector::parse("td").unwrap())
+                    .nth(2)
+                    .map(|td| td.text().collect::<String>())
+                    == Some(label.to_string())
+            })
+            .expect(label);
+        let cells: Vec<String> = row
+            .select(&scraper::Selector::parse("td").unwrap())
+            .map(|td| td.text().collect::<String>())
+            .collect();
+        cells[3..].to_vec()
+    };
+    assert_eq!(
+        row("zh/metrics/index.html", "用地"),
+        ["260 亩", "17.3 万平方米"]
+    );
+    assert_eq!(
+        row("en/metrics/index.html", "用地"),
+        ["260 mu", "173,333 m²"]
+    );
+    assert_eq!(
+        row("zh/metrics/index.html", "投资"),
+        ["400 亿元", "400 亿元"]
+    );
+    assert_eq!(
+        row("en/metrics/index.html", "投资"),
+        ["CNY 40 billion", "CNY 40 billion"]
+    );
+    let csv = site.read("data/metrics.csv");
+    assert!(
+        csv.contains(",260,亩,,260 亩,260 mu,173333.333333333,平方米,area,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",400,亿元,,400 亿元,CNY 40 billion,40000000000,元,currency_cny,"),
+        "{csv}"
+    );
+}
