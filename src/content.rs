@@ -278,6 +278,49 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Days since 1970-01-01 (proleptic Gregorian), e.g. to compare dates.
+    pub fn days(self) -> i64 {
+        // The inverse of `scaffold::date_from_days`: years from 1 March.
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let year_of_era = y.rem_euclid(400);
+        let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+}
+
+/// How many days after today a report's date may be before it is a warning.
+pub const FUTURE_DAYS: i64 = 7;
+
+/// Warnings for reports dated more than [`FUTURE_DAYS`] days after `today`
+/// (a typo such as 2052 for 2025 would top every list for years), on the
+/// source file's `date:` line.
+pub fn future_dates(content: &Content, source: Lang, today: Date) -> Vec<Diagnostic> {
+    content
+        .reports
+        .iter()
+        .filter(|r| r.date.days() - today.days() > FUTURE_DAYS)
+        .map(|r| {
+            Diagnostic::warning(
+                &r.texts[&source].path,
+                r.date_line,
+                format!(
+                    "the date {} is more than {FUTURE_DAYS} days after today ({today})",
+                    r.date
+                ),
+            )
+            .with_hint("check it for a typo: lists show the newest reports first, so this one would top them until then")
+        })
+        .collect()
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -323,6 +366,8 @@ pub struct ReportText {
     pub labels: HashMap<String, String>,
     /// English nouns for counted metrics (`noun:`), by key.
     pub nouns: HashMap<String, Noun>,
+    /// Where each label is written (the line of its metric's `key:`), by key.
+    pub label_lines: HashMap<String, usize>,
     /// Shared, so a cached body is not copied (see `LoadCache`).
     pub body: Arc<Rendered>,
     pub extra: serde_json::Value,
@@ -338,6 +383,8 @@ pub struct Report {
     pub section: String,
     pub slug: String,
     pub date: Date,
+    /// The line of `date:` in the source file, for diagnostics.
+    pub date_line: Option<usize>,
     pub metrics: Vec<Metric>,
     /// Text per language; always has the source language.
     pub texts: BTreeMap<Lang, ReportText>,
@@ -1318,6 +1365,7 @@ fn resolve_source(
     let mut metrics = Vec::new();
     let mut labels = HashMap::new();
     let mut nouns = HashMap::new();
+    let mut label_lines = HashMap::new();
     let mut keys = HashSet::new();
     for (i, m) in fm.metrics.into_iter().enumerate() {
         let line = frontmatter::find_line(split, "key:", i);
@@ -1383,6 +1431,7 @@ fn resolve_source(
             }
         }
         labels.insert(m.key.clone(), m.label);
+        label_lines.extend(line.map(|l| (m.key.clone(), l)));
         metrics.push(Metric {
             key: m.key,
             value: m.value,
@@ -1428,6 +1477,7 @@ fn resolve_source(
         source,
         labels,
         nouns,
+        label_lines,
         body: Arc::default(),
         extra: fm.extra,
         translated_from: None,
@@ -1438,6 +1488,7 @@ fn resolve_source(
         section: key.section,
         slug: key.stem,
         date: date?,
+        date_line: frontmatter::find_line(split, "date:", 0),
         metrics,
         texts,
         source_hash: fm.hash,
@@ -1493,8 +1544,10 @@ fn resolve_translation(
     let tags = checked_tags(fm.tags, f, split, diags);
     let mut labels = HashMap::new();
     let mut nouns = HashMap::new();
+    let mut label_lines = HashMap::new();
     for (i, m) in fm.metrics.into_iter().enumerate() {
         let line = frontmatter::find_line(split, "key:", i);
+        label_lines.extend(line.map(|l| (m.key.clone(), l)));
         let source_metric = report.metrics.iter().find(|s| s.key == m.key);
         let unit = source_metric.and_then(|s| units.lookup(&s.unit));
         if let (Some(noun), Some(unit)) = (m.noun, unit) {
@@ -1562,6 +1615,7 @@ fn resolve_translation(
         source,
         labels,
         nouns,
+        label_lines,
         body: Arc::default(),
         extra: if fm.extra.is_null() {
             src.extra.clone()
@@ -1985,6 +2039,53 @@ mod tests {
         assert_eq!(gone.reports.len(), 1);
         assert_eq!(cache.parsed.len(), 1);
         assert_eq!(cache.bodies.len(), 1);
+    }
+
+    #[test]
+    fn days_count_from_1970() {
+        let days = |s: &str| Date::parse(s).unwrap().days();
+        assert_eq!(days("1970-01-01"), 0);
+        assert_eq!(days("1970-03-01"), 59);
+        assert_eq!(days("2000-02-29"), 11_016);
+        assert_eq!(days("2025-05-08"), 20_216);
+        assert_eq!(days("1969-12-31"), -1);
+        assert_eq!(
+            days("2100-03-01") - days("2100-02-28"),
+            1,
+            "2100 is no leap year"
+        );
+        for n in [-700_000, -1, 0, 1, 20_216, 30_000, 2_000_000] {
+            assert_eq!(crate::scaffold::date_from_days(n).days(), n);
+        }
+    }
+
+    #[test]
+    fn dates_far_ahead_of_today_are_warnings() {
+        let report = |slug: &str, date: &str| {
+            file(
+                &format!("{slug}.zh.md"),
+                &format!("---\ntitle: {slug}\nsummary: s\ndate: {date}\n---\n正文\n"),
+            )
+        };
+        let (content, _) = load_files(vec![
+            report("typo", "2052-06-10"),
+            report("week", "2025-05-15"),
+            report("eight", "2025-05-16"),
+            report("past", "2024-05-08"),
+        ]);
+        let today = Date::parse("2025-05-08").unwrap();
+        let text: Vec<String> = future_dates(&content, Lang::Zh, today)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let hint = "check it for a typo: lists show the newest reports first, so this one would top them until then";
+        assert_eq!(
+            text,
+            [
+                format!("warning: content/typo.zh.md:4: the date 2052-06-10 is more than 7 days after today (2025-05-08)\n  help: {hint}"),
+                format!("warning: content/eight.zh.md:4: the date 2025-05-16 is more than 7 days after today (2025-05-08)\n  help: {hint}"),
+            ]
+        );
     }
 
     #[test]

@@ -89,26 +89,47 @@ fn a_qualifier_outside_the_allowed_set_is_an_error() {
 }
 
 #[test]
-fn a_key_used_with_two_dimensions_is_an_error() {
+fn a_key_used_with_two_dimensions_blames_the_minority_or_both() {
     let site = Site::fixture("basic");
-    // `funding` is 亿元 in jincheng; make huozhou's a count.
-    let zh = std::fs::read_to_string(site.root.join("content/reports/huozhou.zh.md")).unwrap();
-    site.write(
-        "content/reports/huozhou.zh.md",
-        zh.replace("unit: 万元", "unit: 台"),
-    );
+    // `funding` is 亿元 in jincheng; make huozhou's a count: one against one.
+    site.edit("content/reports/huozhou.zh.md", "unit: 万元", "unit: 台");
     let run = site.build(&[]);
     assert_eq!(run.code(), Some(1));
-    let err = run.stderr();
-    let line = err
-        .lines()
-        .find(|l| l.starts_with("error: ") && l.contains("metric `funding`"))
-        .expect(&err);
-    assert!(
-        line.contains("reports/jincheng") && line.contains("reports/huozhou"),
-        "names both reports: {line}"
+    let errors: Vec<String> = run
+        .stderr()
+        .split("\nwarning: ")
+        .flat_map(|w| w.split("\nerror: ").skip(1))
+        .filter(|e| e.contains("metric `funding` is in"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "content/reports/huozhou.zh.md:10: metric `funding` is in 台 (count) in report `reports/huozhou`, but in 亿元 (currency_cny) in report `reports/jincheng` (content/reports/jincheng.zh.md:10)\n  \
+             help: a metric key must measure the same kind of thing in every report, and as many reports use count as currency_cny, so each is listed: make them agree, or give one of the figures a key of its own",
+            "content/reports/jincheng.zh.md:10: metric `funding` is in 亿元 (currency_cny) in report `reports/jincheng`, but in 台 (count) in report `reports/huozhou` (content/reports/huozhou.zh.md:10)\n  \
+             help: a metric key must measure the same kind of thing in every report, and as many reports use currency_cny as count, so each is listed: make them agree, or give one of the figures a key of its own",
+        ],
+        "{}",
+        run.stderr()
     );
-    assert!(line.contains("亿元") && line.contains("台"), "{line}");
+    // A third report in 万元: the count is in the minority, and only it is wrong.
+    site.write(
+        "content/reports/third.zh.md",
+        "---\ntitle: 第三\ndate: 2025-05-01\nmetrics:\n  - key: funding\n    label: 资金支持\n    value: 5\n    unit: 万元\n---\n正文\n",
+    );
+    let run = site.build(&[]);
+    let err = run.stderr();
+    let clashes: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("metric `funding` is in"))
+        .collect();
+    assert_eq!(
+        clashes,
+        ["error: content/reports/huozhou.zh.md:10: metric `funding` is in 台 (count) in report `reports/huozhou`, but in 亿元 (currency_cny) in report `reports/jincheng` (content/reports/jincheng.zh.md:10)"],
+        "{err}"
+    );
+    assert!(err.contains("\n  help: a metric key must measure the same kind of thing in every report: use a currency_cny unit here as in content/reports/jincheng.zh.md:10, or give this figure a key of its own\n"), "{err}");
 }
 
 #[test]
