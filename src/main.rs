@@ -194,8 +194,9 @@ enum Command {
 enum NewCommand {
     /// Create content/<section>/<slug>.zh.md and .en.md with a front-matter skeleton.
     ///
-    /// The source file gets today's date and an empty metrics list with a
-    /// commented example; the translation records which version of the
+    /// The source file gets today's date, `draft: true` (a plain `build`
+    /// leaves it out until that line is removed) and an empty metrics list
+    /// with a commented example; the translation records which version of the
     /// source it translates (`translated_from`). Refuses to overwrite
     /// anything and rejects slugs that are not URL-safe.
     ///
@@ -413,7 +414,10 @@ fn main() -> ExitCode {
         Command::New(NewCommand::Report(args)) => {
             let date = args.date.unwrap_or_else(today);
             let made = briefing::scaffold::new_report(&args.root, &args.section, &args.slug, date);
-            report_created(made, "")
+            report_created(
+                made,
+                "the report is a draft (`draft: true`): `build` leaves it out until you remove that line; `briefing serve --drafts` shows it meanwhile",
+            )
         }
         Command::New(NewCommand::Theme(args)) => {
             let made = briefing::scaffold::eject_theme(&args.root, &args.name);
