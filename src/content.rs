@@ -337,6 +337,8 @@ pub struct Metric {
     pub qualifier: Option<Qualifier>,
     /// The source sentence the figure came from.
     pub quote: Option<String>,
+    /// Marked `card: true`: shown on the report's card ([`Report::card_metrics`]).
+    pub card: bool,
     /// Where the metric is written, for diagnostics.
     pub line: Option<usize>,
     /// The line of its `quote:` field, when it has one.
@@ -393,6 +395,9 @@ pub struct Report {
     pub source_hash: String,
 }
 
+/// How many metrics a card shows when none is marked `card: true`: the first.
+pub const CARD_METRICS: usize = 3;
+
 impl Report {
     /// The English noun given to metric `key`: by the English text, else by
     /// any other (an English-source site writes it in its source file).
@@ -408,6 +413,17 @@ impl Report {
     pub fn display(&self, metric: &Metric, unit: &Unit, lang: Lang) -> String {
         let noun = self.noun(&metric.key);
         units::format_value(metric.value, unit, metric.qualifier, noun, lang)
+    }
+
+    /// The metrics its card shows: those marked `card: true`, in order, or
+    /// else the first [`CARD_METRICS`].
+    pub fn card_metrics(&self) -> impl Iterator<Item = &Metric> {
+        let marked = self.metrics.iter().any(|m| m.card);
+        let limit = if marked { usize::MAX } else { CARD_METRICS };
+        self.metrics
+            .iter()
+            .filter(move |m| m.card || !marked)
+            .take(limit)
     }
 
     /// The text in `lang`, or in the source language when it is not translated.
@@ -518,6 +534,8 @@ struct MetricFm {
     qualifier: Option<Qualifier>,
     quote: Option<String>,
     noun: Option<Noun>,
+    #[serde(default)]
+    card: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -1438,6 +1456,7 @@ fn resolve_source(
             unit: m.unit,
             qualifier: m.qualifier,
             quote: m.quote,
+            card: m.card,
             line,
             quote_line: line.and_then(|l| frontmatter::item_field_line(split, l, "quote:")),
         });
@@ -2039,6 +2058,44 @@ mod tests {
         assert_eq!(gone.reports.len(), 1);
         assert_eq!(cache.parsed.len(), 1);
         assert_eq!(cache.bodies.len(), 1);
+    }
+
+    #[test]
+    fn cards_show_the_marked_metrics_else_the_first_three() {
+        let metric = |key: &str, card: bool| {
+            let card = if card { "    card: true\n" } else { "" };
+            format!("  - key: {key}\n    label: {key}\n    value: 1\n    unit: 个\n{card}")
+        };
+        let report = |metrics: &[(&str, bool)]| {
+            let ms: String = metrics.iter().map(|(k, c)| metric(k, *c)).collect();
+            let text = format!("---\ntitle: t\ndate: 2025-05-08\nmetrics:\n{ms}---\n正文\n");
+            let (content, diags) = load_files(vec![file("a.zh.md", &text)]);
+            assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+            let keys: Vec<String> = content.reports[0]
+                .card_metrics()
+                .map(|m| m.key.clone())
+                .collect();
+            keys
+        };
+        let four = [("a", false), ("b", false), ("c", false), ("d", false)];
+        assert_eq!(report(&four), ["a", "b", "c"]);
+        assert_eq!(report(&four[..2]), ["a", "b"]);
+        assert_eq!(
+            report(&[("a", false), ("b", false), ("c", false), ("d", true)]),
+            ["d"]
+        );
+        let marked = [
+            ("a", true),
+            ("b", false),
+            ("c", true),
+            ("d", true),
+            ("e", true),
+        ];
+        assert_eq!(
+            report(&marked),
+            ["a", "c", "d", "e"],
+            "every marked one, in order"
+        );
     }
 
     #[test]

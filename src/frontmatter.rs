@@ -105,7 +105,9 @@ fn hint_for(message: &str) -> Option<String> {
     if let Some(unknown) = between(message, "unknown field `", "`") {
         let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
         let in_translation_metric = expected.contains(&"label") && !expected.contains(&"value");
-        if ["value", "unit", "qualifier", "quote"].contains(&unknown) && in_translation_metric {
+        if ["value", "unit", "qualifier", "quote", "card"].contains(&unknown)
+            && in_translation_metric
+        {
             return Some(format!(
                 "a translation's metrics give only {}; `{unknown}` is written once, in the source-language file",
                 expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")

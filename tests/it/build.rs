@@ -686,3 +686,50 @@ fn assert_minified_like_each_page(site: &Site, per_page: Option<bool>) {
         "{minified_bytes} bytes minified, {plain_bytes} as written, {least} at least"
     );
 }
+
+#[test]
+fn a_card_shows_the_metrics_marked_card_else_the_first_three() {
+    let site = Site::sample();
+    let zh = "content/reports/jincheng-opto-mechatronics-cluster.zh.md";
+    let card_labels = |site: &Site, page: &str| -> Vec<String> {
+        let page = site.html(page);
+        let cards = page.all("article.card");
+        let card = cards
+            .iter()
+            .find(|c| c.html().contains("jincheng-opto-mechatronics-cluster/"))
+            .expect("the report is listed");
+        card.select(&scraper::Selector::parse(".mini-metric dt").unwrap())
+            .map(|dt| dt.text().collect())
+            .collect()
+    };
+    site.build_ok(&[]);
+    assert_eq!(
+        card_labels(&site, "zh/index.html"),
+        ["5 年集聚项目", "政策举措", "资金支持"]
+    );
+    site.edit(
+        zh,
+        "  - key: local_supply_rate\n",
+        "  - key: local_supply_rate\n    card: true\n",
+    )
+    .edit(
+        zh,
+        "  - key: standard_plant_area\n",
+        "  - key: standard_plant_area\n    card: true\n",
+    );
+    site.build_ok(&[]);
+    for page in ["zh/index.html", "zh/reports/index.html"] {
+        assert_eq!(
+            card_labels(&site, page),
+            ["本地配套率", "已建成标准厂房"],
+            "{page}"
+        );
+    }
+    assert_eq!(
+        card_labels(&site, "en/index.html"),
+        ["Local supply rate", "Standard factory space built"]
+    );
+    // The report page still lists every metric.
+    let report = site.html("zh/reports/jincheng-opto-mechatronics-cluster/index.html");
+    assert_eq!(report.all(".metric-grid .metric").len(), 14);
+}
