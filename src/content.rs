@@ -14,6 +14,7 @@ use crate::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
 use serde::{Deserialize, Deserializer};
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -387,12 +388,70 @@ pub struct Report {
     pub date: Date,
     /// The line of `date:` in the source file, for diagnostics.
     pub date_line: Option<usize>,
+    /// `weight:` in the source: its place among reports of the same date.
+    pub weight: Option<i64>,
     pub metrics: Vec<Metric>,
     /// Text per language; always has the source language.
     pub texts: BTreeMap<Lang, ReportText>,
     /// Fingerprint of the source file's translatable text: a translation
     /// whose `translated_from` differs is out of date.
     pub source_hash: String,
+}
+
+/// The order of two reports of the same date, chosen by the editors: by
+/// `weight` (lower first; reports with one before those without), then by
+/// the newspaper page in `source.page` ([`page_order`]; reports with one
+/// before those without), then by section and slug. Every list and the
+/// prev/next links follow it.
+pub fn same_day_order(a: &Report, b: &Report) -> Ordering {
+    let page = |r: &Report| {
+        let page = r.texts.values().find_map(|t| t.source.page.as_deref());
+        page.map(page_order)
+    };
+    // Reports with a weight or page come before those without.
+    (a.weight.is_none(), a.weight)
+        .cmp(&(b.weight.is_none(), b.weight))
+        .then_with(|| {
+            let (pa, pb) = (page(a), page(b));
+            (pa.is_none(), pa).cmp(&(pb.is_none(), pb))
+        })
+        .then_with(|| (&a.section, &a.slug).cmp(&(&b.section, &b.slug)))
+}
+
+/// A part of a page name for sorting: a number, or other text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PagePart {
+    /// Digits, by value (compared by length, then digits: no overflow).
+    Number(usize, String),
+    /// Anything else, case-insensitive.
+    Text(String),
+}
+
+/// The sort key of a newspaper page name: letters and numbers in turn,
+/// numbers by value, so `A1 < A2 < A10 < B3` and `第2版 < 第10版`
+/// (full-width digits count as digits). Ties, such as `A01` and `A1`, are
+/// broken by the name itself.
+pub fn page_order(page: &str) -> (Vec<PagePart>, String) {
+    let mut parts: Vec<PagePart> = Vec::new();
+    for c in page.trim().chars() {
+        let digit = c
+            .to_digit(10)
+            .or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32));
+        match (digit, parts.last_mut()) {
+            (Some(d), Some(PagePart::Number(_, n))) => n.push(char::from(b'0' + d as u8)),
+            (Some(d), _) => parts.push(PagePart::Number(0, char::from(b'0' + d as u8).to_string())),
+            (None, Some(PagePart::Text(t))) => t.extend(c.to_lowercase()),
+            (None, _) => parts.push(PagePart::Text(c.to_lowercase().collect())),
+        }
+    }
+    for part in &mut parts {
+        if let PagePart::Number(len, n) = part {
+            let trimmed = n.trim_start_matches('0').to_string();
+            *len = trimmed.len();
+            *n = trimmed;
+        }
+    }
+    (parts, page.to_string())
 }
 
 /// How many metrics a card shows when none is marked `card: true`: the first.
@@ -507,6 +566,8 @@ struct SourceFm {
     metrics: Vec<MetricFm>,
     #[serde(default)]
     draft: bool,
+    /// Order among reports of the same date: lower first.
+    weight: Option<i64>,
     #[serde(default)]
     extra: serde_json::Value,
     /// Not read from the file: the fingerprint of its translatable text.
@@ -1199,11 +1260,9 @@ fn load_with(
     if let Some(c) = cache {
         c.bodies.retain(|k, _| used.contains(k));
     }
-    content.reports.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then_with(|| (&a.section, &a.slug).cmp(&(&b.section, &b.slug)))
-    });
+    content
+        .reports
+        .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| same_day_order(a, b)));
     content.assets = sources.assets.clone();
     (content, diags)
 }
@@ -1508,6 +1567,7 @@ fn resolve_source(
         slug: key.stem,
         date: date?,
         date_line: frontmatter::find_line(split, "date:", 0),
+        weight: fm.weight,
         metrics,
         texts,
         source_hash: fm.hash,
@@ -2096,6 +2156,42 @@ mod tests {
             ["a", "c", "d", "e"],
             "every marked one, in order"
         );
+    }
+
+    #[test]
+    fn pages_sort_naturally() {
+        let mut pages = vec![
+            "B3", "A10", "a2", "A1", "第10版", "第2版", "A01", "３", "12", "B",
+        ];
+        pages.sort_by_key(|p| page_order(p));
+        assert_eq!(
+            pages,
+            ["３", "12", "A01", "A1", "a2", "A10", "B", "B3", "第2版", "第10版"]
+        );
+    }
+
+    #[test]
+    fn same_day_reports_follow_weight_then_page_then_slug() {
+        let report = |slug: &str, date: &str, extra: &str| {
+            file(
+                &format!("{slug}.zh.md"),
+                &format!("---\ntitle: {slug}\ndate: {date}\n{extra}---\n正文\n"),
+            )
+        };
+        let (content, diags) = load_files(vec![
+            report("a", "2025-05-08", "source: {page: B3}\n"),
+            report("b", "2025-05-08", "source: {page: A10}\n"),
+            report("c", "2025-05-08", ""),
+            report("d", "2025-05-08", "source: {page: A2}\n"),
+            report("e", "2025-05-08", "weight: 2\nsource: {page: Z9}\n"),
+            report("f", "2025-05-08", "weight: -1\n"),
+            report("g", "2025-05-09", "source: {page: Z9}\n"),
+            report("h", "2025-05-07", "weight: -5\n"),
+            report("i", "2025-05-08", "source: {page: A2}\n"),
+        ]);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let order: Vec<&str> = content.reports.iter().map(|r| r.slug.as_str()).collect();
+        assert_eq!(order, ["g", "f", "e", "d", "i", "b", "a", "c", "h"]);
     }
 
     #[test]

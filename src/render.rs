@@ -5,7 +5,7 @@
 //! returns the files to write.
 
 use crate::config::Config;
-use crate::content::{Content, Metric, Report, ReportText, SortOrder};
+use crate::content::{self, Content, Metric, Report, ReportText, SortOrder};
 use crate::diag::Diagnostic;
 use crate::feeds::{self, SitemapPage};
 use crate::fingerprint::{self, Fingerprinter};
@@ -634,7 +634,10 @@ fn sorted_section(
         SortOrder::DateDesc => {}
         SortOrder::DateAsc => idx.sort_by(|&a, &b| {
             let (ra, rb) = (&reports[a], &reports[b]);
-            ra.date.cmp(&rb.date).then_with(|| ra.slug.cmp(&rb.slug))
+            // Oldest day first; within a day, the editors' order.
+            ra.date
+                .cmp(&rb.date)
+                .then_with(|| content::same_day_order(ra, rb))
         }),
         SortOrder::Title => idx.sort_by_cached_key(|&i| {
             let r = &reports[i];

@@ -733,3 +733,54 @@ fn a_card_shows_the_metrics_marked_card_else_the_first_three() {
     let report = site.html("zh/reports/jincheng-opto-mechatronics-cluster/index.html");
     assert_eq!(report.all(".metric-grid .metric").len(), 14);
 }
+
+#[test]
+fn reports_of_one_day_keep_the_editors_order_by_weight_then_page() {
+    let site = Site::fixture("basic");
+    // jincheng is on page A2 of 2025-05-08; huozhou is a day older.
+    for (slug, extra) in [
+        ("x-a10", "source: {page: A10}\n"),
+        ("x-b3", "source: {page: B3}\n"),
+        ("x-a1", "source: {page: A1}\n"),
+        ("x-none", ""),
+        ("x-weight", "weight: 1\nsource: {page: Z9}\n"),
+    ] {
+        site.write(
+            &format!("content/reports/{slug}.zh.md"),
+            format!("---\ntitle: {slug}\ndate: 2025-05-08\nsummary: s\n{extra}---\n正文\n"),
+        );
+    }
+    site.build_ok(&[]);
+    let titles = |page: &str| -> Vec<String> {
+        site.html(page)
+            .all("#reports > .card > a")
+            .iter()
+            .map(|a| a.text().collect())
+            .collect()
+    };
+    let newest_first = [
+        "x-weight",
+        "x-a1",
+        "晋城经开区构建光机电产业集群",
+        "x-a10",
+        "x-b3",
+        "x-none",
+        "霍州经开区深化亲清政商关系",
+    ];
+    assert_eq!(titles("zh/index.html"), newest_first);
+    assert_eq!(titles("zh/reports/index.html"), newest_first);
+    // Neighbours follow the same order.
+    let page = site.html("zh/reports/jincheng/index.html");
+    assert_eq!(page.text("#next"), "x-a1");
+    assert_eq!(page.text("#prev"), "x-a10");
+    // Oldest first: days reversed, each day still in the editors' order.
+    site.edit(
+        "content/reports/_index.zh.md",
+        "title: 报告\n",
+        "title: 报告\nsort: date-asc\n",
+    );
+    site.build_ok(&[]);
+    let mut oldest_first = newest_first.to_vec();
+    oldest_first.rotate_right(1);
+    assert_eq!(titles("zh/reports/index.html"), oldest_first);
+}
