@@ -784,3 +784,37 @@ fn reports_of_one_day_keep_the_editors_order_by_weight_then_page() {
     oldest_first.rotate_right(1);
     assert_eq!(titles("zh/reports/index.html"), oldest_first);
 }
+
+#[test]
+fn every_page_of_the_default_theme_links_its_favicon() {
+    for offline in [false, true] {
+        let site = Site::sample();
+        site.build_ok(if offline { &["--offline"] } else { &[] });
+        assert!(site.read("static/favicon.svg").starts_with("<svg "));
+        let mut pages = 0;
+        for (path, _) in site.snapshot() {
+            if !path.ends_with(".html") {
+                continue;
+            }
+            pages += 1;
+            let page = site.html(&path);
+            let icons: Vec<String> = page
+                .all("link[rel=icon]")
+                .iter()
+                .map(|l| l.value().attr("href").unwrap().to_string())
+                .collect();
+            // Linked like the style sheet, so it is found wherever that is.
+            let css = page.attr("link[rel=stylesheet]", "href");
+            assert_eq!(icons, [css.replace("style.css", "favicon.svg")], "{path}");
+            // (Online 404 pages link from the server root, as for the CSS.)
+            if !icons[0].starts_with('/') {
+                assert_eq!(
+                    resolve(&path, &icons[0]).as_deref(),
+                    Some("static/favicon.svg"),
+                    "{path}"
+                );
+            }
+        }
+        assert!(pages > 20, "{pages} pages");
+    }
+}
