@@ -1545,6 +1545,9 @@ mod tests {
         // The links a page carries no longer grow with the number of pages.
         let p = paginator(500, 1000, |i| format!("p{i}/"));
         assert_eq!(p.pages.len(), 7);
-        assert_eq!((p.prev.as_deref(), p.next.as_deref()), (Some("p499/"), Some("p501/")));
+        assert_eq!(
+            (p.prev.as_deref(), p.next.as_deref()),
+            (Some("p499/"), Some("p501/"))
+        );
     }
 }
