@@ -5,7 +5,7 @@
 //! error writes nothing.
 
 use crate::config::Config;
-use crate::content::{self, Content};
+use crate::content::{self, Content, Date};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::guard::SiteSources;
@@ -40,6 +40,9 @@ pub struct BuildOptions {
     /// did not write (they are left in place), replacing those where the
     /// site writes a file.
     pub force: bool,
+    /// The date reports are compared with (dates far ahead are warned
+    /// about); None: today (UTC) by the clock.
+    pub today: Option<Date>,
     /// Called after each stage of a build with the stage's name, as in
     /// `RenderedSite::timings` ("read", "load", "check", "render", ...),
     /// when that stage's working data has been freed (the binary hands that
@@ -57,6 +60,7 @@ impl BuildOptions {
             drafts: false,
             base_url: None,
             force: false,
+            today: None,
             after_stage: None,
         }
     }
@@ -137,6 +141,8 @@ pub struct Setup {
     pub tera: Option<crate::theme::Templates>,
     /// Problems found in the theme and its UI strings.
     pub diags: Vec<Diagnostic>,
+    /// The date reports are compared with ([`BuildOptions::today`]).
+    pub today: Date,
 }
 
 /// Reads `site.yaml` and the theme and compiles the templates. What keeps
@@ -196,12 +202,14 @@ pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
         theme,
         tera,
         diags: diags.into_sorted(),
+        today: opts.today.unwrap_or_else(crate::scaffold::today),
     })
 }
 
-/// Problems that need the whole content: metric dimensions across reports,
-/// tags (and regions, zones) whose URLs clash, figures their quotes do not
-/// give (warnings, see `quote::diagnostics`).
+/// Problems that need the whole content: metric dimensions and labels
+/// across reports, dates far ahead of today, tags (and regions, zones) whose
+/// URLs clash, figures their quotes do not give (warnings, see
+/// `quote::diagnostics`).
 pub fn check_content(content: &Content, setup: &Setup) -> Vec<Diagnostic> {
     check_content_with_taxonomies(content, setup).0
 }
@@ -220,8 +228,14 @@ fn check_content_with_taxonomies(
                 config.source_lang(),
                 config.require_quotes,
             );
-            let dims = metrics::check_dimensions(content, config, &setup.units);
-            (dims, quotes)
+            let mut ds = metrics::check_dimensions(content, config, &setup.units);
+            ds.extend(metrics::check_labels(content, config));
+            ds.extend(content::future_dates(
+                content,
+                config.source_lang(),
+                setup.today,
+            ));
+            (ds, quotes)
         },
         || crate::taxonomy::Taxonomies::collect(content, &setup.config),
     );

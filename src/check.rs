@@ -19,6 +19,7 @@ use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::frontmatter;
 use crate::output::OutputData;
+use crate::scaffold;
 use crate::urls;
 use crate::Lang;
 use rayon::prelude::*;
@@ -44,6 +45,7 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     diags.extend(check_pages(&site, &mut texts)?);
     diags.extend(check_translations(&site.content, &site.config, &mut texts));
     diags.extend(check_texts(&site.content, &mut texts));
+    diags.extend(check_placeholders(&site.config, &site.content, &mut texts));
     Ok(diags.into_sorted())
 }
 
@@ -743,6 +745,41 @@ fn check_texts(content: &Content, texts: &mut SourceTexts) -> Vec<Diagnostic> {
                     format!("the title `{title}` is also used by {}", others.join(", ")),
                 )
                 .with_hint("give each report its own title, so readers can tell them apart in lists and search"),
+            );
+        }
+    }
+    out
+}
+
+/// What `briefing init` wrote for the editor to replace: the placeholder
+/// `base_url` (exactly [`scaffold::PLACEHOLDER_BASE_URL`]) and the example
+/// report, recognised by its sentences ([`scaffold::EXAMPLE_MARKERS`]) in any
+/// of a report's files, whatever it is called.
+fn check_placeholders(
+    config: &Config,
+    content: &Content,
+    texts: &mut SourceTexts,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if config.base_url == scaffold::PLACEHOLDER_BASE_URL {
+        let site_yaml = Path::new("site.yaml");
+        out.push(
+            Diagnostic::warning(
+                site_yaml,
+                texts.line_of(site_yaml, "base_url:"),
+                format!("`base_url` is still the placeholder from `briefing init` ({})", config.base_url),
+            )
+            .with_hint("set it to the address the site will be published at: feeds, the sitemap, canonical links and single-file reports link there"),
+        );
+    }
+    for text in content.reports.iter().flat_map(|r| r.texts.values()) {
+        let found = scaffold::EXAMPLE_MARKERS
+            .iter()
+            .find_map(|m| texts.line_of(&text.path, m));
+        if let Some(line) = found {
+            out.push(
+                Diagnostic::warning(&text.path, Some(line), "this is still the example report from `briefing init`")
+                    .with_hint("replace it with your own reports (`briefing new report <slug>` makes a new pair), and delete the example's files"),
             );
         }
     }

@@ -14,6 +14,7 @@ use crate::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
 use serde::{Deserialize, Deserializer};
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -278,6 +279,49 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Days since 1970-01-01 (proleptic Gregorian), e.g. to compare dates.
+    pub fn days(self) -> i64 {
+        // The inverse of `scaffold::date_from_days`: years from 1 March.
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let year_of_era = y.rem_euclid(400);
+        let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+}
+
+/// How many days after today a report's date may be before it is a warning.
+pub const FUTURE_DAYS: i64 = 7;
+
+/// Warnings for reports dated more than [`FUTURE_DAYS`] days after `today`
+/// (a typo such as 2052 for 2025 would top every list for years), on the
+/// source file's `date:` line.
+pub fn future_dates(content: &Content, source: Lang, today: Date) -> Vec<Diagnostic> {
+    content
+        .reports
+        .iter()
+        .filter(|r| r.date.days() - today.days() > FUTURE_DAYS)
+        .map(|r| {
+            Diagnostic::warning(
+                &r.texts[&source].path,
+                r.date_line,
+                format!(
+                    "the date {} is more than {FUTURE_DAYS} days after today ({today})",
+                    r.date
+                ),
+            )
+            .with_hint("check it for a typo: lists show the newest reports first, so this one would top them until then")
+        })
+        .collect()
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -294,6 +338,8 @@ pub struct Metric {
     pub qualifier: Option<Qualifier>,
     /// The source sentence the figure came from.
     pub quote: Option<String>,
+    /// Marked `card: true`: shown on the report's card ([`Report::card_metrics`]).
+    pub card: bool,
     /// Where the metric is written, for diagnostics.
     pub line: Option<usize>,
     /// The line of its `quote:` field, when it has one.
@@ -323,6 +369,8 @@ pub struct ReportText {
     pub labels: HashMap<String, String>,
     /// English nouns for counted metrics (`noun:`), by key.
     pub nouns: HashMap<String, Noun>,
+    /// Where each label is written (the line of its metric's `key:`), by key.
+    pub label_lines: HashMap<String, usize>,
     /// Shared, so a cached body is not copied (see `LoadCache`).
     pub body: Arc<Rendered>,
     pub extra: serde_json::Value,
@@ -338,6 +386,10 @@ pub struct Report {
     pub section: String,
     pub slug: String,
     pub date: Date,
+    /// The line of `date:` in the source file, for diagnostics.
+    pub date_line: Option<usize>,
+    /// `weight:` in the source: its place among reports of the same date.
+    pub weight: Option<i64>,
     pub metrics: Vec<Metric>,
     /// Text per language; always has the source language.
     pub texts: BTreeMap<Lang, ReportText>,
@@ -345,6 +397,65 @@ pub struct Report {
     /// whose `translated_from` differs is out of date.
     pub source_hash: String,
 }
+
+/// The order of two reports of the same date, chosen by the editors: by
+/// `weight` (lower first; reports with one before those without), then by
+/// the newspaper page in `source.page` ([`page_order`]; reports with one
+/// before those without), then by section and slug. Every list and the
+/// prev/next links follow it.
+pub fn same_day_order(a: &Report, b: &Report) -> Ordering {
+    let page = |r: &Report| {
+        let page = r.texts.values().find_map(|t| t.source.page.as_deref());
+        page.map(page_order)
+    };
+    // Reports with a weight or page come before those without.
+    (a.weight.is_none(), a.weight)
+        .cmp(&(b.weight.is_none(), b.weight))
+        .then_with(|| {
+            let (pa, pb) = (page(a), page(b));
+            (pa.is_none(), pa).cmp(&(pb.is_none(), pb))
+        })
+        .then_with(|| (&a.section, &a.slug).cmp(&(&b.section, &b.slug)))
+}
+
+/// A part of a page name for sorting: a number, or other text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PagePart {
+    /// Digits, by value (compared by length, then digits: no overflow).
+    Number(usize, String),
+    /// Anything else, case-insensitive.
+    Text(String),
+}
+
+/// The sort key of a newspaper page name: letters and numbers in turn,
+/// numbers by value, so `A1 < A2 < A10 < B3` and `第2版 < 第10版`
+/// (full-width digits count as digits). Ties, such as `A01` and `A1`, are
+/// broken by the name itself.
+pub fn page_order(page: &str) -> (Vec<PagePart>, String) {
+    let mut parts: Vec<PagePart> = Vec::new();
+    for c in page.trim().chars() {
+        let digit = c
+            .to_digit(10)
+            .or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32));
+        match (digit, parts.last_mut()) {
+            (Some(d), Some(PagePart::Number(_, n))) => n.push(char::from(b'0' + d as u8)),
+            (Some(d), _) => parts.push(PagePart::Number(0, char::from(b'0' + d as u8).to_string())),
+            (None, Some(PagePart::Text(t))) => t.extend(c.to_lowercase()),
+            (None, _) => parts.push(PagePart::Text(c.to_lowercase().collect())),
+        }
+    }
+    for part in &mut parts {
+        if let PagePart::Number(len, n) = part {
+            let trimmed = n.trim_start_matches('0').to_string();
+            *len = trimmed.len();
+            *n = trimmed;
+        }
+    }
+    (parts, page.to_string())
+}
+
+/// How many metrics a card shows when none is marked `card: true`: the first.
+pub const CARD_METRICS: usize = 3;
 
 impl Report {
     /// The English noun given to metric `key`: by the English text, else by
@@ -361,6 +472,17 @@ impl Report {
     pub fn display(&self, metric: &Metric, unit: &Unit, lang: Lang) -> String {
         let noun = self.noun(&metric.key);
         units::format_value(metric.value, unit, metric.qualifier, noun, lang)
+    }
+
+    /// The metrics its card shows: those marked `card: true`, in order, or
+    /// else the first [`CARD_METRICS`].
+    pub fn card_metrics(&self) -> impl Iterator<Item = &Metric> {
+        let marked = self.metrics.iter().any(|m| m.card);
+        let limit = if marked { usize::MAX } else { CARD_METRICS };
+        self.metrics
+            .iter()
+            .filter(move |m| m.card || !marked)
+            .take(limit)
     }
 
     /// The text in `lang`, or in the source language when it is not translated.
@@ -444,6 +566,8 @@ struct SourceFm {
     metrics: Vec<MetricFm>,
     #[serde(default)]
     draft: bool,
+    /// Order among reports of the same date: lower first.
+    weight: Option<i64>,
     #[serde(default)]
     extra: serde_json::Value,
     /// Not read from the file: the fingerprint of its translatable text.
@@ -471,6 +595,8 @@ struct MetricFm {
     qualifier: Option<Qualifier>,
     quote: Option<String>,
     noun: Option<Noun>,
+    #[serde(default)]
+    card: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -1134,11 +1260,9 @@ fn load_with(
     if let Some(c) = cache {
         c.bodies.retain(|k, _| used.contains(k));
     }
-    content.reports.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then_with(|| (&a.section, &a.slug).cmp(&(&b.section, &b.slug)))
-    });
+    content
+        .reports
+        .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| same_day_order(a, b)));
     content.assets = sources.assets.clone();
     (content, diags)
 }
@@ -1318,6 +1442,7 @@ fn resolve_source(
     let mut metrics = Vec::new();
     let mut labels = HashMap::new();
     let mut nouns = HashMap::new();
+    let mut label_lines = HashMap::new();
     let mut keys = HashSet::new();
     for (i, m) in fm.metrics.into_iter().enumerate() {
         let line = frontmatter::find_line(split, "key:", i);
@@ -1383,12 +1508,14 @@ fn resolve_source(
             }
         }
         labels.insert(m.key.clone(), m.label);
+        label_lines.extend(line.map(|l| (m.key.clone(), l)));
         metrics.push(Metric {
             key: m.key,
             value: m.value,
             unit: m.unit,
             qualifier: m.qualifier,
             quote: m.quote,
+            card: m.card,
             line,
             quote_line: line.and_then(|l| frontmatter::item_field_line(split, l, "quote:")),
         });
@@ -1428,6 +1555,7 @@ fn resolve_source(
         source,
         labels,
         nouns,
+        label_lines,
         body: Arc::default(),
         extra: fm.extra,
         translated_from: None,
@@ -1438,6 +1566,8 @@ fn resolve_source(
         section: key.section,
         slug: key.stem,
         date: date?,
+        date_line: frontmatter::find_line(split, "date:", 0),
+        weight: fm.weight,
         metrics,
         texts,
         source_hash: fm.hash,
@@ -1493,8 +1623,10 @@ fn resolve_translation(
     let tags = checked_tags(fm.tags, f, split, diags);
     let mut labels = HashMap::new();
     let mut nouns = HashMap::new();
+    let mut label_lines = HashMap::new();
     for (i, m) in fm.metrics.into_iter().enumerate() {
         let line = frontmatter::find_line(split, "key:", i);
+        label_lines.extend(line.map(|l| (m.key.clone(), l)));
         let source_metric = report.metrics.iter().find(|s| s.key == m.key);
         let unit = source_metric.and_then(|s| units.lookup(&s.unit));
         if let (Some(noun), Some(unit)) = (m.noun, unit) {
@@ -1562,6 +1694,7 @@ fn resolve_translation(
         source,
         labels,
         nouns,
+        label_lines,
         body: Arc::default(),
         extra: if fm.extra.is_null() {
             src.extra.clone()
@@ -1985,6 +2118,127 @@ mod tests {
         assert_eq!(gone.reports.len(), 1);
         assert_eq!(cache.parsed.len(), 1);
         assert_eq!(cache.bodies.len(), 1);
+    }
+
+    #[test]
+    fn cards_show_the_marked_metrics_else_the_first_three() {
+        let metric = |key: &str, card: bool| {
+            let card = if card { "    card: true\n" } else { "" };
+            format!("  - key: {key}\n    label: {key}\n    value: 1\n    unit: 个\n{card}")
+        };
+        let report = |metrics: &[(&str, bool)]| {
+            let ms: String = metrics.iter().map(|(k, c)| metric(k, *c)).collect();
+            let text = format!("---\ntitle: t\ndate: 2025-05-08\nmetrics:\n{ms}---\n正文\n");
+            let (content, diags) = load_files(vec![file("a.zh.md", &text)]);
+            assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+            let keys: Vec<String> = content.reports[0]
+                .card_metrics()
+                .map(|m| m.key.clone())
+                .collect();
+            keys
+        };
+        let four = [("a", false), ("b", false), ("c", false), ("d", false)];
+        assert_eq!(report(&four), ["a", "b", "c"]);
+        assert_eq!(report(&four[..2]), ["a", "b"]);
+        assert_eq!(
+            report(&[("a", false), ("b", false), ("c", false), ("d", true)]),
+            ["d"]
+        );
+        let marked = [
+            ("a", true),
+            ("b", false),
+            ("c", true),
+            ("d", true),
+            ("e", true),
+        ];
+        assert_eq!(
+            report(&marked),
+            ["a", "c", "d", "e"],
+            "every marked one, in order"
+        );
+    }
+
+    #[test]
+    fn pages_sort_naturally() {
+        let mut pages = vec![
+            "B3", "A10", "a2", "A1", "第10版", "第2版", "A01", "３", "12", "B",
+        ];
+        pages.sort_by_key(|p| page_order(p));
+        assert_eq!(
+            pages,
+            ["３", "12", "A01", "A1", "a2", "A10", "B", "B3", "第2版", "第10版"]
+        );
+    }
+
+    #[test]
+    fn same_day_reports_follow_weight_then_page_then_slug() {
+        let report = |slug: &str, date: &str, extra: &str| {
+            file(
+                &format!("{slug}.zh.md"),
+                &format!("---\ntitle: {slug}\ndate: {date}\n{extra}---\n正文\n"),
+            )
+        };
+        let (content, diags) = load_files(vec![
+            report("a", "2025-05-08", "source: {page: B3}\n"),
+            report("b", "2025-05-08", "source: {page: A10}\n"),
+            report("c", "2025-05-08", ""),
+            report("d", "2025-05-08", "source: {page: A2}\n"),
+            report("e", "2025-05-08", "weight: 2\nsource: {page: Z9}\n"),
+            report("f", "2025-05-08", "weight: -1\n"),
+            report("g", "2025-05-09", "source: {page: Z9}\n"),
+            report("h", "2025-05-07", "weight: -5\n"),
+            report("i", "2025-05-08", "source: {page: A2}\n"),
+        ]);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let order: Vec<&str> = content.reports.iter().map(|r| r.slug.as_str()).collect();
+        assert_eq!(order, ["g", "f", "e", "d", "i", "b", "a", "c", "h"]);
+    }
+
+    #[test]
+    fn days_count_from_1970() {
+        let days = |s: &str| Date::parse(s).unwrap().days();
+        assert_eq!(days("1970-01-01"), 0);
+        assert_eq!(days("1970-03-01"), 59);
+        assert_eq!(days("2000-02-29"), 11_016);
+        assert_eq!(days("2025-05-08"), 20_216);
+        assert_eq!(days("1969-12-31"), -1);
+        assert_eq!(
+            days("2100-03-01") - days("2100-02-28"),
+            1,
+            "2100 is no leap year"
+        );
+        for n in [-700_000, -1, 0, 1, 20_216, 30_000, 2_000_000] {
+            assert_eq!(crate::scaffold::date_from_days(n).days(), n);
+        }
+    }
+
+    #[test]
+    fn dates_far_ahead_of_today_are_warnings() {
+        let report = |slug: &str, date: &str| {
+            file(
+                &format!("{slug}.zh.md"),
+                &format!("---\ntitle: {slug}\nsummary: s\ndate: {date}\n---\n正文\n"),
+            )
+        };
+        let (content, _) = load_files(vec![
+            report("typo", "2052-06-10"),
+            report("week", "2025-05-15"),
+            report("eight", "2025-05-16"),
+            report("past", "2024-05-08"),
+        ]);
+        let today = Date::parse("2025-05-08").unwrap();
+        let text: Vec<String> = future_dates(&content, Lang::Zh, today)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let hint = "check it for a typo: lists show the newest reports first, so this one would top them until then";
+        assert_eq!(
+            text,
+            [
+                format!("warning: content/typo.zh.md:4: the date 2052-06-10 is more than 7 days after today (2025-05-08)\n  help: {hint}"),
+                format!("warning: content/eight.zh.md:4: the date 2025-05-16 is more than 7 days after today (2025-05-08)\n  help: {hint}"),
+            ]
+        );
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub fn parse<T: DeserializeOwned>(split: &Split<'_>, path: &Path) -> Result<T, D
     } else {
         split.yaml
     };
-    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, split.yaml_line, path))
+    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, split, path))
 }
 
 /// Parses a whole YAML file (such as `site.yaml`) into `T`.
@@ -80,15 +80,19 @@ pub fn parse_value(text: &str, path: &Path) -> Result<serde_json::Value, Diagnos
     parse_file(text, path)
 }
 
-fn yaml_error(e: &serde_yaml::Error, first_line: usize, path: &Path) -> Diagnostic {
-    let line = e.location().map(|l| l.line() + first_line - 1);
+fn yaml_error(e: &serde_yaml::Error, split: &Split<'_>, path: &Path) -> Diagnostic {
+    let line = e.location().map(|l| l.line() + split.yaml_line - 1);
     let full = e.to_string();
     // serde_yaml appends " at line L column C"; the diagnostic carries the line itself.
     let message = match full.find(" at line ") {
         Some(i) => full[..i].to_string(),
         None => full,
     };
-    let hint = hint_for(&message);
+    let at = e.location().and_then(|l| {
+        let text = split.yaml.lines().nth(l.line().checked_sub(1)?)?;
+        Some((text, l.column()))
+    });
+    let hint = pitfall_hint(&message, at).or_else(|| hint_for(&message));
     let d = Diagnostic::error(path, line, message);
     match hint {
         Some(h) => d.with_hint(h),
@@ -101,7 +105,9 @@ fn hint_for(message: &str) -> Option<String> {
     if let Some(unknown) = between(message, "unknown field `", "`") {
         let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
         let in_translation_metric = expected.contains(&"label") && !expected.contains(&"value");
-        if ["value", "unit", "qualifier", "quote"].contains(&unknown) && in_translation_metric {
+        if ["value", "unit", "qualifier", "quote", "card"].contains(&unknown)
+            && in_translation_metric
+        {
             return Some(format!(
                 "a translation's metrics give only {}; `{unknown}` is written once, in the source-language file",
                 expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
@@ -130,6 +136,86 @@ fn hint_for(message: &str) -> Option<String> {
         return Some("check the YAML syntax on this line: indentation, a missing `:` or an unquoted value containing `: `".into());
     }
     None
+}
+
+/// Advice for the YAML pitfalls editors meet, from the error and the line
+/// (its text and the 1-based column) it points at: a value starting with a
+/// character YAML reserves (`%`, `@`, `` ` ``, `[`, `{`, `*`, `- `, …) or
+/// holding `: `, a tab indent, a quote inside a quoted value, and numbers
+/// written with separators, scale words or full-width digits.
+fn pitfall_hint(message: &str, at: Option<(&str, usize)>) -> Option<String> {
+    if let Some(text) = between(message, "invalid type: string \"", "\", expected f64") {
+        return Some(number_hint(text));
+    }
+    let (line, column) = at?;
+    let found = line.chars().nth(column.saturating_sub(1));
+    if message.contains("tab character") || found == Some('\t') {
+        return Some("YAML indents with spaces, never tabs: replace the tab(s) at the start of this line with spaces".into());
+    }
+    let (key, value) = line.trim_start_matches([' ', '-']).split_once(':')?;
+    let value = value.trim();
+    let quote = || quoted(key.trim(), value);
+    let starts_reserved = "%@`*&!|>[{".contains(value.chars().next()?) || value.starts_with("- ");
+    // A type error on a value that is not meant as text is not a pitfall.
+    let syntax = !message.contains("invalid type: ") || message.contains("expected a string");
+    if message.contains("cannot start any token") || (starts_reserved && syntax) {
+        let first = match value.chars().next()? {
+            '`' => "a backtick".to_string(),
+            c => format!("`{c}`"),
+        };
+        return Some(format!("YAML reads a value starting with {first} as syntax: put the value in quotes, e.g. `{}`", quote()));
+    }
+    if message.contains("mapping values are not allowed") && value.contains(": ") {
+        return Some(format!("the value holds `: `, which YAML reads as a new field: put the value in quotes, e.g. `{}`", quote()));
+    }
+    if message.contains("did not find expected key") && value.starts_with(['\'', '"']) {
+        return Some("a quoted value ends at its closing quote: write a `'` inside '…' as `''`, or put the value in the other kind of quotes".into());
+    }
+    None
+}
+
+/// `key: "value"`, or with single quotes when the value holds a `"`.
+fn quoted(key: &str, value: &str) -> String {
+    if value.contains('"') {
+        format!("{key}: '{}'", value.replace('\'', "''"))
+    } else {
+        format!("{key}: \"{}\"", value.replace('\\', "\\\\"))
+    }
+}
+
+/// Advice for a number written as text (`1,200`, `3万`, `３０`).
+fn number_hint(text: &str) -> String {
+    let ascii: String = text
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            c => c,
+        })
+        .filter(|c| !matches!(c, ',' | '，' | '_' | ' '))
+        .collect();
+    let digits: String = ascii
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .collect();
+    let rest = &ascii[digits.len()..];
+    if digits.parse::<f64>().is_err() {
+        return "write the number with digits, e.g. `value: 30` (no units, words or thousands separators)".into();
+    }
+    if rest.is_empty() {
+        return format!(
+            "write the number with ASCII digits and no thousands separators: `value: {digits}`"
+        );
+    }
+    if rest.starts_with(['万', '亿']) {
+        let unit = if rest.chars().count() == 1 {
+            format!("{rest}元")
+        } else {
+            rest.to_string()
+        };
+        return format!("`value` is a plain number in the metric's unit: write `value: {digits}` and put {rest} in the unit, e.g. `unit: {unit}`");
+    }
+    format!("`value` is a plain number: write `value: {digits}` and give the unit in `unit`")
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -260,6 +346,93 @@ mod tests {
     fn bom_and_crlf_are_normalised() {
         let t = normalise("\u{feff}---\r\ntitle: x\r\n---\r\nbody\r\n");
         assert_eq!(p(&t).unwrap().title, "x");
+    }
+
+    /// Every pitfall with a hint: (front matter, the full diagnostic).
+    #[test]
+    fn yaml_pitfalls_get_a_hint_on_how_to_write_it() {
+        #[derive(Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Fm {
+            title: Option<String>,
+            value: Option<f64>,
+            unit: Option<String>,
+            quote: Option<String>,
+            metrics: Option<Vec<serde_yaml::Value>>,
+        }
+        let cases: &[(&str, &str)] = &[
+            (
+                "title: x\nunit: %",
+                "error: a.md:3: found character that cannot start any token\n  help: YAML reads a value starting with `%` as syntax: put the value in quotes, e.g. `unit: \"%\"`",
+            ),
+            (
+                "quote: @某公司 投资 30 亿元",
+                "error: a.md:2: found character that cannot start any token\n  help: YAML reads a value starting with `@` as syntax: put the value in quotes, e.g. `quote: \"@某公司 投资 30 亿元\"`",
+            ),
+            (
+                "quote: `briefing` 说",
+                "error: a.md:2: found character that cannot start any token\n  help: YAML reads a value starting with a backtick as syntax: put the value in quotes, e.g. `quote: \"`briefing` 说\"`",
+            ),
+            (
+                "title: [编辑] 标题",
+                "error: a.md:2: title: invalid type: sequence, expected a string\n  help: YAML reads a value starting with `[` as syntax: put the value in quotes, e.g. `title: \"[编辑] 标题\"`",
+            ),
+            (
+                "title: *重要* 标题",
+                "error: a.md:2: did not find expected alphabetic or numeric character\n  help: YAML reads a value starting with `*` as syntax: put the value in quotes, e.g. `title: \"*重要* 标题\"`",
+            ),
+            (
+                "title: - 标题",
+                "error: a.md:2: block sequence entries are not allowed in this context\n  help: YAML reads a value starting with `-` as syntax: put the value in quotes, e.g. `title: \"- 标题\"`",
+            ),
+            (
+                "title: 晋城: \"新生态\"",
+                "error: a.md:2: mapping values are not allowed in this context\n  help: the value holds `: `, which YAML reads as a new field: put the value in quotes, e.g. `title: '晋城: \"新生态\"'`",
+            ),
+            (
+                "title: 'It's here'",
+                "error: a.md:2: did not find expected key\n  help: a quoted value ends at its closing quote: write a `'` inside '…' as `''`, or put the value in the other kind of quotes",
+            ),
+            (
+                "title: x\n\tunit: 亿元",
+                "error: a.md:3: found a tab character that violates indentation\n  help: YAML indents with spaces, never tabs: replace the tab(s) at the start of this line with spaces",
+            ),
+            (
+                "metrics:\n\t- key: a",
+                "error: a.md:3: found character that cannot start any token\n  help: YAML indents with spaces, never tabs: replace the tab(s) at the start of this line with spaces",
+            ),
+            (
+                "value: 1,200",
+                "error: a.md:2: value: invalid type: string \"1,200\", expected f64\n  help: write the number with ASCII digits and no thousands separators: `value: 1200`",
+            ),
+            (
+                "value: ３０",
+                "error: a.md:2: value: invalid type: string \"３０\", expected f64\n  help: write the number with ASCII digits and no thousands separators: `value: 30`",
+            ),
+            (
+                "value: 3万",
+                "error: a.md:2: value: invalid type: string \"3万\", expected f64\n  help: `value` is a plain number in the metric's unit: write `value: 3` and put 万 in the unit, e.g. `unit: 万元`",
+            ),
+            (
+                "value: 12 万平方米",
+                "error: a.md:2: value: invalid type: string \"12 万平方米\", expected f64\n  help: `value` is a plain number in the metric's unit: write `value: 12` and put 万平方米 in the unit, e.g. `unit: 万平方米`",
+            ),
+            (
+                "value: 30 kW",
+                "error: a.md:2: value: invalid type: string \"30 kW\", expected f64\n  help: `value` is a plain number: write `value: 30` and give the unit in `unit`",
+            ),
+            (
+                "value: 三十",
+                "error: a.md:2: value: invalid type: string \"三十\", expected f64\n  help: write the number with digits, e.g. `value: 30` (no units, words or thousands separators)",
+            ),
+        ];
+        for (yaml, want) in cases {
+            let text = format!("---\n{yaml}\n---\nbody\n");
+            let path = Path::new("a.md");
+            let e = parse::<Fm>(&split(&text, path).unwrap(), path).unwrap_err();
+            assert_eq!(e.to_string(), *want, "{yaml}");
+        }
     }
 
     #[test]

@@ -194,8 +194,9 @@ enum Command {
 enum NewCommand {
     /// Create content/<section>/<slug>.zh.md and .en.md with a front-matter skeleton.
     ///
-    /// The source file gets today's date and an empty metrics list with a
-    /// commented example; the translation records which version of the
+    /// The source file gets today's date, `draft: true` (a plain `build`
+    /// leaves it out until that line is removed) and an empty metrics list
+    /// with a commented example; the translation records which version of the
     /// source it translates (`translated_from`). Refuses to overwrite
     /// anything and rejects slugs that are not URL-safe.
     ///
@@ -249,6 +250,15 @@ struct InitArgs {
     /// Also copy the default theme to themes/default, for customising.
     #[arg(long)]
     eject_theme: bool,
+}
+
+/// Today's date: `BRIEFING_TODAY` (YYYY-MM-DD) when it is set, for tests and
+/// for reproducing a run on another day; else the clock's (UTC).
+fn today() -> briefing::content::Date {
+    std::env::var("BRIEFING_TODAY")
+        .ok()
+        .and_then(|s| briefing::content::Date::parse(s.trim()))
+        .unwrap_or_else(briefing::scaffold::today)
 }
 
 fn parse_date(s: &str) -> Result<briefing::content::Date, String> {
@@ -402,9 +412,12 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Figures(args) => run_figures(args),
         Command::New(NewCommand::Report(args)) => {
-            let date = args.date.unwrap_or_else(briefing::scaffold::today);
+            let date = args.date.unwrap_or_else(today);
             let made = briefing::scaffold::new_report(&args.root, &args.section, &args.slug, date);
-            report_created(made, "")
+            report_created(
+                made,
+                "the report is a draft (`draft: true`): `build` leaves it out until you remove that line; `briefing serve --drafts` shows it meanwhile",
+            )
         }
         Command::New(NewCommand::Theme(args)) => {
             let made = briefing::scaffold::eject_theme(&args.root, &args.name);
@@ -416,11 +429,7 @@ fn main() -> ExitCode {
             report_created(made, &next)
         }
         Command::Init(args) => {
-            let made = briefing::scaffold::init_site(
-                &args.dir,
-                args.eject_theme,
-                briefing::scaffold::today(),
-            );
+            let made = briefing::scaffold::init_site(&args.dir, args.eject_theme, today());
             let next = format!("next: cd {} && briefing serve", args.dir.display());
             report_created(
                 made.map(|files| files.into_iter().map(|f| args.dir.join(f)).collect()),
@@ -487,6 +496,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
         minify: !args.no_minify,
         drafts: args.drafts,
         force: args.force,
+        today: Some(today()),
         after_stage: Some(after_stage),
         ..BuildOptions::new(args.root)
     };
@@ -585,6 +595,7 @@ fn run_serve(args: ServeArgs) -> ExitCode {
         build: BuildOptions {
             minify: false,
             drafts: args.drafts,
+            today: Some(today()),
             ..BuildOptions::new(args.root)
         },
         addr: std::net::SocketAddr::new(args.bind, args.port),
@@ -608,6 +619,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
     use std::io::IsTerminal;
     let opts = BuildOptions {
         drafts: args.drafts,
+        today: Some(today()),
         ..BuildOptions::new(args.root)
     };
     if let Some(files) = &args.accept {

@@ -95,24 +95,68 @@ fn report_id(report: &Report) -> String {
     }
 }
 
-/// A number with a base unit: `3000000000 元`, `43,000 m²`, `70%`.
-fn with_unit(number: String, unit: &str) -> String {
-    match unit.chars().next() {
-        None => number,
-        Some(c) if c.is_alphanumeric() => format!("{number} {unit}"),
-        Some(_) => format!("{number}{unit}"),
+// ---------------------------------------------------------------------------
+// Cross-report checks: dimensions and labels of one key
+
+/// Which uses of one key to blame, when they disagree on some property (a
+/// dimension, a label): `props` are the uses' properties, in file order.
+/// The property most uses share is taken as meant, and every use with
+/// another is blamed. When properties tie for the most uses, none is meant
+/// and every use is blamed. Gives (blamed use, use it is compared with: the
+/// first use of the meant property, or of another property in a tie, all
+/// by index), and whether it was a tie.
+fn blame<P: PartialEq>(props: &[P]) -> (Vec<(usize, usize)>, bool) {
+    // (first index, number of uses) per property, in order of first use.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for (i, p) in props.iter().enumerate() {
+        match groups.iter_mut().find(|g| props[g.0] == *p) {
+            Some(g) => g.1 += 1,
+            None => groups.push((i, 1)),
+        }
     }
+    if groups.len() < 2 {
+        return (Vec::new(), false);
+    }
+    let most = groups.iter().map(|g| g.1).max().unwrap_or(0);
+    let winners: Vec<usize> = groups.iter().filter(|g| g.1 == most).map(|g| g.0).collect();
+    let tie = winners.len() > 1;
+    let blamed = (0..props.len())
+        .filter_map(|i| {
+            let other = |&&w: &&usize| props[w] != props[i];
+            let reference = match tie {
+                false => winners.iter().find(other),
+                true => groups.iter().map(|g| &g.0).find(other),
+            };
+            reference.map(|&r| (i, r))
+        })
+        .collect();
+    (blamed, tie)
 }
 
-// ---------------------------------------------------------------------------
-// Dimension check
+/// One use of a key in one report's file, for the cross-report checks.
+struct Use<'a> {
+    report: &'a Report,
+    path: &'a Path,
+    line: Option<usize>,
+}
+
+impl Use<'_> {
+    /// `path:line`.
+    fn at(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{l}", self.path.display()),
+            None => self.path.display().to_string(),
+        }
+    }
+}
 
 /// Errors for metric keys used with units of different dimensions across
 /// reports (e.g. `investment` in 亿元 in one report and in 台 in another).
 ///
-/// For each such key, the dimension used by most reports (ties: the one
-/// seen first, by file) is taken as meant; every use in another dimension is
-/// an error at that metric's file and line, naming both reports.
+/// For each such key, the dimension used by most reports is taken as meant;
+/// every use in another dimension is an error at that metric's file and
+/// line, naming the other report. When dimensions tie, every use is an
+/// error ([`blame`]): the check cannot tell which file is wrong.
 ///
 /// Takes the config for the source language: metrics are written in the
 /// source file, which is where the error must point.
@@ -121,64 +165,104 @@ pub fn check_dimensions(
     config: &Config,
     units: &UnitCatalog,
 ) -> Vec<Diagnostic> {
-    struct Use<'a> {
-        report: &'a Report,
-        path: &'a Path,
-        line: Option<usize>,
-        unit: &'a Unit,
-    }
     let source = config.source_lang();
-    let mut by_key: BTreeMap<&str, Vec<Use<'_>>> = BTreeMap::new();
+    let mut by_key: BTreeMap<&str, Vec<(Use<'_>, &Unit)>> = BTreeMap::new();
     for e in entries(content, units) {
-        by_key.entry(&e.metric.key).or_default().push(Use {
+        let path = &source_text(e.report, source).path;
+        let line = e.metric.line;
+        let use_ = Use {
             report: e.report,
-            path: &source_text(e.report, source).path,
-            line: e.metric.line,
-            unit: e.unit,
-        });
+            path,
+            line,
+        };
+        by_key
+            .entry(&e.metric.key)
+            .or_default()
+            .push((use_, e.unit));
     }
     let mut out = Vec::new();
     for (key, mut uses) in by_key {
-        uses.sort_by(|a, b| (a.path, a.line).cmp(&(b.path, b.line)));
-        // (dimension, number of uses, index of the first use)
-        let mut dims: Vec<(&Dimension, usize, usize)> = Vec::new();
-        for (i, u) in uses.iter().enumerate() {
-            match dims.iter_mut().find(|d| d.0 == u.unit.dimension()) {
-                Some(d) => d.1 += 1,
-                None => dims.push((u.unit.dimension(), 1, i)),
-            }
-        }
-        if dims.len() < 2 {
-            continue;
-        }
-        let Some(&(meant, _, first)) = dims.iter().max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
-        else {
-            continue;
-        };
-        let reference = &uses[first];
-        let ref_at = match reference.line {
-            Some(l) => format!("{}:{l}", reference.path.display()),
-            None => reference.path.display().to_string(),
-        };
-        for u in uses.iter().filter(|u| u.unit.dimension() != meant) {
+        uses.sort_by(|a, b| (a.0.path, a.0.line).cmp(&(b.0.path, b.0.line)));
+        let dims: Vec<&Dimension> = uses.iter().map(|u| u.1.dimension()).collect();
+        let (blamed, tie) = blame(&dims);
+        for (i, r) in blamed {
+            let ((u, unit), (reference, ref_unit)) = (&uses[i], &uses[r]);
+            let (meant, ref_at) = (ref_unit.dimension(), reference.at());
+            let hint = match tie {
+                false => format!("a metric key must measure the same kind of thing in every report: use a {meant} unit here as in {ref_at}, or give this figure a key of its own"),
+                true => format!("a metric key must measure the same kind of thing in every report, and as many reports use {} as {meant}, so each is listed: make them agree, or give one of the figures a key of its own", unit.dimension()),
+            };
             out.push(
                 Diagnostic::error(
                     u.path,
                     u.line,
                     format!(
-                        "metric `{key}` is in {} ({}) in report `{}`, but in {} ({}) in report `{}` ({ref_at})",
-                        u.unit.zh(),
-                        u.unit.dimension(),
+                        "metric `{key}` is in {} ({}) in report `{}`, but in {} ({meant}) in report `{}` ({ref_at})",
+                        unit.zh(),
+                        unit.dimension(),
                         report_id(u.report),
-                        reference.unit.zh(),
-                        meant,
+                        ref_unit.zh(),
                         report_id(reference.report),
                     ),
                 )
-                .with_hint(format!(
-                    "a metric key must measure the same kind of thing in every report: use a {meant} unit here as in {ref_at}, or give this figure a key of its own"
-                )),
+                .with_hint(hint),
             );
+        }
+    }
+    out
+}
+
+/// Warnings for a metric key labelled differently by different reports in
+/// one language (`funding` as 授信 in one report and 资金支持 in another):
+/// the same key is meant to be the same figure, and the dashboard charts
+/// figures together only when their source-language labels agree. Who is
+/// warned follows [`blame`]: the reports whose label most others do not
+/// use, or, in a tie, every report.
+pub fn check_labels(content: &Content, config: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for &lang in &config.languages {
+        let mut by_key: BTreeMap<&str, Vec<(Use<'_>, &str)>> = BTreeMap::new();
+        for report in &content.reports {
+            let Some(text) = report.texts.get(&lang) else {
+                continue;
+            };
+            for m in &report.metrics {
+                let Some(label) = text.labels.get(&m.key) else {
+                    continue;
+                };
+                let line = text.label_lines.get(&m.key).copied();
+                let use_ = Use {
+                    report,
+                    path: &text.path,
+                    line,
+                };
+                by_key.entry(&m.key).or_default().push((use_, label.trim()));
+            }
+        }
+        for (key, mut uses) in by_key {
+            uses.sort_by(|a, b| (a.0.path, a.0.line).cmp(&(b.0.path, b.0.line)));
+            let labels: Vec<&str> = uses.iter().map(|u| u.1).collect();
+            let (blamed, tie) = blame(&labels);
+            for (i, r) in blamed {
+                let ((u, label), (reference, ref_label)) = (&uses[i], &uses[r]);
+                let hint = match tie {
+                    false => format!("a key names one figure across reports, and most reports label it `{ref_label}`: use that label if this is the same figure, or give this figure a key of its own; until then the dashboard charts it apart"),
+                    true => "a key names one figure across reports, and as many reports use one label as the other, so each is listed: use one label if they are the same figure, or give one of them a key of its own; until then the dashboard charts them apart".to_string(),
+                };
+                out.push(
+                    Diagnostic::warning(
+                        u.path,
+                        u.line,
+                        format!(
+                            "metric `{key}` is labelled `{label}` in report `{}`, but `{ref_label}` in report `{}` ({})",
+                            report_id(u.report),
+                            report_id(reference.report),
+                            reference.at(),
+                        ),
+                    )
+                    .with_hint(hint),
+                );
+            }
         }
     }
     out
@@ -384,7 +468,8 @@ pub struct DashboardView {
     /// Metrics grouped by dimension (built-in dimensions in catalogue order,
     /// then custom ones by name).
     pub groups: Vec<GroupView>,
-    /// One chart per metric key used by two or more reports, by key.
+    /// One chart per metric key and source-language label used by two or
+    /// more reports, by key ([`series`]).
     pub charts: Vec<ChartView>,
     /// Site-root-relative links to the exports.
     pub csv_url: String,
@@ -437,16 +522,21 @@ pub struct RowView {
     pub noun: Option<units::Noun>,
     /// The value in base units, e.g. `3000000000.0`.
     pub normalized: f64,
-    /// It formatted for the language with its base unit: `3,000,000,000 CNY`.
+    /// It written for readers in the language, with its base unit
+    /// ([`units::format_base_amount`]): `CNY 3 billion` / `30 亿元`.
     pub normalized_display: String,
     /// It as plain digits for `data-sort` (no grouping): `3000000000`.
     pub normalized_sort: String,
     pub base_unit: String,
 }
 
-/// A comparison chart of one metric key across reports.
+/// A comparison chart of one metric key across reports (of the reports
+/// that give it the same source-language label).
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartView {
+    /// Unique on the page: the key, or `key-2`, `key-3`, … for further
+    /// series of a key whose reports label it differently.
+    pub id: String,
     pub key: String,
     /// The metric's label in the page's language (the most used one).
     pub label: String,
@@ -510,7 +600,7 @@ pub fn dashboard(
             unit: e.metric.unit.clone(),
             qualifier: e.metric.qualifier,
             normalized,
-            normalized_display: with_unit(units::format_plain_number(normalized, lang), &base),
+            normalized_display: units::format_base_amount(normalized, e.unit, lang),
             normalized_sort: units::format_plain_number(normalized, Lang::Zh),
             base_unit: base,
         }
@@ -535,22 +625,13 @@ pub fn dashboard(
             normalized: e.normalized,
         }
     };
-    let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, e) in all.iter().enumerate() {
-        by_key.entry(&e.metric.key).or_default().push(i);
-    }
-    let charts = by_key
+    let charts = series(&all, source)
         .into_iter()
-        .filter(|(_, es)| es.len() >= 2)
-        .filter(|(_, es)| {
-            es.iter()
-                .all(|&i| all[i].unit.dimension() == all[es[0]].unit.dimension())
-        })
-        .map(|(key, es)| {
+        .map(|(id, key, es)| {
             let rows: Vec<ChartRow> = es.iter().map(|&i| chart_row(i)).collect();
             // The first figure's unit gives the chart's base unit.
             let unit = all[es[0]].unit;
-            let mut view = chart(key, unit, rows, &|i| row(&all[i]), lang);
+            let mut view = chart(&id, key, unit, rows, &|i| row(&all[i]), lang);
             view.dimension_label = units.dimension_label(unit.dimension(), lang).to_string();
             view
         })
@@ -584,6 +665,49 @@ pub fn dashboard(
     }
 }
 
+/// The series the dashboard charts: (chart id, key, figures by index into
+/// `all`). A series is the figures of one key whose reports give it the same
+/// source-language label, so figures labelled differently (which
+/// `check_labels` warns about) are never charted as one. Only series of two
+/// or more figures are charted, and none of a key used in two dimensions
+/// (an error). Ordered by key, then the series with most figures first
+/// (ties: the label in Unicode order); the first of a key has the key as id,
+/// the others `key-2`, `key-3`, ….
+fn series<'e>(all: &'e [Entry<'e>], source: Lang) -> Vec<(String, &'e str, Vec<usize>)> {
+    let mut by_key: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
+    for (i, e) in all.iter().enumerate() {
+        let label = source_text(e.report, source)
+            .labels
+            .get(&e.metric.key)
+            .map_or(e.metric.key.as_str(), |l| l.trim());
+        let key = by_key.entry(&e.metric.key).or_default();
+        key.entry(label).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    for (key, labels) in by_key {
+        let first = labels.values().next().and_then(|es| es.first());
+        let dimension = first.map(|&i| all[i].unit.dimension());
+        if labels
+            .values()
+            .flatten()
+            .any(|&i| Some(all[i].unit.dimension()) != dimension)
+        {
+            continue;
+        }
+        let mut charted: Vec<Vec<usize>> =
+            labels.into_values().filter(|es| es.len() >= 2).collect();
+        charted.sort_by_key(|es| std::cmp::Reverse(es.len()));
+        for (n, es) in charted.into_iter().enumerate() {
+            let id = match n {
+                0 => key.to_string(),
+                n => format!("{key}-{}", n + 1),
+            };
+            out.push((id, key, es));
+        }
+    }
+    out
+}
+
 /// What a chart needs of one figure to choose its label and its bars.
 struct ChartRow<'a> {
     /// The figure's index in the list of all figures.
@@ -601,6 +725,7 @@ struct ChartRow<'a> {
 /// The chart of one key from its figures (two or more, one dimension);
 /// `row` makes the full row of a figure, for the bars shown.
 fn chart(
+    id: &str,
     key: &str,
     unit: &Unit,
     mut rows: Vec<ChartRow<'_>>,
@@ -690,8 +815,9 @@ fn chart(
             .then_with(|| a.report_url.cmp(&b.report_url))
     });
     bars.truncate(MAX_BARS);
-    let svg = chart_svg(key, &label, &bars, lang);
+    let svg = chart_svg(id, &label, &bars, lang);
     ChartView {
+        id: id.to_string(),
         key: key.to_string(),
         total,
         label,
@@ -761,7 +887,7 @@ fn fit(s: &str, max: f64) -> String {
 /// labels on the left, the figures as written at the bar ends. Text uses
 /// `currentColor`, so the chart follows the page's colours (dark mode,
 /// print). Coordinates have one decimal, so output is deterministic.
-fn chart_svg(key: &str, label: &str, bars: &[BarView], lang: Lang) -> String {
+fn chart_svg(id: &str, label: &str, bars: &[BarView], lang: Lang) -> String {
     let n = bars.len() as f64;
     let height = 2.0 * PADDING + n * BAR_HEIGHT + (n - 1.0).max(0.0) * BAR_GAP;
     let bar_area = SVG_WIDTH - LABEL_WIDTH - VALUE_WIDTH;
@@ -774,7 +900,7 @@ fn chart_svg(key: &str, label: &str, bars: &[BarView], lang: Lang) -> String {
         LABEL_WIDTH + (v - lo) / span * bar_area
     };
     let x0 = x(0.0);
-    let id = format!("metric-chart-{}", xml_escape(key));
+    let id = format!("metric-chart-{}", xml_escape(id));
     // Each bar's own label is named when the reports label the figure
     // differently.
     let own = bars.iter().any(|b| b.metric_label != label);
@@ -991,7 +1117,7 @@ mod tests {
                     "2025-04-01",
                     "<script>alert(1)</script>",
                     &[
-                        ("investment", "投资", 5000.0, "万元", ""),
+                        ("investment", r#"投资,"总"额"#, 5000.0, "万元", ""),
                         ("jobs", "就业", 2000.0, "人", "over"),
                     ],
                 ),
@@ -1126,7 +1252,9 @@ mod tests {
         );
         // b has no English text: its English title and labels are empty.
         assert!(
-            lines[2].starts_with("b,reports,2025-04-01,investment,乙,,投资,,5000,万元,,"),
+            lines[2].starts_with(
+                "b,reports,2025-04-01,investment,乙,,\"投资,\"\"总\"\"额\",,5000,万元,,"
+            ),
             "{}",
             lines[2]
         );
@@ -1186,11 +1314,11 @@ mod tests {
         let a = &cny.rows[0];
         assert_eq!(a.normalized, 3_000_000_000.0);
         assert_eq!(a.normalized_sort, "3000000000");
-        assert_eq!(a.normalized_display, "3,000,000,000 CNY");
+        assert_eq!(a.normalized_display, "CNY 3 billion");
         assert_eq!(a.display, "nearly CNY 3 billion");
         assert_eq!(cny.rows[1].normalized, 50_000_000.0);
         let zh = dashboard_of(&sample(), Lang::Zh, UrlStyle::Online);
-        assert_eq!(zh.groups[0].rows[0].normalized_display, "3000000000 元");
+        assert_eq!(zh.groups[0].rows[0].normalized_display, "30 亿元");
         assert_eq!(zh.groups[0].rows[0].display, "近 30 亿元");
         assert_eq!(zh.groups[1].rows[0].normalized_display, "2000 个");
     }
@@ -1210,7 +1338,10 @@ mod tests {
         assert_eq!(a.text_lang, Lang::En);
         // b is not translated: Chinese text, Chinese page, English figures.
         let b = &d.groups[0].rows[1];
-        assert_eq!((b.report_title.as_str(), b.label.as_str()), ("乙", "投资"));
+        assert_eq!(
+            (b.report_title.as_str(), b.label.as_str()),
+            ("乙", r#"投资,"总"额"#)
+        );
         assert_eq!(b.report_url, "zh/reports/b/index.html");
         assert_eq!(b.text_lang, Lang::Zh);
         assert_eq!(b.display, "CNY 50 million");
@@ -1249,46 +1380,161 @@ mod tests {
         assert_eq!(d.charts[0].svg, again.charts[0].svg);
     }
 
+    /// An English translation of `slug` labelling metric `inv`.
+    fn en(slug: &str, label: &str) -> InputFile {
+        file(
+            &format!("{slug}.en.md"),
+            &format!("---\ntitle: {slug}\nmetrics:\n  - key: inv\n    label: {label}\n---\nBody\n"),
+        )
+    }
+
     #[test]
     fn chart_label_is_the_most_used_then_the_shortest() {
-        let files = vec![
+        let zh = |slug: &str, zone: &str, label: &str, value: f64| {
             file(
-                "a.zh.md",
+                &format!("{slug}.zh.md"),
                 &report(
-                    "甲",
+                    slug,
                     "2025-05-08",
-                    "甲区",
-                    &[("inv", "甲区项目总投资", 1.0, "亿元", "")],
+                    zone,
+                    &[("inv", label, value, "亿元", "")],
                 ),
-            ),
-            file(
-                "b.zh.md",
-                &report(
-                    "乙",
-                    "2025-05-07",
-                    "乙区",
-                    &[("inv", "总投资", 2.0, "亿元", "")],
-                ),
-            ),
-            file(
-                "c.zh.md",
-                &report(
-                    "丙",
-                    "2025-05-06",
-                    "丙区",
-                    &[("inv", "丙区拉动投资", 3.0, "亿元", "")],
-                ),
-            ),
+            )
+        };
+        let files = vec![
+            zh("a", "甲区", "总投资", 1.0),
+            en("a", "Total investment of zone A"),
+            zh("b", "乙区", "总投资", 2.0),
+            en("b", "Total investment"),
+            zh("c", "丙区", "总投资", 3.0),
+            en("c", "Investment"),
         ];
-        let d = dashboard_of(&load(files), Lang::Zh, UrlStyle::Online);
+        let content = load(files);
+        let d = dashboard_of(&content, Lang::En, UrlStyle::Online);
+        assert_eq!(d.charts.len(), 1);
         let c = &d.charts[0];
-        assert_eq!(c.label, "总投资");
-        assert_eq!(c.bars[0].metric_label, "丙区拉动投资");
+        // Each label once: the shortest.
+        assert_eq!(c.label, "Investment");
+        assert_eq!(c.bars[0].metric_label, "Investment");
         assert!(
-            c.svg.contains("总投资，各报告对比：丙区（丙区拉动投资）：3 亿元；乙区（总投资）：2 亿元；甲区（甲区项目总投资）：1 亿元。"),
+            c.svg.contains("<desc id=\"metric-chart-inv-desc\">Investment, by report: 丙区 (Investment): CNY 300 million; 乙区 (Total investment): CNY 200 million; 甲区 (Total investment of zone A): CNY 100 million.</desc>"),
             "{}",
             c.svg
         );
+        let zh = dashboard_of(&content, Lang::Zh, UrlStyle::Online);
+        assert_eq!(zh.charts[0].label, "总投资");
+        assert!(zh.charts[0].svg.contains("<desc id=\"metric-chart-inv-desc\">总投资，各报告对比：丙区：3 亿元；乙区：2 亿元；甲区：1 亿元。</desc>"), "{}", zh.charts[0].svg);
+    }
+
+    #[test]
+    fn figures_labelled_differently_are_charted_apart() {
+        let zh = |slug: &str, label: &str, value: f64| {
+            file(
+                &format!("{slug}.zh.md"),
+                &report(
+                    slug,
+                    "2025-05-08",
+                    slug,
+                    &[("inv", label, value, "亿元", "")],
+                ),
+            )
+        };
+        let files = vec![
+            zh("a", "拉动投资", 1.0),
+            zh("b", "总投资", 2.0),
+            zh("c", "总投资", 3.0),
+            zh("d", "拉动投资", 4.0),
+            zh("e", "总投资", 5.0),
+            zh("f", "计划投资", 6.0),
+        ];
+        let d = dashboard_of(&load(files), Lang::Zh, UrlStyle::Online);
+        let charts: Vec<(&str, &str, &str, Vec<&str>)> = d
+            .charts
+            .iter()
+            .map(|c| {
+                let bars = c.bars.iter().map(|b| b.label.as_str()).collect();
+                (c.id.as_str(), c.key.as_str(), c.label.as_str(), bars)
+            })
+            .collect();
+        assert_eq!(
+            charts,
+            [
+                ("inv", "inv", "总投资", vec!["e", "c", "b"]),
+                ("inv-2", "inv", "拉动投资", vec!["d", "a"]),
+            ],
+            "f's label is its own: not charted"
+        );
+        assert!(d.charts[1]
+            .svg
+            .contains("aria-labelledby=\"metric-chart-inv-2-title metric-chart-inv-2-desc\""));
+        let html = render_dashboard(
+            &load(vec![zh("a", "甲", 1.0), zh("b", "甲", 2.0)]),
+            Lang::Zh,
+        );
+        assert!(
+            html.contains("<figure class=\"dashboard-chart\" id=\"chart-inv\">"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn blame_the_minority_or_everyone_in_a_tie() {
+        assert_eq!(blame(&["a", "a", "a"]), (vec![], false));
+        assert_eq!(blame(&["a", "b", "a"]), (vec![(1, 0)], false));
+        assert_eq!(blame(&["b", "a", "a", "c"]), (vec![(0, 1), (3, 1)], false));
+        assert_eq!(blame(&["a", "b"]), (vec![(0, 1), (1, 0)], true));
+        assert_eq!(
+            blame(&["a", "b", "b", "a", "c"]),
+            (vec![(0, 1), (1, 0), (2, 0), (3, 1), (4, 0)], true)
+        );
+    }
+
+    #[test]
+    fn a_key_labelled_two_ways_is_a_warning_naming_both_files() {
+        let zh = |slug: &str, label: &str| {
+            file(
+                &format!("reports/{slug}.zh.md"),
+                &report(
+                    slug,
+                    "2025-05-08",
+                    "",
+                    &[
+                        ("jobs", "就业", 1.0, "人", ""),
+                        ("inv", label, 1.0, "亿元", ""),
+                    ],
+                ),
+            )
+        };
+        let en = |slug: &str, label: &str| {
+            file(
+                &format!("reports/{slug}.en.md"),
+                &format!("---\ntitle: {slug}\nmetrics:\n  - key: inv\n    label: {label}\n  - key: jobs\n    label: Jobs\n---\nBody\n"),
+            )
+        };
+        let text =
+            |ds: Vec<Diagnostic>| -> Vec<String> { ds.iter().map(ToString::to_string).collect() };
+        // Two against one in Chinese; one against one in English.
+        let content = load(vec![
+            zh("a", "总投资"),
+            zh("b", "投资额"),
+            zh("c", "总投资"),
+            en("a", "Investment"),
+            en("b", "Total investment"),
+        ]);
+        assert_eq!(
+            text(check_labels(&content, &config())),
+            [
+                "warning: content/reports/b.zh.md:10: metric `inv` is labelled `投资额` in report `reports/b`, but `总投资` in report `reports/a` (content/reports/a.zh.md:10)\n  \
+                 help: a key names one figure across reports, and most reports label it `总投资`: use that label if this is the same figure, or give this figure a key of its own; until then the dashboard charts it apart",
+                "warning: content/reports/a.en.md:4: metric `inv` is labelled `Investment` in report `reports/a`, but `Total investment` in report `reports/b` (content/reports/b.en.md:4)\n  \
+                 help: a key names one figure across reports, and as many reports use one label as the other, so each is listed: use one label if they are the same figure, or give one of them a key of its own; until then the dashboard charts them apart",
+                "warning: content/reports/b.en.md:4: metric `inv` is labelled `Total investment` in report `reports/b`, but `Investment` in report `reports/a` (content/reports/a.en.md:4)\n  \
+                 help: a key names one figure across reports, and as many reports use one label as the other, so each is listed: use one label if they are the same figure, or give one of them a key of its own; until then the dashboard charts them apart",
+            ]
+        );
+        // The same label (spaces around it aside): nothing to say.
+        let content = load(vec![zh("a", "总投资"), zh("b", "总投资 ")]);
+        assert!(check_labels(&content, &config()).is_empty());
     }
 
     #[test]
@@ -1336,7 +1582,7 @@ mod tests {
             svg.contains("<title id=\"metric-chart-investment-title\">Investment</title>"),
             "{svg}"
         );
-        assert!(svg.contains("<desc id=\"metric-chart-investment-desc\">Investment, by report: Changzhi HTZ (Investment): nearly CNY 3 billion; &lt;script&gt;alert(1)&lt;/script&gt; (投资): CNY 50 million.</desc>"), "{svg}");
+        assert!(svg.contains("<desc id=\"metric-chart-investment-desc\">Investment, by report: Changzhi HTZ (Investment): nearly CNY 3 billion; &lt;script&gt;alert(1)&lt;/script&gt; (投资,&quot;总&quot;额): CNY 50 million.</desc>"), "{svg}");
         assert!(!svg.contains("<script"), "{svg}");
         assert!(
             svg.contains(">&lt;script&gt;alert(1)&lt;/script&gt;</text>"),
@@ -1527,7 +1773,7 @@ mod tests {
         );
         assert!(
             html.contains(
-                "<td class=\"num\" data-sort=\"3000000000\" lang=\"en\">3,000,000,000 CNY</td>"
+                "<td class=\"num\" data-sort=\"3000000000\" lang=\"en\">CNY 3 billion</td>"
             ),
             "{html}"
         );

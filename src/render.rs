@@ -5,7 +5,7 @@
 //! returns the files to write.
 
 use crate::config::Config;
-use crate::content::{Content, Report, ReportText, SortOrder};
+use crate::content::{self, Content, Metric, Report, ReportText, SortOrder};
 use crate::diag::Diagnostic;
 use crate::feeds::{self, SitemapPage};
 use crate::fingerprint::{self, Fingerprinter};
@@ -137,6 +137,8 @@ struct MetricView<'a> {
     /// The English noun the translation gives a counted figure, if any.
     noun: Option<&'a units::Noun>,
     quote: &'a str,
+    /// Marked `card: true` in the source.
+    card: bool,
     dimension: String,
     dimension_label: String,
 }
@@ -230,8 +232,6 @@ struct LandingLang<'a, 'c> {
     t: &'a serde_json::Map<String, serde_json::Value>,
 }
 
-/// Number of headline metrics shown on a card.
-const CARD_METRICS: usize = 3;
 /// Number of latest reports per language on the landing page.
 const LANDING_REPORTS: usize = 5;
 
@@ -324,14 +324,11 @@ impl<'a> Renderer<'a> {
     fn metric_views(
         &self,
         report: &'a Report,
+        metrics: impl Iterator<Item = &'a Metric>,
         text: &'a ReportText,
         lang: Lang,
-        limit: usize,
     ) -> Vec<MetricView<'a>> {
-        report
-            .metrics
-            .iter()
-            .take(limit)
+        metrics
             .map(|m| {
                 let unit = self.input.units.lookup(&m.unit);
                 MetricView {
@@ -347,6 +344,7 @@ impl<'a> Renderer<'a> {
                     qualifier: m.qualifier,
                     noun: report.noun(&m.key),
                     quote: m.quote.as_deref().unwrap_or_default(),
+                    card: m.card,
                     dimension: unit
                         .map(|u| u.dimension().name().to_string())
                         .unwrap_or_default(),
@@ -378,7 +376,7 @@ impl<'a> Renderer<'a> {
 
     fn new_card(&self, report: &'a Report, lang: Lang) -> CardView<'a> {
         let (shown, text) = report.text_or_source(lang, self.source());
-        let metrics = self.metric_views(report, text, lang, CARD_METRICS);
+        let metrics = self.metric_views(report, report.card_metrics(), text, lang);
         CardView {
             title: &text.title,
             url: self
@@ -636,7 +634,10 @@ fn sorted_section(
         SortOrder::DateDesc => {}
         SortOrder::DateAsc => idx.sort_by(|&a, &b| {
             let (ra, rb) = (&reports[a], &reports[b]);
-            ra.date.cmp(&rb.date).then_with(|| ra.slug.cmp(&rb.slug))
+            // Oldest day first; within a day, the editors' order.
+            ra.date
+                .cmp(&rb.date)
+                .then_with(|| content::same_day_order(ra, rb))
         }),
         SortOrder::Title => idx.sort_by_cached_key(|&i| {
             let r = &reports[i];
@@ -1305,7 +1306,7 @@ impl<'a> Renderer<'a> {
         let reports = &self.input.content.reports;
         let report = &reports[index];
         let text = &report.texts[&lang];
-        let metrics = self.metric_views(report, text, lang, usize::MAX);
+        let metrics = self.metric_views(report, report.metrics.iter(), text, lang);
         let url = urls::report_dir(lang, &report.section, &report.slug);
         let alternates = self.alternates(lang, |l| {
             report.texts.get(&l).map(|t| {
@@ -1326,7 +1327,7 @@ impl<'a> Renderer<'a> {
         let next = reports[..index].iter().rev().find(same).map(nav);
         let prev = reports[index + 1..].iter().find(same).map(nav);
         let view = ReportView {
-            // The card's headline metrics are the first of the full list.
+            // The card's headline metrics (`Report::card_metrics`).
             card: &self.card(index, lang).view,
             content: &text.body.html,
             toc: &text.body.toc,

@@ -22,7 +22,7 @@ pub fn today() -> Date {
 }
 
 /// The calendar date `days` days after 1970-01-01 (proleptic Gregorian).
-fn date_from_days(days: i64) -> Date {
+pub(crate) fn date_from_days(days: i64) -> Date {
     // Shift to a calendar whose years start on 1 March, so the leap day is
     // the last day of a year; 719468 is 0000-03-01 -> 1970-01-01.
     let z = days + 719_468;
@@ -109,7 +109,8 @@ fn check_name(name: &str, what: &str, path: &Path) -> std::result::Result<(), Er
 }
 
 /// Creates `content/<section>/<slug>.<lang>.md` for every language of the
-/// site: the source with a front-matter skeleton dated `date`, the others
+/// site: the source with a front-matter skeleton dated `date` and marked
+/// `draft: true` (so an unfilled skeleton is never published), the others
 /// as translations of it (with `translated_from`). Returns the files made.
 pub fn new_report(root: &Path, section: &str, slug: &str, date: Date) -> Result<Vec<PathBuf>> {
     let config = read_config(root)?;
@@ -156,6 +157,7 @@ fn source_skeleton(slug: &str, date: Date, lang: Lang) -> String {
         "---
 title: '{slug}'
 date: {date}
+draft: true    # left out of `build` (not of `build --drafts`) until you remove this line
 zone:
 region:
 summary:
@@ -225,8 +227,9 @@ pub fn eject_theme(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
 
 /// Creates a new site in `dir` (which must be empty or absent): site.yaml,
 /// an example report pair, home and section intros; with `eject_theme`, also
-/// a copy of the default theme. The site builds and passes
-/// `briefing check --strict` as it is.
+/// a copy of the default theme. The site builds and passes `briefing check`
+/// as it is; `check --strict` fails until `base_url` is set and the example
+/// report replaced.
 pub fn init_site(dir: &Path, eject: bool, date: Date) -> Result<Vec<PathBuf>> {
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
@@ -245,7 +248,10 @@ pub fn init_site(dir: &Path, eject: bool, date: Date) -> Result<Vec<PathBuf>> {
     let hash =
         content::source_fingerprint(&source, Path::new("")).expect("the example is a valid report");
     let files: Vec<(PathBuf, Vec<u8>)> = [
-        ("site.yaml", SITE_YAML.to_string()),
+        (
+            "site.yaml",
+            SITE_YAML.replace("{base_url}", PLACEHOLDER_BASE_URL),
+        ),
         (".gitignore", "public/\n.public.briefing-new/\n".to_string()),
         ("content/_index.zh.md", HOME_ZH.to_string()),
         ("content/_index.en.md", HOME_EN.to_string()),
@@ -270,10 +276,23 @@ pub fn init_site(dir: &Path, eject: bool, date: Date) -> Result<Vec<PathBuf>> {
     Ok(made)
 }
 
+/// The `base_url` `init` writes: `check` warns while a site still has it
+/// (exactly this value; other example.org addresses, such as the sample
+/// site's, are taken as chosen).
+pub const PLACEHOLDER_BASE_URL: &str = "https://example.org/";
+
+/// Sentences of the example report `init` writes (one per language), by
+/// which `check` recognises it while any of it is left, whatever the file
+/// is called.
+pub const EXAMPLE_MARKERS: [&str; 2] = [
+    "把这篇示例换成你自己的报告",
+    "Replace this example with your own reports",
+];
+
 const SITE_YAML: &str = "# The site's settings; see the README of briefing for every field.
 title: {zh: 简报, en: Briefing}
 description: {zh: 一份双语简报, en: A bilingual briefing}
-base_url: https://example.org/          # where the site will be published
+base_url: {base_url}          # where the site will be published
 languages: [zh, en]                     # the first is the source language
 theme: default                          # built in; `briefing new theme` copies it out
 paginate: 20
@@ -307,9 +326,10 @@ metrics:
 
 ## 背景
 
-把这篇示例换成你自己的报告：`briefing new report <slug>`
+{marker}：`briefing new report <slug>`
 会创建一对新的中英文文件。
-"
+",
+        marker = EXAMPLE_MARKERS[0]
     )
 }
 
@@ -334,9 +354,10 @@ nearly CNY 3 billion.
 
 ## Background
 
-Replace this example with your own reports: `briefing new report <slug>`
+{marker}: `briefing new report <slug>`
 creates a new pair of Chinese and English files.
-"
+",
+        marker = EXAMPLE_MARKERS[1]
     )
 }
 

@@ -1311,7 +1311,56 @@ impl Decimal {
     fn power_of_ten(&self) -> Option<i32> {
         (!self.negative && self.digits == [1]).then_some(self.exp)
     }
+
+    /// Rounded half away from zero to a multiple of 10^at.
+    fn rounded_at(&self, at: i32) -> Decimal {
+        if self.is_zero() || self.exp >= at {
+            return self.clone();
+        }
+        let drop = (i64::from(at) - i64::from(self.exp)) as usize;
+        let keep = self.digits.len().saturating_sub(drop);
+        let round_up = drop <= self.digits.len() && self.digits[keep] >= 5;
+        let mut digits = self.digits[..keep].to_vec();
+        if round_up {
+            let mut i = digits.len();
+            loop {
+                if i == 0 {
+                    digits.insert(0, 1);
+                    break;
+                }
+                i -= 1;
+                if digits[i] == 9 {
+                    digits[i] = 0;
+                } else {
+                    digits[i] += 1;
+                    break;
+                }
+            }
+        }
+        let mut exp = at;
+        while digits.last() == Some(&0) {
+            digits.pop();
+            exp += 1;
+        }
+        Decimal {
+            negative: self.negative && !digits.is_empty(),
+            exp: if digits.is_empty() { 0 } else { exp },
+            digits,
+        }
+    }
+
+    /// Rounded to [`BASE_DIGITS`] significant digits, or, when `keep_int`,
+    /// to at least its integer digits (`173333.3` → `173333`, `666.67` →
+    /// `667`, `0.0026667` → `0.00267`).
+    fn rounded_for_reading(&self, keep_int: bool) -> Decimal {
+        let at = self.int_digits() - BASE_DIGITS;
+        let at = if keep_int { at.min(0) } else { at };
+        self.rounded_at(at.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+    }
 }
+
+/// Significant digits of an amount in base units as the dashboard shows it.
+const BASE_DIGITS: i64 = 3;
 
 fn group_thousands(int: &str) -> String {
     let len = int.len();
@@ -1470,6 +1519,65 @@ pub fn format_plain_number(value: f64, lang: Lang) -> String {
     match Decimal::from_f64(value) {
         Some(d) => d.to_text(lang == Lang::En),
         None => non_finite_text(value).to_string(),
+    }
+}
+
+/// A number with a unit symbol: `43000 平方米`, `43,000 m²`, `70%`
+/// (attached when the symbol does not start with a letter or digit).
+fn with_symbol(number: &str, symbol: &str) -> String {
+    match symbol.chars().next() {
+        None => number.to_string(),
+        Some(c) if c.is_alphanumeric() => format!("{number} {symbol}"),
+        Some(_) => format!("{number}{symbol}"),
+    }
+}
+
+/// An amount in `unit`'s base unit (a [`normalized`] value) written for
+/// readers, e.g. on the dashboard. Precision: three significant digits,
+/// but never fewer than the integer digits, except that large amounts
+/// (from 10^5 in Chinese, 10^6 in English) are scaled and keep three
+/// significant digits:
+///
+/// * Chinese: no digit grouping; 万 / 亿 / 万亿 from 10^5:
+///   `17.3 万平方米`, `400 亿元`, `5000 万元`, `43000 平方米`, `667 平方米`.
+/// * English: comma-grouped; million / billion / trillion from 10^6;
+///   currencies before the number: `173,333 m²`, `CNY 40 billion`,
+///   `1.33 million m²`, `667 m²`, `2,000` (counts have no English base).
+///
+/// Percentages (and other attached symbols) are never scaled: `54.5%`.
+/// The raw value stays in the exports. NaN renders as `—`, infinities as `∞`.
+pub fn format_base_amount(value: f64, unit: &Unit, lang: Lang) -> String {
+    let base = unit.base_symbol(lang);
+    let Some(d) = Decimal::from_f64(value) else {
+        return with_symbol(non_finite_text(value), base);
+    };
+    let scalable = base.chars().next().is_none_or(char::is_alphanumeric);
+    let int_digits = d.int_digits();
+    match lang {
+        Lang::Zh => {
+            const SCALES: [(i32, &str); 3] = [(12, "万亿"), (8, "亿"), (4, "万")];
+            let scale = SCALES
+                .iter()
+                .find(|(power, _)| scalable && int_digits > i64::from(*power) && int_digits >= 6);
+            match scale {
+                Some(&(power, word)) => {
+                    let n = d.rounded_for_reading(false).shifted(-power).to_text(false);
+                    format!("{n} {word}{base}")
+                }
+                None => with_symbol(&d.rounded_for_reading(true).to_text(false), base),
+            }
+        }
+        Lang::En => {
+            let n = if scalable && int_digits >= 7 {
+                english_amount(&d.rounded_for_reading(false))
+            } else {
+                d.rounded_for_reading(true).to_text(true)
+            };
+            match unit.dimension() {
+                Dimension::CurrencyCny | Dimension::CurrencyUsd => format!("{base} {n}"),
+                _ => with_symbol(&n, base),
+            }
+        }
     }
 }
 
@@ -1799,6 +1907,51 @@ mod tests {
         assert_eq!(norm(-2.0, "万元"), -20_000.0);
         assert!(norm(f64::NAN, "亿元").is_nan());
         assert_eq!(norm(f64::INFINITY, "亿元"), f64::INFINITY);
+    }
+
+    #[test]
+    fn base_amounts_for_readers() {
+        let units = UnitCatalog::builtin();
+        // (value in base units, a unit of the dimension, zh, en)
+        let cases: &[(f64, &str, &str, &str)] = &[
+            (
+                173_333.333_333_333,
+                "万平方米",
+                "17.3 万平方米",
+                "173,333 m²",
+            ),
+            (4e10, "亿元", "400 亿元", "CNY 40 billion"),
+            (3e9, "亿元", "30 亿元", "CNY 3 billion"),
+            (1.3e10, "亿元", "130 亿元", "CNY 13 billion"),
+            (5e7, "万元", "5000 万元", "CNY 50 million"),
+            (51_234_567.0, "万元", "5120 万元", "CNY 51.2 million"),
+            (
+                1_234_567_890_123.0,
+                "万亿元",
+                "1.23 万亿元",
+                "CNY 1.23 trillion",
+            ),
+            (99_999.0, "元", "99999 元", "CNY 99,999"),
+            (100_000.0, "元", "10 万元", "CNY 100,000"),
+            (999_999.6, "元", "100 万元", "CNY 1,000,000"),
+            (43_000.0, "万平方米", "43000 平方米", "43,000 m²"),
+            (666.666_666_666_667, "亩", "667 平方米", "667 m²"),
+            (1_333_333.333, "平方公里", "133 万平方米", "1.33 million m²"),
+            (0.002_666_7, "千克", "0.00267 吨", "0.00267 t"),
+            (30.437_5, "个月", "30.4 天", "30.4 days"),
+            (2000.0, "人", "2000 个", "2,000"),
+            (250_000.0, "人", "25 万个", "250,000"),
+            (54.5, "%", "54.5%", "54.5%"),
+            (123_456.0, "%", "123456%", "123,456%"),
+            (-2.5e9, "亿元", "-25 亿元", "CNY -2.5 billion"),
+            (0.0, "吨", "0 吨", "0 t"),
+            (f64::NAN, "吨", "— 吨", "— t"),
+        ];
+        for &(value, unit, zh, en) in cases {
+            let u = units.lookup(unit).unwrap();
+            assert_eq!(format_base_amount(value, u, Lang::Zh), zh, "{value} {unit}");
+            assert_eq!(format_base_amount(value, u, Lang::En), en, "{value} {unit}");
+        }
     }
 
     #[test]

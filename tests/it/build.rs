@@ -686,3 +686,135 @@ fn assert_minified_like_each_page(site: &Site, per_page: Option<bool>) {
         "{minified_bytes} bytes minified, {plain_bytes} as written, {least} at least"
     );
 }
+
+#[test]
+fn a_card_shows_the_metrics_marked_card_else_the_first_three() {
+    let site = Site::sample();
+    let zh = "content/reports/jincheng-opto-mechatronics-cluster.zh.md";
+    let card_labels = |site: &Site, page: &str| -> Vec<String> {
+        let page = site.html(page);
+        let cards = page.all("article.card");
+        let card = cards
+            .iter()
+            .find(|c| c.html().contains("jincheng-opto-mechatronics-cluster/"))
+            .expect("the report is listed");
+        card.select(&scraper::Selector::parse(".mini-metric dt").unwrap())
+            .map(|dt| dt.text().collect())
+            .collect()
+    };
+    site.build_ok(&[]);
+    assert_eq!(
+        card_labels(&site, "zh/index.html"),
+        ["5 年集聚项目", "政策举措", "资金支持"]
+    );
+    site.edit(
+        zh,
+        "  - key: local_supply_rate\n",
+        "  - key: local_supply_rate\n    card: true\n",
+    )
+    .edit(
+        zh,
+        "  - key: standard_plant_area\n",
+        "  - key: standard_plant_area\n    card: true\n",
+    );
+    site.build_ok(&[]);
+    for page in ["zh/index.html", "zh/reports/index.html"] {
+        assert_eq!(
+            card_labels(&site, page),
+            ["本地配套率", "已建成标准厂房"],
+            "{page}"
+        );
+    }
+    assert_eq!(
+        card_labels(&site, "en/index.html"),
+        ["Local supply rate", "Standard factory space built"]
+    );
+    // The report page still lists every metric.
+    let report = site.html("zh/reports/jincheng-opto-mechatronics-cluster/index.html");
+    assert_eq!(report.all(".metric-grid .metric").len(), 14);
+}
+
+#[test]
+fn reports_of_one_day_keep_the_editors_order_by_weight_then_page() {
+    let site = Site::fixture("basic");
+    // jincheng is on page A2 of 2025-05-08; huozhou is a day older.
+    for (slug, extra) in [
+        ("x-a10", "source: {page: A10}\n"),
+        ("x-b3", "source: {page: B3}\n"),
+        ("x-a1", "source: {page: A1}\n"),
+        ("x-none", ""),
+        ("x-weight", "weight: 1\nsource: {page: Z9}\n"),
+    ] {
+        site.write(
+            &format!("content/reports/{slug}.zh.md"),
+            format!("---\ntitle: {slug}\ndate: 2025-05-08\nsummary: s\n{extra}---\n正文\n"),
+        );
+    }
+    site.build_ok(&[]);
+    let titles = |page: &str| -> Vec<String> {
+        site.html(page)
+            .all("#reports > .card > a")
+            .iter()
+            .map(|a| a.text().collect())
+            .collect()
+    };
+    let newest_first = [
+        "x-weight",
+        "x-a1",
+        "晋城经开区构建光机电产业集群",
+        "x-a10",
+        "x-b3",
+        "x-none",
+        "霍州经开区深化亲清政商关系",
+    ];
+    assert_eq!(titles("zh/index.html"), newest_first);
+    assert_eq!(titles("zh/reports/index.html"), newest_first);
+    // Neighbours follow the same order.
+    let page = site.html("zh/reports/jincheng/index.html");
+    assert_eq!(page.text("#next"), "x-a1");
+    assert_eq!(page.text("#prev"), "x-a10");
+    // Oldest first: days reversed, each day still in the editors' order.
+    site.edit(
+        "content/reports/_index.zh.md",
+        "title: 报告\n",
+        "title: 报告\nsort: date-asc\n",
+    );
+    site.build_ok(&[]);
+    let mut oldest_first = newest_first.to_vec();
+    oldest_first.rotate_right(1);
+    assert_eq!(titles("zh/reports/index.html"), oldest_first);
+}
+
+#[test]
+fn every_page_of_the_default_theme_links_its_favicon() {
+    for offline in [false, true] {
+        let site = Site::sample();
+        site.build_ok(if offline { &["--offline"] } else { &[] });
+        assert!(site.read("static/favicon.svg").starts_with("<svg "));
+        let mut pages = 0;
+        for (path, _) in site.snapshot() {
+            if !path.ends_with(".html") {
+                continue;
+            }
+            pages += 1;
+            let page = site.html(&path);
+            let icons: Vec<String> = page
+                .all("link[rel=icon]")
+                .iter()
+                .map(|l| l.value().attr("href").unwrap().to_string())
+                .collect();
+            // Linked like the style sheet, so it is found wherever that is.
+            let css = page.attr("link[rel=stylesheet]", "href");
+            assert_eq!(icons, [css.replace("style.css", "favicon.svg")], "{path}");
+            // (Online 404 pages link from the server root, as for the CSS.)
+            if !icons[0].starts_with('/') {
+                assert_eq!(
+                    resolve(&path, &icons[0]).as_deref(),
+                    Some("static/favicon.svg"),
+                    "{path}"
+                );
+            }
+        }
+        assert!(pages > 20, "{pages} pages");
+    }
+}

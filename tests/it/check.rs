@@ -177,7 +177,9 @@ fn translations_out_of_date_missing_labels_summaries_and_titles() {
     let other = std::fs::read_to_string(site.root.join(hz)).unwrap();
     site.write(
         hz,
-        other.replace("霍州经开区深化亲清政商关系", "晋城经开区构建光机电产业集群"),
+        other
+            .replace("霍州经开区深化亲清政商关系", "晋城经开区构建光机电产业集群")
+            .replace("label: 授信", "label: 资金支持"),
     );
     let (_, diags) = check_json(&site, &[]);
     let en_diags = about(&diags, en);
@@ -207,5 +209,69 @@ fn unknown_files_to_accept_are_errors() {
         run.stderr().contains("not a translation"),
         "{}",
         run.stderr()
+    );
+}
+
+#[test]
+fn a_key_labelled_two_ways_is_a_warning_on_both_files() {
+    let site = Site::fixture("basic");
+    // `funding` is 资金支持 in jincheng and 授信 in huozhou: one against one.
+    let run = site.run(&["check"]);
+    assert!(run.success(), "a warning: {}", run.stdout());
+    let out = run.stdout();
+    for want in [
+        "content/reports/huozhou.zh.md\n  warning: no en translation\n  help: add content/reports/huozhou.en.md; until then the en site lists the report marked as available only in zh\n  \
+         10: warning: metric `funding` is labelled `授信` in report `reports/huozhou`, but `资金支持` in report `reports/jincheng` (content/reports/jincheng.zh.md:10)\n  \
+         help: a key names one figure across reports, and as many reports use one label as the other, so each is listed: use one label if they are the same figure, or give one of them a key of its own; until then the dashboard charts them apart\n",
+        "content/reports/jincheng.zh.md\n  \
+         10: warning: metric `funding` is labelled `资金支持` in report `reports/jincheng`, but `授信` in report `reports/huozhou` (content/reports/huozhou.zh.md:10)\n  \
+         help: a key names one figure across reports, and as many reports use one label as the other, so each is listed: use one label if they are the same figure, or give one of them a key of its own; until then the dashboard charts them apart\n",
+    ] {
+        assert!(out.contains(want), "{out}");
+    }
+    // The same label: no warning.
+    site.edit(
+        "content/reports/huozhou.zh.md",
+        "label: 授信",
+        "label: 资金支持",
+    );
+    assert!(!site.run(&["check"]).stdout().contains("is labelled"));
+}
+
+#[test]
+fn a_date_far_ahead_is_a_warning_in_build_and_check() {
+    let site = Site::fixture("basic");
+    site.edit(
+        "content/reports/huozhou.zh.md",
+        "date: 2025-05-07",
+        "date: 2052-06-10",
+    );
+    let today = [("BRIEFING_TODAY", "2025-05-08")];
+    let warning = "the date 2052-06-10 is more than 7 days after today (2025-05-08)\n  \
+                   help: check it for a typo: lists show the newest reports first, so this one would top them until then\n";
+    let build = site.run_env(&["build"], &today);
+    assert!(build.success(), "a warning: {}", build.stderr());
+    assert!(
+        build.stderr().contains(&format!(
+            "warning: content/reports/huozhou.zh.md:3: {warning}"
+        )),
+        "{}",
+        build.stderr()
+    );
+    let check = site.run_env(&["check"], &today);
+    assert!(check.success(), "{}", check.stdout());
+    assert!(
+        check
+            .stdout()
+            .contains(&format!("\n  3: warning: {warning}")),
+        "{}",
+        check.stdout()
+    );
+    // A week ahead is fine: the date the build compares with is the one given.
+    let later = site.run_env(&["check"], &[("BRIEFING_TODAY", "2052-06-03")]);
+    assert!(
+        !later.stdout().contains("days after today"),
+        "{}",
+        later.stdout()
     );
 }

@@ -483,3 +483,21 @@ fn empty_and_repeated_tags() {
     );
     assert_eq!(site.snapshot(), before, "a failed build changed public/");
 }
+
+#[test]
+fn an_unquoted_percent_unit_says_how_to_write_it() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/reports/x.zh.md",
+        "---\ntitle: 标题\ndate: 2025-05-01\nmetrics:\n  - key: share\n    label: 占比\n    value: 70\n    unit: %\n---\n正文\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code(), Some(1));
+    assert!(
+        run.stdout().contains(
+            "content/reports/x.zh.md\n  8: error: found character that cannot start any token\n  help: YAML reads a value starting with `%` as syntax: put the value in quotes, e.g. `unit: \"%\"`\n"
+        ),
+        "{}",
+        run.stdout()
+    );
+}

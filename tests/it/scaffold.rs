@@ -10,11 +10,12 @@ fn new_report_creates_both_languages_and_refuses_to_overwrite() {
     assert!(run.success(), "{}", run.stderr());
     assert_eq!(
         run.stdout(),
-        "created content/reports/taiyuan-logistics.zh.md\ncreated content/reports/taiyuan-logistics.en.md\n"
+        "created content/reports/taiyuan-logistics.zh.md\ncreated content/reports/taiyuan-logistics.en.md\n\
+         the report is a draft (`draft: true`): `build` leaves it out until you remove that line; `briefing serve --drafts` shows it meanwhile\n"
     );
     let zh =
         std::fs::read_to_string(site.root.join("content/reports/taiyuan-logistics.zh.md")).unwrap();
-    assert!(zh.contains("\ndate: 2025-06-01\n"), "{zh}");
+    assert!(zh.contains("\ndate: 2025-06-01\ndraft: true "), "{zh}");
     assert!(
         zh.contains("\nmetrics: []\n# "),
         "empty list with a commented example: {zh}"
@@ -23,10 +24,14 @@ fn new_report_creates_both_languages_and_refuses_to_overwrite() {
     let en =
         std::fs::read_to_string(site.root.join("content/reports/taiyuan-logistics.en.md")).unwrap();
     assert!(en.contains("\ntranslated_from: "), "{en}");
-    // The new pair builds, and its translation is current until the source changes.
+    // The unfilled skeleton is not published by a plain build.
     site.build_ok(&[]);
+    assert!(!site.exists("zh/reports/taiyuan-logistics/index.html"));
+    assert!(!site.exists("en/reports/taiyuan-logistics/index.html"));
+    // The new pair builds as a draft, and its translation is current until the source changes.
+    site.build_ok(&["--drafts"]);
     assert!(site.exists("zh/reports/taiyuan-logistics/index.html"));
-    let check = site.run(&["check"]);
+    let check = site.run(&["check", "--drafts"]);
     assert!(
         !check
             .stdout()
@@ -39,7 +44,7 @@ fn new_report_creates_both_languages_and_refuses_to_overwrite() {
         zh.replace("---\n\n", "---\n正文。\n"),
     );
     assert!(site
-        .run(&["check"])
+        .run(&["check", "--drafts"])
         .stdout()
         .contains("the translation is out of date"));
     // Never overwrites.
@@ -99,7 +104,7 @@ fn init(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 }
 
 #[test]
-fn init_makes_a_site_that_builds_and_checks_clean_without_a_theme_folder() {
+fn init_makes_a_site_that_builds_and_checks_with_only_its_placeholders_left() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("new-site");
     let out = init(&dir, &[]);
@@ -123,8 +128,68 @@ fn init_makes_a_site_that_builds_and_checks_clean_without_a_theme_folder() {
     ] {
         assert!(site.exists(page), "{page}");
     }
-    let check = site.run(&["check", "--strict"]);
+    // `check` passes; `check --strict` fails until the placeholders are replaced.
+    let check = site.run(&["check"]);
     assert!(check.success(), "{}", check.stdout());
+    let strict = site.run(&["check", "--strict"]);
+    assert_eq!(strict.code(), Some(1));
+    assert_eq!(
+        strict.stdout(),
+        "content/reports/example.en.md\n  \
+         20: warning: this is still the example report from `briefing init`\n  \
+         help: replace it with your own reports (`briefing new report <slug>` makes a new pair), and delete the example's files\n\n\
+         content/reports/example.zh.md\n  \
+         24: warning: this is still the example report from `briefing init`\n  \
+         help: replace it with your own reports (`briefing new report <slug>` makes a new pair), and delete the example's files\n\n\
+         site.yaml\n  \
+         4: warning: `base_url` is still the placeholder from `briefing init` (https://example.org/)\n  \
+         help: set it to the address the site will be published at: feeds, the sitemap, canonical links and single-file reports link there\n\n\
+         0 errors, 3 warnings in 3 files\n"
+    );
+    // The example is recognised by its text, not its name; any other
+    // base_url (even another example.org one) is taken as chosen.
+    let text = std::fs::read_to_string(dir.join("site.yaml")).unwrap();
+    std::fs::write(
+        dir.join("site.yaml"),
+        text.replace("https://example.org/", "https://example.org/briefing/"),
+    )
+    .unwrap();
+    for lang in ["zh", "en"] {
+        std::fs::rename(
+            dir.join(format!("content/reports/example.{lang}.md")),
+            dir.join(format!("content/reports/my-report.{lang}.md")),
+        )
+        .unwrap();
+    }
+    let strict = site.run(&["check", "--strict"]);
+    assert!(
+        strict.stdout().starts_with(
+            "content/reports/my-report.en.md\n  20: warning: this is still the example report"
+        ),
+        "{}",
+        strict.stdout()
+    );
+    assert!(
+        strict
+            .stdout()
+            .ends_with("0 errors, 2 warnings in 2 files\n"),
+        "{}",
+        strict.stdout()
+    );
+    let zh = dir.join("content/reports/my-report.zh.md");
+    let text = std::fs::read_to_string(&zh).unwrap();
+    std::fs::write(
+        &zh,
+        text.replace("把这篇示例换成你自己的报告", "这是我的报告"),
+    )
+    .unwrap();
+    site.remove("content/reports/my-report.en.md");
+    let strict = site.run(&["check", "--strict"]);
+    assert!(
+        !strict.stdout().contains("example report"),
+        "{}",
+        strict.stdout()
+    );
     // Never into a folder with files in it.
     let again = init(&dir, &[]);
     assert_eq!(again.status.code(), Some(1));

@@ -101,6 +101,17 @@ impl Site {
         Run { output }
     }
 
+    /// Runs `briefing` with `args` and environment variables `env`.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(args)
+            .envs(env.iter().copied())
+            .current_dir(&self.root)
+            .output()
+            .unwrap();
+        Run { output }
+    }
+
     /// Builds and asserts success.
     pub fn build_ok(&self, args: &[&str]) -> Run {
         let run = self.build(args);

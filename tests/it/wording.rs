@@ -41,7 +41,7 @@ fn a_qualifier_word_is_shown_in_its_place_in_chinese_and_idiomatically_in_englis
         "超 30 亿元"
     );
     assert_eq!(
-        zh.text("#figure-total_investment .metric__value"),
+        zh.text("#figure-jinjiang_planned_investment .metric__value"),
         "130 亿元以上"
     );
     let en = site.html(&format!("en/{JINCHENG}/index.html"));
@@ -50,7 +50,7 @@ fn a_qualifier_word_is_shown_in_its_place_in_chinese_and_idiomatically_in_englis
         "more than CNY 3 billion"
     );
     assert_eq!(
-        en.text("#figure-total_investment .metric__value"),
+        en.text("#figure-jinjiang_planned_investment .metric__value"),
         "CNY 13 billion or more"
     );
     // The exports name the qualifier by its English name.
