@@ -20,8 +20,11 @@
 //! rewritten in place is never served half-written: a copied file is read
 //! only once it has been left alone for [`SETTLE`] and did not change while
 //! it was read; until then the bytes read before stay (`Update::busy` says
-//! to look again with `recheck_copies`). The cost is memory: the site holds
-//! every asset once (a site's images and theme files, usually a few MiB).
+//! to look again with `recheck_copies`). Where the file watcher reports
+//! writes and closes (Linux), a file is read only as it was when its writer
+//! closed it ([`Writers`]), however long the writer pauses. The cost is
+//! memory: the site holds every asset once (a site's images and theme
+//! files, usually a few MiB).
 
 use crate::build::{self, BuildOptions, Setup};
 use crate::content::{self, Content, LoadCache, Sources};
@@ -32,7 +35,7 @@ use crate::output::{self, OutputFile};
 use crate::render::{self, Job, RenderInput, RenderOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 /// The files of a built site by output path. Shared, so a snapshot handed
@@ -69,6 +72,81 @@ pub struct Update {
 /// in the middle of a file is taken to have finished.
 pub const SETTLE: Duration = Duration::from_millis(30);
 
+/// How long after its last modification a copied file is read even if no
+/// event said its writer closed it (a writer that never closes, events lost
+/// when the watcher's queue overflowed).
+const WRITER_GONE: Duration = Duration::from_secs(5);
+
+/// What the file watcher has said about the site's files, shared with its
+/// thread: whether a writer has each one open (written to, not closed
+/// since) and the file's stamp when the watcher saw it closed. With inotify
+/// (Linux) a truncation or write is reported as it happens and a close
+/// after the last write, so a copied file is read only when it is as it was
+/// when its writer closed it: a writer that pauses halfway, or a watcher
+/// thread that waits for a busy machine, never gets half a file read.
+/// Elsewhere (no close events) a file is read once unchanged for
+/// [`SETTLE`].
+#[derive(Debug, Clone)]
+pub struct Writers(Arc<Mutex<Seen>>);
+
+#[derive(Debug)]
+struct Seen {
+    /// When watching began.
+    since: SystemTime,
+    /// Per file: whether a writer has it open, its stamp when last closed.
+    files: HashMap<PathBuf, (bool, Option<Stamp>)>,
+}
+
+impl Default for Writers {
+    fn default() -> Self {
+        Writers(Arc::new(Mutex::new(Seen {
+            since: SystemTime::now(),
+            files: HashMap::new(),
+        })))
+    }
+}
+
+impl Writers {
+    /// A writer opened `path` (it was written to, truncated or created).
+    pub fn opened(&self, path: &Path) {
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        seen.files
+            .entry(path.to_path_buf())
+            .or_insert((true, None))
+            .0 = true;
+    }
+
+    /// `path` was closed by a writer, renamed into place or removed.
+    pub fn closed(&self, path: &Path) {
+        let now = stamp(path).ok();
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        seen.files.insert(path.to_path_buf(), (false, now));
+    }
+
+    /// Whether `path`, as `now`, may be read whole.
+    fn settled(&self, path: &Path, now: Stamp) -> bool {
+        let Some(modified) = now.modified else {
+            return true;
+        };
+        // A modification time in the future (a clock set back) counts as old.
+        let age = SystemTime::now().duration_since(modified).ok();
+        if age.is_none_or(|age| age >= WRITER_GONE) {
+            return true;
+        }
+        if age.is_some_and(|age| age < SETTLE) {
+            return false;
+        }
+        if !cfg!(target_os = "linux") {
+            return true;
+        }
+        let seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match seen.files.get(path) {
+            Some(&(open, closed)) => !open && closed == Some(now),
+            None => modified < seen.since,
+        }
+    }
+}
+
 /// A copied file's size and modification time when its bytes were read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
@@ -97,16 +175,12 @@ fn stamp(path: &Path) -> Result<Stamp> {
 }
 
 /// Reads a copied file whose bytes were last read at `held` (None: never).
-fn load_copy(from: &Path, held: Option<Stamp>) -> Result<Load> {
+fn load_copy(from: &Path, held: Option<Stamp>, writers: &Writers) -> Result<Load> {
     let before = stamp(from)?;
     if held == Some(before) {
         return Ok(Load::Same);
     }
-    // A modification time in the future (a clock set back) counts as old.
-    let age = before
-        .modified
-        .and_then(|m| SystemTime::now().duration_since(m).ok());
-    if age.is_some_and(|age| age < SETTLE) {
+    if !writers.settled(from, before) {
         return Ok(Load::Busy);
     }
     let bytes = std::fs::read(from).map_err(|e| Error::read(from, e))?;
@@ -119,9 +193,9 @@ fn load_copy(from: &Path, held: Option<Stamp>) -> Result<Load> {
 
 /// Reads a copied file that has no bytes in memory yet: waits (at most
 /// about half a second) for it to settle, then takes it as it is.
-fn load_new_copy(from: &Path) -> Result<(Vec<u8>, Stamp)> {
+fn load_new_copy(from: &Path, writers: &Writers) -> Result<(Vec<u8>, Stamp)> {
     for _ in 0..12 {
-        if let Load::New(bytes, stamp) = load_copy(from, None)? {
+        if let Load::New(bytes, stamp) = load_copy(from, None, writers)? {
             return Ok((bytes, stamp));
         }
         std::thread::sleep(SETTLE);
@@ -134,7 +208,11 @@ fn load_new_copy(from: &Path) -> Result<(Vec<u8>, Stamp)> {
 /// its `Copy` entries, reusing the bytes of `old` for files that did not
 /// change. Returns the new record of copied files and whether some were
 /// being written (their old bytes are kept).
-fn hold_copies(site: &mut SiteFiles, old: Option<(&SiteFiles, &Copied)>) -> Result<(Copied, bool)> {
+fn hold_copies(
+    site: &mut SiteFiles,
+    old: Option<(&SiteFiles, &Copied)>,
+    writers: &Writers,
+) -> Result<(Copied, bool)> {
     let mut copied = Copied::new();
     let mut busy = false;
     for (path, file) in site.iter_mut() {
@@ -147,7 +225,7 @@ fn hold_copies(site: &mut SiteFiles, old: Option<(&SiteFiles, &Copied)>) -> Resu
             Some((files.get(path)?, *stamp, source))
         });
         let (bytes, stamp) = match previous {
-            Some((held, stamp, _)) => match load_copy(&from, Some(stamp))? {
+            Some((held, stamp, _)) => match load_copy(&from, Some(stamp), writers)? {
                 Load::Same => {
                     *file = Arc::clone(held);
                     copied.insert(path.clone(), (from, stamp));
@@ -161,7 +239,7 @@ fn hold_copies(site: &mut SiteFiles, old: Option<(&SiteFiles, &Copied)>) -> Resu
                 }
                 Load::New(bytes, stamp) => (bytes, stamp),
             },
-            None => load_new_copy(&from)?,
+            None => load_new_copy(&from, writers)?,
         };
         *file = Arc::new(OutputFile::bytes(path.clone(), bytes, file.origin.clone()));
         copied.insert(path.clone(), (from, stamp));
@@ -172,11 +250,15 @@ fn hold_copies(site: &mut SiteFiles, old: Option<(&SiteFiles, &Copied)>) -> Resu
 /// Reads again the copied files of `site` that changed on disk. Returns
 /// the output paths whose bytes changed and whether some were being
 /// written.
-fn recheck(site: &mut Arc<SiteFiles>, copied: &mut Copied) -> Result<(Vec<String>, bool)> {
+fn recheck(
+    site: &mut Arc<SiteFiles>,
+    copied: &mut Copied,
+    writers: &Writers,
+) -> Result<(Vec<String>, bool)> {
     let mut changed = Vec::new();
     let mut busy = false;
     for (path, (from, held)) in copied.iter_mut() {
-        match load_copy(from, Some(*held))? {
+        match load_copy(from, Some(*held), writers)? {
             Load::Same => {}
             Load::Busy => busy = true,
             Load::New(bytes, stamp) => {
@@ -263,6 +345,7 @@ pub struct LiveSite {
     sources: Sources,
     cache: LoadCache,
     good: Option<Good>,
+    writers: Writers,
 }
 
 impl LiveSite {
@@ -275,7 +358,13 @@ impl LiveSite {
             sources: Sources::default(),
             cache: LoadCache::default(),
             good: None,
+            writers: Writers::default(),
         }
+    }
+
+    /// Where the file watcher reports writes and closes.
+    pub fn writers(&self) -> Writers {
+        self.writers.clone()
     }
 
     pub fn root(&self) -> &Path {
@@ -312,7 +401,7 @@ impl LiveSite {
     /// changed and whether some files are still being written.
     pub fn recheck_copies(&mut self) -> Result<(Vec<String>, bool)> {
         match &mut self.good {
-            Some(good) => recheck(&mut good.files, &mut good.copied),
+            Some(good) => recheck(&mut good.files, &mut good.copied, &self.writers),
             None => Ok((Vec::new(), false)),
         }
     }
@@ -492,7 +581,8 @@ impl LiveSite {
             (Some(good), false) => {
                 // The data files of the last site stay until `finish`.
                 let pages_changed = put(Arc::make_mut(&mut good.files), pages);
-                let (copies_changed, copies_busy) = recheck(&mut good.files, &mut good.copied)?;
+                let (copies_changed, copies_busy) =
+                    recheck(&mut good.files, &mut good.copied, &self.writers)?;
                 busy = copies_busy;
                 // A changed image or other copied file: any page may show it.
                 changed = copies_changed.is_empty().then_some(pages_changed);
@@ -523,7 +613,7 @@ impl LiveSite {
                     .map(|f| (f.path.clone(), Arc::new(f)))
                     .collect();
                 let old = self.good.as_ref().map(|g| (&*g.files, &g.copied));
-                let (copied, copies_busy) = hold_copies(&mut files, old)?;
+                let (copied, copies_busy) = hold_copies(&mut files, old, &self.writers)?;
                 busy = copies_busy;
                 lap("copies");
                 (Arc::new(files), copied, data_paths, Pending::default())
@@ -704,6 +794,7 @@ mod tests {
         )
         .unwrap();
         std::thread::sleep(SETTLE);
+        site.writers().closed(&image); // what the file watcher says
         let up = site.update(&[image]).unwrap();
         assert!(!up.full);
         assert_eq!(up.changed, None, "any page may show the image");
@@ -723,6 +814,10 @@ mod tests {
         assert!(up.busy);
         assert_eq!(page(&site, "reports/chart.svg"), "<svg>old</svg>");
         std::thread::sleep(SETTLE * 2);
+        // Still open for writing, as the file watcher says: the old bytes.
+        site.writers().opened(&image);
+        assert_eq!(site.recheck_copies().unwrap(), (vec![], true));
+        site.writers().closed(&image);
         let (changed, busy) = site.recheck_copies().unwrap();
         assert_eq!(
             (changed, busy),
