@@ -460,6 +460,41 @@ impl LiveSite {
         })
     }
 
+    /// Reads what `changed` makes necessary: the setup and all sources on
+    /// the first call or after a change to the setup (returns true: render
+    /// everything), else the changed files of `content/`.
+    fn read(&mut self, changed: &[PathBuf]) -> Result<bool> {
+        let kinds: Vec<Kind> = changed.iter().map(|p| self.kind(p)).collect();
+        let content_dir = self.opts.root.join("content");
+        if self.setup.is_none() || kinds.contains(&Kind::Setup) {
+            self.setup = None;
+            self.cache = LoadCache::default();
+            self.sources = Sources::default();
+            let setup = build::read_setup(&self.opts)?;
+            self.sources = content::read_sources(&content_dir, &self.opts.root)?;
+            self.setup = Some(setup);
+            return Ok(true);
+        }
+        let content_paths: Vec<PathBuf> = changed
+            .iter()
+            .zip(&kinds)
+            .filter(|(_, k)| **k == Kind::Content)
+            .map(|(p, _)| p.clone())
+            .collect();
+        // `Sources::refresh` takes a path that is gone for an editor's
+        // temporary file; a copied file that is gone is read again.
+        let asset_gone = content_paths
+            .iter()
+            .any(|p| self.sources.assets.iter().any(|a| a.path == *p) && !p.exists());
+        if asset_gone {
+            self.sources = content::read_sources(&content_dir, &self.opts.root)?;
+        } else {
+            self.sources
+                .refresh(&content_dir, &self.opts.root, &content_paths)?;
+        }
+        Ok(self.good.is_none())
+    }
+
     /// Brings the site up to date after `changed` paths changed (all of it
     /// on the first call). On errors the last good site stays.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update> {
@@ -470,36 +505,7 @@ impl LiveSite {
             timings.push((name, clock.elapsed()));
             clock = Instant::now();
         };
-        let kinds: Vec<Kind> = changed.iter().map(|p| self.kind(p)).collect();
-        let mut full = self.setup.is_none() || self.good.is_none();
-        if self.setup.is_none() || kinds.contains(&Kind::Setup) {
-            self.setup = None;
-            self.cache = LoadCache::default();
-            self.sources = Sources::default();
-            let setup = build::read_setup(&self.opts)?;
-            self.sources = content::read_sources(&self.opts.root.join("content"), &self.opts.root)?;
-            self.setup = Some(setup);
-            full = true;
-        } else {
-            let content_paths: Vec<PathBuf> = changed
-                .iter()
-                .zip(&kinds)
-                .filter(|(_, k)| **k == Kind::Content)
-                .map(|(p, _)| p.clone())
-                .collect();
-            let content_dir = self.opts.root.join("content");
-            // `Sources::refresh` takes a path that is gone for an editor's
-            // temporary file; a copied file that is gone is read again.
-            let asset_gone = content_paths
-                .iter()
-                .any(|p| self.sources.assets.iter().any(|a| a.path == *p) && !p.exists());
-            if asset_gone {
-                self.sources = content::read_sources(&content_dir, &self.opts.root)?;
-            } else {
-                self.sources
-                    .refresh(&content_dir, &self.opts.root, &content_paths)?;
-            }
-        }
+        let full = self.read(changed)?;
         lap("read");
         let setup = self.setup.as_ref().expect("read above");
         let (content, content_diags) = content::load_cached(
