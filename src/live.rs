@@ -120,7 +120,11 @@ impl Writers {
     pub fn closed(&self, path: &Path) {
         let now = stamp(path).ok();
         let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        seen.files.insert(path.to_path_buf(), (false, now));
+        match now {
+            Some(now) => seen.files.insert(path.to_path_buf(), (false, Some(now))),
+            // Gone (editors' temporary files): nothing to remember.
+            None => seen.files.remove(path),
+        };
     }
 
     /// Whether `path`, as `now`, may be read whole.
