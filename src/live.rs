@@ -14,17 +14,29 @@
 //! site is the one a full build would produce, less minification.
 //!
 //! An update that finds errors leaves the last good site in place.
+//!
+//! Copied files (content assets, a theme's static files) are read into the
+//! site too, so `serve` answers every request from memory and a file being
+//! rewritten in place is never served half-written: a copied file is read
+//! only once it has been left alone for [`SETTLE`] and did not change while
+//! it was read; until then the bytes read before stay (`Update::busy` says
+//! to look again with `recheck_copies`). Where the file watcher reports
+//! writes and closes (Linux), a file is read only as it was when its writer
+//! closed it ([`Writers`]), however long the writer pauses. The cost is
+//! memory: the site holds every asset once (a site's images and theme
+//! files, usually a few MiB).
 
 use crate::build::{self, BuildOptions, Setup};
 use crate::content::{self, Content, LoadCache, Sources};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::output::OutputData;
 use crate::output::{self, OutputFile};
 use crate::render::{self, Job, RenderInput, RenderOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 /// The files of a built site by output path. Shared, so a snapshot handed
 /// to readers stays valid while the next update is prepared.
@@ -49,6 +61,225 @@ pub struct Update {
     pub warnings: Vec<Diagnostic>,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Copied files were being written: the bytes read before are served;
+    /// call `recheck_copies` a moment ([`SETTLE`]) later.
+    pub busy: bool,
+}
+
+/// How long a copied file must have been left alone before it is read, so
+/// a file rewritten in place (not renamed into place) is read once its
+/// writer has finished, not halfway. A writer that pauses longer than this
+/// in the middle of a file is taken to have finished.
+pub const SETTLE: Duration = Duration::from_millis(30);
+
+/// How long after its last modification a copied file is read even if no
+/// event said its writer closed it (a writer that never closes, events lost
+/// when the watcher's queue overflowed).
+const WRITER_GONE: Duration = Duration::from_secs(5);
+
+/// What the file watcher has said about the site's files, shared with its
+/// thread: whether a writer has each one open (written to, not closed
+/// since) and the file's stamp when the watcher saw it closed. With inotify
+/// (Linux) a truncation or write is reported as it happens and a close
+/// after the last write, so a copied file is read only when it is as it was
+/// when its writer closed it: a writer that pauses halfway, or a watcher
+/// thread that waits for a busy machine, never gets half a file read.
+/// Elsewhere (no close events) a file is read once unchanged for
+/// [`SETTLE`].
+#[derive(Debug, Clone)]
+pub struct Writers(Arc<Mutex<Seen>>);
+
+#[derive(Debug)]
+struct Seen {
+    /// When watching began.
+    since: SystemTime,
+    /// Per file: whether a writer has it open, its stamp when last closed.
+    files: HashMap<PathBuf, (bool, Option<Stamp>)>,
+}
+
+impl Default for Writers {
+    fn default() -> Self {
+        Writers(Arc::new(Mutex::new(Seen {
+            since: SystemTime::now(),
+            files: HashMap::new(),
+        })))
+    }
+}
+
+impl Writers {
+    /// A writer opened `path` (it was written to, truncated or created).
+    pub fn opened(&self, path: &Path) {
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        seen.files
+            .entry(path.to_path_buf())
+            .or_insert((true, None))
+            .0 = true;
+    }
+
+    /// `path` was closed by a writer, renamed into place or removed.
+    pub fn closed(&self, path: &Path) {
+        let now = stamp(path).ok();
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match now {
+            Some(now) => seen.files.insert(path.to_path_buf(), (false, Some(now))),
+            // Gone (editors' temporary files): nothing to remember.
+            None => seen.files.remove(path),
+        };
+    }
+
+    /// Whether `path`, as `now`, may be read whole.
+    fn settled(&self, path: &Path, now: Stamp) -> bool {
+        let Some(modified) = now.modified else {
+            return true;
+        };
+        // A modification time in the future (a clock set back) counts as old.
+        let age = SystemTime::now().duration_since(modified).ok();
+        if age.is_none_or(|age| age >= WRITER_GONE) {
+            return true;
+        }
+        if age.is_some_and(|age| age < SETTLE) {
+            return false;
+        }
+        if !cfg!(target_os = "linux") {
+            return true;
+        }
+        let seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match seen.files.get(path) {
+            Some(&(open, closed)) => !open && closed == Some(now),
+            None => modified < seen.since,
+        }
+    }
+}
+
+/// A copied file's size and modification time when its bytes were read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+/// Where each copied output file was read from, and its stamp then.
+type Copied = HashMap<String, (PathBuf, Stamp)>;
+
+/// What reading a copied file found.
+enum Load {
+    /// As it was when its bytes were read.
+    Same,
+    New(Vec<u8>, Stamp),
+    /// Changed within [`SETTLE`] or while it was read: being written.
+    Busy,
+}
+
+fn stamp(path: &Path) -> Result<Stamp> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::read(path, e))?;
+    Ok(Stamp {
+        len: meta.len(),
+        modified: meta.modified().ok(),
+    })
+}
+
+/// Reads a copied file whose bytes were last read at `held` (None: never).
+fn load_copy(from: &Path, held: Option<Stamp>, writers: &Writers) -> Result<Load> {
+    let before = stamp(from)?;
+    if held == Some(before) {
+        return Ok(Load::Same);
+    }
+    if !writers.settled(from, before) {
+        return Ok(Load::Busy);
+    }
+    let bytes = std::fs::read(from).map_err(|e| Error::read(from, e))?;
+    let after = stamp(from)?;
+    if after != before || bytes.len() as u64 != after.len {
+        return Ok(Load::Busy);
+    }
+    Ok(Load::New(bytes, after))
+}
+
+/// Reads a copied file that has no bytes in memory yet: waits (at most
+/// about half a second) for it to settle, then takes it as it is.
+fn load_new_copy(from: &Path, writers: &Writers) -> Result<(Vec<u8>, Stamp)> {
+    for _ in 0..12 {
+        if let Load::New(bytes, stamp) = load_copy(from, None, writers)? {
+            return Ok((bytes, stamp));
+        }
+        std::thread::sleep(SETTLE);
+    }
+    let bytes = std::fs::read(from).map_err(|e| Error::read(from, e))?;
+    Ok((bytes, stamp(from)?))
+}
+
+/// Puts the bytes of every copied file of a freshly made `site` in place of
+/// its `Copy` entries, reusing the bytes of `old` for files that did not
+/// change. Returns the new record of copied files and whether some were
+/// being written (their old bytes are kept).
+fn hold_copies(
+    site: &mut SiteFiles,
+    old: Option<(&SiteFiles, &Copied)>,
+    writers: &Writers,
+) -> Result<(Copied, bool)> {
+    let mut copied = Copied::new();
+    let mut busy = false;
+    for (path, file) in site.iter_mut() {
+        let OutputData::Copy(from) = &file.data else {
+            continue;
+        };
+        let from = from.clone();
+        let previous = old.and_then(|(files, copied)| {
+            let (source, stamp) = copied.get(path).filter(|(source, _)| *source == from)?;
+            Some((files.get(path)?, *stamp, source))
+        });
+        let (bytes, stamp) = match previous {
+            Some((held, stamp, _)) => match load_copy(&from, Some(stamp), writers)? {
+                Load::Same => {
+                    *file = Arc::clone(held);
+                    copied.insert(path.clone(), (from, stamp));
+                    continue;
+                }
+                Load::Busy => {
+                    busy = true;
+                    *file = Arc::clone(held);
+                    copied.insert(path.clone(), (from, stamp));
+                    continue;
+                }
+                Load::New(bytes, stamp) => (bytes, stamp),
+            },
+            None => load_new_copy(&from, writers)?,
+        };
+        *file = Arc::new(OutputFile::bytes(path.clone(), bytes, file.origin.clone()));
+        copied.insert(path.clone(), (from, stamp));
+    }
+    Ok((copied, busy))
+}
+
+/// Reads again the copied files of `site` that changed on disk. Returns
+/// the output paths whose bytes changed and whether some were being
+/// written.
+fn recheck(
+    site: &mut Arc<SiteFiles>,
+    copied: &mut Copied,
+    writers: &Writers,
+) -> Result<(Vec<String>, bool)> {
+    let mut changed = Vec::new();
+    let mut busy = false;
+    for (path, (from, held)) in copied.iter_mut() {
+        match load_copy(from, Some(*held), writers)? {
+            Load::Same => {}
+            Load::Busy => busy = true,
+            Load::New(bytes, stamp) => {
+                let Some(old) = site.get(path) else {
+                    continue;
+                };
+                let file = OutputFile::bytes(path.clone(), bytes, old.origin.clone());
+                *held = stamp;
+                if old.data != file.data {
+                    Arc::make_mut(site).insert(path.clone(), Arc::new(file));
+                    changed.push(path.clone());
+                }
+            }
+        }
+    }
+    changed.sort();
+    Ok((changed, busy))
 }
 
 /// What a changed path means for the site.
@@ -68,6 +299,8 @@ struct Good {
     /// The problems `build::check_content` found in it.
     content_checks: Vec<Diagnostic>,
     files: Arc<SiteFiles>,
+    /// Its copied files (held in `files` as bytes).
+    copied: Copied,
     /// The paths of its data files (exports, search index).
     data_paths: Vec<String>,
     /// What `finish` has still to do.
@@ -116,6 +349,7 @@ pub struct LiveSite {
     sources: Sources,
     cache: LoadCache,
     good: Option<Good>,
+    writers: Writers,
 }
 
 impl LiveSite {
@@ -128,7 +362,13 @@ impl LiveSite {
             sources: Sources::default(),
             cache: LoadCache::default(),
             good: None,
+            writers: Writers::default(),
         }
+    }
+
+    /// Where the file watcher reports writes and closes.
+    pub fn writers(&self) -> Writers {
+        self.writers.clone()
     }
 
     pub fn root(&self) -> &Path {
@@ -158,6 +398,16 @@ impl LiveSite {
     /// The files of the last site built without errors.
     pub fn files(&self) -> Option<Arc<SiteFiles>> {
         self.good.as_ref().map(|g| Arc::clone(&g.files))
+    }
+
+    /// Reads again the copied files that changed on disk since they were
+    /// read (see `Update::busy`). Returns the output paths whose bytes
+    /// changed and whether some files are still being written.
+    pub fn recheck_copies(&mut self) -> Result<(Vec<String>, bool)> {
+        match &mut self.good {
+            Some(good) => recheck(&mut good.files, &mut good.copied, &self.writers),
+            None => Ok((Vec::new(), false)),
+        }
     }
 
     /// Does the work an `update` left pending (see `Update::pending`):
@@ -214,10 +464,44 @@ impl LiveSite {
         })
     }
 
+    /// Reads what `changed` makes necessary: the setup and all sources on
+    /// the first call or after a change to the setup (returns true: render
+    /// everything), else the changed files of `content/`.
+    fn read(&mut self, changed: &[PathBuf]) -> Result<bool> {
+        let kinds: Vec<Kind> = changed.iter().map(|p| self.kind(p)).collect();
+        let content_dir = self.opts.root.join("content");
+        if self.setup.is_none() || kinds.contains(&Kind::Setup) {
+            self.setup = None;
+            self.cache = LoadCache::default();
+            self.sources = Sources::default();
+            let setup = build::read_setup(&self.opts)?;
+            self.sources = content::read_sources(&content_dir, &self.opts.root)?;
+            self.setup = Some(setup);
+            return Ok(true);
+        }
+        let content_paths: Vec<PathBuf> = changed
+            .iter()
+            .zip(&kinds)
+            .filter(|(_, k)| **k == Kind::Content)
+            .map(|(p, _)| p.clone())
+            .collect();
+        // `Sources::refresh` takes a path that is gone for an editor's
+        // temporary file; a copied file that is gone is read again.
+        let asset_gone = content_paths
+            .iter()
+            .any(|p| self.sources.assets.iter().any(|a| a.path == *p) && !p.exists());
+        if asset_gone {
+            self.sources = content::read_sources(&content_dir, &self.opts.root)?;
+        } else {
+            self.sources
+                .refresh(&content_dir, &self.opts.root, &content_paths)?;
+        }
+        Ok(self.good.is_none())
+    }
+
     /// Brings the site up to date after `changed` paths changed (all of it
     /// on the first call). On errors the last good site stays.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update> {
-        let changed_paths = changed;
         let start = Instant::now();
         let mut timings = Vec::new();
         let mut clock = Instant::now();
@@ -225,29 +509,7 @@ impl LiveSite {
             timings.push((name, clock.elapsed()));
             clock = Instant::now();
         };
-        let kinds: Vec<Kind> = changed.iter().map(|p| self.kind(p)).collect();
-        let mut full = self.setup.is_none() || self.good.is_none();
-        if self.setup.is_none() || kinds.contains(&Kind::Setup) {
-            self.setup = None;
-            self.cache = LoadCache::default();
-            self.sources = Sources::default();
-            let setup = build::read_setup(&self.opts)?;
-            self.sources = content::read_sources(&self.opts.root.join("content"), &self.opts.root)?;
-            self.setup = Some(setup);
-            full = true;
-        } else {
-            let content_paths: Vec<PathBuf> = changed
-                .iter()
-                .zip(&kinds)
-                .filter(|(_, k)| **k == Kind::Content)
-                .map(|(p, _)| p.clone())
-                .collect();
-            self.sources.refresh(
-                &self.opts.root.join("content"),
-                &self.opts.root,
-                &content_paths,
-            )?;
-        }
+        let full = self.read(changed)?;
         lap("read");
         let setup = self.setup.as_ref().expect("read above");
         let (content, content_diags) = content::load_cached(
@@ -324,22 +586,23 @@ impl LiveSite {
                 .as_ref()
                 .is_some_and(|good| good.content != content);
         let mut changed = None;
-        let (files, data_paths, pending) = match (&mut self.good, full) {
+        let busy;
+        let (files, copied, data_paths, pending) = match (&mut self.good, full) {
             (Some(good), false) => {
                 // The data files of the last site stay until `finish`.
                 let pages_changed = put(Arc::make_mut(&mut good.files), pages);
-                // An image or other copied file is served from disk as it
-                // is now: any page may show it.
-                let copied = changed_paths
-                    .iter()
-                    .any(|p| p.extension().is_none_or(|e| e != "md"));
-                changed = (!copied).then_some(pages_changed);
+                let (copies_changed, copies_busy) =
+                    recheck(&mut good.files, &mut good.copied, &self.writers)?;
+                busy = copies_busy;
+                // A changed image or other copied file: any page may show it.
+                changed = copies_changed.is_empty().then_some(pages_changed);
                 let pending = Pending {
                     dashboards: dashboards || good.pending.dashboards,
                     data: data || good.pending.data,
                 };
                 (
                     Arc::clone(&good.files),
+                    std::mem::take(&mut good.copied),
                     std::mem::take(&mut good.data_paths),
                     pending,
                 )
@@ -355,17 +618,22 @@ impl LiveSite {
                 if diags.has_errors() {
                     return Err(Error::Invalid(diags.into_sorted()));
                 }
-                let files = all
+                let mut files = all
                     .into_iter()
                     .map(|f| (f.path.clone(), Arc::new(f)))
                     .collect();
-                (Arc::new(files), data_paths, Pending::default())
+                let old = self.good.as_ref().map(|g| (&*g.files, &g.copied));
+                let (copied, copies_busy) = hold_copies(&mut files, old, &self.writers)?;
+                busy = copies_busy;
+                lap("copies");
+                (Arc::new(files), copied, data_paths, Pending::default())
             }
         };
         let old = self.good.replace(Good {
             content,
             content_checks,
             files,
+            copied,
             data_paths,
             pending,
         });
@@ -381,6 +649,7 @@ impl LiveSite {
             elapsed: start.elapsed(),
             warnings: diags.into_sorted(),
             timings,
+            busy,
         })
     }
 }
@@ -426,8 +695,13 @@ mod tests {
         let live = site.files().unwrap();
         assert_eq!(fresh.files.len(), live.len());
         for f in &fresh.files {
+            // Copied files are held in memory as bytes.
+            let data = match &f.data {
+                OutputData::Copy(from) => OutputData::Bytes(std::fs::read(from).unwrap()),
+                data => data.clone(),
+            };
             assert_eq!(
-                Some(&f.data),
+                Some(&data),
                 live.get(&f.path).map(|l| &l.data),
                 "{}",
                 f.path
@@ -529,9 +803,43 @@ mod tests {
             "<svg xmlns='http://www.w3.org/2000/svg'><rect/></svg>",
         )
         .unwrap();
+        std::thread::sleep(SETTLE);
+        site.writers().closed(&image); // what the file watcher says
         let up = site.update(&[image]).unwrap();
         assert!(!up.full);
         assert_eq!(up.changed, None, "any page may show the image");
+    }
+
+    #[test]
+    fn copied_files_are_held_in_memory_once_settled() {
+        let (_tmp, mut site) = site();
+        let image = site.root().join("content/reports/chart.svg");
+        std::fs::write(&image, "<svg>old</svg>").unwrap();
+        let first = site.update(&[]).unwrap();
+        assert!(!first.busy);
+        assert_eq!(page(&site, "reports/chart.svg"), "<svg>old</svg>");
+        // Being written (changed just now): the old bytes stay.
+        std::fs::write(&image, "<svg>new</svg>").unwrap();
+        let up = site.update(std::slice::from_ref(&image)).unwrap();
+        assert!(up.busy);
+        assert_eq!(page(&site, "reports/chart.svg"), "<svg>old</svg>");
+        std::thread::sleep(SETTLE * 2);
+        // Still open for writing, as the file watcher says: the old bytes.
+        site.writers().opened(&image);
+        assert_eq!(site.recheck_copies().unwrap(), (vec![], true));
+        site.writers().closed(&image);
+        let (changed, busy) = site.recheck_copies().unwrap();
+        assert_eq!(
+            (changed, busy),
+            (vec!["reports/chart.svg".to_string()], false)
+        );
+        assert_eq!(page(&site, "reports/chart.svg"), "<svg>new</svg>");
+        // Removed from disk: still served from memory until the update.
+        assert_same_as_fresh(&mut site);
+        std::fs::remove_file(&image).unwrap();
+        assert_eq!(page(&site, "reports/chart.svg"), "<svg>new</svg>");
+        assert!(!site.update(&[image]).unwrap().busy);
+        assert!(site.files().unwrap().get("reports/chart.svg").is_none());
     }
 
     #[test]

@@ -3,19 +3,21 @@
 //! browser tab reloads itself through server-sent events.
 //!
 //! Requests are answered from an immutable snapshot (`live::SiteFiles`)
-//! that a rebuild replaces whole, so no request ever sees a half-built site.
-//! Nothing is written to disk. The reload script is added to HTML responses
+//! that a rebuild replaces whole, so no request ever sees a half-built site;
+//! copied files (images, theme CSS) are in it too, never read per request.
+//! Nothing is written to disk. HTTP is `http.rs`: bounded heads, timeouts,
+//! a thread per connection up to a limit. The reload script is added to HTML responses
 //! here, at request time; built files never contain it. When a change
 //! breaks the build, the last good site stays served and every open page
 //! shows the errors in an overlay until they are fixed.
 
 use crate::build::BuildOptions;
 use crate::diag::Diagnostic;
-use crate::live::{Kind, LiveSite, SiteFiles};
+use crate::live::{Kind, LiveSite, SiteFiles, Writers, SETTLE};
 use crate::output::{OutputData, OutputFile};
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::io::{self, Write};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -32,8 +34,9 @@ const QUIET: Duration = Duration::from_millis(40);
 const MAX_WAIT: Duration = Duration::from_millis(400);
 /// How often an idle event stream sends a comment, to notice closed tabs.
 const KEEPALIVE: Duration = Duration::from_secs(15);
-/// Threads answering requests (event streams get their own).
-const WORKERS: usize = 4;
+
+mod http;
+pub use http::{MAX_HEAD, MAX_REQUEST_LINE};
 
 /// Options of `briefing serve`.
 #[derive(Debug, Clone)]
@@ -101,7 +104,7 @@ impl State {
 struct Shared {
     state: Mutex<Arc<State>>,
     changed: Condvar,
-    stopping: AtomicBool,
+    stopping: Arc<AtomicBool>,
 }
 
 impl Shared {
@@ -148,17 +151,9 @@ pub fn run(opts: ServeOptions, ready: impl FnOnce(Control)) -> io::Result<()> {
             format!("cannot open {}: {e}", opts.build.root.display()),
         )
     })?;
-    let http = tiny_http::Server::http(opts.addr)
+    let listener = TcpListener::bind(opts.addr)
         .map_err(|e| io::Error::other(format!("cannot listen on {}: {e}", opts.addr)))?;
-    let http = Arc::new(http);
-    let addr = http
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| io::Error::other("not an IP address"))?;
-
-    let (tx, rx) = mpsc::channel();
-    ready(Control(tx.clone()));
-    let mut watch = Watch::new(&root, tx)?;
+    let addr = listener.local_addr()?;
 
     let url = match addr {
         SocketAddr::V6(a) => format!("http://[{}]:{}/", a.ip(), a.port()),
@@ -169,6 +164,9 @@ pub fn run(opts: ServeOptions, ready: impl FnOnce(Control)) -> io::Result<()> {
         base_url: Some(url.clone()),
         ..opts.build.clone()
     });
+    let (tx, rx) = mpsc::channel();
+    ready(Control(tx.clone()));
+    let mut watch = Watch::new(&root, tx, live.writers())?;
     let shared = Arc::new(Shared {
         state: Mutex::new(Arc::new(State {
             generation: 0,
@@ -177,49 +175,62 @@ pub fn run(opts: ServeOptions, ready: impl FnOnce(Control)) -> io::Result<()> {
             history: Vec::new(),
         })),
         changed: Condvar::new(),
-        stopping: AtomicBool::new(false),
+        stopping: Arc::new(AtomicBool::new(false)),
     });
-    rebuild(&mut live, &shared, &[]);
+    let mut busy = rebuild(&mut live, &shared, &[]);
     watch.refresh();
 
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (http, shared) = (Arc::clone(&http), Arc::clone(&shared));
-            std::thread::spawn(move || serve_requests(&http, &shared))
+    let server = {
+        let (shared, stopping) = (Arc::clone(&shared), Arc::clone(&shared.stopping));
+        std::thread::spawn(move || {
+            http::serve(listener, stopping, move |conn, request| {
+                handle(conn, request, &shared)
+            })
         })
-        .collect();
+    };
     println!("serving {} at {url} (Ctrl-C to stop)", root.display());
     if opts.open {
         open_browser(&url);
     }
 
-    while let Some(paths) = next_change(&rx, &live) {
-        rebuild(&mut live, &shared, &paths);
+    // Copied files being written are looked at again once settled.
+    while let Some(paths) = next_change(&rx, &live, busy.then_some(SETTLE)) {
+        busy = if paths.is_empty() {
+            recheck_copies(&mut live, &shared)
+        } else {
+            rebuild(&mut live, &shared, &paths)
+        };
         watch.refresh();
     }
 
     shared.stopping.store(true, Ordering::SeqCst);
     shared.changed.notify_all();
-    for _ in &workers {
-        http.unblock();
-    }
-    for w in workers {
-        let _ = w.join();
-    }
+    http::wake(addr);
+    let _ = server.join();
     println!("stopped");
     Ok(())
 }
 
 /// Waits for changes to the site's input and returns them once the input is
-/// quiet; None on Stop.
-fn next_change(rx: &Receiver<Msg>, live: &LiveSite) -> Option<Vec<PathBuf>> {
+/// quiet; None on Stop. With `retry`, returns no paths if nothing changed
+/// within that time.
+fn next_change(
+    rx: &Receiver<Msg>,
+    live: &LiveSite,
+    retry: Option<Duration>,
+) -> Option<Vec<PathBuf>> {
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut first: Option<Instant> = None;
     loop {
-        let msg = match first {
-            None => rx.recv().ok()?,
-            Some(t) if t.elapsed() >= MAX_WAIT => break,
-            Some(_) => match rx.recv_timeout(QUIET) {
+        let msg = match (first, retry) {
+            (None, None) => rx.recv().ok()?,
+            (None, Some(wait)) => match rx.recv_timeout(wait) {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return None,
+            },
+            (Some(t), _) if t.elapsed() >= MAX_WAIT => break,
+            (Some(_), _) => match rx.recv_timeout(QUIET) {
                 Ok(m) => m,
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return None,
@@ -240,8 +251,30 @@ fn next_change(rx: &Receiver<Msg>, live: &LiveSite) -> Option<Vec<PathBuf>> {
     Some(paths)
 }
 
-/// Rebuilds after `paths` changed and publishes the result.
-fn rebuild(live: &mut LiveSite, shared: &Shared, paths: &[PathBuf]) {
+/// Reads again the copied files that were being written; publishes them if
+/// they changed. Returns whether some are still being written.
+fn recheck_copies(live: &mut LiveSite, shared: &Shared) -> bool {
+    match live.recheck_copies() {
+        Ok((changed, busy)) => {
+            if !changed.is_empty() {
+                let previous = shared.current();
+                let errors = previous.errors.clone();
+                // Any page may show an image: every open page reloads.
+                shared.publish(previous.generation + 1, live.files(), errors, None);
+                println!("updated {} copied file(s)", changed.len());
+            }
+            busy
+        }
+        Err(e) => {
+            failed(live, shared, &e);
+            false
+        }
+    }
+}
+
+/// Rebuilds after `paths` changed and publishes the result. Returns whether
+/// copied files were being written (see `recheck_copies`).
+fn rebuild(live: &mut LiveSite, shared: &Shared, paths: &[PathBuf]) -> bool {
     let previous = shared.current();
     let what = match paths {
         [] => String::new(),
@@ -251,8 +284,10 @@ fn rebuild(live: &mut LiveSite, shared: &Shared, paths: &[PathBuf]) {
         ),
         more => format!(" ({} files)", more.len()),
     };
+    let mut busy = false;
     match live.update(paths) {
         Ok(update) => {
+            busy = update.busy;
             let generation = previous.generation + 1;
             shared.publish(generation, live.files(), Vec::new(), update.changed.clone());
 
@@ -304,6 +339,7 @@ fn rebuild(live: &mut LiveSite, shared: &Shared, paths: &[PathBuf]) {
         }
         Err(e) => failed(live, shared, &e),
     }
+    busy
 }
 
 /// Shows a failed build in the terminal and on every open page.
@@ -343,12 +379,14 @@ struct Watch {
 }
 
 impl Watch {
-    fn new(root: &Path, tx: Sender<Msg>) -> io::Result<Watch> {
+    fn new(root: &Path, tx: Sender<Msg>, writers: Writers) -> io::Result<Watch> {
         let handler = move |res: notify::Result<notify::Event>| match res {
-            Ok(event) if is_change(&event.kind) => {
-                let _ = tx.send(Msg::Changed(event.paths));
+            Ok(event) => {
+                track_writers(&writers, &event);
+                if is_change(&event.kind) {
+                    let _ = tx.send(Msg::Changed(event.paths));
+                }
             }
-            Ok(_) => {}
             Err(e) => eprintln!("warning: watching files: {e}"),
         };
         let mut watcher = notify::recommended_watcher(handler).map_err(watch_error)?;
@@ -382,6 +420,23 @@ fn watch_error(e: notify::Error) -> io::Error {
     io::Error::other(format!("cannot watch the site's files: {e}"))
 }
 
+/// Tells `writers` what the watcher saw: written to (or truncated, or
+/// created) means a writer has the file open until it closes it; renamed
+/// into place or removed is not being written.
+fn track_writers(writers: &Writers, event: &notify::Event) {
+    use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+    match event.kind {
+        EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any)
+        | EventKind::Create(CreateKind::File | CreateKind::Any) => {
+            event.paths.iter().for_each(|p| writers.opened(p));
+        }
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+        | EventKind::Modify(ModifyKind::Name(_))
+        | EventKind::Remove(_) => event.paths.iter().for_each(|p| writers.closed(p)),
+        _ => {}
+    }
+}
+
 /// Whether an event may change a file's contents (reads do not).
 fn is_change(kind: &EventKind) -> bool {
     use notify::event::{AccessKind, AccessMode};
@@ -395,12 +450,18 @@ fn is_change(kind: &EventKind) -> bool {
 // ---------------------------------------------------------------------------
 // HTTP
 
-fn serve_requests(http: &tiny_http::Server, shared: &Arc<Shared>) {
-    while !shared.stopping.load(Ordering::SeqCst) {
-        match http.recv_timeout(Duration::from_millis(250)) {
-            Ok(Some(request)) => handle(request, shared),
-            Ok(None) => {}
-            Err(_) => break,
+/// A response body: built for this answer, or a site file's bytes as they
+/// are in the snapshot (never copied per request).
+enum Body {
+    Owned(Vec<u8>),
+    File(Arc<OutputFile>),
+}
+
+impl Body {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Owned(b) => b,
+            Body::File(f) => f.as_bytes().unwrap_or_default(),
         }
     }
 }
@@ -409,7 +470,7 @@ fn serve_requests(http: &tiny_http::Server, shared: &Arc<Shared>) {
 struct Reply {
     status: u16,
     content_type: &'static str,
-    body: Vec<u8>,
+    body: Body,
     location: Option<String>,
 }
 
@@ -418,46 +479,47 @@ impl Reply {
         Reply {
             status,
             content_type: "text/plain; charset=utf-8",
-            body: text.as_bytes().to_vec(),
+            body: Body::Owned(text.as_bytes().to_vec()),
             location: None,
         }
     }
 }
 
-fn handle(request: tiny_http::Request, shared: &Arc<Shared>) {
-    use tiny_http::Method;
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return send(request, Reply::text(405, "only GET and HEAD are served\n"));
+/// Answers one request; whether the connection stays open.
+fn handle(conn: &mut http::Conn, request: &http::Request, shared: &Arc<Shared>) -> bool {
+    let head_only = request.method == "HEAD";
+    if !head_only && request.method != "GET" {
+        let reply = Reply::text(405, "only GET and HEAD are served\n");
+        return send(conn, reply, head_only, request.close);
     }
-    let path = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let path = request.target.split(['?', '#']).next().unwrap_or_default();
     if path == EVENTS_PATH {
-        let shared = Arc::clone(shared);
-        std::thread::spawn(move || event_stream(request, &shared));
-        return;
+        event_stream(conn.stream(), shared);
+        return false;
     }
-    let reply = reply_for(&path, &shared.current());
-    send(request, reply);
+    let reply = reply_for(path, &shared.current());
+    send(conn, reply, head_only, request.close)
 }
 
-fn send(request: tiny_http::Request, reply: Reply) {
-    let header = |k: &str, v: &str| {
-        tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
-    };
-    let mut response = tiny_http::Response::from_data(reply.body)
-        .with_status_code(reply.status)
-        .with_header(header("Content-Type", reply.content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    if let Some(location) = reply.location {
-        response.add_header(header("Location", &location));
+/// Writes `reply`; whether the connection stays open.
+fn send(conn: &mut http::Conn, reply: Reply, head_only: bool, close: bool) -> bool {
+    let mut headers = vec![
+        ("Content-Type", reply.content_type),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+    ];
+    if let Some(location) = &reply.location {
+        headers.push(("Location", location));
     }
+    let answer = http::Answer {
+        status: reply.status,
+        headers: &headers,
+        body: reply.body.bytes(),
+        head_only,
+        close,
+    };
     // A client that went away is not an error worth reporting.
-    let _ = request.respond(response);
+    conn.respond(&answer).is_ok() && !close
 }
 
 /// The answer to a GET of the URL path `path` from the site in `state`.
@@ -471,7 +533,7 @@ fn reply_for(path: &str, state: &State) -> Reply {
         return Reply {
             status: 503,
             content_type: "text/html; charset=utf-8",
-            body: page,
+            body: Body::Owned(page),
             location: None,
         };
     };
@@ -484,8 +546,10 @@ fn reply_for(path: &str, state: &State) -> Reply {
         return file_reply(file, 200, state.generation);
     }
     if files.contains_key(&format!("{rel}/index.html")) {
+        // One leading slash: `//zh/` would name another host. `site_path`
+        // refused backslashes, so `/\zh/` cannot be made either.
         return Reply {
-            location: Some(format!("{path}/")),
+            location: Some(format!("/{}/", path.trim_start_matches('/'))),
             ..Reply::text(301, "moved\n")
         };
     }
@@ -504,22 +568,20 @@ fn reply_for(path: &str, state: &State) -> Reply {
 }
 
 /// A site file as a response; HTML gets the reload script.
-fn file_reply(file: &OutputFile, status: u16, generation: u64) -> Reply {
+fn file_reply(file: &Arc<OutputFile>, status: u16, generation: u64) -> Reply {
+    let content_type = content_type(&file.path);
     let body = match &file.data {
-        OutputData::Bytes(b) => b.clone(),
-        OutputData::Copy(from) => match std::fs::read(from) {
-            Ok(b) => b,
-            Err(_) => return Reply::text(404, "not found\n"),
-        },
-        OutputData::Unchanged | OutputData::Staged => {
-            return Reply::text(500, "page not held in memory\n")
+        OutputData::Bytes(b) if content_type.starts_with("text/html") => {
+            let mut body = b.clone();
+            inject_script(&mut body, generation);
+            Body::Owned(body)
+        }
+        OutputData::Bytes(_) => Body::File(Arc::clone(file)),
+        // `LiveSite` holds every file's bytes.
+        OutputData::Copy(_) | OutputData::Unchanged | OutputData::Staged => {
+            return Reply::text(500, "file not held in memory\n")
         }
     };
-    let content_type = content_type(&file.path);
-    let mut body = body;
-    if content_type.starts_with("text/html") {
-        inject_script(&mut body, generation);
-    }
     Reply {
         status,
         content_type,
@@ -664,8 +726,7 @@ fn error_page(errors: &[Diagnostic]) -> Vec<u8> {
 }
 
 /// Streams `update` events (the generation and the errors) to one page.
-fn event_stream(request: tiny_http::Request, shared: &Shared) {
-    let mut out = request.into_writer();
+fn event_stream(out: &mut TcpStream, shared: &Shared) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
                 Cache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
     if out
@@ -769,10 +830,13 @@ mod tests {
         }
         tx.send(Msg::Changed(vec![root.join("public/index.html")]))
             .unwrap();
-        let batch = next_change(&rx, &live).unwrap();
+        let batch = next_change(&rx, &live, None).unwrap();
         assert_eq!(batch.len(), 5, "deduplicated, output ignored: {batch:?}");
+        // Waiting for copied files to settle: nothing changed, no paths.
+        let retry = next_change(&rx, &live, Some(Duration::from_millis(5)));
+        assert_eq!(retry, Some(Vec::new()));
         tx.send(Msg::Stop).unwrap();
-        assert!(next_change(&rx, &live).is_none());
+        assert!(next_change(&rx, &live, None).is_none());
     }
 
     #[test]

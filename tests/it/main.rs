@@ -17,5 +17,6 @@ mod scaffold;
 mod script_urls;
 mod search_browser;
 mod serve;
+mod serve_hard;
 mod support;
 mod wording;

@@ -356,6 +356,11 @@ impl Response {
 }
 
 impl Served {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits for a stdout line containing `needle`; returns it.
     pub fn wait_line(&mut self, needle: &str, timeout: std::time::Duration) -> Option<String> {
         let end = std::time::Instant::now() + timeout;
