@@ -148,6 +148,9 @@ fn pitfall_hint(message: &str, at: Option<(&str, usize)>) -> Option<String> {
         return Some(number_hint(text));
     }
     let (line, column) = at?;
+    if let Some(hint) = radix_hint(message, line) {
+        return Some(hint);
+    }
     let found = line.chars().nth(column.saturating_sub(1));
     if message.contains("tab character") || found == Some('\t') {
         return Some("YAML indents with spaces, never tabs: replace the tab(s) at the start of this line with spaces".into());
@@ -172,6 +175,25 @@ fn pitfall_hint(message: &str, at: Option<(&str, usize)>) -> Option<String> {
         return Some("a quoted value ends at its closing quote: write a `'` inside '…' as `''`, or put the value in the other kind of quotes".into());
     }
     None
+}
+
+/// Advice for a figure YAML read in another base (`0x10`, `0o17`, `0b101`):
+/// a number type error whose line writes the value with such a prefix.
+fn radix_hint(message: &str, line: &str) -> Option<String> {
+    let read_as = between(message, "invalid type: integer `", "`, expected f64")?;
+    let (key, value) = line.trim_start_matches([' ', '-']).split_once(':')?;
+    let written = value.trim();
+    let digits = written.trim_start_matches(['+', '-']);
+    let base = match digits.get(..2)?.to_ascii_lowercase().as_str() {
+        "0x" => "a hexadecimal",
+        "0o" => "an octal",
+        "0b" => "a binary",
+        _ => return None,
+    };
+    Some(format!(
+        "YAML reads `{written}` as {base} number ({read_as}): write the figure in decimal digits as the source does, e.g. `{}: {read_as}`",
+        key.trim()
+    ))
 }
 
 /// `key: "value"`, or with single quotes when the value holds a `"`.
@@ -401,6 +423,14 @@ mod tests {
             (
                 "metrics:\n\t- key: a",
                 "error: a.md:3: found character that cannot start any token\n  help: YAML indents with spaces, never tabs: replace the tab(s) at the start of this line with spaces",
+            ),
+            (
+                "value: 0x10",
+                "error: a.md:2: value: invalid type: integer `16`, expected f64\n  help: YAML reads `0x10` as a hexadecimal number (16): write the figure in decimal digits as the source does, e.g. `value: 16`",
+            ),
+            (
+                "value: 0o17",
+                "error: a.md:2: value: invalid type: integer `15`, expected f64\n  help: YAML reads `0o17` as an octal number (15): write the figure in decimal digits as the source does, e.g. `value: 15`",
             ),
             (
                 "value: 1,200",
