@@ -10,7 +10,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::guard::SiteSources;
 use crate::metrics;
-use crate::output::{self, OutputData, OutputDir, OutputFile, Staging, WriteStats};
+use crate::output::{self, OutputData, OutputDir, OutputFile, OutputLock, Staging, WriteStats};
 use crate::render::{self, RenderInput, RenderOptions};
 use crate::search;
 use crate::theme::{self, Theme};
@@ -128,6 +128,9 @@ pub struct BuildReport {
     pub site: RenderedSite,
     pub output: PathBuf,
     pub stats: WriteStats,
+    /// Whether the build found a staging folder left by a build that did
+    /// not finish, and so repaired what that build may have left.
+    pub repaired: bool,
     pub elapsed: Duration,
 }
 
@@ -333,32 +336,49 @@ fn unit_error_line(config_text: &str, error: &UnitError) -> Option<usize> {
 /// `compare_with`, pages identical to the files already in that folder come
 /// back as `OutputData::Unchanged` instead of holding their bytes.
 pub fn render_site_files(opts: &BuildOptions, compare_with: Option<&Path>) -> Result<RenderedSite> {
-    render_site_staged(opts, compare_with, None)
+    render_validated(opts, validate(opts)?, compare_with, None)
 }
 
-/// [`render_site_files`] that writes the rendered pages and generated files
-/// into `staging` (they come back as `OutputData::Staged`), so they need not
-/// be held in memory until the write.
-fn render_site_staged(
-    opts: &BuildOptions,
-    compare_with: Option<&Path>,
-    staging: Option<&Staging>,
-) -> Result<RenderedSite> {
-    let root = &opts.root;
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str| {
-        timings.push((name, clock.elapsed()));
-        if let Some(after_stage) = opts.after_stage {
+/// The stages' timings of a build, each taken when the stage ends.
+struct Laps {
+    timings: Vec<(&'static str, Duration)>,
+    clock: Instant,
+    after_stage: Option<fn(&'static str)>,
+}
+
+impl Laps {
+    fn lap(&mut self, name: &'static str) {
+        self.timings.push((name, self.clock.elapsed()));
+        if let Some(after_stage) = self.after_stage {
             after_stage(name);
         }
-        clock = Instant::now();
+        self.clock = Instant::now();
+    }
+}
+
+/// A site read and validated, nothing rendered yet.
+struct Validated {
+    setup: Setup,
+    content: Content,
+    taxonomies: crate::taxonomy::Taxonomies,
+    /// Warnings (there are no errors).
+    diags: Diagnostics,
+    laps: Laps,
+}
+
+/// Reads and validates the site, touching nothing: every error the site's
+/// input has, including copied files that cannot be opened, is found here.
+fn validate(opts: &BuildOptions) -> Result<Validated> {
+    let mut laps = Laps {
+        timings: Vec::new(),
+        clock: Instant::now(),
+        after_stage: opts.after_stage,
     };
     let setup = read_setup(opts)?;
     let mut diags = Diagnostics::default();
     diags.extend(setup.diags.iter().cloned());
-    let sources = content::read_sources(&root.join("content"), root)?;
-    lap("read");
+    let sources = content::read_sources(&opts.root.join("content"), &opts.root)?;
+    laps.lap("read");
     let (content, content_diags) = content::load(
         &sources,
         &setup.config,
@@ -367,15 +387,59 @@ fn render_site_staged(
         opts.drafts,
     );
     diags.extend(content_diags);
-    lap("load");
+    drop(sources);
+    laps.lap("load");
     let (checked, taxonomies) = check_content_with_taxonomies(&content, &setup);
     diags.extend(checked);
-    let tera = match &setup.tera {
-        Some(t) if !diags.has_errors() => t,
-        _ => return Err(Error::Invalid(diags.into_sorted())),
-    };
+    diags.extend(unreadable(&static_and_content_files(&content, &setup)));
+    if setup.tera.is_none() || diags.has_errors() {
+        return Err(Error::Invalid(diags.into_sorted()));
+    }
+    laps.lap("check");
+    Ok(Validated {
+        setup,
+        content,
+        taxonomies,
+        diags,
+        laps,
+    })
+}
 
-    drop(sources);
+/// An error for each copied file (a theme's static file, an asset in
+/// `content/`) that cannot be opened for reading.
+fn unreadable(files: &[OutputFile]) -> Vec<Diagnostic> {
+    files
+        .par_iter()
+        .filter_map(|f| match &f.data {
+            OutputData::Copy(from) => std::fs::File::open(from).err().map(|e| {
+                Diagnostic::error(&f.origin, None, format!("cannot be read: {e}"))
+                    .with_hint("make the file readable (its permissions, its owner), or remove it")
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Renders a validated site. With `staging`, the rendered pages and
+/// generated files are written there (they come back as
+/// `OutputData::Staged`), so they need not be held in memory until the
+/// write.
+fn render_validated(
+    opts: &BuildOptions,
+    validated: Validated,
+    compare_with: Option<&Path>,
+    staging: Option<&Staging>,
+) -> Result<RenderedSite> {
+    let Validated {
+        setup,
+        content,
+        taxonomies,
+        mut diags,
+        mut laps,
+    } = validated;
+    let Some(tera) = &setup.tera else {
+        return Err(Error::Invalid(diags.into_sorted()));
+    };
     // Pages are stamped whenever there is an output folder to write to, but
     // compared with the files there only when it holds any.
     let fresh = staging.is_some_and(Staging::replaces_output);
@@ -397,7 +461,6 @@ fn render_site_staged(
             minify: opts.minify,
         },
     };
-    lap("check");
     let mut files = match render::render_site_with(&input, &taxonomies) {
         Ok(files) => files,
         Err(errors) => {
@@ -405,7 +468,7 @@ fn render_site_staged(
             return Err(Error::Invalid(diags.into_sorted()));
         }
     };
-    lap("render");
+    laps.lap("render");
     // Like rendered pages, generated files identical to the output's are
     // not kept in memory, and the others go to the staging folder.
     let settle = |mut f: OutputFile| {
@@ -434,21 +497,24 @@ fn render_site_staged(
         &setup.config,
         &setup.units,
     ))?;
-    lap("data");
-    // The index's files are settled as they are made.
-    let (index, search_index) = search_files(&content, &setup, opts.style, compare_with, &settle)?;
+    laps.lap("data");
+    // The index's files are settled as they are made. After an interrupted
+    // build, the index in the output folder may mix two builds' files: it
+    // is made anew (and compared file by file) rather than kept or updated.
+    let index_from = compare_with.filter(|_| !staging.is_some_and(Staging::repairs));
+    let (index, search_index) = search_files(&content, &setup, opts.style, index_from, &settle)?;
     files.extend(index);
-    lap("search");
+    laps.lap("search");
     files.extend(static_and_content_files(&content, &setup));
     diags.extend(output::check_paths(&files));
     if diags.has_errors() {
         return Err(Error::Invalid(diags.into_sorted()));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    lap("assets");
+    laps.lap("assets");
     let minified_per_page = tera.minified_per_page().map(str::to_string);
     Ok(RenderedSite {
-        timings,
+        timings: laps.timings,
         config: setup.config,
         content,
         files,
@@ -458,20 +524,32 @@ fn render_site_staged(
     })
 }
 
-/// Builds the site into its output folder.
+/// Builds the site into its output folder, as one transaction: the site is
+/// read and validated before anything in the output folder changes; then
+/// the folder is made if missing and locked against other builds, files
+/// are staged inside it, and the commit moves them into place (see
+/// [`output::write_site`]).
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let output = opts.output_dir();
-    let out = OutputDir::claim(&output, &opts.sources(), opts.force)?;
+    let sources = opts.sources();
+    // A folder that may not be built into is refused before the site is read.
+    OutputDir::claim(&output, &sources, opts.force)?;
+    let validated = validate(opts)?;
+    let _lock = OutputLock::take(&output)?;
+    // Claimed again under the lock: a build holding it may have changed it.
+    let out = OutputDir::claim(&output, &sources, opts.force)?;
     let staging = Staging::new(&out)?;
-    let mut site = render_site_staged(opts, Some(&output), Some(&staging))?;
+    let repaired = staging.repairs();
+    let mut site = render_validated(opts, validated, Some(&output), Some(&staging))?;
     let write_start = Instant::now();
-    let stats = output::write_site(&out, &site.files, Some(staging))?;
+    let stats = output::write_site(&out, &mut site.files, staging)?;
     site.timings.push(("write", write_start.elapsed()));
     Ok(BuildReport {
         site,
         output,
         stats,
+        repaired,
         elapsed: start.elapsed(),
     })
 }

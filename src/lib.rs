@@ -24,6 +24,7 @@ pub use error::{Error, Result};
 pub use lang::Lang;
 pub mod build;
 pub mod check;
+pub mod interrupt;
 pub mod live;
 pub mod output;
 pub mod render;

@@ -486,6 +486,10 @@ fn print_diagnostics(ds: &[Diagnostic]) {
 }
 
 fn run_build(args: BuildArgs) -> ExitCode {
+    // Before any thread starts: SIGINT and SIGTERM remove the staging folder.
+    if let Err(e) = briefing::interrupt::install() {
+        eprintln!("warning: cannot handle Ctrl-C and SIGTERM: {e}");
+    }
     let opts = BuildOptions {
         output: args.output,
         style: if args.offline {
@@ -500,9 +504,19 @@ fn run_build(args: BuildArgs) -> ExitCode {
         after_stage: Some(after_stage),
         ..BuildOptions::new(args.root)
     };
-    match build(&opts) {
+    let result = build(&opts);
+    // A signal's cleanup ends the process (exit 130 or 143), whatever the
+    // build says.
+    briefing::interrupt::wait_if_interrupted();
+    match result {
         Ok(report) => {
             let warnings = &report.site.warnings;
+            if report.repaired && !args.quiet {
+                println!(
+                    "repaired an interrupted build: {} held the staging folder of a build that did not finish",
+                    report.output.display()
+                );
+            }
             if !args.quiet {
                 if args.verbose || warnings.len() <= 20 {
                     print_diagnostics(warnings);
@@ -572,8 +586,11 @@ fn run_build(args: BuildArgs) -> ExitCode {
 /// What `build --verbose` says the write did.
 fn print_write_stats(stats: &briefing::output::WriteStats) {
     println!(
-        "{} files written, {} unchanged, {} removed",
-        stats.written, stats.unchanged, stats.removed
+        "{} files written, {} unchanged, {} removed (commit {} ms)",
+        stats.written,
+        stats.unchanged,
+        stats.removed,
+        stats.commit.as_millis()
     );
     let left = &stats.left_in_place;
     if !left.is_empty() {

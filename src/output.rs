@@ -119,10 +119,10 @@ pub fn check_paths(files: &[OutputFile]) -> Vec<Diagnostic> {
 }
 
 /// Whether an output path is one briefing keeps for itself: the manifest,
-/// the staging folder.
+/// the lock, the staging folder.
 fn is_bookkeeping(path: &str) -> bool {
     let top = path.split('/').next().unwrap_or(path);
-    [MANIFEST, MANIFEST_PART, STAGING_DIR].contains(&top)
+    [MANIFEST, MANIFEST_PART, LOCK, STAGING_DIR].contains(&top)
 }
 
 /// Whether a `/`-separated output path would lead out of the output folder
@@ -146,6 +146,9 @@ pub struct WriteStats {
     /// (the user's, or from a briefing before manifests), left in place;
     /// sorted.
     pub left_in_place: Vec<String>,
+    /// How long the commit took: while it runs, the output folder holds
+    /// files of both builds.
+    pub commit: std::time::Duration,
 }
 
 /// The name of the manifest in an output folder: the files a build wrote
@@ -271,11 +274,14 @@ fn write_manifest<'p>(out_dir: &Path, paths: impl Iterator<Item = &'p str>) -> R
     std::fs::rename(&part, &path).map_err(|e| Error::write(&path, e))
 }
 
-/// Whether `dir` is missing or holds nothing (but a staging folder left by
-/// a killed build).
+/// Whether `dir` is missing or holds nothing (but the lock and a staging
+/// folder left by a killed build).
 fn is_empty(dir: &Path) -> Result<bool> {
     match std::fs::read_dir(dir) {
-        Ok(mut entries) => Ok(entries.all(|e| e.is_ok_and(|e| e.file_name() == STAGING_DIR))),
+        Ok(mut entries) => {
+            Ok(entries
+                .all(|e| e.is_ok_and(|e| e.file_name() == STAGING_DIR || e.file_name() == LOCK)))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
         Err(e) => Err(Error::read(dir, e)),
     }
@@ -311,30 +317,41 @@ fn built_before_manifests(dir: &Path) -> bool {
 /// Reads the last `buf.len()` bytes of the file at `path` into `buf`.
 fn read_tail(path: &Path, buf: &mut [u8]) -> std::io::Result<()> {
     use std::io::{Read, Seek, SeekFrom};
-    let mut file = std::fs::File::open(path)?;
+    use std::os::unix::fs::OpenOptionsExt;
+    // A link is never taken for a file the build wrote (it is replaced).
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)?;
     file.seek(SeekFrom::End(-(buf.len() as i64)))?;
     file.read_exact(buf)
 }
 
-/// Brings the output folder up to date with `files` (see the module doc).
-/// Files marked `Staged` are taken from `staging`, which is committed.
-/// Nothing is changed before every file the build would remove or replace
-/// is known to be its own (see [`Cleanup::plan`]).
+/// Brings the output folder up to date with `files` (see the module doc),
+/// taking the files marked `Staged` from `staging`.
+///
+/// Every other file is first compared with the output folder's and, when
+/// it differs, written to the staging folder too: copied files are read
+/// here, so an unreadable one, a full disk or a file in the way of the site
+/// (see [`Cleanup::plan`]) stops the build before anything visible changes.
+/// Then the commit moves staged files into place; it only renames and
+/// removes. Should the commit fail, the staging folder is kept: the next
+/// build sees it and repairs the output folder (see [`Staging::repairs`]).
 pub fn write_site(
     out: &OutputDir,
-    files: &[OutputFile],
-    staging: Option<Staging>,
+    files: &mut [OutputFile],
+    mut staging: Staging,
 ) -> Result<WriteStats> {
-    let staging = match staging {
-        Some(staging) if staging.replaces_output() => return write_whole(out, files, staging),
-        other => other,
-    };
+    stage_the_rest(out.path(), files, &staging)?;
+    if staging.replaces_output() {
+        return commit_whole(out, files, staging);
+    }
     let out_dir = out.path();
-    std::fs::create_dir_all(out_dir).map_err(|e| Error::write(out_dir, e))?;
-    let staged_in = staging.as_ref().map(|s| s.dir.as_path());
-    let tree = list_tree(out_dir, "", staged_in).map_err(|e| Error::read(out_dir, e))?;
+    let tree = list_tree(out_dir, "").map_err(|e| Error::read(out_dir, e))?;
     let wanted: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let cleanup = Cleanup::plan(out, &tree, &wanted)?;
+    let _commit = staging.begin_commit();
+    let commit_start = std::time::Instant::now();
     // While files move, the manifest lists the files of both builds, so a
     // build killed in between leaves no file the next one would not remove.
     let listed = match &out.previous {
@@ -347,16 +364,63 @@ pub fn write_site(
     }
     let (removed, removed_dirs) = cleanup.remove(out_dir)?;
     let existing_dirs = &cleanup.existing_dirs - &removed_dirs;
-    let written = move_into_place(out_dir, files, &existing_dirs, staging)?;
+    let written = move_into_place(out_dir, files, &existing_dirs, &staging)?;
     if listed.is_some_and(|set| !set.iter().all(|p| wanted.contains(p.as_str()))) {
         write_manifest(out_dir, wanted.iter().copied())?;
     }
+    staging.finish()?;
     Ok(WriteStats {
         written,
         unchanged: files.len() - written,
         removed,
         left_in_place: cleanup.left_in_place,
+        commit: commit_start.elapsed(),
     })
+}
+
+/// Settles every file not yet staged: one identical to the output folder's
+/// becomes `Unchanged`, any other is written (or copied) to `staging`.
+fn stage_the_rest(out_dir: &Path, files: &mut [OutputFile], staging: &Staging) -> Result<()> {
+    let compare = !staging.replaces_output();
+    files.par_iter_mut().try_for_each(|f| {
+        let target = out_dir.join(&f.path);
+        let stage = |bytes: &[u8]| {
+            staging
+                .stage(&f.path, bytes)
+                .map_err(|e| Error::write(&staging.dir, e))
+        };
+        f.data = match &f.data {
+            OutputData::Bytes(b) if compare && holds(&target, b) => OutputData::Unchanged,
+            OutputData::Bytes(b) => {
+                stage(b)?;
+                OutputData::Staged
+            }
+            // Same size: read it and compare (as a rebuild usually finds).
+            OutputData::Copy(from) if compare && same_size(from, &target) => {
+                let bytes = std::fs::read(from).map_err(|e| Error::read(from, e))?;
+                if holds(&target, &bytes) {
+                    OutputData::Unchanged
+                } else {
+                    stage(&bytes)?;
+                    OutputData::Staged
+                }
+            }
+            OutputData::Copy(from) => {
+                staging.stage_copy(&f.path, from)?;
+                OutputData::Staged
+            }
+            OutputData::Staged | OutputData::Unchanged => return Ok(()),
+        };
+        Ok(())
+    })
+}
+
+/// Whether `from` and the regular file `target` have the same size.
+fn same_size(from: &Path, target: &Path) -> bool {
+    match (std::fs::metadata(from), std::fs::symlink_metadata(target)) {
+        (Ok(a), Ok(b)) => b.is_file() && a.len() == b.len(),
+        _ => false,
+    }
 }
 
 /// What a write removes from the output folder, and what it leaves.
@@ -487,17 +551,18 @@ fn in_the_way(out: &OutputDir, rel: &str, foreign: &str) -> Error {
     )
 }
 
-/// Makes the folders new files go into, then writes each file (staged ones
-/// are renamed into place) and commits `staging`; returns how many files
-/// were written. `existing_dirs`: the folders that were there.
+/// Makes the folders new files go into, then renames each staged file into
+/// place; returns how many were. `existing_dirs`: the folders that were there.
 fn move_into_place(
     out_dir: &Path,
     files: &[OutputFile],
     existing_dirs: &HashSet<&str>,
-    staging: Option<Staging>,
+    staging: &Staging,
 ) -> Result<usize> {
+    let staged = |f: &&OutputFile| f.data == OutputData::Staged;
     let parents: BTreeSet<&str> = files
         .iter()
+        .filter(staged)
         .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
         .filter(|d| !existing_dirs.contains(*d))
         .collect();
@@ -505,27 +570,12 @@ fn move_into_place(
         let dir = out_dir.join(d);
         std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))
     })?;
-    let written: usize = files
-        .par_iter()
-        .map(|f| {
-            let path = out_dir.join(&f.path);
-            match (&f.data, &staging) {
-                (OutputData::Staged, Some(staging)) => {
-                    std::fs::rename(staging.staged(&f.path), &path)
-                        .map(|()| 1)
-                        .map_err(|e| Error::write(&path, e))
-                }
-                _ => write_if_changed(&path, &f.data).map(usize::from),
-            }
-        })
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .sum();
-    if let Some(mut staging) = staging {
-        std::fs::remove_dir_all(&staging.dir).map_err(|e| Error::write(&staging.dir, e))?;
-        staging.committed = true;
-    }
-    Ok(written)
+    let moved: Vec<&OutputFile> = files.iter().filter(staged).collect();
+    moved.par_iter().try_for_each(|f| {
+        let path = out_dir.join(&f.path);
+        std::fs::rename(staging.staged(&f.path), &path).map_err(|e| Error::write(&path, e))
+    })?;
+    Ok(moved.len())
 }
 
 /// An entry below the output folder: its path (relative, `/`-separated),
@@ -537,17 +587,14 @@ struct TreeEntry {
     is_link: bool,
 }
 
-/// Every entry below `dir` (paths start with `prefix`) but `skip` and the
-/// manifest. Folders are read in parallel: a rebuild of a large site reads
-/// some ten thousand.
-fn list_tree(dir: &Path, prefix: &str, skip: Option<&Path>) -> std::io::Result<Vec<TreeEntry>> {
+/// Every entry below `dir` (paths start with `prefix`) but briefing's own
+/// (the manifest, the lock, the staging folder). Folders are read in
+/// parallel: a rebuild of a large site reads some ten thousand.
+fn list_tree(dir: &Path, prefix: &str) -> std::io::Result<Vec<TreeEntry>> {
     let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
     let lists = entries
         .par_iter()
-        .filter(|e| Some(e.path().as_path()) != skip)
-        .filter(|e| {
-            !prefix.is_empty() || (e.file_name() != MANIFEST && e.file_name() != MANIFEST_PART)
-        })
+        .filter(|e| !prefix.is_empty() || !is_bookkeeping(&e.file_name().to_string_lossy()))
         .map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let rel = if prefix.is_empty() {
@@ -564,7 +611,7 @@ fn list_tree(dir: &Path, prefix: &str, skip: Option<&Path>) -> std::io::Result<V
                     is_link,
                 }]);
             }
-            let below = list_tree(&e.path(), &rel, skip)?;
+            let below = list_tree(&e.path(), &rel)?;
             let mut list = Vec::with_capacity(below.len() + 1);
             list.push(TreeEntry {
                 rel,
@@ -578,75 +625,36 @@ fn list_tree(dir: &Path, prefix: &str, skip: Option<&Path>) -> std::io::Result<V
     Ok(lists.into_iter().flatten().collect())
 }
 
-/// Writes a site whose output folder was missing or empty: every file goes
-/// into the staging folder, with the manifest, and the staging folder then
-/// becomes the output folder.
-fn write_whole(out: &OutputDir, files: &[OutputFile], mut staging: Staging) -> Result<WriteStats> {
+/// Commits a site whose output folder was missing or empty: its files lie
+/// in the staging folder as they will in the output folder; the manifest is
+/// written first, then each top-level file and folder is renamed into place
+/// (a handful of renames, whatever the size of the site).
+fn commit_whole(out: &OutputDir, files: &[OutputFile], mut staging: Staging) -> Result<WriteStats> {
     let out_dir = out.path();
-    let parents: BTreeSet<&str> = files
+    let top: BTreeSet<&str> = files
         .iter()
-        .filter(|f| f.data != OutputData::Staged)
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+        .map(|f| f.path.split('/').next().unwrap_or(&f.path))
         .collect();
-    parents.par_iter().try_for_each(|d| {
-        let dir = staging.dir.join(d);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))
-    })?;
-    files.par_iter().try_for_each(|f| {
-        let path = staging.dir.join(&f.path);
-        match &f.data {
-            OutputData::Bytes(b) => std::fs::write(&path, b).map_err(|e| Error::write(&path, e)),
-            OutputData::Copy(from) => std::fs::copy(from, &path)
-                .map(drop)
-                .map_err(|e| Error::write(&path, e)),
-            OutputData::Staged | OutputData::Unchanged => Ok(()),
-        }
-    })?;
-    write_manifest(&staging.dir, files.iter().map(|f| f.path.as_str()))?;
-    // An empty output folder gives way to the staging folder.
-    match std::fs::remove_dir(out_dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(Error::write(out_dir, e));
-        }
-        _ => {}
+    let _commit = staging.begin_commit();
+    let commit_start = std::time::Instant::now();
+    write_manifest(out_dir, files.iter().map(|f| f.path.as_str()))?;
+    for name in top {
+        let to = out_dir.join(name);
+        std::fs::rename(staging.dir.join(name), &to).map_err(|e| Error::write(&to, e))?;
     }
-    std::fs::rename(&staging.dir, out_dir).map_err(|e| Error::write(out_dir, e))?;
-    staging.committed = true;
+    staging.finish()?;
     Ok(WriteStats {
         written: files.len(),
+        commit: commit_start.elapsed(),
         ..WriteStats::default()
     })
-}
-
-/// Writes `data` to `path` unless the file already holds exactly these bytes.
-fn write_if_changed(path: &Path, data: &OutputData) -> Result<bool> {
-    let owned;
-    let bytes: &[u8] = match data {
-        OutputData::Unchanged | OutputData::Staged => return Ok(false),
-        OutputData::Bytes(b) => b,
-        OutputData::Copy(from) => {
-            if let (Ok(a), Ok(b)) = (std::fs::metadata(from), std::fs::metadata(path)) {
-                if a.len() != b.len() {
-                    std::fs::copy(from, path).map_err(|e| Error::write(path, e))?;
-                    return Ok(true);
-                }
-            }
-            owned = std::fs::read(from).map_err(|e| Error::read(from, e))?;
-            &owned
-        }
-    };
-    if holds(path, bytes) {
-        return Ok(false);
-    }
-    std::fs::write(path, bytes).map_err(|e| Error::write(path, e))?;
-    Ok(true)
 }
 
 /// Whether the file at `path` holds exactly `bytes` (sizes first, so a
 /// changed file is usually told without reading it).
 fn holds(path: &Path, bytes: &[u8]) -> bool {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() == bytes.len() as u64 => {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
             std::fs::read(path).map(|old| old == bytes).unwrap_or(false)
         }
         _ => false,
@@ -666,91 +674,113 @@ pub fn ends_with(out_dir: &Path, path: &str, tail: &[u8]) -> bool {
     read_tail(&out_dir.join(path), &mut buf).is_ok() && buf == tail
 }
 
-/// Where a build writes its rendered pages before they take their place in
-/// the output folder, so pages need not wait in memory for the write and a
-/// failed build still leaves the output folder as it was.
+/// Where a build writes its files before they take their place in the
+/// output folder, so pages need not wait in memory for the write, and a
+/// build that fails or is stopped before its commit leaves the output
+/// folder as it was.
 ///
-/// When the output folder is missing or empty, the staging folder is a
-/// sibling of it that becomes the output folder in one rename. Otherwise it
-/// is a hidden folder inside it, where files lie flat, and each staged file
-/// is renamed into place. A staging folder not committed is removed when
-/// dropped.
+/// It is a hidden folder inside the output folder ([`STAGING_DIR`]; inside,
+/// so that an output folder that is a mount point or a link, or whose
+/// parent is read-only or full, works like any other). When the output
+/// folder was empty, files lie in it as they will in the output folder and
+/// its top-level entries are renamed into place; otherwise they lie flat
+/// and each is renamed into place. It is removed when dropped before its
+/// commit, and kept when a commit fails half-way, as the mark of an
+/// interrupted build.
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
     layout: Layout,
-    committed: bool,
+    /// Whether the staging folder stays when dropped (a commit began).
+    keep: bool,
+    /// Whether a staging folder was left by a build that did not finish.
+    leftover: bool,
 }
 
 /// How files lie in a staging folder.
 #[derive(Debug)]
 enum Layout {
-    /// The staging folder becomes the output folder, so files have their
-    /// paths there. `made` holds the folders made so far below it: a page's
-    /// folder is made once, not looked up again for each file written into it.
+    /// As in the output folder. `made` holds the folders made so far below
+    /// it: a page's folder is made once, not looked up again for each file
+    /// written into it.
     Whole { made: Mutex<HashSet<PathBuf>> },
-    /// Inside the output folder, files lie flat, numbered in the order they
-    /// came (`numbers` by path): a rebuild that changes every page makes no
-    /// folder to hold them, and removes none afterwards.
+    /// Files lie flat, numbered in the order they came (`numbers` by path):
+    /// a rebuild that changes every page makes no folder to hold them, and
+    /// removes none afterwards.
     Flat {
         numbers: Mutex<HashMap<String, usize>>,
     },
 }
 
 /// The name of the staging folder inside an output folder.
-const STAGING_DIR: &str = ".briefing-staging";
+pub const STAGING_DIR: &str = ".briefing-staging";
 
 impl Staging {
-    /// A fresh staging folder for the output folder `out` (see the type's doc).
+    /// A fresh staging folder for the output folder `out`, which must exist
+    /// and be locked (see [`OutputLock`]). One left by a build that did not
+    /// finish is removed first (see [`Staging::repairs`]).
     pub fn new(out: &OutputDir) -> Result<Staging> {
-        let out_dir = out.path();
-        let empty = matches!(out.previous, Previous::Nothing);
-        let name = out_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let beside = out_dir.with_file_name(format!(".{name}.briefing-new"));
-        let inside = out_dir.join(STAGING_DIR);
-        // Either may be left over from a build that was killed.
-        for dir in [&beside, &inside] {
-            match std::fs::remove_dir_all(dir) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(Error::write(dir, e))
-                }
-                _ => {}
-            }
-        }
-        let (dir, layout) = if empty {
-            (
-                beside,
-                Layout::Whole {
-                    made: Default::default(),
-                },
-            )
-        } else {
-            (
-                inside,
-                Layout::Flat {
-                    numbers: Default::default(),
-                },
-            )
+        let dir = out.path().join(STAGING_DIR);
+        let leftover = match std::fs::remove_dir_all(&dir) {
+            Ok(()) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => return Err(Error::write(&dir, e)),
         };
-        std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))?;
-        Ok(Staging {
+        let layout = match out.previous {
+            Previous::Nothing => Layout::Whole {
+                made: Default::default(),
+            },
+            _ => Layout::Flat {
+                numbers: Default::default(),
+            },
+        };
+        crate::interrupt::watch_staging(&dir, true);
+        let staging = Staging {
             dir,
             layout,
-            committed: false,
-        })
+            keep: false,
+            leftover,
+        };
+        std::fs::create_dir(&staging.dir).map_err(|e| Error::write(&staging.dir, e))?;
+        Ok(staging)
     }
 
-    /// Whether the output folder was missing or empty, so that the staging
-    /// folder will become it: there is nothing to compare pages with.
+    /// Whether a build stopped before it finished (killed, or its commit
+    /// failed) left its staging folder: the output folder may then hold
+    /// files of both sites, each whole. Pages and files compared by their
+    /// bytes are right or replaced anyway; what spans files (the search
+    /// index) must be made again rather than trusted.
+    pub fn repairs(&self) -> bool {
+        self.leftover
+    }
+
+    /// Whether the output folder was missing or empty, so the staged files
+    /// are the whole site: there is nothing to compare pages with.
     pub fn replaces_output(&self) -> bool {
         matches!(self.layout, Layout::Whole { .. })
     }
 
     /// Writes a file of the site (`path` below the output folder).
     pub fn stage(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        std::fs::write(self.slot(path)?, bytes)
+    }
+
+    /// Copies the file `from` as the site's file at `path`.
+    fn stage_copy(&self, path: &str, from: &Path) -> Result<()> {
+        let mut source = std::fs::File::open(from).map_err(|e| Error::read(from, e))?;
+        let slot = self.slot(path).map_err(|e| Error::write(&self.dir, e))?;
+        let mut copy = std::fs::File::create(&slot).map_err(|e| Error::write(&slot, e))?;
+        std::io::copy(&mut source, &mut copy).map_err(|e| match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                Error::write(&slot, e)
+            }
+            _ => Error::read(from, e),
+        })?;
+        Ok(())
+    }
+
+    /// Where the site's file at `path` is staged, its folder made.
+    fn slot(&self, path: &str) -> std::io::Result<PathBuf> {
         if leaves_output(path) {
             return Err(std::io::Error::other(format!(
                 "`{path}` would leave the output folder"
@@ -763,15 +793,14 @@ impl Staging {
                     .map_err(|_| std::io::Error::other("staging lock"))?;
                 let next = numbers.len();
                 let n = *numbers.entry(path.to_string()).or_insert(next);
-                drop(numbers);
-                std::fs::write(self.dir.join(n.to_string()), bytes)
+                Ok(self.dir.join(n.to_string()))
             }
             Layout::Whole { made } => {
                 let target = self.dir.join(path);
                 if let Some(parent) = target.parent() {
                     self.make_dir(parent, made)?;
                 }
-                std::fs::write(target, bytes)
+                Ok(target)
             }
         }
     }
@@ -786,6 +815,19 @@ impl Staging {
             Some(n) => self.dir.join(n.to_string()),
             None => self.dir.join(path),
         }
+    }
+
+    /// The commit begins: from here a failure keeps the staging folder, and
+    /// a signal waits for the returned guard to go.
+    fn begin_commit(&mut self) -> std::sync::MutexGuard<'static, ()> {
+        let guard = crate::interrupt::committing();
+        self.keep = true;
+        guard
+    }
+
+    /// The commit is done: the staging folder goes.
+    fn finish(self) -> Result<()> {
+        std::fs::remove_dir_all(&self.dir).map_err(|e| Error::write(&self.dir, e))
     }
 
     /// Makes `dir` and its missing parents, once (`made`: those made so far).
@@ -817,9 +859,71 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        if !self.keep {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+        crate::interrupt::watch_staging(&self.dir, false);
+    }
+}
+
+/// The name of the lock file in an output folder.
+pub const LOCK: &str = ".briefing-lock";
+
+/// An output folder locked by this build (an OS file lock on [`LOCK`], so
+/// it goes with the process however it ends), holding this process's id
+/// for the message another build gives. Dropped, it is empty and unlocked.
+#[derive(Debug)]
+pub struct OutputLock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl OutputLock {
+    /// Makes the output folder when it is missing (the first change a build
+    /// makes to it), then locks it; refuses when another build holds it.
+    pub fn take(dir: &Path) -> Result<OutputLock> {
+        use std::io::Read;
+        use std::os::unix::fs::{FileExt, OpenOptionsExt};
+        std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+        let path = dir.join(LOCK);
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&path)
+            .map_err(|e| Error::write(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                let who = match text.trim().parse::<u32>() {
+                    Ok(pid) => format!("another build (pid {pid})"),
+                    Err(_) => "another build".to_string(),
+                };
+                let why = format!(
+                    "{who} is writing {}; run this build again when it has finished",
+                    dir.display()
+                );
+                return Err(Error::refused("build into", dir, why));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::write(&path, e)),
+        }
+        let pid = std::process::id().to_string();
+        file.set_len(0)
+            .and_then(|()| file.write_all_at(pid.as_bytes(), 0))
+            .map_err(|e| Error::write(&path, e))?;
+        crate::interrupt::watch_lock(&path, true);
+        Ok(OutputLock { file, path })
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+        crate::interrupt::watch_lock(&self.path, false);
     }
 }
 
@@ -864,6 +968,21 @@ mod tests {
         names
     }
 
+    /// Claims `out`, locks it and writes `files` through a staging folder,
+    /// as a build does.
+    fn write(
+        out: &Path,
+        sources: &guard::SiteSources,
+        force: bool,
+        files: &[OutputFile],
+    ) -> Result<WriteStats> {
+        OutputDir::claim(out, sources, force)?;
+        let _lock = OutputLock::take(out)?;
+        let claim = OutputDir::claim(out, sources, force)?;
+        let staging = Staging::new(&claim)?;
+        write_site(&claim, &mut files.to_vec(), staging)
+    }
+
     #[test]
     fn staged_files_take_their_place_whether_the_output_existed_or_not() {
         let (tmp, sources, out) = site_and_out();
@@ -873,23 +992,24 @@ mod tests {
             origin: "t".to_string(),
         };
 
-        // No output folder: the staging folder beside it becomes it.
+        // No output folder: it is made, and the staging folder inside it
+        // holds the site as it will be, its top-level entries moved out.
+        let _lock = OutputLock::take(&out).unwrap();
         let claim = OutputDir::claim(&out, &sources, false).unwrap();
         let staging = Staging::new(&claim).unwrap();
         assert!(staging.replaces_output());
+        assert!(!staging.repairs());
+        assert_eq!(staging.dir, out.join(STAGING_DIR));
         assert!(staging.stage("../escape.html", b"x").is_err());
         staging.stage("a/index.html", b"A").unwrap();
-        let files = [
+        let mut files = [
             staged("a/index.html"),
             OutputFile::bytes("b.txt", b"B".to_vec(), "t"),
         ];
-        write_site(&claim, &files, Some(staging)).unwrap();
+        write_site(&claim, &mut files, staging).unwrap();
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A");
-        assert_eq!(
-            listing(tmp.path()),
-            ["out", "site"],
-            "no staging folder left"
-        );
+        assert_eq!(listing(tmp.path()), ["out", "site"], "nothing beside it");
+        assert_eq!(listing(&out), [LOCK, MANIFEST, "a", "b.txt"]);
         assert_eq!(
             std::fs::read_to_string(out.join(MANIFEST)).unwrap(),
             format!("{MANIFEST_HEADER}\na/index.html\nb.txt\n")
@@ -900,22 +1020,49 @@ mod tests {
         let staging = Staging::new(&claim).unwrap();
         assert!(!staging.replaces_output());
         staging.stage("a/index.html", b"A2").unwrap();
-        write_site(&claim, &[staged("a/index.html")], Some(staging)).unwrap();
+        write_site(&claim, &mut [staged("a/index.html")], staging).unwrap();
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A2");
         assert_eq!(
             listing(&out),
-            [MANIFEST, "a"],
+            [LOCK, MANIFEST, "a"],
             "b.txt is stale, the staging folder gone"
         );
     }
 
     #[test]
+    fn a_second_build_is_refused_while_one_holds_the_lock_and_a_leftover_is_repaired() {
+        let (_tmp, sources, out) = site_and_out();
+        let lock = OutputLock::take(&out).unwrap();
+        let pid = std::process::id();
+        assert_eq!(
+            std::fs::read_to_string(out.join(LOCK)).unwrap(),
+            pid.to_string()
+        );
+        // A lock of its own (another open file) conflicts even in one process.
+        let err = OutputLock::take(&out).unwrap_err().to_string();
+        assert!(
+            err.ends_with(&format!(
+                "another build (pid {pid}) is writing {}; run this build again when it has finished",
+                out.display()
+            )),
+            "{err}"
+        );
+        drop(lock);
+        assert_eq!(std::fs::read_to_string(out.join(LOCK)).unwrap(), "");
+        std::fs::create_dir_all(out.join(STAGING_DIR).join("x")).unwrap();
+        let files = [OutputFile::bytes("a.txt", b"A".to_vec(), "t")];
+        let _lock = OutputLock::take(&out).unwrap();
+        let claim = OutputDir::claim(&out, &sources, false).unwrap();
+        let staging = Staging::new(&claim).unwrap();
+        assert!(staging.repairs() && staging.replaces_output());
+        write_site(&claim, &mut files.to_vec(), staging).unwrap();
+        assert_eq!(listing(&out), [LOCK, MANIFEST, "a.txt"]);
+    }
+
+    #[test]
     fn writes_only_what_changed_and_removes_only_stale_files_it_wrote() {
         let (_tmp, sources, out) = site_and_out();
-        let write = |files: &[OutputFile]| {
-            let claim = OutputDir::claim(&out, &sources, false).unwrap();
-            write_site(&claim, files, None).unwrap()
-        };
+        let write = |files: &[OutputFile]| write(&out, &sources, false, files).unwrap();
         let files = vec![
             OutputFile::bytes("a/index.html", b"A".to_vec(), "t"),
             OutputFile::bytes("b.txt", b"B".to_vec(), "t"),
@@ -941,9 +1088,8 @@ mod tests {
     #[test]
     fn files_in_the_way_of_the_site_are_refused_before_anything_changes() {
         let (_tmp, sources, out) = site_and_out();
-        let claim = OutputDir::claim(&out, &sources, false).unwrap();
         let first = [OutputFile::bytes("old.txt", b"O".to_vec(), "t")];
-        write_site(&claim, &first, None).unwrap();
+        write(&out, &sources, false, &first).unwrap();
         std::fs::write(out.join("x"), "mine").unwrap();
         std::fs::create_dir_all(out.join("y")).unwrap();
         std::fs::write(out.join("y/z"), "mine").unwrap();
@@ -954,17 +1100,16 @@ mod tests {
             ("y", "y/z was not written by briefing and the site writes a file where this folder is; move it away"),
         ] {
             let files = [OutputFile::bytes(path, b"N".to_vec(), "t")];
-            let claim = OutputDir::claim(&out, &sources, false).unwrap();
-            let err = write_site(&claim, &files, None).unwrap_err().to_string();
+            let err = write(&out, &sources, false, &files).unwrap_err().to_string();
             let want = format!("refusing to build into {}: {}/{why}", out.display(), out.display());
             assert_eq!(err, want);
             assert!(out.join("old.txt").exists(), "{path}: changed before refusing");
+            assert!(!out.join(STAGING_DIR).exists());
             assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), before);
         }
         // --force replaces a file where the site writes one, nothing more.
-        let claim = OutputDir::claim(&out, &sources, true).unwrap();
         let files = [OutputFile::bytes("x", b"N".to_vec(), "t")];
-        write_site(&claim, &files, None).unwrap();
+        write(&out, &sources, true, &files).unwrap();
         assert_eq!(std::fs::read(out.join("x")).unwrap(), b"N");
         assert_eq!(std::fs::read(out.join("y/z")).unwrap(), b"mine");
     }
@@ -973,14 +1118,12 @@ mod tests {
     fn a_link_where_the_site_writes_a_file_is_replaced_not_written_through() {
         let (tmp, sources, out) = site_and_out();
         let files = [OutputFile::bytes("a.css", b"A".to_vec(), "t")];
-        let claim = OutputDir::claim(&out, &sources, false).unwrap();
-        write_site(&claim, &files, None).unwrap();
+        write(&out, &sources, false, &files).unwrap();
         let elsewhere = tmp.path().join("mine.css");
         std::fs::write(&elsewhere, "mine").unwrap();
         std::fs::remove_file(out.join("a.css")).unwrap();
         std::os::unix::fs::symlink(&elsewhere, out.join("a.css")).unwrap();
-        let claim = OutputDir::claim(&out, &sources, false).unwrap();
-        write_site(&claim, &files, None).unwrap();
+        write(&out, &sources, false, &files).unwrap();
         assert_eq!(std::fs::read(&elsewhere).unwrap(), b"mine");
         let meta = std::fs::symlink_metadata(out.join("a.css")).unwrap();
         assert!(meta.is_file());

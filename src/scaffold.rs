@@ -252,7 +252,7 @@ pub fn init_site(dir: &Path, eject: bool, date: Date) -> Result<Vec<PathBuf>> {
             "site.yaml",
             SITE_YAML.replace("{base_url}", PLACEHOLDER_BASE_URL),
         ),
-        (".gitignore", "public/\n.public.briefing-new/\n".to_string()),
+        (".gitignore", "public/\n".to_string()),
         ("content/_index.zh.md", HOME_ZH.to_string()),
         ("content/_index.en.md", HOME_EN.to_string()),
         (

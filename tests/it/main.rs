@@ -19,4 +19,5 @@ mod search_browser;
 mod serve;
 mod serve_hard;
 mod support;
+mod txn;
 mod wording;
