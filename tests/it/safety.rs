@@ -173,7 +173,7 @@ fn a_folder_briefing_did_not_write_is_refused_unless_forced() {
     let mut written: Vec<&str> = out
         .keys()
         .map(String::as_str)
-        .filter(|k| !["notes.txt", "photos/a.jpg", MANIFEST].contains(k))
+        .filter(|k| !["notes.txt", "photos/a.jpg", MANIFEST, ".briefing-lock"].contains(k))
         .collect();
     written.sort_unstable();
     assert_eq!(listed, written);
