@@ -536,18 +536,32 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // A folder that may not be built into is refused before the site is read.
     OutputDir::claim(&output, &sources, opts.force)?;
     let validated = validate(opts)?;
-    let _lock = OutputLock::take(&output)?;
+    let lock = OutputLock::take(&output)?;
+    let built = build_locked(opts, validated, &output, start);
+    if built.is_err() {
+        lock.undo_made_folder();
+    }
+    built
+}
+
+/// The part of [`build`] that holds the output folder's lock.
+fn build_locked(
+    opts: &BuildOptions,
+    validated: Validated,
+    output: &Path,
+    start: Instant,
+) -> Result<BuildReport> {
     // Claimed again under the lock: a build holding it may have changed it.
-    let out = OutputDir::claim(&output, &sources, opts.force)?;
+    let out = OutputDir::claim(output, &opts.sources(), opts.force)?;
     let staging = Staging::new(&out)?;
     let repaired = staging.repairs();
-    let mut site = render_validated(opts, validated, Some(&output), Some(&staging))?;
+    let mut site = render_validated(opts, validated, Some(output), Some(&staging))?;
     let write_start = Instant::now();
     let stats = output::write_site(&out, &mut site.files, staging)?;
     site.timings.push(("write", write_start.elapsed()));
     Ok(BuildReport {
         site,
-        output,
+        output: output.to_path_buf(),
         stats,
         repaired,
         elapsed: start.elapsed(),

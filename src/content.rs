@@ -392,7 +392,9 @@ pub struct Report {
     pub weight: Option<i64>,
     pub metrics: Vec<Metric>,
     /// Text per language; always has the source language.
-    pub texts: BTreeMap<Lang, ReportText>,
+    /// Boxed: a map node has room for eleven entries, and a report has two
+    /// (a text inline would make each report's node 5 KB).
+    pub texts: BTreeMap<Lang, Box<ReportText>>,
     /// Fingerprint of the source file's translatable text: a translation
     /// whose `translated_from` differs is out of date.
     pub source_hash: String,
@@ -1047,7 +1049,7 @@ fn load_with(
                     .expect("split succeeded when parsing");
                 match resolve_translation(*tfm, &report, (tinput, &tsplit), units, &mut diags) {
                     Some(text) => {
-                        report.texts.insert(tkey.lang, text);
+                        report.texts.insert(tkey.lang, Box::new(text));
                         bodies.push((tkey.lang, tfile, tbody));
                     }
                     None => invalid.push(tkey.lang),
@@ -1561,7 +1563,7 @@ fn resolve_source(
         translated_from: None,
     };
     let mut texts = BTreeMap::new();
-    texts.insert(key.lang, text);
+    texts.insert(key.lang, Box::new(text));
     Some(Report {
         section: key.section,
         slug: key.stem,

@@ -876,6 +876,8 @@ pub const LOCK: &str = ".briefing-lock";
 pub struct OutputLock {
     file: std::fs::File,
     path: PathBuf,
+    /// The output folder did not exist before this build made it.
+    made_folder: bool,
 }
 
 impl OutputLock {
@@ -884,6 +886,7 @@ impl OutputLock {
     pub fn take(dir: &Path) -> Result<OutputLock> {
         use std::io::Read;
         use std::os::unix::fs::{FileExt, OpenOptionsExt};
+        let made_folder = !dir.exists();
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
         let path = dir.join(LOCK);
         let mut file = std::fs::OpenOptions::new()
@@ -916,7 +919,22 @@ impl OutputLock {
             .and_then(|()| file.write_all_at(pid.as_bytes(), 0))
             .map_err(|e| Error::write(&path, e))?;
         crate::interrupt::watch_lock(&path, true);
-        Ok(OutputLock { file, path })
+        Ok(OutputLock {
+            file,
+            path,
+            made_folder,
+        })
+    }
+
+    /// After a failed build: an output folder this build made, and left
+    /// empty but for the lock, goes again, so the site is as it was.
+    pub fn undo_made_folder(&self) {
+        if self.made_folder {
+            if let Some(dir) = self.path.parent() {
+                let _ = std::fs::remove_file(&self.path);
+                let _ = std::fs::remove_dir(dir);
+            }
+        }
     }
 }
 
