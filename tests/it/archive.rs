@@ -9,21 +9,8 @@ use std::process::Command;
 
 const STEM: &str = "shanxi-development-zones-briefing-2025-05-08";
 
-/// Runs `briefing archive ARGS` with `dir` as the working directory.
-fn archive(site: &Site, dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .arg("archive")
-        .arg("--root")
-        .arg(&site.root)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    Run { output }
-}
-
 fn archive_ok(site: &Site, dir: &Path, args: &[&str]) -> Run {
-    let run = archive(site, dir, args);
+    let run = site.archive_from(dir, args);
     assert!(run.success(), "archive failed:\n{}", run.stderr());
     run
 }
@@ -251,7 +238,7 @@ fn one_report_as_one_self_contained_file() {
     );
     let one = std::fs::read_to_string(tmp.path().join("h.html")).unwrap();
     assert!(one.contains("id=\"zh\"") && !one.contains("id=\"en\""));
-    let run = archive(&site, tmp.path(), &["--report", "jinchen"]);
+    let run = site.archive_from(tmp.path(), &["--report", "jinchen"]);
     assert_eq!(run.code(), Some(1));
     assert!(
         run.stderr().contains("did you mean `jincheng`"),
@@ -275,7 +262,7 @@ fn bad_targets_are_refused_and_failures_leave_nothing_behind() {
 
     // Inside public/.
     std::fs::create_dir_all(site.public()).unwrap();
-    let run = archive(&site, &site.root, &["--out", "public/site.zip"]);
+    let run = site.archive_from(&site.root, &["--out", "public/site.zip"]);
     assert_eq!(run.code(), Some(1));
     assert!(
         run.stderr().contains("inside the build output folder"),
@@ -295,7 +282,7 @@ fn bad_targets_are_refused_and_failures_leave_nothing_behind() {
         ),
         (tmp.path().join("file/site.zip"), "not an existing folder"),
     ] {
-        let run = archive(&site, tmp.path(), &["--out", out.to_str().unwrap()]);
+        let run = site.archive_from(tmp.path(), &["--out", out.to_str().unwrap()]);
         assert_eq!(run.code(), Some(1), "{out:?}");
         assert!(run.stderr().contains(why), "{out:?}: {}", run.stderr());
     }
@@ -307,7 +294,7 @@ fn bad_targets_are_refused_and_failures_leave_nothing_behind() {
         .read_source("content/reports/jincheng.zh.md")
         .replace("date: 2025-05-08", "date: 2025-13-01");
     site.write("content/reports/jincheng.zh.md", broken);
-    let run = archive(&site, tmp.path(), &["--out", "site.zip"]);
+    let run = site.archive_from(tmp.path(), &["--out", "site.zip"]);
     assert_eq!(run.code(), Some(1));
     assert!(
         run.stderr().contains("not a valid date"),
@@ -343,7 +330,7 @@ fn an_unwritable_folder_is_a_clear_error() {
     } else {
         return;
     };
-    let run = archive(&site, tmp.path(), &["--out", &out]);
+    let run = site.archive_from(tmp.path(), &["--out", &out]);
     assert_eq!(run.code(), Some(1));
     assert!(
         run.stderr().contains(&format!("cannot write {shown}")),

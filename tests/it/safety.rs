@@ -289,19 +289,6 @@ fn the_manifest_is_not_rewritten_when_the_files_are_the_same() {
 // ---------------------------------------------------------------------------
 // archive: where it may write
 
-/// Runs `briefing archive ARGS` with `dir` as the working directory.
-fn archive(site: &Site, dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .arg("archive")
-        .arg("--root")
-        .arg(&site.root)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    Run { output }
-}
-
 const NAME_IT: &str = "give the archive a file name, e.g. --out briefing.zip";
 
 /// A character device node like /dev/null in `dir`, when this user may
@@ -332,7 +319,7 @@ fn archive_refuses_devices_and_keeps_them_devices() {
     }
     targets.extend(["/dev/null", "/dev/full"].map(std::path::PathBuf::from));
     for target in targets {
-        let run = archive(&site, tmp.path(), &["--out", target.to_str().unwrap()]);
+        let run = site.archive_from(tmp.path(), &["--out", target.to_str().unwrap()]);
         refused(
             &run,
             &format!(
@@ -342,14 +329,12 @@ fn archive_refuses_devices_and_keeps_them_devices() {
         );
         let kind = std::fs::symlink_metadata(&target).unwrap().file_type();
         assert!(kind.is_char_device(), "{target:?} is no longer a device");
-        let run = archive(
-            &site,
+        let run = site.archive_from(
             tmp.path(),
             &["--out", target.to_str().unwrap(), "--overwrite"],
         );
         assert_eq!(run.code(), Some(1), "--overwrite: {}", run.stderr());
-        let run = archive(
-            &site,
+        let run = site.archive_from(
             tmp.path(),
             &["--report", "jincheng", "--out", target.to_str().unwrap()],
         );
@@ -375,7 +360,7 @@ fn archive_refuses_fifos_folders_and_links_to_them() {
         ("to-pipe", "a FIFO (named pipe)"),
         ("to-folder", "a folder"),
     ] {
-        let run = archive(&site, tmp.path(), &["--out", out, "--overwrite"]);
+        let run = site.archive_from(tmp.path(), &["--out", out, "--overwrite"]);
         refused(
             &run,
             &format!(
@@ -421,14 +406,14 @@ fn archive_refuses_the_sites_own_files() {
         for extra in [&[][..], &["--overwrite"], &["--report", "jincheng"]] {
             let mut args = vec!["--out", out];
             args.extend(extra);
-            let run = archive(&site, &site.root, &args);
+            let run = site.archive_from(&site.root, &args);
             refused(
                 &run,
                 &format!("error: refusing to write {out}: {what}, which the build reads from; {elsewhere}\n"),
             );
         }
     }
-    let run = archive(&site, &site.root, &["--out", "public/site.zip"]);
+    let run = site.archive_from(&site.root, &["--out", "public/site.zip"]);
     refused(
         &run,
         &format!("error: refusing to write public/site.zip: it is inside the build output folder {} (it would be published with the site); write the archive elsewhere\n", site.public().display()),
@@ -436,7 +421,7 @@ fn archive_refuses_the_sites_own_files() {
     // Through a link from outside the site.
     let tmp = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(site.root.join("site.yaml"), tmp.path().join("x.zip")).unwrap();
-    let run = archive(&site, tmp.path(), &["--out", "x.zip", "--overwrite"]);
+    let run = site.archive_from(tmp.path(), &["--out", "x.zip", "--overwrite"]);
     refused(
         &run,
         &format!("error: refusing to write x.zip: it is the site's site.yaml, which the build reads from; {elsewhere}\n"),
@@ -451,19 +436,19 @@ fn archive_replaces_only_its_own_kind_of_file_unless_told() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let ok = |args: &[&str]| {
-        let run = archive(&site, dir, args);
+        let run = site.archive_from(dir, args);
         assert!(run.success(), "{args:?}: {}", run.stderr());
     };
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
     std::fs::write(dir.join("page.html"), "<p>mine</p>").unwrap();
     std::fs::write(dir.join("empty.zip"), "").unwrap();
 
-    let run = archive(&site, dir, &["--out", "notes.txt"]);
+    let run = site.archive_from(dir, &["--out", "notes.txt"]);
     refused(
         &run,
         "error: refusing to write notes.txt: it exists and is not a zip file; choose another name, or add --overwrite to replace it\n",
     );
-    let run = archive(&site, dir, &["--report", "jincheng", "--out", "page.html"]);
+    let run = site.archive_from(dir, &["--report", "jincheng", "--out", "page.html"]);
     refused(
         &run,
         "error: refusing to write page.html: it exists and is not a report file briefing wrote; choose another name, or add --overwrite to replace it\n",
@@ -480,9 +465,9 @@ fn archive_replaces_only_its_own_kind_of_file_unless_told() {
     ok(&["--report", "jincheng", "--out", "j.html"]);
     ok(&["--report", "jincheng", "--out", "j.html"]);
     // Not one for the other.
-    let run = archive(&site, dir, &["--out", "j.html"]);
+    let run = site.archive_from(dir, &["--out", "j.html"]);
     assert_eq!(run.code(), Some(1), "{}", run.stderr());
-    let run = archive(&site, dir, &["--report", "jincheng", "--out", "empty.zip"]);
+    let run = site.archive_from(dir, &["--report", "jincheng", "--out", "empty.zip"]);
     assert_eq!(run.code(), Some(1), "{}", run.stderr());
 
     // --overwrite replaces a regular file.
@@ -498,16 +483,16 @@ fn archive_writes_through_a_link_to_its_own_file() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::create_dir(dir.join("archives")).unwrap();
-    let first = archive(&site, dir, &["--out", "archives/site.zip"]);
+    let first = site.archive_from(dir, &["--out", "archives/site.zip"]);
     assert!(first.success(), "{}", first.stderr());
     std::os::unix::fs::symlink("archives/site.zip", dir.join("latest.zip")).unwrap();
-    let run = archive(&site, dir, &["--out", "latest.zip"]);
+    let run = site.archive_from(dir, &["--out", "latest.zip"]);
     assert!(run.success(), "{}", run.stderr());
     let link = std::fs::symlink_metadata(dir.join("latest.zip")).unwrap();
     assert!(link.file_type().is_symlink(), "the link was replaced");
     // A link to nothing is refused.
     std::os::unix::fs::symlink("gone.zip", dir.join("dangling.zip")).unwrap();
-    let run = archive(&site, dir, &["--out", "dangling.zip"]);
+    let run = site.archive_from(dir, &["--out", "dangling.zip"]);
     refused(
         &run,
         &format!("error: refusing to write dangling.zip: it is a symbolic link to a missing file; {NAME_IT}\n"),

@@ -112,6 +112,20 @@ impl Site {
         Run { output }
     }
 
+    /// Runs `briefing archive --root <site> ARGS` with `dir` as the working
+    /// directory (where a default archive name lands).
+    pub fn archive_from(&self, dir: &Path, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .arg("archive")
+            .arg("--root")
+            .arg(&self.root)
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        Run { output }
+    }
+
     /// Builds and asserts success.
     pub fn build_ok(&self, args: &[&str]) -> Run {
         let run = self.build(args);
