@@ -11,7 +11,7 @@ set -euo pipefail
 N=${1:-5000}
 WORK=${2:-/tmp/briefing-bench}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-GEN=${GEN_SITE:-$HERE/gen_site.py}
+GEN=${GEN_SITE:-$HERE/scripts/gen_site.py}
 RUNS=${RUNS:-15}
 
 cargo build --release --manifest-path "$HERE/Cargo.toml" >/dev/null

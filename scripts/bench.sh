@@ -17,7 +17,7 @@ set -euo pipefail
 N=${1:-5000}
 WORK=${2:-/tmp/briefing-bench}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-GEN=${GEN_SITE:-$HERE/gen_site.py}
+GEN=${GEN_SITE:-$HERE/scripts/gen_site.py}
 RUNS=${RUNS:-3}
 # A tmpfs folder for the "cold RAM" rows; RAM= (empty) skips them.
 RAM=${RAM-/dev/shm/briefing-bench}

@@ -19,7 +19,7 @@ N=${1:-300}
 SECS=${2:-20}
 WORK=${3:-/tmp/briefing-serve-load}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
-GEN=${GEN_SITE:-$HERE/../shared/bench/gen_site.py}
+GEN=${GEN_SITE:-$HERE/scripts/gen_site.py}
 export CLIENTS=${CLIENTS:-8} IDLE=${IDLE:-300} HALF=${HALF:-200} SSE=${SSE:-200}
 
 if [ -z "${BIN:-}" ]; then
