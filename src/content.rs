@@ -1414,126 +1414,15 @@ fn resolve_source(
     let before = diags.len();
     let title = required_title(fm.title, f, split, diags);
     let tags = checked_tags(fm.tags, f, split, diags);
-    let date = match fm.date.as_deref() {
-        None => {
-            diags.push(
-                Diagnostic::error(
-                    &f.display,
-                    Some(split.yaml_line),
-                    "missing required field `date`",
-                )
-                .with_hint("add the report's date, e.g. `date: 2025-05-08`"),
-            );
-            None
-        }
-        Some(s) => match Date::check(s.trim()) {
-            Ok(d) => Some(d),
-            Err(hint) => {
-                diags.push(
-                    Diagnostic::error(
-                        &f.display,
-                        frontmatter::find_line(split, "date:", 0),
-                        format!("`{s}` is not a valid date"),
-                    )
-                    .with_hint(hint),
-                );
-                None
-            }
-        },
-    };
-    let mut metrics = Vec::new();
-    let mut labels = HashMap::new();
-    let mut nouns = HashMap::new();
-    let mut label_lines = HashMap::new();
-    let mut keys = HashSet::new();
-    for (i, m) in fm.metrics.into_iter().enumerate() {
-        let line = frontmatter::find_line(split, "key:", i);
-        if !is_metric_key(&m.key) {
-            diags.push(
-                Diagnostic::error(
-                    &f.display,
-                    line,
-                    format!("metric key `{}` is not allowed", m.key),
-                )
-                .with_hint("use lower-case letters, digits and `_`, e.g. `total_investment`"),
-            );
-        }
-        if !keys.insert(m.key.clone()) {
-            diags.push(
-                Diagnostic::error(
-                    &f.display,
-                    line,
-                    format!("metric key `{}` is used twice in this report", m.key),
-                )
-                .with_hint("give each metric of a report its own key"),
-            );
-        }
-        if units.lookup(&m.unit).is_none() {
-            diags.push(
-                Diagnostic::error(
-                    &f.display,
-                    frontmatter::find_line(split, "unit:", i).or(line),
-                    format!("unknown unit `{}`", m.unit),
-                )
-                .with_hint(format!(
-                    "known units: {} (a site can add its own under `units:` in site.yaml)",
-                    units.known_units().join(", ")
-                )),
-            );
-        }
-        if m.value.is_finite() && m.value.abs() >= MAX_VALUE {
-            diags.push(
-                Diagnostic::error(
-                    &f.display,
-                    frontmatter::find_line(split, "value:", i).or(line),
-                    format!("metric `{}` has the value {:e}, more than a figure in a report can be", m.key, m.value),
-                )
-                .with_hint("write the number in the unit the source uses, e.g. `value: 2.6` with `unit: 亿元`; values stay below 10^15"),
-            );
-        }
-        if !m.value.is_finite() {
-            diags.push(
-                Diagnostic::error(
-                    &f.display,
-                    line,
-                    format!("metric `{}` has no finite value", m.key),
-                )
-                .with_hint("write the number with digits"),
-            );
-        }
-        if let (Some(noun), Some(unit)) = (m.noun, units.lookup(&m.unit)) {
-            match noun_problem(unit) {
-                None => {
-                    nouns.insert(m.key.clone(), noun);
-                }
-                Some(problem) => diags.push(problem.at(f, split, i)),
-            }
-        }
-        labels.insert(m.key.clone(), m.label);
-        label_lines.extend(line.map(|l| (m.key.clone(), l)));
-        metrics.push(Metric {
-            key: m.key,
-            value: m.value,
-            unit: m.unit,
-            qualifier: m.qualifier,
-            quote: m.quote,
-            card: m.card,
-            line,
-            quote_line: line.and_then(|l| frontmatter::item_field_line(split, l, "quote:")),
-        });
-    }
+    let date = checked_date(fm.date.as_deref(), f, split, diags);
+    let SourceMetrics {
+        metrics,
+        labels,
+        nouns,
+        label_lines,
+    } = resolve_metrics(fm.metrics, (f, split), units, diags);
     if let Some(url) = fm.source.as_ref().and_then(|s| s.url.as_deref()) {
-        if !urls::is_web_url(url) {
-            diags.push(
-                Diagnostic::error(
-                    &f.display,
-                    frontmatter::find_line(split, "url:", 0)
-                        .or_else(|| frontmatter::find_line(split, "source:", 0)),
-                    format!("`source.url` must be a web address (http or https), not `{url}`"),
-                )
-                .with_hint("give the address where the report can be read, e.g. `url: https://…`"),
-            );
-        }
+        diags.extend(url_problem(url, f, split));
     }
     if diags.len() > before {
         return None;
@@ -1574,6 +1463,170 @@ fn resolve_source(
         texts,
         source_hash: fm.hash,
     })
+}
+
+/// The report's date, or `None` with an error when it is missing or wrong.
+fn checked_date(
+    date: Option<&str>,
+    f: &InputFile,
+    split: &Split<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Date> {
+    let Some(s) = date else {
+        diags.push(
+            Diagnostic::error(
+                &f.display,
+                Some(split.yaml_line),
+                "missing required field `date`",
+            )
+            .with_hint("add the report's date, e.g. `date: 2025-05-08`"),
+        );
+        return None;
+    };
+    Date::check(s.trim())
+        .map_err(|hint| {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    frontmatter::find_line(split, "date:", 0),
+                    format!("`{s}` is not a valid date"),
+                )
+                .with_hint(hint),
+            );
+        })
+        .ok()
+}
+
+/// A source file's metrics, with their labels, nouns and lines by key.
+struct SourceMetrics {
+    metrics: Vec<Metric>,
+    labels: HashMap<String, String>,
+    nouns: HashMap<String, Noun>,
+    label_lines: HashMap<String, usize>,
+}
+
+/// The metrics of a source file, each checked (key, unit, value, noun).
+fn resolve_metrics(
+    written: Vec<MetricFm>,
+    (f, split): (&InputFile, &Split<'_>),
+    units: &UnitCatalog,
+    diags: &mut Vec<Diagnostic>,
+) -> SourceMetrics {
+    let mut out = SourceMetrics {
+        metrics: Vec::new(),
+        labels: HashMap::new(),
+        nouns: HashMap::new(),
+        label_lines: HashMap::new(),
+    };
+    let mut keys = HashSet::new();
+    for (i, m) in written.into_iter().enumerate() {
+        let line = frontmatter::find_line(split, "key:", i);
+        diags.extend(metric_problems(&m, (i, line), (f, split), units));
+        if !keys.insert(m.key.clone()) {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric key `{}` is used twice in this report", m.key),
+                )
+                .with_hint("give each metric of a report its own key"),
+            );
+        }
+        if let (Some(noun), Some(unit)) = (m.noun, units.lookup(&m.unit)) {
+            match noun_problem(unit) {
+                None => {
+                    out.nouns.insert(m.key.clone(), noun);
+                }
+                Some(problem) => diags.push(problem.at(f, split, i)),
+            }
+        }
+        out.labels.insert(m.key.clone(), m.label);
+        out.label_lines.extend(line.map(|l| (m.key.clone(), l)));
+        out.metrics.push(Metric {
+            key: m.key,
+            value: m.value,
+            unit: m.unit,
+            qualifier: m.qualifier,
+            quote: m.quote,
+            card: m.card,
+            line,
+            quote_line: line.and_then(|l| frontmatter::item_field_line(split, l, "quote:")),
+        });
+    }
+    out
+}
+
+/// What is wrong with metric `index` (whose `key:` is on `line`) on its
+/// own: its key, its unit, its value.
+fn metric_problems(
+    m: &MetricFm,
+    (index, line): (usize, Option<usize>),
+    (f, split): (&InputFile, &Split<'_>),
+    units: &UnitCatalog,
+) -> Vec<Diagnostic> {
+    let at = |field: &str| frontmatter::find_line(split, field, index).or(line);
+    let mut problems = Vec::new();
+    if !is_metric_key(&m.key) {
+        problems.push(
+            Diagnostic::error(
+                &f.display,
+                line,
+                format!("metric key `{}` is not allowed", m.key),
+            )
+            .with_hint("use lower-case letters, digits and `_`, e.g. `total_investment`"),
+        );
+    }
+    if units.lookup(&m.unit).is_none() {
+        problems.push(
+            Diagnostic::error(
+                &f.display,
+                at("unit:"),
+                format!("unknown unit `{}`", m.unit),
+            )
+            .with_hint(format!(
+                "known units: {} (a site can add its own under `units:` in site.yaml)",
+                units.known_units().join(", ")
+            )),
+        );
+    }
+    if m.value.is_finite() && m.value.abs() >= MAX_VALUE {
+        problems.push(
+            Diagnostic::error(
+                &f.display,
+                at("value:"),
+                format!("metric `{}` has the value {:e}, more than a figure in a report can be", m.key, m.value),
+            )
+            .with_hint("write the number in the unit the source uses, e.g. `value: 2.6` with `unit: 亿元`; values stay below 10^15"),
+        );
+    }
+    if !m.value.is_finite() {
+        problems.push(
+            Diagnostic::error(
+                &f.display,
+                line,
+                format!("metric `{}` has no finite value", m.key),
+            )
+            .with_hint("write the number with digits"),
+        );
+    }
+    problems
+}
+
+/// An error when a source's `url` is not an http(s) address.
+fn url_problem(url: &str, f: &InputFile, split: &Split<'_>) -> Option<Diagnostic> {
+    if urls::is_web_url(url) {
+        return None;
+    }
+    let line = frontmatter::find_line(split, "url:", 0)
+        .or_else(|| frontmatter::find_line(split, "source:", 0));
+    Some(
+        Diagnostic::error(
+            &f.display,
+            line,
+            format!("`source.url` must be a web address (http or https), not `{url}`"),
+        )
+        .with_hint("give the address where the report can be read, e.g. `url: https://…`"),
+    )
 }
 
 /// Why a metric in `unit` cannot take a `noun`: only counted things have
