@@ -289,7 +289,7 @@ pub const EXAMPLE_MARKERS: [&str; 2] = [
     "Replace this example with your own reports",
 ];
 
-const SITE_YAML: &str = "# The site's settings; see the README of briefing for every field.
+const SITE_YAML: &str = "# The site's settings; see docs/content.md of briefing for every field.
 title: {zh: 简报, en: Briefing}
 description: {zh: 一份双语简报, en: A bilingual briefing}
 base_url: {base_url}          # where the site will be published
