@@ -631,9 +631,8 @@ pub fn dashboard(
             let rows: Vec<ChartRow> = es.iter().map(|&i| chart_row(i)).collect();
             // The first figure's unit gives the chart's base unit.
             let unit = all[es[0]].unit;
-            let mut view = chart(&id, key, unit, rows, &|i| row(&all[i]), lang);
-            view.dimension_label = units.dimension_label(unit.dimension(), lang).to_string();
-            view
+            let heading = units.dimension_label(unit.dimension(), lang);
+            chart(&id, key, (unit, heading), rows, &|i| row(&all[i]), lang)
         })
         .collect();
 
@@ -727,7 +726,7 @@ struct ChartRow<'a> {
 fn chart(
     id: &str,
     key: &str,
-    unit: &Unit,
+    (unit, dimension_label): (&Unit, &str),
     mut rows: Vec<ChartRow<'_>>,
     row: &dyn Fn(usize) -> RowView,
     lang: Lang,
@@ -822,8 +821,7 @@ fn chart(
         total,
         label,
         dimension: dimension.name().to_string(),
-        // The caller knows the site's dimension labels.
-        dimension_label: String::new(),
+        dimension_label: dimension_label.to_string(),
         base_unit,
         svg,
         bars,
