@@ -187,12 +187,8 @@ fn a_one_language_site_offers_no_other_language() {
     );
     assert!(!site.exists("en"));
     let mut pages = 0;
-    for (path, _) in site.snapshot() {
-        if !path.ends_with(".html") {
-            continue;
-        }
+    for (path, page) in site.html_pages() {
         pages += 1;
-        let page = site.html(&path);
         assert!(
             page.all(".lang-switch").is_empty(),
             "{path}: a language switch"
@@ -792,12 +788,8 @@ fn every_page_of_the_default_theme_links_its_favicon() {
         site.build_ok(if offline { &["--offline"] } else { &[] });
         assert!(site.read("static/favicon.svg").starts_with("<svg "));
         let mut pages = 0;
-        for (path, _) in site.snapshot() {
-            if !path.ends_with(".html") {
-                continue;
-            }
+        for (path, page) in site.html_pages() {
             pages += 1;
-            let page = site.html(&path);
             let icons: Vec<String> = page
                 .all("link[rel=icon]")
                 .iter()

@@ -150,6 +150,19 @@ impl Site {
         Page(Html::parse_document(&self.read(rel)))
     }
 
+    /// Every HTML page below public/ (path relative to it) with its parsed
+    /// document, sorted.
+    pub fn html_pages(&self) -> Vec<(String, Page)> {
+        self.snapshot()
+            .into_iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .map(|(path, _)| {
+                let page = self.html(&path);
+                (path, page)
+            })
+            .collect()
+    }
+
     /// Every file below public/ with its bytes, sorted.
     pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
