@@ -11,10 +11,10 @@
 //! breaks the build, the last good site stays served and every open page
 //! shows the errors in an overlay until they are fixed.
 
-use crate::build::BuildOptions;
+use crate::commands::serve::live::{Kind, LiveSite, SiteFiles, Writers, SETTLE};
 use crate::diag::Diagnostic;
-use crate::live::{Kind, LiveSite, SiteFiles, Writers, SETTLE};
 use crate::output::{OutputData, OutputFile};
+use crate::pipeline::BuildOptions;
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -36,6 +36,7 @@ const MAX_WAIT: Duration = Duration::from_millis(400);
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
 mod http;
+pub mod live;
 pub use http::{MAX_HEAD, MAX_REQUEST_LINE};
 
 /// Options of `briefing serve`.

@@ -125,7 +125,7 @@ fn hint_for(message: &str) -> Option<String> {
         });
     }
     if message.contains("unknown qualifier `") {
-        return Some(crate::units::Qualifier::known());
+        return Some(crate::model::units::Qualifier::known());
     }
     if message.contains("expected f64") || message.contains("expected a number") {
         return Some("write the number with digits, e.g. `value: 30` (no units, words or thousands separators)".into());

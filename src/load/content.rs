@@ -4,13 +4,14 @@
 //! `read_sources` is the only function here that touches the disk; `load`
 //! turns what it read into plain data plus diagnostics.
 
-use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::error::Result;
-use crate::frontmatter::{self, Split};
-use crate::markdown::{self, Rendered};
-use crate::units::{self, Noun, Qualifier, Unit, UnitCatalog};
-use crate::urls::{self, UrlStyle};
+use crate::hash::Fnv1a;
+use crate::load::config::Config;
+use crate::load::frontmatter::{self, Split};
+use crate::load::markdown::{self, Rendered};
+use crate::model::units::{self, Noun, Qualifier, Unit, UnitCatalog};
+use crate::model::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
 use serde::{Deserialize, Deserializer};
@@ -678,7 +679,7 @@ fn translatable_hash(fm: &SourceFm, body: &str) -> String {
         body: body.trim(),
     };
     let json = serde_json::to_vec(&t).expect("plain strings serialise");
-    let mut h = Fnv::default();
+    let mut h = Fnv1a::default();
     h.write(&json);
     format!("{:016x}", h.0)
 }
@@ -689,23 +690,6 @@ pub fn source_fingerprint(text: &str, path: &Path) -> std::result::Result<String
     let split = frontmatter::split(text, path)?;
     let fm: SourceFm = frontmatter::parse(&split, path)?;
     Ok(translatable_hash(&fm, split.body))
-}
-
-/// FNV-1a, 64 bit: a small stable hash for fingerprints (not for security).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
 }
 
 /// Accepts any YAML scalar as a string (`page: 2`, `date: 2025-05-08`).
@@ -833,6 +817,14 @@ enum Parsed {
 
 impl Parsed {
     /// The same parse, for the file at index `file` of the sources.
+    fn key_and_file(&self) -> (&FileKey, usize) {
+        match self {
+            Parsed::Source { key, file, .. }
+            | Parsed::Translation { key, file, .. }
+            | Parsed::Index { key, file, .. } => (key, *file),
+        }
+    }
+
     fn at_file(mut self, i: usize) -> Parsed {
         match &mut self {
             Parsed::Source { file, .. }
@@ -891,6 +883,45 @@ pub fn load_cached(
     load_with(sources, config, units, style, drafts, Some(cache))
 }
 
+/// What every step of a load reads: the files, the config, the units and
+/// the URL style.
+#[derive(Clone, Copy)]
+struct Inputs<'a> {
+    sources: &'a Sources,
+    config: &'a Config,
+    units: &'a UnitCatalog,
+    style: UrlStyle,
+}
+
+/// A page's place: (section, stem).
+type PageKey = (String, String);
+type SourceItem = (FileKey, Box<SourceFm>, usize, usize);
+type IndexItem = (FileKey, IndexFm, usize, usize);
+
+/// Files that exist but could not be parsed: a broken source's
+/// translations are not orphans, and a broken translation is not missing
+/// (either would only repeat the file's own error).
+#[derive(Default)]
+struct Broken {
+    sources: HashSet<PageKey>,
+    translations: HashSet<(String, String, Lang)>,
+}
+
+/// The parsed files of a site grouped by page, each language at most once.
+#[derive(Default)]
+struct Paired {
+    sources: BTreeMap<PageKey, SourceItem>,
+    translations: BTreeMap<PageKey, Vec<Translated>>,
+    indexes: Vec<IndexItem>,
+}
+
+/// A report resolved from its front matter, its Markdown bodies still to
+/// render: (language, file, where the body starts).
+struct Pending {
+    report: Report,
+    bodies: Vec<(Lang, usize, usize)>,
+}
+
 fn load_with(
     sources: &Sources,
     config: &Config,
@@ -899,11 +930,63 @@ fn load_with(
     drafts: bool,
     mut cache: Option<&mut LoadCache>,
 ) -> (Content, Vec<Diagnostic>) {
+    let input = Inputs {
+        sources,
+        config,
+        units,
+        style,
+    };
     let mut diags: Vec<Diagnostic> = sources.problems.clone();
+    let parsed = parse_files(input, cache.as_deref_mut());
+    let (items, broken) = set_aside_failures(parsed, input, &mut diags);
+    let mut paired = pair(items, sources, &mut diags);
+    let groups: Vec<_> = std::mem::take(&mut paired.sources)
+        .into_iter()
+        .map(|(page, source)| {
+            (
+                source,
+                paired.translations.remove(&page).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let resolved: Vec<(Option<Pending>, Vec<Diagnostic>)> = groups
+        .into_par_iter()
+        .map(|(source, tr)| resolve_report(source, tr, input, &broken, drafts))
+        .collect();
+    let mut pending = Vec::with_capacity(resolved.len());
+    for (p, ds) in resolved {
+        diags.extend(ds);
+        pending.extend(p);
+    }
+    orphan_translations(&paired.translations, &broken, input, &mut diags);
 
+    let mut content = Content::default();
+    for p in &pending {
+        section_entry(&mut content, &p.report.section);
+    }
+    let targets = LinkTargets::new(
+        pending.iter().map(|p| &p.report),
+        &sources.assets,
+        config.source_lang(),
+    );
+    for index in paired.indexes {
+        add_index_page(&mut content, index, &targets, input, &mut diags);
+    }
+    untitled_sections(&content, config, &mut diags);
+    content.reports = render_bodies(pending, &targets, input, cache, &mut diags);
+    content
+        .reports
+        .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| same_day_order(a, b)));
+    content.assets = sources.assets.clone();
+    (content, diags)
+}
+
+/// Every file parsed, reusing the cache's result where a file's text is
+/// unchanged, and updating the cache.
+fn parse_files(input: Inputs<'_>, cache: Option<&mut LoadCache>) -> Vec<ParseResult> {
+    let files = &input.sources.files;
     let cached = cache.as_deref();
-    let parsed: Vec<(ParseResult, bool)> = sources
-        .files
+    let parsed: Vec<(ParseResult, bool)> = files
         .par_iter()
         .enumerate()
         .map(|(i, f)| {
@@ -912,76 +995,69 @@ fn load_with(
                 .filter(|(text, _)| *text == f.text)
             {
                 Some((_, hit)) => (hit.clone().map(|p| p.at_file(i)), false),
-                None => (parse_file(i, f, config), true),
+                None => (parse_file(i, f, input.config), true),
             }
         })
         .collect();
-    if let Some(c) = cache.as_deref_mut() {
-        let present: HashSet<&str> = sources.files.iter().map(|f| f.rel.as_str()).collect();
+    if let Some(c) = cache {
+        let present: HashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
         c.parsed.retain(|rel, _| present.contains(rel.as_str()));
-        for ((res, fresh), f) in parsed.iter().zip(&sources.files) {
+        for ((res, fresh), f) in parsed.iter().zip(files) {
             if *fresh {
                 c.parsed
                     .insert(f.rel.clone(), (f.text.clone(), res.clone()));
             }
         }
     }
+    parsed.into_iter().map(|(p, _)| p).collect()
+}
+
+/// The files that parsed, and which pages have a file that did not (its
+/// errors go to `diags`).
+fn set_aside_failures(
+    parsed: Vec<ParseResult>,
+    input: Inputs<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Parsed>, Broken) {
     let mut items = Vec::new();
-    // Files that exist but could not be parsed: a broken source's
-    // translations are not orphans, and a broken translation is not missing
-    // (either would only repeat the file's own error).
-    let mut broken_sources = HashSet::new();
-    let mut broken_translations = HashSet::new();
-    for (i, (p, _)) in parsed.into_iter().enumerate() {
+    let mut broken = Broken::default();
+    for (i, p) in parsed.into_iter().enumerate() {
         match p {
             Ok(p) => items.push(p),
             Err(ds) => {
-                if let Ok(key) = classify(&sources.files[i].rel, config) {
-                    if key.lang == config.source_lang() {
-                        broken_sources.insert((key.section, key.stem));
+                if let Ok(key) = classify(&input.sources.files[i].rel, input.config) {
+                    if key.lang == input.config.source_lang() {
+                        broken.sources.insert((key.section, key.stem));
                     } else {
-                        broken_translations.insert((key.section, key.stem, key.lang));
+                        broken
+                            .translations
+                            .insert((key.section, key.stem, key.lang));
                     }
                 }
                 diags.extend(ds)
             }
         }
     }
+    (items, broken)
+}
 
-    // Pair files by (section, stem); each language at most once.
-    type PageKey = (String, String);
-    let mut sources_by_key: BTreeMap<PageKey, (FileKey, Box<SourceFm>, usize, usize)> =
-        BTreeMap::new();
-    let mut translations: BTreeMap<PageKey, Vec<Translated>> = BTreeMap::new();
-    let mut indexes: Vec<(FileKey, IndexFm, usize, usize)> = Vec::new();
+/// Groups files by page; a second file for the same page and language is
+/// an error and left out.
+fn pair(items: Vec<Parsed>, sources: &Sources, diags: &mut Vec<Diagnostic>) -> Paired {
+    let mut paired = Paired::default();
     let mut seen: HashMap<(String, String, Lang), usize> = HashMap::new();
     for item in items {
-        let (key, file) = match &item {
-            Parsed::Source { key, file, .. }
-            | Parsed::Translation { key, file, .. }
-            | Parsed::Index { key, file, .. } => (key.clone(), *file),
-        };
-        if let Some(&other) = seen.get(&(key.section.clone(), key.stem.clone(), key.lang)) {
-            diags.push(
-                Diagnostic::error(
-                    &sources.files[file].display,
-                    Some(1),
-                    format!(
-                        "this file and {} both give the {} page `{}`",
-                        sources.files[other].display.display(),
-                        key.lang,
-                        if key.section.is_empty() {
-                            key.stem.clone()
-                        } else {
-                            format!("{}/{}", key.section, key.stem)
-                        },
-                    ),
-                )
-                .with_hint("keep one of them: `a.md` and `a.<source-lang>.md` are the same page"),
-            );
+        let (key, file) = item.key_and_file();
+        let page_lang = (key.section.clone(), key.stem.clone(), key.lang);
+        if let Some(&other) = seen.get(&page_lang) {
+            diags.push(duplicate_page(
+                key,
+                &sources.files[file],
+                &sources.files[other],
+            ));
             continue;
         }
-        seen.insert((key.section.clone(), key.stem.clone(), key.lang), file);
+        seen.insert(page_lang, file);
         match item {
             Parsed::Source {
                 key,
@@ -989,10 +1065,8 @@ fn load_with(
                 file,
                 body_start,
             } => {
-                sources_by_key.insert(
-                    (key.section.clone(), key.stem.clone()),
-                    (key, fm, file, body_start),
-                );
+                let page = (key.section.clone(), key.stem.clone());
+                paired.sources.insert(page, (key, fm, file, body_start));
             }
             Parsed::Translation {
                 key,
@@ -1000,255 +1074,233 @@ fn load_with(
                 file,
                 body_start,
             } => {
-                translations
-                    .entry((key.section.clone(), key.stem.clone()))
-                    .or_default()
-                    .push((key, fm, file, body_start));
+                let page = (key.section.clone(), key.stem.clone());
+                let entry = paired.translations.entry(page).or_default();
+                entry.push((key, fm, file, body_start));
             }
             Parsed::Index {
                 key,
                 fm,
                 file,
                 body_start,
-            } => indexes.push((key, fm, file, body_start)),
+            } => paired.indexes.push((key, fm, file, body_start)),
         }
     }
+    paired
+}
 
-    // Resolve reports (without their Markdown yet).
-    struct Pending {
-        report: Report,
-        bodies: Vec<(Lang, usize, usize)>,
+fn duplicate_page(key: &FileKey, file: &InputFile, other: &InputFile) -> Diagnostic {
+    let page = if key.section.is_empty() {
+        key.stem.clone()
+    } else {
+        format!("{}/{}", key.section, key.stem)
+    };
+    Diagnostic::error(
+        &file.display,
+        Some(1),
+        format!(
+            "this file and {} both give the {} page `{page}`",
+            other.display.display(),
+            key.lang,
+        ),
+    )
+    .with_hint("keep one of them: `a.md` and `a.<source-lang>.md` are the same page")
+}
+
+/// One report from its source file and translations, its Markdown not yet
+/// rendered; `None` for a draft left out or a source too broken to use.
+fn resolve_report(
+    (key, fm, file, body_start): SourceItem,
+    translations: Vec<Translated>,
+    input: Inputs<'_>,
+    broken: &Broken,
+    drafts: bool,
+) -> (Option<Pending>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    if fm.draft && !drafts {
+        return (None, diags);
     }
-    let groups: Vec<_> = sources_by_key
-        .into_iter()
-        .map(|(page, source)| {
-            let tr = translations.remove(&page).unwrap_or_default();
-            (source, tr)
-        })
-        .collect();
-    // Each report on its own, in parallel.
-    let resolved: Vec<(Option<Pending>, Vec<Diagnostic>)> = groups
-        .into_par_iter()
-        .map(|((key, fm, file, body_start), tr)| {
-            let mut diags = Vec::new();
-            if fm.draft && !drafts {
-                return (None, diags);
+    let source = &input.sources.files[file];
+    let split =
+        frontmatter::split(&source.text, &source.display).expect("split succeeded when parsing");
+    let Some(mut report) = resolve_source(key, *fm, source, &split, input.units, &mut diags) else {
+        return (None, diags);
+    };
+    let mut bodies = vec![(input.config.source_lang(), file, body_start)];
+    let mut invalid = Vec::new();
+    for (tkey, tfm, tfile, tbody) in translations {
+        let tinput = &input.sources.files[tfile];
+        let tsplit = frontmatter::split(&tinput.text, &tinput.display)
+            .expect("split succeeded when parsing");
+        match resolve_translation(*tfm, &report, (tinput, &tsplit), input.units, &mut diags) {
+            Some(text) => {
+                report.texts.insert(tkey.lang, Box::new(text));
+                bodies.push((tkey.lang, tfile, tbody));
             }
-            let input = &sources.files[file];
-            let split = frontmatter::split(&input.text, &input.display)
-                .expect("split succeeded when parsing");
-            let Some(mut report) = resolve_source(key, *fm, input, &split, units, &mut diags)
-            else {
-                return (None, diags);
-            };
-            let mut bodies = vec![(config.source_lang(), file, body_start)];
-            let mut invalid = Vec::new();
-            for (tkey, tfm, tfile, tbody) in tr {
-                let tinput = &sources.files[tfile];
-                let tsplit = frontmatter::split(&tinput.text, &tinput.display)
-                    .expect("split succeeded when parsing");
-                match resolve_translation(*tfm, &report, (tinput, &tsplit), units, &mut diags) {
-                    Some(text) => {
-                        report.texts.insert(tkey.lang, Box::new(text));
-                        bodies.push((tkey.lang, tfile, tbody));
-                    }
-                    None => invalid.push(tkey.lang),
-                }
-            }
-            let exists_broken = |lang: Lang| {
-                invalid.contains(&lang)
-                    || broken_translations.contains(&(
-                        report.section.clone(),
-                        report.slug.clone(),
-                        lang,
-                    ))
-            };
-            for &lang in &config.languages {
-                if !report.texts.contains_key(&lang) && !exists_broken(lang) {
-                    let file = &sources.files[file];
-                    diags.push(
-                        Diagnostic::warning(&file.display, None, format!("no {lang} translation"))
-                            .with_hint(format!(
-                                "add {}; until then the {lang} site lists the report marked as available only in {}",
-                                sibling_name(&file.rel, &report.slug, lang),
-                                config.source_lang()
-                            )),
-                    );
-                }
-            }
-            (Some(Pending { report, bodies }), diags)
-        })
-        .collect();
-    let mut pending = Vec::with_capacity(resolved.len());
-    for (p, ds) in resolved {
-        diags.extend(ds);
-        pending.extend(p);
+            None => invalid.push(tkey.lang),
+        }
     }
+    for &lang in &input.config.languages {
+        let exists_broken = invalid.contains(&lang)
+            || broken
+                .translations
+                .contains(&(report.section.clone(), report.slug.clone(), lang));
+        if !report.texts.contains_key(&lang) && !exists_broken {
+            diags.push(missing_translation(&report, source, lang, input.config));
+        }
+    }
+    (Some(Pending { report, bodies }), diags)
+}
+
+fn missing_translation(
+    report: &Report,
+    source: &InputFile,
+    lang: Lang,
+    config: &Config,
+) -> Diagnostic {
+    Diagnostic::warning(&source.display, None, format!("no {lang} translation")).with_hint(format!(
+        "add {}; until then the {lang} site lists the report marked as available only in {}",
+        sibling_name(&source.rel, &report.slug, lang),
+        config.source_lang()
+    ))
+}
+
+/// Translations whose source file does not exist (unless it exists but is
+/// broken: its own error says enough).
+fn orphan_translations(
+    translations: &BTreeMap<PageKey, Vec<Translated>>,
+    broken: &Broken,
+    input: Inputs<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     for (page, orphans) in translations {
-        if broken_sources.contains(&page) {
+        if broken.sources.contains(page) {
             continue;
         }
         for (key, _, file, _) in orphans {
-            let f = &sources.files[file];
+            let f = &input.sources.files[*file];
             diags.push(
                 Diagnostic::error(&f.display, Some(1), format!("this {} translation has no source file", key.lang)).with_hint(format!(
                     "add the source report {} (or `{}.md`), or rename this file to match an existing report",
-                    sibling_name(&f.rel, &key.stem, config.source_lang()),
+                    sibling_name(&f.rel, &key.stem, input.config.source_lang()),
                     key.stem
                 )),
             );
         }
     }
+}
 
-    // Sections and intros.
-    let mut content = Content::default();
-    for p in &pending {
-        content
-            .sections
-            .entry(p.report.section.clone())
-            .or_insert_with(|| Section {
-                name: p.report.section.clone(),
-                ..Section::default()
-            });
+fn section_entry<'c>(content: &'c mut Content, name: &str) -> &'c mut Section {
+    content
+        .sections
+        .entry(name.to_string())
+        .or_insert_with(|| Section {
+            name: name.to_string(),
+            ..Section::default()
+        })
+}
+
+/// An `_index` file: the home page's or a section's intro, title and list
+/// settings (the source language's settings win).
+fn add_index_page(
+    content: &mut Content,
+    (key, fm, file, body_start): IndexItem,
+    targets: &LinkTargets,
+    input: Inputs<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let f = &input.sources.files[file];
+    let page_dir = urls::section_dir(key.lang, &key.section);
+    let at = BodyAt {
+        file: f,
+        body_start,
+        page_dir: &page_dir,
+        lang: key.lang,
+    };
+    let html = render_body(at, targets, input.style, diags);
+    let intro = Intro {
+        title: fm.title,
+        html: html.html,
+    };
+    if key.section.is_empty() {
+        content.home.insert(key.lang, intro);
+        return;
     }
-    let targets = LinkTargets::new(
-        pending.iter().map(|p| &p.report),
-        &sources.assets,
-        config.source_lang(),
-    );
-    for (key, fm, file, body_start) in indexes {
-        let f = &sources.files[file];
-        let page_dir = urls::section_dir(key.lang, &key.section);
-        let html = render_body(
-            &f.text[body_start..],
-            &f.rel,
-            &page_dir,
-            key.lang,
-            &targets,
-            sources,
-            style,
-            &f.display,
-            &mut diags,
-        );
-        let intro = Intro {
-            title: fm.title,
-            html: html.html,
-        };
-        if key.section.is_empty() {
-            content.home.insert(key.lang, intro);
-        } else {
-            let section = content
-                .sections
-                .entry(key.section.clone())
-                .or_insert_with(|| Section {
-                    name: key.section.clone(),
-                    ..Section::default()
-                });
-            if key.lang == config.source_lang() || section.paginate.is_none() {
-                section.paginate = section.paginate.or(fm.paginate);
-            }
-            if let Some(sort) = fm.sort {
-                if key.lang == config.source_lang() || section.sort == SortOrder::default() {
-                    section.sort = sort;
-                }
-            }
-            section.intro.insert(key.lang, intro);
+    let from_source = key.lang == input.config.source_lang();
+    let section = section_entry(content, &key.section);
+    if from_source || section.paginate.is_none() {
+        section.paginate = section.paginate.or(fm.paginate);
+    }
+    if let Some(sort) = fm.sort {
+        if from_source || section.sort == SortOrder::default() {
+            section.sort = sort;
         }
     }
+    section.intro.insert(key.lang, intro);
+}
+
+fn untitled_sections(content: &Content, config: &Config, diags: &mut Vec<Diagnostic>) {
     for section in content.sections.values() {
         for &lang in &config.languages {
             let titled = section.intro.get(&lang).is_some_and(|i| i.title.is_some());
-            if !titled {
-                let shown = section.title(lang, config.source_lang());
-                diags.push(
-                    Diagnostic::warning(
-                        format!("content/{}", section.name),
-                        None,
-                        format!(
-                            "the section has no {lang} title; the {lang} site calls it `{shown}`"
-                        ),
-                    )
-                    .with_hint(format!(
-                        "add content/{}/_index.{lang}.md with a `title:` in its front matter",
-                        section.name
-                    )),
-                );
+            if titled {
+                continue;
             }
+            let shown = section.title(lang, config.source_lang());
+            diags.push(
+                Diagnostic::warning(
+                    format!("content/{}", section.name),
+                    None,
+                    format!("the section has no {lang} title; the {lang} site calls it `{shown}`"),
+                )
+                .with_hint(format!(
+                    "add content/{}/_index.{lang}.md with a `title:` in its front matter",
+                    section.name
+                )),
+            );
         }
     }
+}
 
-    // Markdown bodies, in parallel.
-    let links = {
-        let mut h = Fnv::default();
-        for p in &pending {
-            let r = &p.report;
-            h.write(format!("{}/{}", r.section, r.slug).as_bytes());
-            for lang in r.texts.keys() {
-                h.write(lang.code().as_bytes());
-            }
-            h.write(b"\n");
+/// A fingerprint of everything a link in a body can point to: a cached
+/// body rendered against other targets is rendered again.
+fn link_targets_fingerprint(pending: &[Pending], input: Inputs<'_>) -> u64 {
+    let mut h = Fnv1a::default();
+    for p in pending {
+        let r = &p.report;
+        h.write(format!("{}/{}", r.section, r.slug).as_bytes());
+        for lang in r.texts.keys() {
+            h.write(lang.code().as_bytes());
         }
-        for a in &sources.assets {
-            h.write(a.rel.as_bytes());
-            h.write(b"\n");
-        }
-        h.write(&[style as u8]);
-        h.0
-    };
-    type Fresh = Vec<((PathBuf, Lang), CachedBody)>;
+        h.write(b"\n");
+    }
+    for a in &input.sources.assets {
+        h.write(a.rel.as_bytes());
+        h.write(b"\n");
+    }
+    h.write(&[input.style as u8]);
+    h.0
+}
+
+type FreshBodies = Vec<((PathBuf, Lang), CachedBody)>;
+
+/// Every report's Markdown bodies, in parallel, reusing the cache's where
+/// the text, the page and the link targets are unchanged.
+fn render_bodies(
+    pending: Vec<Pending>,
+    targets: &LinkTargets,
+    input: Inputs<'_>,
+    mut cache: Option<&mut LoadCache>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Report> {
+    let links = link_targets_fingerprint(&pending, input);
     let cached = cache.as_deref();
-    let rendered: Vec<(Report, Vec<Diagnostic>, Fresh)> = pending
+    let rendered: Vec<(Report, Vec<Diagnostic>, FreshBodies)> = pending
         .into_par_iter()
-        .map(|mut p| {
-            let mut ds = Vec::new();
-            let mut fresh = Vec::new();
-            for (lang, file, body_start) in p.bodies {
-                let f = &sources.files[file];
-                let page = urls::report_dir(lang, &p.report.section, &p.report.slug);
-                let text = &f.text[body_start..];
-                let hit = cached
-                    .and_then(|c| c.bodies.get(&(f.display.clone(), lang)))
-                    .filter(|b| b.links == links && b.page == page && b.text == text);
-                let body = match hit {
-                    Some(b) => {
-                        ds.extend(b.diags.iter().cloned());
-                        Arc::clone(&b.rendered)
-                    }
-                    None => {
-                        let mut body_diags = Vec::new();
-                        let body = Arc::new(render_body(
-                            text,
-                            &f.rel,
-                            &page,
-                            lang,
-                            &targets,
-                            sources,
-                            style,
-                            &f.display,
-                            &mut body_diags,
-                        ));
-                        if cached.is_some() {
-                            let entry = CachedBody {
-                                page,
-                                text: text.to_string(),
-                                links,
-                                rendered: Arc::clone(&body),
-                                diags: body_diags.clone(),
-                            };
-                            fresh.push(((f.display.clone(), lang), entry));
-                        }
-                        ds.extend(body_diags);
-                        body
-                    }
-                };
-                if let Some(t) = p.report.texts.get_mut(&lang) {
-                    t.body = body;
-                }
-            }
-            (p.report, ds, fresh)
-        })
+        .map(|p| render_report_bodies(p, links, targets, input, cached))
         .collect();
     let mut used = HashSet::new();
+    let mut reports = Vec::with_capacity(rendered.len());
     for (report, ds, fresh) in rendered {
         diags.extend(ds);
         if let Some(c) = cache.as_deref_mut() {
@@ -1257,16 +1309,63 @@ fn load_with(
             }
             c.bodies.extend(fresh);
         }
-        content.reports.push(report);
+        reports.push(report);
     }
     if let Some(c) = cache {
         c.bodies.retain(|k, _| used.contains(k));
     }
-    content
-        .reports
-        .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| same_day_order(a, b)));
-    content.assets = sources.assets.clone();
-    (content, diags)
+    reports
+}
+
+fn render_report_bodies(
+    mut p: Pending,
+    links: u64,
+    targets: &LinkTargets,
+    input: Inputs<'_>,
+    cached: Option<&LoadCache>,
+) -> (Report, Vec<Diagnostic>, FreshBodies) {
+    let mut ds = Vec::new();
+    let mut fresh = Vec::new();
+    for (lang, file, body_start) in p.bodies {
+        let f = &input.sources.files[file];
+        let page = urls::report_dir(lang, &p.report.section, &p.report.slug);
+        let text = &f.text[body_start..];
+        let hit = cached
+            .and_then(|c| c.bodies.get(&(f.display.clone(), lang)))
+            .filter(|b| b.links == links && b.page == page && b.text == text);
+        let body = match hit {
+            Some(b) => {
+                ds.extend(b.diags.iter().cloned());
+                Arc::clone(&b.rendered)
+            }
+            None => {
+                let mut body_diags = Vec::new();
+                let at = BodyAt {
+                    file: f,
+                    body_start,
+                    page_dir: &page,
+                    lang,
+                };
+                let body = Arc::new(render_body(at, targets, input.style, &mut body_diags));
+                if cached.is_some() {
+                    let entry = CachedBody {
+                        page,
+                        text: text.to_string(),
+                        links,
+                        rendered: Arc::clone(&body),
+                        diags: body_diags.clone(),
+                    };
+                    fresh.push(((f.display.clone(), lang), entry));
+                }
+                ds.extend(body_diags);
+                body
+            }
+        };
+        if let Some(t) = p.report.texts.get_mut(&lang) {
+            t.body = body;
+        }
+    }
+    (p.report, ds, fresh)
 }
 
 fn sibling_name(rel: &str, stem: &str, lang: Lang) -> String {
@@ -1674,62 +1773,19 @@ fn resolve_translation(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ReportText> {
     let before = diags.len();
-    let title = required_title(fm.title, f, split, diags);
-    let tags = checked_tags(fm.tags, f, split, diags);
-    let mut labels = HashMap::new();
-    let mut nouns = HashMap::new();
-    let mut label_lines = HashMap::new();
-    for (i, m) in fm.metrics.into_iter().enumerate() {
-        let line = frontmatter::find_line(split, "key:", i);
-        label_lines.extend(line.map(|l| (m.key.clone(), l)));
-        let source_metric = report.metrics.iter().find(|s| s.key == m.key);
-        let unit = source_metric.and_then(|s| units.lookup(&s.unit));
-        if let (Some(noun), Some(unit)) = (m.noun, unit) {
-            match noun_problem(unit) {
-                None => {
-                    nouns.insert(m.key.clone(), noun);
-                }
-                Some(problem) => diags.push(problem.at(f, split, i)),
-            }
-        }
-        if source_metric.is_none() {
-            let known: Vec<_> = report.metrics.iter().map(|m| m.key.as_str()).collect();
-            diags.push(
-                Diagnostic::error(
-                    &f.display,
-                    line,
-                    format!("metric key `{}` is not in the source report", m.key),
-                )
-                .with_hint(if known.is_empty() {
-                    "the source report has no metrics; add the metric there first".to_string()
-                } else {
-                    format!("use one of the source's keys: {}", known.join(", "))
-                }),
-            );
-        } else if labels.insert(m.key.clone(), m.label).is_some() {
-            diags.push(
-                Diagnostic::error(
-                    &f.display,
-                    line,
-                    format!("metric key `{}` is labelled twice", m.key),
-                )
-                .with_hint("label each metric once"),
-            );
-        }
-    }
+    let title = required_title(fm.title.clone(), f, split, diags);
+    let tags = checked_tags(fm.tags.clone(), f, split, diags);
+    let labels = translated_labels(&fm, report, (f, split), units, diags);
     if diags.len() > before {
         return None;
     }
     let src = report.texts.values().next()?;
+    let mine = fm.source.as_ref();
     let source = SourceRef {
-        publication: fm
-            .source
-            .as_ref()
+        publication: mine
             .and_then(|s| s.publication.clone())
             .or_else(|| src.source.publication.clone()),
-        author: fm
-            .source
-            .as_ref()
+        author: mine
             .and_then(|s| s.author.clone())
             .or_else(|| src.source.author.clone()),
         page: src.source.page.clone(),
@@ -1747,9 +1803,9 @@ fn resolve_translation(
             tags
         },
         source,
-        labels,
-        nouns,
-        label_lines,
+        labels: labels.labels,
+        nouns: labels.nouns,
+        label_lines: labels.lines,
         body: Arc::default(),
         extra: if fm.extra.is_null() {
             src.extra.clone()
@@ -1757,6 +1813,71 @@ fn resolve_translation(
             fm.extra
         },
         translated_from: fm.translated_from,
+    })
+}
+
+/// A translation's words for its source's metrics, by key.
+#[derive(Default)]
+struct TranslatedLabels {
+    labels: HashMap<String, String>,
+    nouns: HashMap<String, Noun>,
+    /// The line of each metric's `key:`, for diagnostics.
+    lines: HashMap<String, usize>,
+}
+
+fn translated_labels(
+    fm: &TranslationFm,
+    report: &Report,
+    (f, split): (&InputFile, &Split<'_>),
+    units: &UnitCatalog,
+    diags: &mut Vec<Diagnostic>,
+) -> TranslatedLabels {
+    let mut out = TranslatedLabels::default();
+    for (i, m) in fm.metrics.iter().enumerate() {
+        let line = frontmatter::find_line(split, "key:", i);
+        out.lines.extend(line.map(|l| (m.key.clone(), l)));
+        let source_metric = report.metrics.iter().find(|s| s.key == m.key);
+        let unit = source_metric.and_then(|s| units.lookup(&s.unit));
+        if let (Some(noun), Some(unit)) = (&m.noun, unit) {
+            match noun_problem(unit) {
+                None => {
+                    out.nouns.insert(m.key.clone(), noun.clone());
+                }
+                Some(problem) => diags.push(problem.at(f, split, i)),
+            }
+        }
+        if source_metric.is_none() {
+            diags.push(unknown_metric_key(&m.key, report, f, line));
+        } else if out.labels.insert(m.key.clone(), m.label.clone()).is_some() {
+            diags.push(
+                Diagnostic::error(
+                    &f.display,
+                    line,
+                    format!("metric key `{}` is labelled twice", m.key),
+                )
+                .with_hint("label each metric once"),
+            );
+        }
+    }
+    out
+}
+
+fn unknown_metric_key(
+    key: &str,
+    report: &Report,
+    f: &InputFile,
+    line: Option<usize>,
+) -> Diagnostic {
+    let known: Vec<_> = report.metrics.iter().map(|m| m.key.as_str()).collect();
+    Diagnostic::error(
+        &f.display,
+        line,
+        format!("metric key `{key}` is not in the source report"),
+    )
+    .with_hint(if known.is_empty() {
+        "the source report has no metrics; add the metric there first".to_string()
+    } else {
+        format!("use one of the source's keys: {}", known.join(", "))
     })
 }
 
@@ -1814,129 +1935,143 @@ const MAX_VALUE: f64 = 1e15;
 /// What a Markdown link that would run script points to instead.
 pub const BLOCKED_LINK: &str = "#";
 
-#[allow(clippy::too_many_arguments)]
-fn render_body(
-    body: &str,
-    file_rel: &str,
-    page_dir: &str,
+/// A Markdown body and where it goes: its file, where the body starts in
+/// it, and the page (language and folder) it is rendered for.
+struct BodyAt<'a> {
+    file: &'a InputFile,
+    body_start: usize,
+    page_dir: &'a str,
     lang: Lang,
+}
+
+/// Where a link in a body leads.
+enum Link {
+    /// Left as written: an anchor, an absolute path or a URL elsewhere.
+    AsWritten,
+    /// To a report's page or a copied file, as a URL relative to the page.
+    To(String),
+    /// A URL that would run script (its scheme): it becomes [`BLOCKED_LINK`].
+    Script(String),
+    /// To a report or file that does not exist.
+    Nowhere,
+}
+
+fn render_body(
+    at: BodyAt<'_>,
     targets: &LinkTargets,
-    sources: &Sources,
     style: UrlStyle,
-    display: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
-    let file_dir = file_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-    let root = urls::root_prefix(&urls::output_path(page_dir));
-    let root = if page_dir.is_empty() {
+    let body = &at.file.text[at.body_start..];
+    let file_dir = at.file.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let root = if at.page_dir.is_empty() {
         String::from("./")
     } else {
-        root
+        urls::root_prefix(&urls::output_path(at.page_dir))
     };
-    let missing = std::cell::RefCell::new(Vec::new());
-    let scripts = std::cell::RefCell::new(Vec::new());
+    let problems = std::cell::RefCell::new(Vec::new());
     let rewrite = |dest: &str, image: bool| -> Option<String> {
-        if let Some(scheme) = urls::script_scheme(dest, image) {
-            scripts.borrow_mut().push((dest.to_string(), scheme));
-            return Some(BLOCKED_LINK.to_string());
-        }
-        if dest.is_empty()
-            || dest.starts_with('#')
-            || dest.starts_with('/')
-            || dest.contains("://")
-            || dest.starts_with("mailto:")
-            || dest.starts_with("data:")
-        {
-            return None;
-        }
-        let (path, frag) = match dest.split_once('#') {
-            Some((p, f)) => (p, format!("#{f}")),
-            None => (dest, String::new()),
-        };
-        let joined = if file_dir.is_empty() {
-            path.to_string()
-        } else {
-            format!("{file_dir}/{path}")
-        };
-        let Some(target) = normalise_path(&joined) else {
-            missing.borrow_mut().push(dest.to_string());
-            return None;
-        };
-        if let Some(stem_path) = target.strip_suffix(".md") {
-            let (section, name) = stem_path.rsplit_once('/').unwrap_or(("", stem_path));
-            let (stem, want) = match name.rsplit_once('.') {
-                Some((s, l)) if Lang::from_code(l).is_some() => {
-                    (s, Lang::from_code(l).unwrap_or(lang))
-                }
-                _ => (name, lang),
-            };
-            let _ = want;
-            return match targets
-                .reports
-                .get(&(section.to_string(), stem.to_string()))
-            {
-                Some(langs) => {
-                    let l = if langs.contains(&lang) {
-                        lang
-                    } else {
-                        targets.source
-                    };
-                    Some(format!(
-                        "{root}{}{frag}",
-                        style.dir(&urls::report_dir(l, section, stem))
-                    ))
-                }
-                None => {
-                    missing.borrow_mut().push(dest.to_string());
-                    None
-                }
-            };
-        }
-        if targets.assets.contains(target.as_str()) {
-            Some(format!("{root}{target}{frag}"))
-        } else {
-            missing.borrow_mut().push(dest.to_string());
-            None
+        let link = link_target(dest, image, (file_dir, at.lang), targets, style);
+        match link {
+            Link::AsWritten => None,
+            Link::To(path) => Some(format!("{root}{path}")),
+            Link::Script(_) | Link::Nowhere => {
+                let blocked = matches!(link, Link::Script(_));
+                problems.borrow_mut().push((dest.to_string(), link));
+                blocked.then(|| BLOCKED_LINK.to_string())
+            }
         }
     };
     let rendered = markdown::render(body, &rewrite);
-    let line_of = |dest: &str| {
-        body.lines()
-            .position(|l| l.contains(dest))
-            .map(|i| i + 1 + line_offset(sources, display, body))
-    };
-    for (dest, scheme) in scripts.into_inner() {
-        diags.push(
-            Diagnostic::warning(
-                display,
-                line_of(&dest),
-                format!("link to `{dest}` would run a {scheme}: URL as script; the page links to `{BLOCKED_LINK}` instead"),
-            )
-            .with_hint("link to a web page (https://…) or a file in content/, or remove the link"),
-        );
-    }
-    for dest in missing.into_inner() {
-        let line = line_of(&dest);
-        diags.push(
-            Diagnostic::warning(
-                display,
-                line,
-                format!("link to `{dest}` leads to no report or file in content/"),
-            )
-            .with_hint("fix the path (relative to this file) or remove the link"),
-        );
+    for (dest, link) in problems.into_inner() {
+        diags.push(link_problem(&at, &dest, link));
     }
     rendered
 }
 
-/// Number of lines before the body in the file shown as `display`.
-fn line_offset(sources: &Sources, display: &Path, body: &str) -> usize {
-    sources
-        .files
-        .iter()
-        .find(|f| f.display == display)
-        .map(|f| f.text[..f.text.len() - body.len()].matches('\n').count())
-        .unwrap_or(0)
+/// Where `dest`, a link in a body of `lang` in the folder `file_dir` of
+/// `content/`, leads (a report page's link in the URL `style`).
+fn link_target(
+    dest: &str,
+    image: bool,
+    (file_dir, lang): (&str, Lang),
+    targets: &LinkTargets,
+    style: UrlStyle,
+) -> Link {
+    if let Some(scheme) = urls::script_scheme(dest, image) {
+        return Link::Script(scheme);
+    }
+    if dest.is_empty()
+        || dest.starts_with('#')
+        || dest.starts_with('/')
+        || dest.contains("://")
+        || dest.starts_with("mailto:")
+        || dest.starts_with("data:")
+    {
+        return Link::AsWritten;
+    }
+    let (path, frag) = match dest.split_once('#') {
+        Some((p, f)) => (p, format!("#{f}")),
+        None => (dest, String::new()),
+    };
+    let joined = if file_dir.is_empty() {
+        path.to_string()
+    } else {
+        format!("{file_dir}/{path}")
+    };
+    let Some(target) = normalise_path(&joined) else {
+        return Link::Nowhere;
+    };
+    if let Some(stem_path) = target.strip_suffix(".md") {
+        // `a.md` and `a.en.md` both lead to report `a`, in the page's
+        // language when it has one.
+        let (section, name) = stem_path.rsplit_once('/').unwrap_or(("", stem_path));
+        let stem = match name.rsplit_once('.') {
+            Some((s, l)) if Lang::from_code(l).is_some() => s,
+            _ => name,
+        };
+        let key = (section.to_string(), stem.to_string());
+        return match targets.reports.get(&key) {
+            Some(langs) => {
+                let l = if langs.contains(&lang) {
+                    lang
+                } else {
+                    targets.source
+                };
+                let page = style.dir(&urls::report_dir(l, section, stem));
+                Link::To(format!("{page}{frag}"))
+            }
+            None => Link::Nowhere,
+        };
+    }
+    if targets.assets.contains(target.as_str()) {
+        Link::To(format!("{target}{frag}"))
+    } else {
+        Link::Nowhere
+    }
+}
+
+fn link_problem(at: &BodyAt<'_>, dest: &str, link: Link) -> Diagnostic {
+    let before = at.file.text[..at.body_start].matches('\n').count();
+    let line = at.file.text[at.body_start..]
+        .lines()
+        .position(|l| l.contains(dest))
+        .map(|i| i + 1 + before);
+    let display = &at.file.display;
+    match link {
+        Link::Script(scheme) => Diagnostic::warning(
+            display,
+            line,
+            format!("link to `{dest}` would run a {scheme}: URL as script; the page links to `{BLOCKED_LINK}` instead"),
+        )
+        .with_hint("link to a web page (https://…) or a file in content/, or remove the link"),
+        _ => Diagnostic::warning(
+            display,
+            line,
+            format!("link to `{dest}` leads to no report or file in content/"),
+        )
+        .with_hint("fix the path (relative to this file) or remove the link"),
+    }
 }
 
 #[cfg(test)]
@@ -2263,7 +2398,7 @@ mod tests {
             "2100 is no leap year"
         );
         for n in [-700_000, -1, 0, 1, 20_216, 30_000, 2_000_000] {
-            assert_eq!(crate::scaffold::date_from_days(n).days(), n);
+            assert_eq!(crate::commands::scaffold::date_from_days(n).days(), n);
         }
     }
 

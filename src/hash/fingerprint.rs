@@ -5,12 +5,12 @@
 //! different values give different streams. Unlike serializing to JSON
 //! first, nothing is escaped, which matters for a report's HTML body.
 
-use crate::search::encode::hash_bytes;
+use crate::hash;
 use serde::ser::{self, Serialize};
 use std::hash::Hasher;
 
 /// A hasher that collects its input and hashes it at the end in one pass
-/// (`hash_bytes`, which reads eight bytes at a time in four lanes): a page's
+/// (`hash::bytes`, which reads eight bytes at a time in four lanes): a page's
 /// context comes in many small pieces, which streaming hashers take slowly.
 /// Deterministic, as the stamps one build writes are read by the next.
 #[derive(Default, Clone)]
@@ -28,7 +28,7 @@ impl Hasher for Fingerprinter {
     }
 
     fn finish(&self) -> u64 {
-        hash_bytes(&self.0)
+        hash::bytes(&self.0)
     }
 }
 

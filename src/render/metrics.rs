@@ -9,12 +9,12 @@
 //! ([`units::normalized`]), which is what makes figures of different reports
 //! comparable.
 
-use crate::config::Config;
-use crate::content::{Content, Metric, Report, ReportText};
 use crate::diag::Diagnostic;
+use crate::load::config::Config;
+use crate::load::content::{Content, Metric, Report, ReportText};
+use crate::model::units::{self, Dimension, Qualifier, Unit, UnitCatalog};
+use crate::model::urls::{self, UrlStyle};
 use crate::output::OutputFile;
-use crate::units::{self, Dimension, Qualifier, Unit, UnitCatalog};
-use crate::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
 use serde::ser::SerializeMap;
@@ -717,7 +717,7 @@ struct ChartRow<'a> {
     /// The report's zone, or its title when it has no zone; with the date
     /// when two reports of the chart have the same.
     bar_label: Cow<'a, str>,
-    date: crate::content::Date,
+    date: crate::load::content::Date,
     normalized: f64,
 }
 
@@ -1062,7 +1062,7 @@ fn optional_text<'v>(m: &'v tera::Value, field: &'v str) -> Result<Option<&'v st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::InputFile;
+    use crate::load::content::InputFile;
 
     use crate::testutil::{config, file};
 
@@ -1711,7 +1711,7 @@ mod tests {
         ("dashboard_normalized", "", ""),
     ];
 
-    const TEMPLATE: &str = include_str!("../themes/default/templates/dashboard.html");
+    const TEMPLATE: &str = include_str!("../../themes/default/templates/dashboard.html");
 
     /// The dashboard of `content` with the test config and built-in units.
     fn dashboard_of(content: &Content, lang: Lang, style: UrlStyle) -> DashboardView {

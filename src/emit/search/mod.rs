@@ -52,8 +52,9 @@ pub mod site;
 pub mod tokenize;
 mod update;
 
+use crate::hash::{self, mix};
 use crate::Lang;
-use encode::{hash_bytes, hash_str, js_json, key_is_exact, mix, push_varint, token_key, KeyBuild};
+use encode::{js_json, key_is_exact, push_varint, token_key, KeyBuild};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -251,7 +252,7 @@ fn build_with<T: Send>(
     let emit_hashed = |path: String, bytes: Vec<u8>| {
         let hash = match input {
             Some(_) => 0,
-            None => hash_str(&path) ^ hash_bytes(&bytes),
+            None => hash::short(&path) ^ hash::bytes(&bytes),
         };
         (hash, emit(path, bytes))
     };
@@ -320,7 +321,7 @@ struct Fingerprints {
 
 /// The [`Fingerprints`] of an index's input.
 fn input_fingerprint(reports: &[ReportView], langs: &[Lang]) -> Fingerprints {
-    use crate::fingerprint::Fingerprinter;
+    use crate::hash::fingerprint::Fingerprinter;
     use std::hash::{Hash, Hasher};
     // Each report on its own and in parallel, so no buffer holds the whole
     // site's text.

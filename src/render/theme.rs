@@ -1,12 +1,12 @@
 //! Themes: reading a theme folder (templates, UI strings, static files) and
 //! turning it into a ready-to-render tera instance.
 
-use crate::content::Date;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::frontmatter;
+use crate::load::content::Date;
+use crate::load::frontmatter;
+use crate::model::units::UnitCatalog;
 use crate::output::OutputFile;
-use crate::units::UnitCatalog;
 use crate::Lang;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -6,9 +6,9 @@
 //! (`Smart Manufacturing` → `smart-manufacturing`). Two different terms of
 //! one language with the same slug would share a page: that is an error.
 
-use crate::config::Config;
-use crate::content::{Content, Report, ReportText};
 use crate::diag::Diagnostic;
+use crate::load::config::Config;
+use crate::load::content::{Content, Report, ReportText};
 use crate::Lang;
 use std::collections::{BTreeMap, HashMap};
 
@@ -260,7 +260,7 @@ pub fn slugify(name: &str) -> String {
             cut -= 1;
         }
         out.truncate(cut);
-        let hash = crate::fingerprint::of(name) as u32;
+        let hash = crate::hash::name_suffix(name);
         out = format!("{}-{hash:08x}", out.trim_end_matches('-'));
     }
     out

@@ -1,8 +1,8 @@
 //! Site configuration: `site.yaml`.
 
 use crate::diag::Diagnostic;
-use crate::frontmatter;
-use crate::units::{CustomDimension, CustomUnit};
+use crate::load::frontmatter;
+use crate::model::units::{CustomDimension, CustomUnit};
 use crate::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -50,7 +50,7 @@ pub struct Config {
     /// Reports per list page (home shows the latest this many).
     pub paginate: usize,
     /// The site's own units (`units:` in site.yaml), added to the built-in
-    /// catalogue with [`UnitCatalog::with_custom`](crate::units::UnitCatalog::with_custom).
+    /// catalogue with [`UnitCatalog::with_custom`](crate::model::units::UnitCatalog::with_custom).
     pub units: Vec<CustomUnit>,
     /// The dimensions the site's units add (`dimensions:` in site.yaml).
     pub dimensions: Vec<CustomDimension>,

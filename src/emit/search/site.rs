@@ -5,11 +5,11 @@ use super::{
     build_with, index_paths, input_fingerprint, is_doc, stamp_of, update, EntryView, ReportView,
     SearchReport, Sizes,
 };
-use crate::config::Config;
-use crate::content::{Content, Report};
+use crate::load::config::Config;
+use crate::load::content::{Content, Report};
+use crate::model::units::UnitCatalog;
+use crate::model::urls::{self, UrlStyle};
 use crate::output::{OutputData, OutputFile};
-use crate::units::UnitCatalog;
-use crate::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -247,7 +247,9 @@ mod tests {
                 .count()
         };
         assert_eq!((chunks("zh"), chunks("en")), (2, 2));
-        assert!(expected.iter().any(|(p, _)| p == crate::search::META_PATH));
+        assert!(expected
+            .iter()
+            .any(|(p, _)| p == crate::emit::search::META_PATH));
     }
 
     #[test]

@@ -3,11 +3,11 @@
 //! as each language's pages show it, and whether its quote gives it
 //! (`quote::Checker`).
 
-use crate::build::{self, BuildOptions};
-use crate::content::{self, Report};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::quote::{Checker, QuoteStatus};
+use crate::load::content::{self, Report};
+use crate::pipeline::{self, BuildOptions};
+use crate::validate::quote::{Checker, QuoteStatus};
 use crate::Lang;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -44,7 +44,7 @@ pub struct Table {
 /// their section and slug, metrics in the order written. Errors in the
 /// content (what keeps `build` from running) come back as `Error::Invalid`.
 pub fn figures(opts: &BuildOptions) -> Result<Table> {
-    let setup = build::read_setup(opts)?;
+    let setup = pipeline::read_setup(opts)?;
     let sources = content::read_sources(&opts.root.join("content"), &opts.root)?;
     let (content, diags) = content::load(
         &sources,

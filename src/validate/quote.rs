@@ -32,9 +32,9 @@
 //! without one. When the figure appears more than once, any one that fully
 //! agrees is a match.
 
-use crate::content::{Content, Metric};
 use crate::diag::Diagnostic;
-use crate::units::{self, Dimension, Qualifier, Unit, UnitCatalog, ZhPlace};
+use crate::load::content::{Content, Metric};
+use crate::model::units::{self, Dimension, Qualifier, Unit, UnitCatalog, ZhPlace};
 use crate::Lang;
 use rayon::prelude::*;
 use serde::Serialize;

@@ -6,11 +6,11 @@
 //! the published address. Text is XML-escaped here; output is deterministic
 //! (report dates, never the clock).
 
-use crate::config::Config;
-use crate::content::{Content, Date, Report};
+use crate::load::config::Config;
+use crate::load::content::{Content, Date, Report};
+use crate::model::units::UnitCatalog;
+use crate::model::urls;
 use crate::output::OutputFile;
-use crate::units::UnitCatalog;
-use crate::urls;
 use crate::Lang;
 use std::fmt::Write as _;
 

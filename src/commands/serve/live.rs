@@ -26,12 +26,12 @@
 //! memory: the site holds every asset once (a site's images and theme
 //! files, usually a few MiB).
 
-use crate::build::{self, BuildOptions, Setup};
-use crate::content::{self, Content, LoadCache, Sources};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::load::content::{self, Content, LoadCache, Sources};
 use crate::output::OutputData;
 use crate::output::{self, OutputFile};
+use crate::pipeline::{self, BuildOptions, Setup};
 use crate::render::{self, Job, RenderInput, RenderOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -445,7 +445,7 @@ impl LiveSite {
             files = render::render_pages(&input, &jobs).map_err(Error::Invalid)?;
         }
         if pending.data {
-            let data = build::data_files(&good.content, setup, self.opts.style)?;
+            let data = pipeline::data_files(&good.content, setup, self.opts.style)?;
             let site = Arc::make_mut(&mut good.files);
             let new: std::collections::HashSet<&str> =
                 data.iter().map(|f| f.path.as_str()).collect();
@@ -474,7 +474,7 @@ impl LiveSite {
             self.setup = None;
             self.cache = LoadCache::default();
             self.sources = Sources::default();
-            let setup = build::read_setup(&self.opts)?;
+            let setup = pipeline::read_setup(&self.opts)?;
             self.sources = content::read_sources(&content_dir, &self.opts.root)?;
             self.setup = Some(setup);
             return Ok(true);
@@ -529,7 +529,7 @@ impl LiveSite {
             Some(good) if !full && same_metrics(&good.content, &content) => {
                 good.content_checks.clone()
             }
-            _ => build::check_content(&content, setup),
+            _ => pipeline::check_content(&content, setup),
         };
         diags.extend(content_checks.iter().cloned());
         let tera = match &setup.tera {
@@ -608,12 +608,12 @@ impl LiveSite {
                 )
             }
             _ => {
-                let data = build::data_files(&content, setup, self.opts.style)?;
+                let data = pipeline::data_files(&content, setup, self.opts.style)?;
                 lap("data");
                 let data_paths = data.iter().map(|f| f.path.clone()).collect();
                 let mut all = pages;
                 all.extend(data);
-                all.extend(build::static_and_content_files(&content, setup));
+                all.extend(pipeline::static_and_content_files(&content, setup));
                 diags.extend(output::check_paths(&all));
                 if diags.has_errors() {
                     return Err(Error::Invalid(diags.into_sorted()));
@@ -691,7 +691,7 @@ mod tests {
     /// The live site equals a fresh full render of the same input.
     fn assert_same_as_fresh(site: &mut LiveSite) {
         site.finish().unwrap();
-        let fresh = build::render_site_files(&site.opts, None).unwrap();
+        let fresh = pipeline::render_site_files(&site.opts, None).unwrap();
         let live = site.files().unwrap();
         assert_eq!(fresh.files.len(), live.len());
         for f in &fresh.files {

@@ -11,13 +11,13 @@
 //! (1980-01-01 00:00), fixed permissions, no extra fields; names are UTF-8
 //! (the zip marks non-ASCII names with its UTF-8 flag).
 
-use crate::build::{render_site_files, BuildOptions, RenderedSite};
-use crate::content::Report;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::guard;
+use crate::load::content::Report;
+use crate::model::urls::{self, UrlStyle};
+use crate::output::guard;
 use crate::output::{OutputData, OutputFile};
-use crate::urls::{self, UrlStyle};
+use crate::pipeline::{render_site_files, BuildOptions, RenderedSite};
 use crate::Lang;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -85,7 +85,7 @@ pub fn default_stem(site: &RenderedSite) -> String {
     } else {
         site.config.source_lang()
     };
-    let title = crate::taxonomy::slugify(site.config.title(lang));
+    let title = crate::render::taxonomy::slugify(site.config.title(lang));
     let title = if title.starts_with("t-") || title.is_empty() {
         "briefing".to_string()
     } else {
@@ -576,7 +576,7 @@ fn single_page(site: &RenderedSite, report: &Report) -> Result<String> {
         .map(|l| report.texts[l].title.as_str())
         .collect();
     let source = langs.first().copied().unwrap_or(site.config.source_lang());
-    let escaped_title = crate::feeds::escape(&title.join(" · "));
+    let escaped_title = crate::emit::feeds::escape(&title.join(" · "));
     Ok(format!(
         "<!DOCTYPE html>\n<html lang=\"{source}\">\n<head>\n<meta charset=\"utf-8\">\n{REPORT_MARK}\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{escaped_title}</title>\n<style>\n{css}</style>\n<style>\n{SWITCH_CSS}</style>\n</head>\n<body class=\"kind-report bl-doc\">\n{sections}</body>\n</html>\n"
     ))

@@ -4,12 +4,12 @@
 //! Nothing here overwrites a file: when one of the files to create exists,
 //! nothing is written.
 
-use crate::config::Config;
-use crate::content::{self, Date};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::frontmatter;
-use crate::theme::{DEFAULT_THEME, EMBEDDED_DEFAULT};
+use crate::load::config::Config;
+use crate::load::content::{self, Date};
+use crate::load::frontmatter;
+use crate::render::theme::{DEFAULT_THEME, EMBEDDED_DEFAULT};
 use crate::Lang;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,7 @@
 //! Small encoders shared by the index writer: the posting varint, JS-safe
 //! JSON, and a fast string hash.
 
+use crate::hash::{self, mix};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Digits that end a number (values 0–31).
@@ -101,39 +102,6 @@ pub fn escape_json_for_script(json: &str) -> String {
     out
 }
 
-/// A fast hash of a byte string (four independent lanes, eight bytes each).
-pub fn hash_bytes(b: &[u8]) -> u64 {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut lanes = [b.len() as u64, K, K.rotate_left(17), K.rotate_left(31)];
-    let mut blocks = b.chunks_exact(32);
-    for block in &mut blocks {
-        for (lane, w) in lanes.iter_mut().zip(block.chunks_exact(8)) {
-            let x = u64::from_le_bytes(w.try_into().expect("8 bytes"));
-            *lane = (lane.rotate_left(23) ^ x).wrapping_mul(K);
-        }
-    }
-    let mut tail = [0u8; 32];
-    tail[..blocks.remainder().len()].copy_from_slice(blocks.remainder());
-    for (lane, w) in lanes.iter_mut().zip(tail.chunks_exact(8)) {
-        let x = u64::from_le_bytes(w.try_into().expect("8 bytes"));
-        *lane = (lane.rotate_left(23) ^ x).wrapping_mul(K);
-    }
-    lanes.iter().fold(0, |h, &l| mix(h ^ l))
-}
-
-/// FNV-1a with a final mix: fast on short tokens, well spread in every bit.
-pub fn hash_str(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h
-}
-
 /// A map key for a token: a token of up to 7 bytes is its own key (its bytes
 /// and its length), so keys are equal exactly when tokens are; a longer token is
 /// keyed by its hash and must be compared (see [`key_is_exact`]).
@@ -147,20 +115,13 @@ pub fn token_key(s: &str) -> u64 {
                 k | u64::from(x) << (8 * i)
             })
     } else {
-        hash_str(s) | (0x80 << 56)
+        hash::short(s) | (0x80 << 56)
     }
 }
 
 /// Whether equal keys from [`token_key`] mean equal tokens.
 pub fn key_is_exact(key: u64) -> bool {
     key >> 56 <= 7
-}
-
-/// Spreads the bits of a token key (for hash maps and partitions).
-pub fn mix(key: u64) -> u64 {
-    let mut x = key ^ (key >> 31);
-    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x ^ (x >> 29)
 }
 
 /// A hasher for `u64` token keys.

@@ -12,15 +12,15 @@
 //! (with its line) for what comes from a report's text, the template for
 //! what the theme produces.
 
-use crate::build::{self, BuildOptions, RenderedSite};
-use crate::config::Config;
-use crate::content::Content;
+use crate::commands::scaffold;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
-use crate::frontmatter;
+use crate::load::config::Config;
+use crate::load::content::Content;
+use crate::load::frontmatter;
+use crate::model::urls;
 use crate::output::OutputData;
-use crate::scaffold;
-use crate::urls;
+use crate::pipeline::{self, BuildOptions, RenderedSite};
 use crate::Lang;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -34,7 +34,7 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
         minify: false,
         ..opts.clone()
     };
-    let site = match build::render_site_files(&opts, None) {
+    let site = match pipeline::render_site_files(&opts, None) {
         Ok(site) => site,
         Err(Error::Invalid(ds)) => return Ok(ds),
         Err(e) => return Err(e),
@@ -53,7 +53,7 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
 /// files) that it is up to date with its source: sets `translated_from` to
 /// the source's current fingerprint. Returns the files changed.
 pub fn accept(opts: &BuildOptions, only: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let site = build::render_site_files(
+    let site = pipeline::render_site_files(
         &BuildOptions {
             minify: false,
             ..opts.clone()
@@ -545,7 +545,8 @@ fn attribute(
         .iter()
         .map(|f| (f.path.as_str(), f.origin.as_str()))
         .collect();
-    let theme = crate::theme::read_theme(&texts.root, &site.config.theme, &site.config.languages)?;
+    let theme =
+        crate::render::theme::read_theme(&texts.root, &site.config.theme, &site.config.languages)?;
     let theme_dir = theme.display.join("templates");
     let base = urls::base_path(&site.config.base_url);
     let mut out = Vec::new();

@@ -4,18 +4,18 @@
 //! to read, so `check`, `serve` and `archive` can reuse it. A build with any
 //! error writes nothing.
 
-use crate::config::Config;
-use crate::content::{self, Content, Date};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::emit::search;
 use crate::error::{Error, Result};
-use crate::guard::SiteSources;
-use crate::metrics;
+use crate::load::config::Config;
+use crate::load::content::{self, Content, Date};
+use crate::model::units::{UnitCatalog, UnitError};
+use crate::model::urls::UrlStyle;
+use crate::output::guard::SiteSources;
 use crate::output::{self, OutputData, OutputDir, OutputFile, OutputLock, Staging, WriteStats};
+use crate::render::metrics;
+use crate::render::theme::{self, Theme};
 use crate::render::{self, RenderInput, RenderOptions};
-use crate::search;
-use crate::theme::{self, Theme};
-use crate::units::{UnitCatalog, UnitError};
-use crate::urls::UrlStyle;
 use crate::Lang;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -78,7 +78,7 @@ impl BuildOptions {
         let theme = std::fs::read_to_string(self.root.join("site.yaml"))
             .ok()
             .and_then(|text| {
-                let text = crate::frontmatter::normalise(&text);
+                let text = crate::load::frontmatter::normalise(&text);
                 Config::parse(&text, Path::new("site.yaml")).ok()
             })
             .map_or_else(|| theme::DEFAULT_THEME.to_string(), |c| c.theme);
@@ -141,7 +141,7 @@ pub struct Setup {
     pub units: Arc<UnitCatalog>,
     pub theme: Theme,
     /// None when the theme has problems (they are in `diags`).
-    pub tera: Option<crate::theme::Templates>,
+    pub tera: Option<crate::render::theme::Templates>,
     /// Problems found in the theme and its UI strings.
     pub diags: Vec<Diagnostic>,
     /// The date reports are compared with ([`BuildOptions::today`]).
@@ -167,7 +167,7 @@ pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
         Err(e) => return Err(Error::read(config_path, e)),
     };
     let config = Config::parse(
-        &crate::frontmatter::normalise(&config_text),
+        &crate::load::frontmatter::normalise(&config_text),
         Path::new("site.yaml"),
     )
     .map_err(Error::Invalid)?;
@@ -205,7 +205,7 @@ pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
         theme,
         tera,
         diags: diags.into_sorted(),
-        today: opts.today.unwrap_or_else(crate::scaffold::today),
+        today: opts.today.unwrap_or_else(crate::commands::scaffold::today),
     })
 }
 
@@ -221,11 +221,11 @@ pub fn check_content(content: &Content, setup: &Setup) -> Vec<Diagnostic> {
 fn check_content_with_taxonomies(
     content: &Content,
     setup: &Setup,
-) -> (Vec<Diagnostic>, crate::taxonomy::Taxonomies) {
+) -> (Vec<Diagnostic>, crate::render::taxonomy::Taxonomies) {
     let ((mut diags, quotes), (taxonomies, clashes)) = rayon::join(
         || {
             let config = &setup.config;
-            let quotes = crate::quote::diagnostics(
+            let quotes = crate::validate::quote::diagnostics(
                 content,
                 &setup.units,
                 config.source_lang(),
@@ -240,7 +240,7 @@ fn check_content_with_taxonomies(
             ));
             (ds, quotes)
         },
-        || crate::taxonomy::Taxonomies::collect(content, &setup.config),
+        || crate::render::taxonomy::Taxonomies::collect(content, &setup.config),
     );
     diags.extend(quotes);
     diags.extend(clashes);
@@ -251,7 +251,7 @@ fn check_content_with_taxonomies(
 /// sitemap and robots.txt, and the search index.
 pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Result<Vec<OutputFile>> {
     let mut files = metrics::export_files(content, &setup.config, &setup.units);
-    files.extend(crate::feeds::site_files(
+    files.extend(crate::emit::feeds::site_files(
         content,
         &setup.config,
         &setup.units,
@@ -360,7 +360,7 @@ impl Laps {
 struct Validated {
     setup: Setup,
     content: Content,
-    taxonomies: crate::taxonomy::Taxonomies,
+    taxonomies: crate::render::taxonomy::Taxonomies,
     /// Warnings (there are no errors).
     diags: Diagnostics,
     laps: Laps,
@@ -492,7 +492,7 @@ fn render_validated(
     };
     // One group at a time, so each is written before the next is made.
     keep(metrics::export_files(&content, &setup.config, &setup.units))?;
-    keep(crate::feeds::site_files(
+    keep(crate::emit::feeds::site_files(
         &content,
         &setup.config,
         &setup.units,

@@ -8,9 +8,11 @@
 //! output folder's manifest ([`MANIFEST`]), and nothing else there is removed
 //! or replaced (see [`OutputDir`]).
 
+pub mod guard;
+pub mod interrupt;
+
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::guard;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -734,7 +736,7 @@ impl Staging {
                 numbers: Default::default(),
             },
         };
-        crate::interrupt::watch_staging(&dir, true);
+        crate::output::interrupt::watch_staging(&dir, true);
         let staging = Staging {
             dir,
             layout,
@@ -820,7 +822,7 @@ impl Staging {
     /// The commit begins: from here a failure keeps the staging folder, and
     /// a signal waits for the returned guard to go.
     fn begin_commit(&mut self) -> std::sync::MutexGuard<'static, ()> {
-        let guard = crate::interrupt::committing();
+        let guard = crate::output::interrupt::committing();
         self.keep = true;
         guard
     }
@@ -862,7 +864,7 @@ impl Drop for Staging {
         if !self.keep {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
-        crate::interrupt::watch_staging(&self.dir, false);
+        crate::output::interrupt::watch_staging(&self.dir, false);
     }
 }
 
@@ -918,7 +920,7 @@ impl OutputLock {
         file.set_len(0)
             .and_then(|()| file.write_all_at(pid.as_bytes(), 0))
             .map_err(|e| Error::write(&path, e))?;
-        crate::interrupt::watch_lock(&path, true);
+        crate::output::interrupt::watch_lock(&path, true);
         Ok(OutputLock {
             file,
             path,
@@ -941,7 +943,7 @@ impl OutputLock {
 impl Drop for OutputLock {
     fn drop(&mut self) {
         let _ = self.file.set_len(0);
-        crate::interrupt::watch_lock(&self.path, false);
+        crate::output::interrupt::watch_lock(&self.path, false);
     }
 }
 

@@ -4,23 +4,27 @@
 //! contract documented in themes/README.md). Rendering does no I/O: it
 //! returns the files to write.
 
-use crate::config::Config;
-use crate::content::{self, Content, Metric, Report, ReportText, SortOrder};
+pub mod metrics;
+pub mod taxonomy;
+pub mod theme;
+
 use crate::diag::Diagnostic;
-use crate::feeds::{self, SitemapPage};
-use crate::fingerprint::{self, Fingerprinter};
-use crate::markdown::TocEntry;
+use crate::emit::feeds::{self, SitemapPage};
+use crate::hash::fingerprint::{self, Fingerprinter};
+use crate::load::config::Config;
+use crate::load::content::{self, Content, Metric, Report, ReportText, SortOrder};
+use crate::load::markdown::TocEntry;
+use crate::model::units::{self, UnitCatalog};
+use crate::model::urls::{self, UrlStyle};
 use crate::output::{OutputData, OutputFile};
-use crate::taxonomy::{Kind, Taxonomies, Term};
-use crate::theme::{self, Theme};
-use crate::units::{self, UnitCatalog};
-use crate::urls::{self, UrlStyle};
+use crate::render::taxonomy::{Kind, Taxonomies, Term};
 use crate::Lang;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hasher;
 use std::sync::{Mutex, OnceLock};
+use theme::Theme;
 
 /// How to render.
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,7 +35,7 @@ pub struct RenderOptions {
 
 /// Registers the helpers templates may call (`metric` filter).
 pub fn register_template_helpers(tera: &mut tera::Tera, units: std::sync::Arc<UnitCatalog>) {
-    crate::metrics::register_filters(tera, units);
+    crate::render::metrics::register_filters(tera, units);
 }
 
 // ---------------------------------------------------------------------------
@@ -243,7 +247,7 @@ pub struct RenderInput<'a> {
     pub config: &'a Config,
     pub content: &'a Content,
     pub theme: &'a Theme,
-    pub tera: &'a crate::theme::Templates,
+    pub tera: &'a crate::render::theme::Templates,
     pub units: &'a UnitCatalog,
     pub options: RenderOptions,
     /// Tells whether the output folder's file ends with the given stamp
@@ -752,12 +756,12 @@ pub enum Job<'a> {
 }
 
 /// Whether the theme has the template `name`.
-fn has_template(theme: &crate::theme::Theme, name: &str) -> bool {
+fn has_template(theme: &crate::render::theme::Theme, name: &str) -> bool {
     theme.templates.iter().any(|(n, _)| n == name)
 }
 
 /// Whether the theme has a search page (and so wants a search index).
-pub fn has_search_page(theme: &crate::theme::Theme) -> bool {
+pub fn has_search_page(theme: &crate::render::theme::Theme) -> bool {
     has_template(theme, "search.html")
 }
 
@@ -1375,7 +1379,7 @@ impl<'a> Renderer<'a> {
                 .and_then(|v| v.as_str())
                 .unwrap_or("Metrics")
         };
-        let view = crate::metrics::dashboard(
+        let view = crate::render::metrics::dashboard(
             self.input.content,
             self.config(),
             self.input.units,

@@ -1,0 +1,5 @@
+//! The site model: plain data that every stage reads and none writes back.
+
+pub mod lang;
+pub mod units;
+pub mod urls;

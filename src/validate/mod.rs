@@ -1,0 +1,3 @@
+//! Checks of the model that need no rendering.
+
+pub mod quote;
