@@ -39,7 +39,7 @@ fn main() {
     let opts = BuildOptions::new(root);
     let setup = read_setup(&opts).expect("site setup");
     let sources =
-        briefing::load::content::read_sources(&root.join("content"), root).expect("content read");
+        briefing::load::sources::read_sources(&root.join("content"), root).expect("content read");
     let (content, _) = briefing::load::content::load(
         &sources,
         &setup.config,

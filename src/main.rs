@@ -227,7 +227,7 @@ struct NewReportArgs {
     section: String,
     /// The report's date, YYYY-MM-DD [default: today (UTC)].
     #[arg(long, value_parser = parse_date)]
-    date: Option<briefing::load::content::Date>,
+    date: Option<briefing::model::date::Date>,
     /// The site folder (the one holding site.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -254,15 +254,15 @@ struct InitArgs {
 
 /// Today's date: `BRIEFING_TODAY` (YYYY-MM-DD) when it is set, for tests and
 /// for reproducing a run on another day; else the clock's (UTC).
-fn today() -> briefing::load::content::Date {
+fn today() -> briefing::model::date::Date {
     std::env::var("BRIEFING_TODAY")
         .ok()
-        .and_then(|s| briefing::load::content::Date::parse(s.trim()))
-        .unwrap_or_else(briefing::commands::scaffold::today)
+        .and_then(|s| briefing::model::date::Date::parse(s.trim()))
+        .unwrap_or_else(briefing::model::date::today)
 }
 
-fn parse_date(s: &str) -> Result<briefing::load::content::Date, String> {
-    briefing::load::content::Date::parse(s)
+fn parse_date(s: &str) -> Result<briefing::model::date::Date, String> {
+    briefing::model::date::Date::parse(s)
         .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
 }
 

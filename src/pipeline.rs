@@ -8,7 +8,9 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::emit::search;
 use crate::error::{Error, Result};
 use crate::load::config::Config;
-use crate::load::content::{self, Content, Date};
+use crate::load::content::{self};
+use crate::model::content::Content;
+use crate::model::date::Date;
 use crate::model::units::{UnitCatalog, UnitError};
 use crate::model::urls::UrlStyle;
 use crate::output::guard::SiteSources;
@@ -205,7 +207,7 @@ pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
         theme,
         tera,
         diags: diags.into_sorted(),
-        today: opts.today.unwrap_or_else(crate::commands::scaffold::today),
+        today: opts.today.unwrap_or_else(crate::model::date::today),
     })
 }
 
@@ -233,7 +235,7 @@ fn check_content_with_taxonomies(
             );
             let mut ds = metrics::check_dimensions(content, config, &setup.units);
             ds.extend(metrics::check_labels(content, config));
-            ds.extend(content::future_dates(
+            ds.extend(crate::validate::dates::future_dates(
                 content,
                 config.source_lang(),
                 setup.today,
@@ -377,7 +379,7 @@ fn validate(opts: &BuildOptions) -> Result<Validated> {
     let setup = read_setup(opts)?;
     let mut diags = Diagnostics::default();
     diags.extend(setup.diags.iter().cloned());
-    let sources = content::read_sources(&opts.root.join("content"), &opts.root)?;
+    let sources = crate::load::sources::read_sources(&opts.root.join("content"), &opts.root)?;
     laps.lap("read");
     let (content, content_diags) = content::load(
         &sources,

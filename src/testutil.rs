@@ -3,7 +3,9 @@
 
 use crate::diag::Diagnostic;
 use crate::load::config::Config;
-use crate::load::content::{self, Content, InputFile, Sources};
+use crate::load::content::{self};
+use crate::load::sources::{InputFile, Sources};
+use crate::model::content::Content;
 use crate::model::units::UnitCatalog;
 use crate::model::urls::UrlStyle;
 use std::path::{Path, PathBuf};

@@ -13,7 +13,7 @@
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::load::content::Report;
+use crate::model::content::Report;
 use crate::model::urls::{self, UrlStyle};
 use crate::output::guard;
 use crate::output::{OutputData, OutputFile};

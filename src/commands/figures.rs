@@ -5,7 +5,8 @@
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::load::content::{self, Report};
+use crate::load::content::{self};
+use crate::model::content::Report;
 use crate::pipeline::{self, BuildOptions};
 use crate::validate::quote::{Checker, QuoteStatus};
 use crate::Lang;
@@ -45,7 +46,7 @@ pub struct Table {
 /// content (what keeps `build` from running) come back as `Error::Invalid`.
 pub fn figures(opts: &BuildOptions) -> Result<Table> {
     let setup = pipeline::read_setup(opts)?;
-    let sources = content::read_sources(&opts.root.join("content"), &opts.root)?;
+    let sources = crate::load::sources::read_sources(&opts.root.join("content"), &opts.root)?;
     let (content, diags) = content::load(
         &sources,
         &setup.config,

@@ -7,40 +7,12 @@
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::load::config::Config;
-use crate::load::content::{self, Date};
+use crate::load::content::{self};
 use crate::load::frontmatter;
+use crate::model::date::Date;
 use crate::render::theme::{DEFAULT_THEME, EMBEDDED_DEFAULT};
 use crate::Lang;
 use std::path::{Path, PathBuf};
-
-/// Today's date (UTC).
-pub fn today() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    date_from_days((secs / 86_400) as i64)
-}
-
-/// The calendar date `days` days after 1970-01-01 (proleptic Gregorian).
-pub(crate) fn date_from_days(days: i64) -> Date {
-    // Shift to a calendar whose years start on 1 March, so the leap day is
-    // the last day of a year; 719468 is 0000-03-01 -> 1970-01-01.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    Date {
-        year: year as u16,
-        month: month as u8,
-        day: day as u8,
-    }
-}
 
 fn invalid(path: impl Into<PathBuf>, message: impl Into<String>, hint: &str) -> Error {
     Error::Invalid(vec![Diagnostic::error(path, None, message).with_hint(hint)])
@@ -364,16 +336,6 @@ creates a new pair of Chinese and English files.
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_from_days() {
-        let d = |days| date_from_days(days).to_string();
-        assert_eq!(d(0), "1970-01-01");
-        assert_eq!(d(59), "1970-03-01");
-        assert_eq!(d(11_016), "2000-02-29");
-        assert_eq!(d(20_216), "2025-05-08");
-        assert_eq!(d(-1), "1969-12-31");
-    }
 
     #[test]
     fn names_must_be_url_safe() {

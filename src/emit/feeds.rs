@@ -7,7 +7,8 @@
 //! (report dates, never the clock).
 
 use crate::load::config::Config;
-use crate::load::content::{Content, Date, Report};
+use crate::model::content::{Content, Report};
+use crate::model::date::Date;
 use crate::model::units::UnitCatalog;
 use crate::model::urls;
 use crate::output::OutputFile;

@@ -1,27 +1,9 @@
 //! Markdown to HTML, with CJK-aware line joining, heading ids and a table of
 //! contents, plus the plain text of the document for search and summaries.
 
+use crate::model::content::{Rendered, TocEntry};
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use serde::Serialize;
 use std::collections::HashSet;
-
-/// One heading in a document's table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub text: String,
-}
-
-/// A rendered Markdown document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Rendered {
-    pub html: String,
-    /// Level 2 and 3 headings, in order.
-    pub toc: Vec<TocEntry>,
-    /// The visible text, without markup, raw HTML, scripts or styles.
-    pub text: String,
-}
 
 fn options() -> Options {
     Options::ENABLE_TABLES

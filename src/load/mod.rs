@@ -4,3 +4,4 @@ pub mod config;
 pub mod content;
 pub mod frontmatter;
 pub mod markdown;
+pub mod sources;

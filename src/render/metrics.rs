@@ -11,7 +11,7 @@
 
 use crate::diag::Diagnostic;
 use crate::load::config::Config;
-use crate::load::content::{Content, Metric, Report, ReportText};
+use crate::model::content::{Content, Metric, Report, ReportText};
 use crate::model::units::{self, Dimension, Qualifier, Unit, UnitCatalog};
 use crate::model::urls::{self, UrlStyle};
 use crate::output::OutputFile;
@@ -717,7 +717,7 @@ struct ChartRow<'a> {
     /// The report's zone, or its title when it has no zone; with the date
     /// when two reports of the chart have the same.
     bar_label: Cow<'a, str>,
-    date: crate::load::content::Date,
+    date: crate::model::date::Date,
     normalized: f64,
 }
 
@@ -1062,7 +1062,7 @@ fn optional_text<'v>(m: &'v tera::Value, field: &'v str) -> Result<Option<&'v st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::content::InputFile;
+    use crate::load::sources::InputFile;
 
     use crate::testutil::{config, file};
 

@@ -12,8 +12,8 @@ use crate::diag::Diagnostic;
 use crate::emit::feeds::{self, SitemapPage};
 use crate::hash::fingerprint::{self, Fingerprinter};
 use crate::load::config::Config;
-use crate::load::content::{self, Content, Metric, Report, ReportText, SortOrder};
-use crate::load::markdown::TocEntry;
+use crate::model::content::TocEntry;
+use crate::model::content::{Content, Metric, Report, ReportText, SortOrder};
 use crate::model::units::{self, UnitCatalog};
 use crate::model::urls::{self, UrlStyle};
 use crate::output::{OutputData, OutputFile};
@@ -641,7 +641,7 @@ fn sorted_section(
             // Oldest day first; within a day, the editors' order.
             ra.date
                 .cmp(&rb.date)
-                .then_with(|| content::same_day_order(ra, rb))
+                .then_with(|| crate::model::content::same_day_order(ra, rb))
         }),
         SortOrder::Title => idx.sort_by_cached_key(|&i| {
             let r = &reports[i];

@@ -8,7 +8,7 @@
 
 use crate::diag::Diagnostic;
 use crate::load::config::Config;
-use crate::load::content::{Content, Report, ReportText};
+use crate::model::content::{Content, Report, ReportText};
 use crate::Lang;
 use std::collections::{BTreeMap, HashMap};
 

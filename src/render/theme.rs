@@ -3,8 +3,8 @@
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::load::content::Date;
 use crate::load::frontmatter;
+use crate::model::date::Date;
 use crate::model::units::UnitCatalog;
 use crate::output::OutputFile;
 use crate::Lang;

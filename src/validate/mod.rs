@@ -1,3 +1,4 @@
 //! Checks of the model that need no rendering.
 
+pub mod dates;
 pub mod quote;

@@ -33,7 +33,7 @@
 //! agrees is a match.
 
 use crate::diag::Diagnostic;
-use crate::load::content::{Content, Metric};
+use crate::model::content::{Content, Metric};
 use crate::model::units::{self, Dimension, Qualifier, Unit, UnitCatalog, ZhPlace};
 use crate::Lang;
 use rayon::prelude::*;

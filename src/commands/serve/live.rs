@@ -28,7 +28,9 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
-use crate::load::content::{self, Content, LoadCache, Sources};
+use crate::load::content::{self, LoadCache};
+use crate::load::sources::Sources;
+use crate::model::content::Content;
 use crate::output::OutputData;
 use crate::output::{self, OutputFile};
 use crate::pipeline::{self, BuildOptions, Setup};
@@ -475,7 +477,7 @@ impl LiveSite {
             self.cache = LoadCache::default();
             self.sources = Sources::default();
             let setup = pipeline::read_setup(&self.opts)?;
-            self.sources = content::read_sources(&content_dir, &self.opts.root)?;
+            self.sources = crate::load::sources::read_sources(&content_dir, &self.opts.root)?;
             self.setup = Some(setup);
             return Ok(true);
         }
@@ -491,7 +493,7 @@ impl LiveSite {
             .iter()
             .any(|p| self.sources.assets.iter().any(|a| a.path == *p) && !p.exists());
         if asset_gone {
-            self.sources = content::read_sources(&content_dir, &self.opts.root)?;
+            self.sources = crate::load::sources::read_sources(&content_dir, &self.opts.root)?;
         } else {
             self.sources
                 .refresh(&content_dir, &self.opts.root, &content_paths)?;

@@ -6,7 +6,7 @@ use super::{
     SearchReport, Sizes,
 };
 use crate::load::config::Config;
-use crate::load::content::{Content, Report};
+use crate::model::content::{Content, Report};
 use crate::model::units::UnitCatalog;
 use crate::model::urls::{self, UrlStyle};
 use crate::output::{OutputData, OutputFile};
