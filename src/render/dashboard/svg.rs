@@ -1,24 +1,9 @@
 //! Bar charts as SVG, drawn at build time (no script on the page).
 
 use super::BarView;
+use crate::util::escape::xml as xml_escape;
 use crate::Lang;
 use std::fmt::Write as _;
-
-/// Escapes text for SVG/XML content and attribute values.
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const SVG_WIDTH: f64 = 720.0;
 const LABEL_WIDTH: f64 = 220.0;
