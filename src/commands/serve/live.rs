@@ -734,7 +734,7 @@ mod tests {
         assert_same_as_fresh(&mut site);
         let new = site.root().join("content/reports/r9.zh.md");
         std::fs::write(&new, report("新", "2025-04-01", "正文")).unwrap();
-        let added = site.update(&[new.clone()]).unwrap();
+        let added = site.update(std::slice::from_ref(&new)).unwrap();
         assert!(added
             .changed
             .unwrap()
