@@ -856,16 +856,15 @@ fn taxonomy_pages<'a>(input: &RenderInput<'a>, taxonomies: &Taxonomies) -> Vec<J
     jobs
 }
 
-/// Renders `jobs`; returns the files and the sitemap entries of the pages.
-fn render_jobs<'a>(
+/// What every page of a language shows of the site: its title, languages,
+/// sections, taxonomies, feeds.
+fn site_views<'a>(
     input: &RenderInput<'a>,
-    jobs: &[Job<'a>],
     taxonomies: &Taxonomies,
-) -> Result<(Vec<OutputFile>, Vec<feeds::SitemapPage>), Vec<Diagnostic>> {
+) -> BTreeMap<Lang, SiteView<'a>> {
     let config = input.config;
     let style = input.options.style;
-    let has = |name: &str| has_template(input.theme, name);
-    let term_index = has("taxonomy_index.html");
+    let term_index = has_template(input.theme, "taxonomy_index.html");
     let mut site_views = BTreeMap::new();
     for &lang in &config.languages {
         let view = SiteView {
@@ -925,6 +924,13 @@ fn render_jobs<'a>(
         };
         site_views.insert(lang, view);
     }
+    site_views
+}
+
+/// Sections whose `sort` is not newest first: their reports in order, by
+/// language.
+fn section_orders<'a>(input: &RenderInput<'a>) -> HashMap<(Lang, &'a str), Vec<usize>> {
+    let config = input.config;
     let mut section_orders = HashMap::new();
     for &lang in &config.languages {
         for (name, section) in &input.content.sections {
@@ -940,6 +946,19 @@ fn render_jobs<'a>(
             }
         }
     }
+    section_orders
+}
+
+/// Renders `jobs`; returns the files and the sitemap entries of the pages.
+fn render_jobs<'a>(
+    input: &RenderInput<'a>,
+    jobs: &[Job<'a>],
+    taxonomies: &Taxonomies,
+) -> Result<(Vec<OutputFile>, Vec<feeds::SitemapPage>), Vec<Diagnostic>> {
+    let config = input.config;
+    let has = |name: &str| has_template(input.theme, name);
+    let site_views = site_views(input, taxonomies);
+    let section_orders = section_orders(input);
     let strings = config
         .languages
         .iter()
