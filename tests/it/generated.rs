@@ -186,7 +186,7 @@ global.window = {};
 global.document = { readyState: 'loading', addEventListener() {} };
 eval(fs.readFileSync(process.argv[1], 'utf8'));
 const texts = JSON.parse(fs.readFileSync(0, 'utf8'));
-const out = texts.map(t => window.__briefingSearch.tokenize(t, process.argv[2]).map(o => [o.t, o.pos, o.kind]));
+const out = texts.map(t => window.__briefingSearch.tokenize(t, process.argv[2]).map(o => [o.text, o.pos, o.kind]));
 process.stdout.write(JSON.stringify(out));
 "#;
     let mut child = match std::process::Command::new("node")

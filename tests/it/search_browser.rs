@@ -436,7 +436,7 @@ fn tokenizer_cases_agree_in_the_browser() {
         );
         let mismatches = b.exec(
             r#"var cases = arguments[0].cases, bad = [];
-            function show(toks) { return toks.map(function (t) { return t.t + '@' + t.pos; }); }
+            function show(toks) { return toks.map(function (t) { return t.text + '@' + t.pos; }); }
             cases.forEach(function (c) {
               var q = show(__briefingSearch.tokenize(c.text, 'query'));
               if (JSON.stringify(q) !== JSON.stringify(c.query)) bad.push({name: c.name, mode: 'query', got: q, want: c.query});
@@ -1041,11 +1041,11 @@ fn search_bench() {
         let loaded = b.exec(
             "var r = performance.getEntriesByType('resource').filter(function (e) { return e.name.indexOf('/search/') >= 0; });
              return {files: r.length, bytes: r.reduce(function (s, e) { return s + e.encodedBodySize; }, 0),
-                     ms: __briefingSearch.boxes.filter(function (x) { return x.page; })[0].lastQueryMs};",
+                     ms: __briefingSearch.widgets[0].lastQueryMs};",
             json!([]),
         );
         let warm = b.exec_async(
-            "var done = arguments[arguments.length - 1], box = __briefingSearch.boxes.filter(function (x) { return x.page; })[0];
+            "var done = arguments[arguments.length - 1], box = __briefingSearch.widgets[0];
              var t = performance.now(), n = 20, i = 0;
              (function next() { if (i++ < n) box.index.search(box.input.value).then(next); else done((performance.now() - t) / n); })();",
             json!([]),
