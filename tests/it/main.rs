@@ -16,7 +16,7 @@ mod quality;
 mod safety;
 mod scaffold;
 mod script_urls;
-mod search_browser;
+mod search;
 mod serve;
 mod serve_hard;
 mod support;

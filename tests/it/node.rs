@@ -60,3 +60,17 @@ pub fn with_search_js(function: &str, input: &Value) -> Option<Value> {
     );
     Some(serde_json::from_slice(&out.stdout).expect("node printed JSON"))
 }
+
+/// Runs `node` with `args`, for checks that need node itself rather than
+/// search.js in it: its output, or `None` after the same loud skip.
+pub fn run(args: &[&str]) -> Option<std::process::Output> {
+    match Command::new("node").args(args).output() {
+        Ok(out) => Some(out),
+        Err(e) => {
+            skip_or_fail(&format!(
+                "search.js tests under node need node ({e}); apt-get install -y nodejs"
+            ));
+            None
+        }
+    }
+}
