@@ -8,29 +8,12 @@
  * a set of classic scripts (search/meta.js, search/t/N.js, search/LANG/dN.js)
  * that register their data with window.__briefingSearch, so search works from
  * file:// as from a server. The index format is described at the top of
- * src/search/mod.rs.
- *
- * Tokenizer rules (version 1), the same as src/search/tokenize.rs; both are
- * tested against tests/fixtures/search/tokenize_cases.json.
- *  1. Code points are folded: full-width digits/letters (FULL_WIDTH_RANGES)
- *     to ASCII, then letters lower-cased one code point at a time (kept as
- *     they are when the lower case is not one code point).
- *  2. Digit: 0-9. Letter: LETTER_RANGES (ASCII letters, 00C0-024F but for
- *     U+00D7 and U+00F7, 0370-04FF). CJK: CJK_RANGES (3005-3007, 3040-30FF but
- *     for U+30FB, 3400-4DBF, 4E00-9FFF, AC00-D7AF, F900-FAFF, 20000-3FFFF).
- *     Anything else separates.
- *  3. A run of letters is a word (first MAX_WORD kept); letters and digits split.
- *  4. A run of digits is a number; if it has at most GROUP_DIGITS digits it
- *     takes ",ddd" groups (exactly GROUP_DIGITS digits, not followed by a
- *     digit) without the commas, then one ".ddd" fraction; first MAX_WORD
- *     characters kept.
- *  5. A CJK run c0..cn-1 at position p: indexing yields each ci and each pair
- *     ci ci+1 at p+i; a query yields the pairs, or the character if n = 1.
- *  6. A word or number takes one position, a CJK run of n characters n.
- * Matching: a query word of MIN_PREFIX+ letters also matches the words it
- * begins (looking in at most MAX_PREFIX_SHARDS shards, so a very common prefix
- * may miss some); numbers and CJK tokens match exactly. Every query token
- * must match.
+ * src/search/mod.rs, the tokenizer's rules (which queries follow here) at the
+ * top of src/search/tokenize.rs; both sides are tested against
+ * tests/fixtures/search/tokenize_cases.json. A query word of MIN_PREFIX or
+ * more letters also matches the words it begins, looking in at most
+ * MAX_PREFIX_SHARDS shards (so a very common prefix may miss some); every
+ * query token must match.
  */
 (() => {
   'use strict';
