@@ -1,11 +1,13 @@
 //! Helpers shared by unit tests: a two-language config and content built
 //! from in-memory files.
 
-use crate::config::Config;
-use crate::content::{self, Content, InputFile, Sources};
 use crate::diag::Diagnostic;
-use crate::units::UnitCatalog;
-use crate::urls::UrlStyle;
+use crate::load::config::Config;
+use crate::load::content::{self};
+use crate::load::sources::{InputFile, Sources};
+use crate::model::content::Content;
+use crate::model::units::UnitCatalog;
+use crate::model::urls::UrlStyle;
 use std::path::{Path, PathBuf};
 
 /// A zh + en site published at `https://e.org/b/`.

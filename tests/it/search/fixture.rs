@@ -4,8 +4,8 @@
 //! ([`build_fixture`]).
 
 use crate::browser::{file_url, percent_encode_path, StaticServer};
-use briefing::search::{build_index, SearchEntry, SearchReport, SearchText};
-use briefing::urls::UrlStyle;
+use briefing::emit::search::{build_index, SearchEntry, SearchReport, SearchText};
+use briefing::model::urls::UrlStyle;
 use briefing::Lang;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -391,23 +391,25 @@ impl Sites {
 /// search page: `(temp dir, output folder, build report)`.
 pub fn build_fixture(
     style: UrlStyle,
-) -> (tempfile::TempDir, PathBuf, briefing::build::BuildReport) {
+) -> (tempfile::TempDir, PathBuf, briefing::pipeline::BuildReport) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let mut opts = briefing::build::BuildOptions::new(concat!(
+    let mut opts = briefing::pipeline::BuildOptions::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/basic"
     ));
     opts.output = Some(out.clone());
     opts.style = style;
-    let report = briefing::build::build(&opts).unwrap_or_else(|e| panic!("fixture build: {e}"));
+    let report = briefing::pipeline::build(&opts).unwrap_or_else(|e| panic!("fixture build: {e}"));
     let site = &report.site;
     // The plain theme has no search page, so the build wrote no index: add one.
-    let units =
-        briefing::units::UnitCatalog::with_custom(&site.config.units, &site.config.dimensions)
-            .unwrap();
-    let keep = &briefing::search::site::keep_bytes;
-    let (index, _) = briefing::search::site::output_files(
+    let units = briefing::model::units::UnitCatalog::with_custom(
+        &site.config.units,
+        &site.config.dimensions,
+    )
+    .unwrap();
+    let keep = &briefing::emit::search::site::keep_bytes;
+    let (index, _) = briefing::emit::search::site::output_files(
         &site.content,
         &site.config,
         &units,

@@ -5,7 +5,7 @@
 use super::fixture::build_fixture;
 use super::page::{dropdown_results, open_query, shot, titles, HEADER_FORM};
 use crate::browser::{file_url, key, Browser, StaticServer};
-use briefing::urls::UrlStyle;
+use briefing::model::urls::UrlStyle;
 use briefing::Lang;
 use serde_json::json;
 
@@ -139,11 +139,13 @@ fn site_reports_match_the_built_pages() {
     for style in [UrlStyle::Online, UrlStyle::Offline] {
         let (_tmp, out, report) = build_fixture(style);
         let site = &report.site;
-        let units =
-            briefing::units::UnitCatalog::with_custom(&site.config.units, &site.config.dimensions)
-                .unwrap();
+        let units = briefing::model::units::UnitCatalog::with_custom(
+            &site.config.units,
+            &site.config.dimensions,
+        )
+        .unwrap();
         let reports =
-            briefing::search::site::site_reports(&site.content, &site.config, &units, style);
+            briefing::emit::search::site::site_reports(&site.content, &site.config, &units, style);
         assert_eq!(reports.len(), site.content.reports.len());
         for r in &reports {
             assert_eq!(

@@ -1,5 +1,5 @@
 //! search.js itself: its tokenizer against the case table that
-//! `src/search/tokenize.rs` also runs (`tests/fixtures/search/tokenize_cases.json`),
+//! `src/emit/search/tokenize.rs` also runs (`tests/fixtures/search/tokenize_cases.json`),
 //! in Chromium over http:// and file:// and under node; and the JavaScript
 //! level its header states.
 

@@ -8,8 +8,8 @@
  * a set of classic scripts (search/meta.js, search/t/N.js, search/LANG/dN.js)
  * that register their data with window.__briefingSearch, so search works from
  * file:// as from a server. The index format is described at the top of
- * src/search/mod.rs, the tokenizer's rules (which queries follow here) at the
- * top of src/search/tokenize.rs; both sides are tested against
+ * src/emit/search/mod.rs, the tokenizer's rules (which queries follow here)
+ * at the top of src/emit/search/tokenize.rs; both sides are tested against
  * tests/fixtures/search/tokenize_cases.json. A query word of MIN_PREFIX or
  * more letters also matches the words it begins, looking in at most
  * MAX_PREFIX_SHARDS shards (so a very common prefix may miss some); every
@@ -20,10 +20,10 @@
 
   const NS = (window.__briefingSearch = window.__briefingSearch || {});
 
-  /* Shared with Rust: begin. Each is a constant of the same name in src/search/
-     with the same value; src/search/js_contract.rs reads these lines and
-     checks. One `const NAME = value;` a line, values JSON but for 'quotes'
-     and hex numbers. */
+  /* Shared with Rust: begin. Each is a constant of the same name and value
+     in src/emit/search/, which src/emit/search/js_contract.rs checks by
+     reading these lines: one `const NAME = value;` a line, values JSON but
+     for 'quotes' and hex numbers. */
   const FORMAT_VERSION = 2;
   const MAX_WORD = 40;
   const GROUP_DIGITS = 3;

@@ -1,0 +1,4 @@
+//! Generated files other than pages: feeds, sitemap, the search index.
+
+pub mod feeds;
+pub mod search;
