@@ -105,6 +105,7 @@
   /*
    * One text's tokens, mode 'index' or 'query': {text, pos: position,
    * kind: 'word'|'number'|'char'|'pair', start, end: UTF-16 offsets in the text}.
+   * The rules' numbers are those of src/emit/search/tokenize.rs.
    */
   class Tokenizer {
     constructor(text, mode) {
@@ -120,7 +121,7 @@
         }
       }
       this.offsets.push(text.length);
-      this.list = [];
+      this.tokens = [];
       this.pos = 0;
     }
 
@@ -138,11 +139,11 @@
           i++;
         }
       }
-      return this.list;
+      return this.tokens;
     }
 
     push(text, kind, from, to, pos) {
-      this.list.push({ text, pos, kind, start: this.offsets[from], end: this.offsets[to] });
+      this.tokens.push({ text, pos, kind, start: this.offsets[from], end: this.offsets[to] });
     }
 
     digitAt(i) {
@@ -307,27 +308,31 @@
     return isCjk(c) && String.fromCodePoint(c) === token;
   }
 
-  /* One token's postings: Map(doc -> {score, positions}). */
+  /* One token's postings: Map(doc -> {score, positions}). Per document: its
+     number (the first absolute, the rest as differences), then for a single
+     CJK character its score, for other tokens score * POSITION_COUNTS + count
+     and `count` positions (the first absolute, the rest as differences). */
   function decodePostings(str, isChar) {
     const v = decodeVarints(str);
     const map = new Map();
     let doc = 0;
     for (let k = 0; k < v.length;) {
       doc = k === 0 ? v[k] : doc + v[k];
+      const head = v[k + 1];
+      k += 2;
       if (isChar) {
-        map.set(doc, { score: v[k + 1], positions: [] });
-        k += 2;
+        map.set(doc, { score: head, positions: [] });
         continue;
       }
-      const count = v[k + 1] % POSITION_COUNTS;
+      const count = head % POSITION_COUNTS;
       const positions = [];
       let at = 0;
       for (let j = 0; j < count; j++) {
-        at += v[k + 2 + j];
+        at += v[k + j];
         positions.push(at);
       }
-      map.set(doc, { score: Math.floor(v[k + 1] / POSITION_COUNTS), positions });
-      k += 2 + count;
+      map.set(doc, { score: Math.floor(head / POSITION_COUNTS), positions });
+      k += count;
     }
     return map;
   }
@@ -848,7 +853,10 @@
       return li;
     }
 
-    /* Hooks. */
+    /* Hooks the widgets override: a key in the input, the form's submit, a
+       new query, opening or closing the list, the list emptied or filled,
+       and whether the no-results message stands in for the shown status.
+       Each widget also says what a result's title is: resultTitle(li, i, href). */
     onKey() {}
     onSubmit() {}
     queryChanged() {}
