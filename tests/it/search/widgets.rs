@@ -2,7 +2,7 @@
 //! combobox, and what is left of search without JavaScript.
 
 use super::fixture::Sites;
-use super::page::{dropdown_results, page_results, shot, titles};
+use super::page::{dropdown_results, open_query, page_results, shot, titles, PAGE_FORM};
 use crate::browser::{key, Browser};
 use serde_json::json;
 
@@ -12,6 +12,7 @@ fn header_box_is_a_keyboard_combobox() {
     let sites = Sites::new();
     for (label, url) in sites.both("en/") {
         arrows_choose_and_enter_opens_a_result(&b, label, &url);
+        arrows_wrap_and_escape_empties_the_box(&b, label, &url);
         enter_with_no_choice_opens_the_search_page(&b, label, &url);
     }
 }
@@ -70,6 +71,43 @@ fn arrows_choose_and_enter_opens_a_result(b: &Browser, label: &str, url: &str) {
     );
 }
 
+/// Up from the input chooses the last option (all results, when there are
+/// more than the list shows), Down from there the first; the first Escape
+/// closes the list, the second empties the box.
+fn arrows_wrap_and_escape_empties_the_box(b: &Browser, label: &str, url: &str) {
+    b.goto(url);
+    b.wait_for("!document.querySelector('form.bsearch').hidden", "the box");
+    b.type_into(&b.find("#bsearch-q"), "filler");
+    dropdown_results(b);
+    let chosen = || {
+        b.exec(
+            "const id = document.getElementById('bsearch-q').getAttribute('aria-activedescendant'); \
+             const o = id && document.getElementById(id); return o ? o.className + ' ' + o.id : null;",
+            json!([]),
+        )
+    };
+    b.keys(key::UP);
+    assert_eq!(
+        chosen(),
+        "bsearch-all bsearch0-opt-8",
+        "{label}: up chooses the last"
+    );
+    b.keys(key::DOWN);
+    assert_eq!(
+        chosen(),
+        "bsearch-hit bsearch0-opt-0",
+        "{label}: and wraps round"
+    );
+    b.keys(key::ESCAPE);
+    assert_eq!(chosen(), json!(null), "{label}: Escape closes");
+    b.keys(key::ESCAPE);
+    let q = b.exec(
+        "return document.getElementById('bsearch-q').value;",
+        json!([]),
+    );
+    assert_eq!(q, "", "{label}: a second Escape empties the box");
+}
+
 /// Enter with no option chosen opens the search page with ?q=.
 fn enter_with_no_choice_opens_the_search_page(b: &Browser, label: &str, url: &str) {
     b.goto(url);
@@ -93,6 +131,72 @@ fn enter_with_no_choice_opens_the_search_page(b: &Browser, label: &str, url: &st
             json!([])
         ),
         "zone"
+    );
+}
+
+/// On the search page results are links: arrows move the focus from the
+/// input through them and back, Escape returns to the input and there
+/// empties it; a button shows the next page of results.
+#[test]
+fn search_page_arrows_move_through_the_results() {
+    let Some(b) = Browser::start() else { return };
+    let sites = Sites::new();
+    for (label, url) in sites.both("en/search/") {
+        let shown = titles(&open_query(&b, &url, "zone"));
+        assert!(shown.len() >= 3, "{label}: {shown:?}");
+        let focused = || {
+            b.exec(
+                "const a = document.activeElement; return a.id || a.textContent;",
+                json!([]),
+            )
+        };
+        b.exec(
+            "document.getElementById('bsearch-page-q').focus();",
+            json!([]),
+        );
+        for (k, want) in [
+            (key::UP, "bsearch-page-q"),
+            (key::DOWN, shown[0].as_str()),
+            (key::DOWN, shown[1].as_str()),
+            (key::UP, shown[0].as_str()),
+            (key::UP, "bsearch-page-q"),
+            (key::DOWN, shown[0].as_str()),
+            (key::ESCAPE, "bsearch-page-q"),
+        ] {
+            b.keys(k);
+            assert_eq!(focused(), want, "{label}");
+        }
+        b.keys(key::ESCAPE);
+        let v = b.exec(
+            &format!("const f = document.querySelector('{PAGE_FORM}'); return {{q: f.querySelector('input').value, hits: f.querySelectorAll('.bsearch-hit').length, search: location.search}};"),
+            json!([]),
+        );
+        assert_eq!(
+            v,
+            json!({"q": "", "hits": 0, "search": ""}),
+            "{label}: Escape in the input empties it"
+        );
+        more_shows_the_next_results(&b, label, &url);
+    }
+}
+
+fn more_shows_the_next_results(b: &Browser, label: &str, url: &str) {
+    let first = titles(&open_query(b, url, "filler"));
+    assert_eq!(first.len(), 10, "{label}: a page of results");
+    b.exec(
+        "document.querySelector('.bsearch-more').click();",
+        json!([]),
+    );
+    b.wait_for(
+        "document.querySelectorAll('.bsearch-hit').length > 10",
+        "more results",
+    );
+    let more = titles(&page_results(b));
+    assert_eq!(more[..10], first[..], "{label}: the first ten stay");
+    assert!(
+        more.len() > 10 && more.len() <= 20,
+        "{label}: {}",
+        more.len()
     );
 }
 
