@@ -5,6 +5,7 @@
 //! error writes nothing.
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::emit::exports;
 use crate::emit::search;
 use crate::error::{Error, Result};
 use crate::load::config::Config;
@@ -15,9 +16,9 @@ use crate::model::units::{UnitCatalog, UnitError};
 use crate::model::urls::UrlStyle;
 use crate::output::guard::SiteSources;
 use crate::output::{self, OutputData, OutputDir, OutputFile, OutputLock, Staging, WriteStats};
-use crate::render::metrics;
 use crate::render::theme::{self, Theme};
 use crate::render::{self, RenderInput, RenderOptions};
+use crate::validate::dimensions;
 use crate::Lang;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -233,8 +234,8 @@ fn check_content_with_taxonomies(
                 config.source_lang(),
                 config.require_quotes,
             );
-            let mut ds = metrics::check_dimensions(content, config, &setup.units);
-            ds.extend(metrics::check_labels(content, config));
+            let mut ds = dimensions::check_dimensions(content, config, &setup.units);
+            ds.extend(dimensions::check_labels(content, config));
             ds.extend(crate::validate::dates::future_dates(
                 content,
                 config.source_lang(),
@@ -252,7 +253,7 @@ fn check_content_with_taxonomies(
 /// The files computed from the whole content: metrics exports, feeds,
 /// sitemap and robots.txt, and the search index.
 pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Result<Vec<OutputFile>> {
-    let mut files = metrics::export_files(content, &setup.config, &setup.units);
+    let mut files = exports::export_files(content, &setup.config, &setup.units);
     files.extend(crate::emit::feeds::site_files(
         content,
         &setup.config,
@@ -493,7 +494,7 @@ fn render_validated(
         Ok::<_, Error>(())
     };
     // One group at a time, so each is written before the next is made.
-    keep(metrics::export_files(&content, &setup.config, &setup.units))?;
+    keep(exports::export_files(&content, &setup.config, &setup.units))?;
     keep(crate::emit::feeds::site_files(
         &content,
         &setup.config,

@@ -18,6 +18,8 @@ use crate::model::urls::{self, UrlStyle};
 use crate::output::guard;
 use crate::output::{OutputData, OutputFile};
 use crate::pipeline::{render_site_files, BuildOptions, RenderedSite};
+use crate::util::mime::content_type;
+use crate::util::{html, suggest};
 use crate::Lang;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -301,7 +303,7 @@ fn find_report<'s>(site: &'s RenderedSite, slug: &str) -> Result<&'s Report> {
                 .map(|r| r.slug.as_str())
                 .collect();
             known.sort_unstable();
-            let hint = match strsim_best(slug, &known) {
+            let hint = match suggest::closest(slug, known.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("reports: {}", known.join(", ")),
             };
@@ -325,15 +327,6 @@ fn find_report<'s>(site: &'s RenderedSite, slug: &str) -> Result<&'s Report> {
                 .join(", ")
         ))])),
     }
-}
-
-fn strsim_best<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
-    known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(word, k), *k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
 }
 
 /// Resolves a relative link in the page at `page` (a path below the site
@@ -368,25 +361,6 @@ fn resolve(page: &str, link: &str) -> Option<(String, String)> {
     Some((out, frag))
 }
 
-fn mime(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "css" => "text/css",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Standard base64 with padding.
 pub fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -409,55 +383,6 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// The value of every `attr="…"` in `html`, with its byte range.
-fn attr_values<'h>(html: &'h str, attr: &str) -> Vec<(usize, usize, &'h str)> {
-    let needle = format!(" {attr}=\"");
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = html[from..].find(&needle) {
-        let start = from + i + needle.len();
-        let Some(len) = html[start..].find('"') else {
-            break;
-        };
-        out.push((start, start + len, &html[start..start + len]));
-        from = start + len;
-    }
-    out
-}
-
-/// Replaces attribute values in `html` by what `f` returns for them.
-fn rewrite_attrs(html: &str, attrs: &[&str], f: impl Fn(&str, &str) -> Option<String>) -> String {
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    for attr in attrs {
-        for (s, e, v) in attr_values(html, attr) {
-            if let Some(new) = f(attr, v) {
-                edits.push((s, e, new));
-            }
-        }
-    }
-    edits.sort_by_key(|e| e.0);
-    let mut out = String::with_capacity(html.len());
-    let mut at = 0;
-    for (s, e, new) in edits {
-        if s < at {
-            continue;
-        }
-        out.push_str(&html[at..s]);
-        out.push_str(&new);
-        at = e;
-    }
-    out.push_str(&html[at..]);
-    out
-}
-
-/// The inner HTML of the first `<tag …>…</tag>` in `html`.
-fn inner<'h>(html: &'h str, tag: &str) -> Option<&'h str> {
-    let open = html.find(&format!("<{tag}"))?;
-    let body_start = open + html[open..].find('>')? + 1;
-    let close = html.rfind(&format!("</{tag}>"))?;
-    (close >= body_start).then(|| &html[body_start..close])
-}
-
 /// Builds the one-file page of `report`.
 fn single_page(site: &RenderedSite, report: &Report) -> Result<String> {
     let by_path: BTreeMap<&str, &OutputFile> =
@@ -473,7 +398,11 @@ fn single_page(site: &RenderedSite, report: &Report) -> Result<String> {
     let data_uri = |path: &str| -> Option<String> {
         let f = by_path.get(path)?;
         let bytes = file_bytes(f).ok()?;
-        Some(format!("data:{};base64,{}", mime(path), base64(&bytes)))
+        Some(format!(
+            "data:{};base64,{}",
+            content_type(path),
+            base64(&bytes)
+        ))
     };
     let base = &site.config.base_url;
 
@@ -484,10 +413,15 @@ fn single_page(site: &RenderedSite, report: &Report) -> Result<String> {
         let file = by_path.get(path.as_str()).ok_or_else(|| {
             Error::read(&path, io::Error::other("the report page was not rendered"))
         })?;
-        let html = String::from_utf8_lossy(&file_bytes(file)?).into_owned();
+        let page = String::from_utf8_lossy(&file_bytes(file)?).into_owned();
         // The theme's style sheets, once.
         if css.is_empty() {
-            for (_, _, href) in attr_values(&html, "href") {
+            let tags = html::start_tags(&page);
+            for href in tags
+                .iter()
+                .filter(|t| t.name == "link")
+                .filter_map(|t| t.attr("href"))
+            {
                 let Some((target, _)) = resolve(&path, href) else {
                     continue;
                 };
@@ -500,12 +434,12 @@ fn single_page(site: &RenderedSite, report: &Report) -> Result<String> {
                 }
             }
         }
-        let main = inner(&html, "main")
-            .or_else(|| inner(&html, "body"))
-            .unwrap_or(&html);
+        let main = html::inner(&page, "main")
+            .or_else(|| html::inner(&page, "body"))
+            .unwrap_or(&page);
         let prefix = format!("{lang}-");
         let other_pages: Vec<(String, Lang)> = langs.iter().map(|&l| (page_of(l), l)).collect();
-        let main = rewrite_attrs(
+        let main = html::rewrite_attrs(
             main,
             &[
                 "href",
@@ -536,8 +470,8 @@ fn single_page(site: &RenderedSite, report: &Report) -> Result<String> {
                         return data_uri(&target);
                     }
                     if by_path.contains_key(target.as_str()) && !target.ends_with(".html") {
-                        if let Some(uri) =
-                            data_uri(&target).filter(|_| mime(&target).starts_with("image/"))
+                        if let Some(uri) = data_uri(&target)
+                            .filter(|_| content_type(&target).starts_with("image/"))
                         {
                             return Some(uri);
                         }
@@ -576,7 +510,7 @@ fn single_page(site: &RenderedSite, report: &Report) -> Result<String> {
         .map(|l| report.texts[l].title.as_str())
         .collect();
     let source = langs.first().copied().unwrap_or(site.config.source_lang());
-    let escaped_title = crate::emit::feeds::escape(&title.join(" · "));
+    let escaped_title = crate::util::escape::xml(&title.join(" · "));
     Ok(format!(
         "<!DOCTYPE html>\n<html lang=\"{source}\">\n<head>\n<meta charset=\"utf-8\">\n{REPORT_MARK}\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{escaped_title}</title>\n<style>\n{css}</style>\n<style>\n{SWITCH_CSS}</style>\n</head>\n<body class=\"kind-report bl-doc\">\n{sections}</body>\n</html>\n"
     ))
@@ -656,20 +590,6 @@ mod tests {
         );
         assert_eq!(resolve(page, "https://e.org/"), None);
         assert_eq!(resolve(page, "#top"), None);
-    }
-
-    #[test]
-    fn rewrites_only_quoted_attribute_values() {
-        let html = r##"<a href="#x" id="x">a</a><img src="i.png">"##;
-        let out = rewrite_attrs(html, &["href", "id"], |a, v| Some(format!("{a}:{v}")));
-        assert_eq!(
-            out,
-            r##"<a href="href:#x" id="id:x">a</a><img src="i.png">"##
-        );
-        assert_eq!(
-            inner("<body><main id=m>hi</main></body>", "main"),
-            Some("hi")
-        );
     }
 
     #[test]

@@ -3,5 +3,6 @@
 pub mod content;
 pub mod date;
 pub mod lang;
+pub mod metrics;
 pub mod units;
 pub mod urls;

@@ -4,7 +4,8 @@
 //! contract documented in themes/README.md). Rendering does no I/O: it
 //! returns the files to write.
 
-pub mod metrics;
+pub mod dashboard;
+pub mod filters;
 pub mod taxonomy;
 pub mod theme;
 
@@ -35,7 +36,7 @@ pub struct RenderOptions {
 
 /// Registers the helpers templates may call (`metric` filter).
 pub fn register_template_helpers(tera: &mut tera::Tera, units: std::sync::Arc<UnitCatalog>) {
-    crate::render::metrics::register_filters(tera, units);
+    crate::render::filters::register_filters(tera, units);
 }
 
 // ---------------------------------------------------------------------------
@@ -1379,7 +1380,7 @@ impl<'a> Renderer<'a> {
                 .and_then(|v| v.as_str())
                 .unwrap_or("Metrics")
         };
-        let view = crate::render::metrics::dashboard(
+        let view = crate::render::dashboard::dashboard(
             self.input.content,
             self.config(),
             self.input.units,
