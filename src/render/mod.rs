@@ -732,7 +732,25 @@ impl PageStamp {
 
     /// The comment the page ends with.
     fn finish(self) -> String {
-        format!("\n<!-- briefing {:016x} -->\n", self.0.finish())
+        format!("{STAMP_START}{:016x}{STAMP_END}", self.0.finish())
+    }
+}
+
+const STAMP_START: &str = "\n<!-- briefing ";
+const STAMP_END: &str = " -->\n";
+const STAMP_LEN: usize = STAMP_START.len() + 16 + STAMP_END.len();
+
+/// A page without the stamp that ends it: what readers see. Two pages can
+/// differ only in their stamps when a page's context holds something its
+/// template does not show.
+pub fn unstamped(page: &[u8]) -> &[u8] {
+    let stamped = page.len() >= STAMP_LEN
+        && page.ends_with(STAMP_END.as_bytes())
+        && page[page.len() - STAMP_LEN..].starts_with(STAMP_START.as_bytes());
+    if stamped {
+        &page[..page.len() - STAMP_LEN]
+    } else {
+        page
     }
 }
 
@@ -1393,6 +1411,15 @@ impl<'a> Renderer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unstamped_drops_only_a_whole_stamp() {
+        let page = b"<p>a</p>\n<!-- briefing 0123456789abcdef -->\n";
+        assert_eq!(unstamped(page), b"<p>a</p>");
+        assert_eq!(unstamped(b"<p>a</p>"), b"<p>a</p>");
+        let short = b"<p>a</p>\n<!-- briefing 0123 -->\n";
+        assert_eq!(unstamped(short), short);
+    }
 
     /// The page numbers a paginator lists, `…` where it leaves pages out.
     fn listed(n: usize, total: usize) -> String {
