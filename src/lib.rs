@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod diag;
 pub mod error;
 pub mod feeds;

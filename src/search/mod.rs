@@ -51,6 +51,7 @@ pub mod encode;
 pub mod site;
 pub mod tokenize;
 mod update;
+pub use update::STATE_PATH;
 
 use crate::Lang;
 use encode::{hash_bytes, hash_str, js_json, key_is_exact, mix, push_varint, token_key, KeyBuild};
