@@ -202,6 +202,7 @@ pub(crate) fn resolve(
     path: &Path,
 ) -> (Vec<DeployTarget>, Vec<Diagnostic>) {
     let mut targets: Vec<DeployTarget> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     let mut errors = Vec::new();
     for (i, entry) in raw.into_iter().enumerate() {
         let at = |field: &str| field_line(text, i, field);
@@ -230,13 +231,14 @@ pub(crate) fn resolve(
                 "a deploy target has no `name`".into(),
                 "give each target a name, e.g. `name: production` (`briefing deploy --target production`)",
             ));
-        } else if targets.iter().any(|t| t.name == name) {
+        } else if names.contains(&name) {
             errors.push(error(
                 "name",
                 format!("deploy target `{name}` is listed twice"),
                 "give each target its own name",
             ));
         }
+        names.push(name.clone());
         let url = match entry.url.as_deref().map(TargetUrl::parse) {
             Some(Ok(url)) => Some(url),
             Some(Err(why)) => {
@@ -264,9 +266,6 @@ pub(crate) fn resolve(
                     "write the service's address, e.g. `endpoint: https://s3.example.com`; credentials go in the environment",
                 ));
             }
-        }
-        if entry.max_deletes == Some(0) {
-            // Zero is allowed: it means "never delete"; nothing to check.
         }
         if let Some(url) = url {
             targets.push(DeployTarget {
@@ -301,8 +300,8 @@ fn endpoint_problem(endpoint: &str, url: Option<&TargetUrl>) -> Option<String> {
         return Some("has no host".into());
     }
     match url {
-        Some(TargetUrl::S3 { .. } | TargetUrl::Azure { .. }) | None => None,
-        Some(_) => Some("applies to s3:// and az:// targets only".into()),
+        Some(TargetUrl::File { .. }) => Some("does not apply to file:// targets".into()),
+        _ => None,
     }
 }
 
