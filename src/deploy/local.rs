@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// not the build's manifest, lock or staging folder (`.briefing-*`), nor
 /// the search index's record for the next build (`search/state.txt`).
 pub(crate) fn is_published(rel: &str) -> bool {
-    !rel.starts_with(".briefing-") && rel != crate::search::STATE_PATH
+    !rel.starts_with(".briefing-") && rel != crate::emit::search::STATE_PATH
 }
 
 /// SHA-256 of `bytes`, lower-case hex: the hash kept in each object's

@@ -29,35 +29,17 @@ impl CacheClass {
     }
 }
 
-/// The `Content-Type` of a file by its extension; text is UTF-8.
+/// The `Content-Type` of a file: the shared table (`util::mime`), with
+/// the feeds' own type, and UTF-8 said for JSON and XML too.
 pub(crate) fn content_type(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or(path);
     if name == "atom.xml" {
         return "application/atom+xml; charset=utf-8";
     }
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    match ext.as_deref() {
-        Some("html" | "htm") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js" | "mjs") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json; charset=utf-8",
-        Some("xml") => "application/xml; charset=utf-8",
-        Some("txt") => "text/plain; charset=utf-8",
-        Some("csv") => "text/csv; charset=utf-8",
-        Some("md") => "text/markdown; charset=utf-8",
-        Some("svg") => "image/svg+xml; charset=utf-8",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("avif") => "image/avif",
-        Some("ico") => "image/x-icon",
-        Some("pdf") => "application/pdf",
-        Some("woff2") => "font/woff2",
-        Some("woff") => "font/woff",
-        Some("zip") => "application/zip",
-        Some("mp4") => "video/mp4",
-        _ => "application/octet-stream",
+    match crate::util::mime::content_type(name) {
+        "application/json" => "application/json; charset=utf-8",
+        "application/xml" => "application/xml; charset=utf-8",
+        other => other,
     }
 }
 
@@ -68,8 +50,7 @@ pub(crate) fn cache_class(path: &str, name_carries_hash: bool) -> CacheClass {
     if name_carries_hash {
         return CacheClass::Immutable;
     }
-    let ty = content_type(path);
-    if ty.contains("charset=utf-8") && !ty.starts_with("image/") {
+    if content_type(path).contains("charset=utf-8") {
         CacheClass::Short
     } else {
         CacheClass::Medium
@@ -112,7 +93,7 @@ pub(crate) fn stage(path: &str, languages: &[Lang]) -> Stage {
     let is_feed_or_map = name == "atom.xml"
         || (name.starts_with("sitemap") && name.ends_with(".xml"))
         || path == "robots.txt";
-    if path == crate::search::META_PATH || is_feed_or_map {
+    if path == crate::emit::search::META_PATH || is_feed_or_map {
         return Stage::Indexes;
     }
     if name.ends_with(".html") {
@@ -122,7 +103,7 @@ pub(crate) fn stage(path: &str, languages: &[Lang]) -> Stage {
 }
 
 /// Whether the file's name is its theme name with its content's hash (see
-/// [`crate::theme::fingerprinted_name`]): checked against the bytes, so a
+/// [`crate::render::theme::fingerprinted_name`]): checked against the bytes, so a
 /// name that only looks like one is not cached for good.
 pub(crate) fn name_carries_hash(path: &str, bytes: &[u8]) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -135,7 +116,7 @@ pub(crate) fn name_carries_hash(path: &str, bytes: &[u8]) -> bool {
         return false;
     }
     let plain = parts.join(".");
-    crate::theme::fingerprinted_name(&plain, bytes).as_deref() == Some(name)
+    crate::render::theme::fingerprinted_name(&plain, bytes).as_deref() == Some(name)
 }
 
 #[cfg(test)]
@@ -212,7 +193,7 @@ mod tests {
     #[test]
     fn only_a_true_content_hash_makes_a_name_fingerprinted() {
         let css = b"body { color: red }";
-        let name = crate::theme::fingerprinted_name("style.css", css).unwrap();
+        let name = crate::render::theme::fingerprinted_name("style.css", css).unwrap();
         let path = format!("static/{name}");
         assert!(name_carries_hash(&path, css));
         assert!(!name_carries_hash(&path, b"body { color: blue }"));

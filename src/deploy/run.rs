@@ -1,8 +1,6 @@
 //! The deploy from start to end: choose the target, open it, build, read
 //! `public/`, list the target, plan, check the plan, carry it out.
 
-use crate::build::{BuildOptions, BuildReport};
-use crate::config::Config;
 use crate::deploy::execute;
 use crate::deploy::local;
 use crate::deploy::plan::{self, Plan, RemoteHashes};
@@ -11,7 +9,9 @@ use crate::deploy::store::Store;
 use crate::deploy::target::DeployTarget;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::load::config::Config;
 use crate::output::OutputLock;
+use crate::pipeline::{BuildOptions, BuildReport};
 use futures_util::StreamExt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -53,7 +53,7 @@ pub fn deploy(opts: &DeployOptions, prompts: Prompts<'_>) -> Result<DeployReport
     let target = choose_target(&config, opts.target.as_deref())?;
     let store = Store::open(&target)?;
     if !opts.no_build {
-        let built = crate::build::build(&opts.build)?;
+        let built = crate::pipeline::build(&opts.build)?;
         (prompts.built)(&built);
     }
     let public = opts.build.output_dir();
@@ -110,7 +110,7 @@ fn read_config(root: &Path) -> Result<Config> {
         }
         Err(e) => return Err(Error::read(path, e)),
     };
-    let text = crate::frontmatter::normalise(&text);
+    let text = crate::load::frontmatter::normalise(&text);
     Config::parse(&text, Path::new("site.yaml")).map_err(Error::Invalid)
 }
 
