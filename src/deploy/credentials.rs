@@ -67,7 +67,7 @@ fn redact_signatures(text: &str) -> String {
     {
         out.push_str(&rest[..i]);
         let end = rest[i..]
-            .find(|c: char| c == '&' || c == ' ' || c == ')' || c == '"' || c == ',')
+            .find(['&', ' ', ')', '"', ','])
             .map_or(rest.len(), |n| i + n);
         if end > i {
             out.push_str("***");
