@@ -30,6 +30,8 @@ pub struct Failure {
 pub(crate) struct Outcome {
     /// Indexes into the plan's uploads, in the order they finished.
     pub uploaded: Vec<usize>,
+    /// The ETag each uploaded file's object got (for the deploy index).
+    pub etags: std::collections::BTreeMap<String, String>,
     pub failed: Vec<Failure>,
     /// Uploads never tried (a later stage than a failure).
     pub uploads_not_done: Vec<usize>,
@@ -44,14 +46,21 @@ pub(crate) async fn execute(store: &Store, plan: &Plan, public: &Path) -> Outcom
     for stage in plan.stages() {
         let indexes = first..first + stage.len();
         first += stage.len();
-        let results: Vec<(usize, Result<(), String>)> = futures_util::stream::iter(indexes)
-            .map(|i| async move { (i, upload_with_retry(store, &plan.uploads[i], public).await) })
-            .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await;
+        let results: Vec<(usize, Result<Option<String>, String>)> = futures_util::stream::iter(
+            indexes,
+        )
+        .map(|i| async move { (i, upload_with_retry(store, &plan.uploads[i], public).await) })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
         for (i, result) in results {
             match result {
-                Ok(()) => outcome.uploaded.push(i),
+                Ok(etag) => {
+                    outcome.uploaded.push(i);
+                    if let Some(etag) = etag {
+                        outcome.etags.insert(plan.uploads[i].path.clone(), etag);
+                    }
+                }
                 Err(error) => outcome.failed.push(Failure {
                     path: plan.uploads[i].path.clone(),
                     error,
@@ -78,14 +87,18 @@ pub(crate) async fn execute(store: &Store, plan: &Plan, public: &Path) -> Outcom
 }
 
 /// One upload, tried again after a transient failure (0.5 s, then 1 s).
-async fn upload_with_retry(store: &Store, upload: &Upload, public: &Path) -> Result<(), String> {
+async fn upload_with_retry(
+    store: &Store,
+    upload: &Upload,
+    public: &Path,
+) -> Result<Option<String>, String> {
     let bytes = local::read_planned(public, &upload.path, &upload.hash)?;
     let payload = object_store::PutPayload::from(bytes);
     let mut backoff = FIRST_BACKOFF;
     let mut attempt = 1;
     loop {
         match store.upload(upload, payload.clone()).await {
-            Ok(()) => return Ok(()),
+            Ok(etag) => return Ok(etag),
             Err(e) if e.transient && attempt < ATTEMPTS => {
                 tokio::time::sleep(backoff).await;
                 backoff *= 2;

@@ -23,6 +23,63 @@ pub(crate) struct LocalFile {
 pub(crate) struct RemoteObject {
     pub path: String,
     pub size: u64,
+    /// The service's version tag of the object (changes whenever it is
+    /// written); not a content hash.
+    pub etag: Option<String>,
+}
+
+/// What the last deploy left in the target, kept there beside the site
+/// ([`INDEX_NAME`]): each object's size, ETag and content hash. An object
+/// listed with the same size and ETag has not been written since, so its
+/// hash is known without asking the service for it.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub(crate) struct DeployIndex {
+    /// Path -> (size, ETag, SHA-256).
+    pub objects: BTreeMap<String, (u64, String, String)>,
+}
+
+/// The index's name below the target's prefix (never a file of the site:
+/// `.briefing-*` names are not published).
+pub(crate) const INDEX_NAME: &str = ".briefing-deploy-index.json";
+
+/// The hashes the index vouches for: objects listed with the size and
+/// ETag the index recorded.
+pub(crate) fn indexed_hashes(remote: &[RemoteObject], index: &DeployIndex) -> RemoteHashes {
+    remote
+        .iter()
+        .filter_map(|r| {
+            let (size, etag, hash) = index.objects.get(&r.path)?;
+            let same = *size == r.size && r.etag.as_deref() == Some(etag.as_str());
+            same.then(|| (r.path.clone(), Some(hash.clone())))
+        })
+        .collect()
+}
+
+/// The index after a deploy: every local file the target now holds as
+/// planned (unchanged ones with their listed ETag, uploaded ones with the
+/// ETag their upload returned). Files whose ETag is unknown are left out
+/// (the next deploy asks for their hash).
+pub(crate) fn next_index(
+    local: &[LocalFile],
+    remote: &[RemoteObject],
+    uploaded_etags: &BTreeMap<String, String>,
+    uploads: &[Upload],
+) -> DeployIndex {
+    let listed: BTreeMap<&str, &RemoteObject> =
+        remote.iter().map(|r| (r.path.as_str(), r)).collect();
+    let planned: BTreeSet<&str> = uploads.iter().map(|u| u.path.as_str()).collect();
+    let mut objects = BTreeMap::new();
+    for file in local {
+        let etag = match uploaded_etags.get(&file.path) {
+            Some(etag) => Some(etag.clone()),
+            None if planned.contains(file.path.as_str()) => None,
+            None => listed.get(file.path.as_str()).and_then(|r| r.etag.clone()),
+        };
+        if let Some(etag) = etag {
+            objects.insert(file.path.clone(), (file.size, etag, file.hash.clone()));
+        }
+    }
+    DeployIndex { objects }
 }
 
 /// The content hash each compared object carries in its metadata (None:
@@ -79,6 +136,9 @@ pub(crate) struct Plan {
     pub deletes: Vec<String>,
     pub unchanged: usize,
     pub unchanged_bytes: u64,
+    /// Objects whose hash was asked of the service (one request each); the
+    /// others' came from the deploy index or differ in size.
+    pub hashes_asked: usize,
 }
 
 impl Plan {
@@ -99,10 +159,11 @@ impl Plan {
 
 /// The local files whose remote hash must be asked for: those the target
 /// holds with the same size (another size means other bytes, and
-/// `--force` uploads everything anyway).
+/// `--force` uploads everything anyway) whose hash is not `known`.
 pub(crate) fn to_compare<'a>(
     local: &'a [LocalFile],
     remote: &[RemoteObject],
+    known: &RemoteHashes,
     force: bool,
 ) -> Vec<&'a str> {
     if force {
@@ -111,7 +172,7 @@ pub(crate) fn to_compare<'a>(
     let sizes: BTreeMap<&str, u64> = remote.iter().map(|r| (r.path.as_str(), r.size)).collect();
     local
         .iter()
-        .filter(|f| sizes.get(f.path.as_str()) == Some(&f.size))
+        .filter(|f| sizes.get(f.path.as_str()) == Some(&f.size) && !known.contains_key(&f.path))
         .map(|f| f.path.as_str())
         .collect()
 }
@@ -196,6 +257,7 @@ mod tests {
         RemoteObject {
             path: path.into(),
             size,
+            etag: Some(format!("e-{path}")),
         }
     }
 
@@ -247,7 +309,10 @@ mod tests {
             remote("static/old.css", 1),
             remote("zh/reports/gone/index.html", 1),
         ];
-        assert_eq!(to_compare(&site, &there, false), ["a.html", "b.html"]);
+        assert_eq!(
+            to_compare(&site, &there, &RemoteHashes::new(), false),
+            ["a.html", "b.html"]
+        );
         let hashes = RemoteHashes::from([
             ("a.html".to_string(), Some("old".to_string())),
             ("b.html".to_string(), Some("same".to_string())),
@@ -278,7 +343,7 @@ mod tests {
         assert_eq!(plan.uploads[0].reason, Reason::Changed);
         let same = RemoteHashes::from([("a.html".to_string(), Some("x".to_string()))]);
         assert!(make_plan(&site, &there, &same, LANGS, false).is_empty());
-        assert!(to_compare(&site, &there, true).is_empty());
+        assert!(to_compare(&site, &there, &RemoteHashes::new(), true).is_empty());
         let forced = make_plan(&site, &there, &RemoteHashes::new(), LANGS, true);
         assert_eq!(forced.uploads[0].reason, Reason::Forced);
     }
@@ -300,5 +365,45 @@ mod tests {
         );
         assert_eq!(plan.uploads[0].content_type, "text/css; charset=utf-8");
         assert_eq!(plan.uploads[1].cache_control(), "public, max-age=60");
+    }
+
+    #[test]
+    fn the_index_vouches_only_for_objects_not_written_since() {
+        let site = [
+            local("a.html", "aaa"),
+            local("b.html", "bbb"),
+            local("c.html", "ccc"),
+        ];
+        let there = [remote("a.html", 3), remote("b.html", 3)];
+        let plan = make_plan(
+            &site,
+            &there,
+            &RemoteHashes::from([
+                ("a.html".to_string(), Some("aaa".to_string())),
+                ("b.html".to_string(), Some("old".to_string())),
+            ]),
+            LANGS,
+            false,
+        );
+        let put = BTreeMap::from([("b.html".to_string(), "e2".to_string())]);
+        let index = next_index(&site, &there, &put, &plan.uploads);
+        // a: unchanged, listed ETag; b: uploaded, its new ETag; c: upload
+        // failed or its ETag unknown, so left out.
+        assert_eq!(
+            index.objects["a.html"],
+            (3, "e-a.html".into(), "aaa".into())
+        );
+        assert_eq!(index.objects["b.html"], (3, "e2".into(), "bbb".into()));
+        assert!(!index.objects.contains_key("c.html"));
+
+        let mut now = vec![remote("a.html", 3), remote("b.html", 3)];
+        now[0].etag = Some("rewritten".into());
+        now[1].etag = Some("e2".into());
+        let known = indexed_hashes(&now, &index);
+        assert_eq!(
+            known,
+            RemoteHashes::from([("b.html".to_string(), Some("bbb".to_string()))])
+        );
+        assert_eq!(to_compare(&site, &now, &known, false), ["a.html"]);
     }
 }

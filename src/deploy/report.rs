@@ -31,6 +31,9 @@ pub struct DeployReport {
     pub bytes_uploaded: u64,
     /// Files the target already had with the same content.
     pub unchanged: usize,
+    /// Objects whose content hash had to be asked of the service (a
+    /// request each); the deploy index vouches for the others.
+    pub hashes_asked: usize,
     /// Deleted objects (a dry run: those that would be).
     pub deleted: Vec<String>,
     pub failed: Vec<Failure>,
@@ -54,6 +57,7 @@ impl DeployReport {
             uploaded,
             bytes_uploaded: plan.upload_bytes(),
             unchanged: plan.unchanged,
+            hashes_asked: plan.hashes_asked,
             deleted: plan.deletes.clone(),
             failed: Vec::new(),
             not_done: Vec::new(),
@@ -89,6 +93,7 @@ impl DeployReport {
             bytes_uploaded: uploaded.iter().map(|u| u.bytes).sum(),
             uploaded,
             unchanged: plan.unchanged,
+            hashes_asked: plan.hashes_asked,
             deleted: outcome.deleted,
             failed: outcome.failed,
             not_done,

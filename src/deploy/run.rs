@@ -3,7 +3,7 @@
 
 use crate::deploy::execute;
 use crate::deploy::local;
-use crate::deploy::plan::{self, Plan, RemoteHashes};
+use crate::deploy::plan::{self, Plan};
 use crate::deploy::report::DeployReport;
 use crate::deploy::store::Store;
 use crate::deploy::target::DeployTarget;
@@ -66,7 +66,7 @@ pub fn deploy(opts: &DeployOptions, prompts: Prompts<'_>) -> Result<DeployReport
         .build()
         .map_err(|e| Error::write(&store.shown, e))?;
     runtime.block_on(async {
-        let plan = make_plan(&store, &local, &config, opts.force).await?;
+        let (plan, remote) = make_plan(&store, &local, &config, opts.force).await?;
         let limit = opts.max_deletes.unwrap_or(target.max_deletes);
         let too_many = too_many_deletes(&plan, limit, &store.shown);
         if opts.dry_run {
@@ -84,14 +84,11 @@ pub fn deploy(opts: &DeployOptions, prompts: Prompts<'_>) -> Result<DeployReport
             let why = "deleting was not confirmed; nothing was changed".to_string();
             return Err(Error::refused("deploy to", &store.shown, why));
         }
-        let outcome = execute::execute(&store, &plan, &public).await;
-        Ok(DeployReport::of_outcome(
-            &target.name,
-            &store.shown,
-            &plan,
-            outcome,
-            start.elapsed(),
-        ))
+        let (outcome, warnings) = carry_out(&store, &plan, &local, &remote, &public).await;
+        let mut report =
+            DeployReport::of_outcome(&target.name, &store.shown, &plan, outcome, start.elapsed());
+        report.warnings.extend(warnings);
+        Ok(report)
     })
 }
 
@@ -157,15 +154,18 @@ fn require_output(public: &Path) -> Result<()> {
 }
 
 /// Lists the target, asks for the content hashes of the objects that may be
-/// unchanged (same path and size), and compares.
+/// unchanged (same path and size) and that the deploy index does not vouch
+/// for, and compares. Also gives the listing.
 async fn make_plan(
     store: &Store,
     local: &[plan::LocalFile],
     config: &Config,
     force: bool,
-) -> Result<Plan> {
+) -> Result<(Plan, Vec<plan::RemoteObject>)> {
     let remote = store.list().await?;
-    let compare = plan::to_compare(local, &remote, force);
+    let mut known = plan::indexed_hashes(&remote, &store.read_index().await);
+    let compare = plan::to_compare(local, &remote, &known, force);
+    let asked = compare.len();
     let hashes: Vec<(String, Result<Option<String>, String>)> = futures_util::stream::iter(compare)
         .map(|path| async move {
             let hash = store.content_hash(path).await.map_err(|e| e.message);
@@ -174,20 +174,39 @@ async fn make_plan(
         .buffer_unordered(execute::CONCURRENCY)
         .collect()
         .await;
-    let mut known = RemoteHashes::new();
     for (path, hash) in hashes {
         let hash = hash.map_err(|why| {
             Error::read(format!("{}{path}", store.shown), std::io::Error::other(why))
         })?;
         known.insert(path, hash);
     }
-    Ok(plan::make_plan(
-        local,
-        &remote,
-        &known,
-        &config.languages,
-        force,
-    ))
+    let mut plan = plan::make_plan(local, &remote, &known, &config.languages, force);
+    plan.hashes_asked = asked;
+    Ok((plan, remote))
+}
+
+/// Carries out the plan, then, when every upload went up, leaves the index
+/// for the next deploy (a warning when it cannot).
+async fn carry_out(
+    store: &Store,
+    plan: &Plan,
+    local: &[plan::LocalFile],
+    remote: &[plan::RemoteObject],
+    public: &Path,
+) -> (execute::Outcome, Vec<String>) {
+    let outcome = execute::execute(store, plan, public).await;
+    let mut warnings = Vec::new();
+    let uploads_done = outcome.uploaded.len() == plan.uploads.len();
+    if uploads_done {
+        let index = plan::next_index(local, remote, &outcome.etags, &plan.uploads);
+        if let Err(e) = store.write_index(&index).await {
+            warnings.push(format!(
+                "the deploy index was not written ({}); the next deploy asks for each object's hash",
+                e.message
+            ));
+        }
+    }
+    (outcome, warnings)
 }
 
 /// The refusal when the plan deletes more than `limit` objects.

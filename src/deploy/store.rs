@@ -5,7 +5,7 @@
 
 use crate::deploy::credentials::{self, Secrets};
 use crate::deploy::local::sha256_hex;
-use crate::deploy::plan::{RemoteObject, Upload};
+use crate::deploy::plan::{DeployIndex, RemoteObject, Upload, INDEX_NAME};
 use crate::deploy::target::{DeployTarget, TargetUrl};
 use crate::error::{Error, Result};
 use futures_util::{StreamExt, TryStreamExt};
@@ -114,9 +114,10 @@ impl Store {
                     Some(s) => full.strip_prefix(s.as_str())?,
                     None => full,
                 };
-                Some(RemoteObject {
+                (rel != INDEX_NAME).then(|| RemoteObject {
                     path: rel.to_string(),
                     size: meta.size,
+                    etag: meta.e_tag,
                 })
             })
             .collect();
@@ -148,12 +149,51 @@ impl Store {
         Ok(Some(sha256_hex(&bytes)))
     }
 
-    /// Puts one file with its headers and content hash.
+    /// The index the last deploy left (an empty one when there is none or
+    /// it cannot be read: then every hash is asked for).
+    pub(crate) async fn read_index(&self) -> DeployIndex {
+        let Ok(key) = self.key(INDEX_NAME) else {
+            return DeployIndex::default();
+        };
+        let bytes = match self.inner.get_opts(&key, GetOptions::default()).await {
+            Ok(got) => got.bytes().await.ok(),
+            Err(_) => None,
+        };
+        bytes
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes the index for the next deploy.
+    pub(crate) async fn write_index(
+        &self,
+        index: &DeployIndex,
+    ) -> std::result::Result<(), StoreError> {
+        let key = self.key(INDEX_NAME)?;
+        let bytes = serde_json::to_vec(index).expect("an index serializes");
+        let mut attributes = Attributes::new();
+        if self.has_metadata {
+            attributes.insert(Attribute::ContentType, "application/json".into());
+            attributes.insert(Attribute::CacheControl, "no-store".into());
+        }
+        let options = PutOptions {
+            attributes,
+            ..PutOptions::default()
+        };
+        self.inner
+            .put_opts(&key, PutPayload::from(bytes), options)
+            .await
+            .map(|_| ())
+            .map_err(|e| self.describe(&e))
+    }
+
+    /// Puts one file with its headers and content hash; the object's new
+    /// ETag, when the service gives one.
     pub(crate) async fn upload(
         &self,
         upload: &Upload,
         payload: PutPayload,
-    ) -> std::result::Result<(), StoreError> {
+    ) -> std::result::Result<Option<String>, StoreError> {
         let key = self.key(&upload.path)?;
         let mut attributes = Attributes::new();
         if self.has_metadata {
@@ -171,7 +211,7 @@ impl Store {
         self.inner
             .put_opts(&key, payload, options)
             .await
-            .map(|_| ())
+            .map(|put| put.e_tag)
             .map_err(|e| self.describe(&e))
     }
 
