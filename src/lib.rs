@@ -11,6 +11,7 @@ pub mod figures;
 pub mod fingerprint;
 pub mod frontmatter;
 pub mod guard;
+pub mod import;
 pub mod lang;
 pub mod markdown;
 pub mod metrics;

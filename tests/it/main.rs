@@ -10,6 +10,7 @@ mod errors;
 mod figures;
 mod generated;
 mod hard_input;
+mod import;
 mod publish;
 mod quality;
 mod safety;
