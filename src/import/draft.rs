@@ -8,7 +8,6 @@ use crate::import::page::is_han;
 use crate::import::segment::Article;
 use crate::import::{DRAFT_MARK, UNTRANSLATED_MARK};
 use crate::Lang;
-use pinyin::ToPinyin;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -263,7 +262,7 @@ fn slug(source: &Source, n: usize, name: Option<&str>, article: &Article) -> Str
         .chars()
         .filter(|&c| is_han(c))
         .take(4)
-        .filter_map(|c| c.to_pinyin().map(|p| p.plain()))
+        .filter_map(crate::import::figures::ascii_pinyin)
         .collect();
     if !sounds.is_empty() {
         slug = format!("{slug}-{sounds}");

@@ -257,9 +257,12 @@ fn shift(digits: &str, exp: usize) -> String {
 mod label;
 mod read;
 
+pub(crate) use label::ascii_pinyin;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::units::Dimension;
 
     /// The figures `propose` finds in `text`, as `qualifier value unit`.
     fn found(text: &str) -> Vec<String> {
@@ -318,11 +321,12 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("政策举措", "zheng_ce_ju_cuo", "持续推出改革创新、金融服务等8方面128条政策举措"),
-                ("提供资金支持", "ti_gong_zi_jin", "提供资金支持近30亿元"),
+                ("政策举措", "zheng_ce_ju_cuo_count", "持续推出改革创新、金融服务等8方面128条政策举措"),
+                ("提供资金支持", "ti_gong_zi_jin_zhi_chi_cny", "提供资金支持近30亿元"),
             ]
         );
-        assert_eq!(label::key_for("SMT 产线", &["smt_chan_xian"]), "smt_chan_xian_2");
+        assert_eq!(label::key_for("SMT 产线", &Dimension::Count, &["smt_chan_xian_count"]), "smt_chan_xian_count_2");
+        assert_eq!(label::key_for("吕梁", &Dimension::Area, &[]), "lv_liang_area");
         assert_eq!(shift("2.3", 4), "23000");
         assert_eq!(shift("0.05", 4), "500");
         assert_eq!(shift("1.23456", 4), "12345.6");

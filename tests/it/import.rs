@@ -259,22 +259,27 @@ fn never_overwrites_and_dry_run_writes_nothing() {
     let site = new_site();
     let page = repo_root().join("tests/fixtures/import/datong-c1.txt");
     let before = files_below(&site.root);
-    let dry = import_into(&site, &page, &["--dry-run"]);
+    let dry = import_into(&site, &page, &["--dry-run", "--format", "json"]);
     assert!(dry.success(), "{}", dry.stderr());
     assert_eq!(files_below(&site.root), before, "--dry-run wrote something");
+    let json: Value = serde_json::from_str(&dry.stdout()).unwrap();
+    let files: Vec<String> = json["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(files.len(), 6);
     assert!(import_into(&site, &page, &[]).success());
-    let after_first = files_below(&site.root);
-    assert_eq!(after_first.len(), before.len() + 6);
-    // One draft of the second run already exists: nothing is written.
-    site.remove("content/reports/2025-08-20-c1-3-guangling.en.md");
+    assert_eq!(files_below(&site.root).len(), before.len() + 6);
+    // One draft of the second run is gone, the others exist: nothing is written.
+    site.remove(&files[5]);
     let without_one = files_below(&site.root);
     let again = import_into(&site, &page, &[]);
     assert_eq!(again.code(), Some(1), "{}", again.stdout());
-    assert!(
-        again.stderr().contains("error: content/reports/2025-08-20-c1-1-datong.zh.md: already exists; nothing was written"),
-        "{}",
-        again.stderr()
-    );
+    let first = format!("error: {}: already exists; nothing was written\n", files[0]);
+    assert!(again.stderr().starts_with(&first), "{}", again.stderr());
+    assert_eq!(again.stderr().matches("already exists").count(), 5, "{}", again.stderr());
     assert_eq!(files_below(&site.root), without_one, "a refused import changed files");
 }
 

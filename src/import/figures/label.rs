@@ -88,6 +88,11 @@ impl Scan<'_> {
 /// `words` without the leading and trailing words of [`LEADING`] and
 /// [`TRAILING`], and without characters a label has no use for.
 fn trim_words(words: &str) -> String {
+    // After a time or another figure (`到2027年`, `1—5月`), the words start anew.
+    let words = match words.rfind(|c: char| c.is_ascii_digit()) {
+        Some(at) => words[at + 1..].trim_start_matches(|c: char| "年月日号天个万亿%.".contains(c)),
+        None => words,
+    };
     let mut w: String = words
         .chars()
         .filter(|&c| is_han(c) || c.is_ascii_alphanumeric() || c == ' ' || c == '·')
@@ -111,13 +116,20 @@ fn trim_words(words: &str) -> String {
     }
 }
 
-/// An ASCII key for `label`: the pinyin of its first Han characters and
-/// its Latin words, joined by `_` (`资金支持` → `zi_jin_zhi_chi`), made
-/// unique among `used` with a number.
-pub(crate) fn key_for(label: &str, used: &[&str]) -> String {
+/// The pinyin of a Han character in ASCII (`吕` → `lv`), or None.
+pub(crate) fn ascii_pinyin(c: char) -> Option<String> {
+    let p = c.to_pinyin()?.plain().replace('ü', "v");
+    Some(p.chars().filter(char::is_ascii_alphanumeric).collect())
+}
+
+/// An ASCII key for a figure's label: the pinyin of its Han characters and
+/// its Latin words, joined by `_`, then a word for the unit's dimension
+/// (`资金支持`, 亿元 → `zi_jin_zhi_chi_cny`), made unique among `used`
+/// with a number. Figures with the same label and kind get the same key
+/// in every report (the dashboard compares them); others never do.
+pub(crate) fn key_for(label: &str, dimension: &Dimension, used: &[&str]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut latin = String::new();
-    let mut han = 0;
     for c in label.chars() {
         if c.is_ascii_alphanumeric() {
             latin.push(c.to_ascii_lowercase());
@@ -126,20 +138,18 @@ pub(crate) fn key_for(label: &str, used: &[&str]) -> String {
         if !latin.is_empty() {
             parts.push(std::mem::take(&mut latin));
         }
-        if let Some(p) = c.to_pinyin() {
-            if han < 4 {
-                parts.push(p.plain().to_string());
-            }
-            han += 1;
-        }
+        parts.extend(ascii_pinyin(c));
     }
     if !latin.is_empty() {
         parts.push(latin);
     }
+    let kind: String = match dimension {
+        Dimension::CurrencyCny => "cny".to_string(),
+        Dimension::CurrencyUsd => "usd".to_string(),
+        other => other.name().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>().to_ascii_lowercase(),
+    };
+    parts.push(if kind.is_empty() { "figure".to_string() } else { kind });
     let mut key = parts.join("_");
-    if key.is_empty() {
-        key = "figure".to_string();
-    }
     if key.starts_with(|c: char| c.is_ascii_digit()) {
         key = format!("n_{key}");
     }

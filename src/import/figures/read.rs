@@ -223,7 +223,7 @@ impl<'u> Scan<'u> {
             value: read.digits.clone(),
             unit: read.unit.zh().to_string(),
             qualifier,
-            key: super::label::key_for(&label, &used),
+            key: super::label::key_for(&label, read.unit.dimension(), &used),
             label,
             quote,
             written: self.text(read.start, read.end),
