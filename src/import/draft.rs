@@ -2,11 +2,12 @@
 //! and proposed figures in front matter and the page's text as the body,
 //! and a translation skeleton per other language. Pure: text in, text out.
 
-use crate::content::{self, Date};
 use crate::import::figures::Figure;
 use crate::import::page::is_han;
 use crate::import::segment::Article;
 use crate::import::{DRAFT_MARK, UNTRANSLATED_MARK};
+use crate::load::content;
+use crate::model::date::Date;
 use crate::Lang;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -51,7 +52,12 @@ pub(crate) fn draft(
     languages: &[Lang],
 ) -> Draft {
     let (zone, region) = guess_zone(article);
-    let slug = slug(source, n, region.as_deref().or(article.headline.as_deref()), article);
+    let slug = slug(
+        source,
+        n,
+        region.as_deref().or(article.headline.as_deref()),
+        article,
+    );
     let dir = PathBuf::from("content").join(section);
     let zh = source_text(article, figures, (n, total), source, (zone, region));
     let hash = content::source_fingerprint(&zh, &dir).unwrap_or_default();
@@ -74,7 +80,12 @@ fn title(article: &Article) -> String {
     match &article.headline {
         Some(h) => h.clone(),
         None => {
-            let start: String = article.text().chars().filter(|c| !c.is_whitespace()).take(16).collect();
+            let start: String = article
+                .text()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .take(16)
+                .collect();
             format!("待拟标题：{start}…")
         }
     }
@@ -88,19 +99,39 @@ fn source_text(
     (zone, region): (Option<String>, Option<String>),
 ) -> String {
     let mut y = String::from("---\n");
-    let where_ = article.line.map_or(String::new(), |l| format!(", line {l}"));
-    let _ = writeln!(y, "{DRAFT_MARK} article {n} of {total} on {}{where_}.", source.file);
+    let where_ = article
+        .line
+        .map_or(String::new(), |l| format!(", line {l}"));
+    let _ = writeln!(
+        y,
+        "{DRAFT_MARK} article {n} of {total} on {}{where_}.",
+        source.file
+    );
     y.push_str("# Check the title, zone, region and every figure against the page, write a\n");
-    y.push_str("# summary from the text below, then delete these comment lines and `draft: true`.\n");
-    let no_headline = if article.headline.is_none() { "    # no headline on this page: write one" } else { "" };
+    y.push_str(
+        "# summary from the text below, then delete these comment lines and `draft: true`.\n",
+    );
+    let no_headline = if article.headline.is_none() {
+        "    # no headline on this page: write one"
+    } else {
+        ""
+    };
     let _ = writeln!(y, "title: {}{no_headline}", yaml(&title(article)));
     let _ = writeln!(y, "date: {}", source.date);
     y.push_str("draft: true\n");
     if let Some(zone) = zone {
-        let _ = writeln!(y, "zone: {}    # a guess from the page's words", yaml(&zone));
+        let _ = writeln!(
+            y,
+            "zone: {}    # a guess from the page's words",
+            yaml(&zone)
+        );
     }
     if let Some(region) = region {
-        let _ = writeln!(y, "region: {}    # a guess from the zone's name", yaml(&region));
+        let _ = writeln!(
+            y,
+            "region: {}    # a guess from the zone's name",
+            yaml(&region)
+        );
     }
     y.push_str("summary: \"\"\ntags: []\nsource:\n");
     if let Some(p) = &source.publication {
@@ -189,9 +220,16 @@ fn escape_markdown(text: &str) -> String {
 
 fn translation_text(article: &Article, figures: &[Figure], hash: &str) -> String {
     let mut y = String::from("---\n");
-    let _ = writeln!(y, "{UNTRANSLATED_MARK} translate the title, the summary, each");
+    let _ = writeln!(
+        y,
+        "{UNTRANSLATED_MARK} translate the title, the summary, each"
+    );
     y.push_str("# label marked [translate] and the text; then delete these comment lines.\n");
-    let _ = writeln!(y, "title: {}", yaml(&format!("[translate] {}", title(article))));
+    let _ = writeln!(
+        y,
+        "title: {}",
+        yaml(&format!("[translate] {}", title(article)))
+    );
     y.push_str("summary: \"\"\n");
     if figures.is_empty() {
         y.push_str("metrics: []\n");
@@ -199,7 +237,11 @@ fn translation_text(article: &Article, figures: &[Figure], hash: &str) -> String
         y.push_str("metrics:\n");
         for f in figures {
             let _ = writeln!(y, "  - key: {}", f.key);
-            let _ = writeln!(y, "    label: {}", yaml(&format!("[translate] {}", f.label)));
+            let _ = writeln!(
+                y,
+                "    label: {}",
+                yaml(&format!("[translate] {}", f.label))
+            );
         }
     }
     let _ = writeln!(y, "translated_from: {hash}");
@@ -235,11 +277,19 @@ fn zone_in(text: &str) -> Option<String> {
     let (at, ending) = (0..chars.len()).find_map(|i| {
         ZONE_ENDINGS
             .iter()
-            .find(|e| e.chars().enumerate().all(|(k, c)| chars.get(i + k) == Some(&c)))
+            .find(|e| {
+                e.chars()
+                    .enumerate()
+                    .all(|(k, c)| chars.get(i + k) == Some(&c))
+            })
             .map(|e| (i, *e))
     })?;
     let mut start = at;
-    while start > 0 && at - start < 8 && is_han(chars[start - 1]) && !"在从于对由将把和与及的是为讯".contains(chars[start - 1]) {
+    while start > 0
+        && at - start < 8
+        && is_han(chars[start - 1])
+        && !"在从于对由将把和与及的是为讯".contains(chars[start - 1])
+    {
         start -= 1;
     }
     (at - start >= 2).then(|| chars[start..at].iter().collect::<String>() + ending)

@@ -8,8 +8,8 @@
 //! Every figure proposed passes the quote check ([`crate::quote`]) on its
 //! own quote: one that would not is dropped, so none can be written.
 
-use crate::quote::{self, Checker};
-use crate::units::{Qualifier, Unit, UnitCatalog};
+use crate::model::units::{Qualifier, Unit, UnitCatalog};
+use crate::validate::quote::{self, Checker};
 
 /// A figure proposed for a metric.
 #[derive(Clone, Debug, PartialEq)]
@@ -117,7 +117,11 @@ struct Scan<'u> {
 impl<'u> Scan<'u> {
     fn new(text: &str, units: &'u UnitCatalog) -> Scan<'u> {
         let chars: Vec<char> = text.chars().collect();
-        let mut names: Vec<Vec<char>> = units.known_units().iter().map(|n| n.chars().collect()).collect();
+        let mut names: Vec<Vec<char>> = units
+            .known_units()
+            .iter()
+            .map(|n| n.chars().collect())
+            .collect();
         names.sort_by_key(|n| std::cmp::Reverse(n.len()));
         Scan {
             protected: protected_spans(&chars),
@@ -133,7 +137,9 @@ impl<'u> Scan<'u> {
     }
 
     fn has(&self, i: usize, word: &str) -> bool {
-        word.chars().enumerate().all(|(k, c)| self.at(i + k) == Some(c))
+        word.chars()
+            .enumerate()
+            .all(|(k, c)| self.at(i + k) == Some(c))
     }
 
     /// A number starting at `i`: digits (with thousands separators and a
@@ -142,15 +148,22 @@ impl<'u> Scan<'u> {
         let c = self.at(i)?;
         let prev = i.checked_sub(1).and_then(|p| self.at(p));
         if c.is_ascii_digit() {
-            let glued = prev.is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, '.' | ',' | '+' | '第'));
+            let glued = prev
+                .is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, '.' | ',' | '+' | '第'));
             let number = self.digits_at(i)?;
             let next = self.at(number.end);
             let tail_glued = next.is_some_and(|n| n.is_ascii_alphabetic() || n == '+');
             return (!glued && !tail_glued && !self.protected[i]).then_some(number);
         }
-        if matches!(c, '一' | '二' | '两' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十') {
-            let after_numeral = prev.is_some_and(|p| quote::zh_integer(&[p]).is_some() || p == '第');
-            return (!after_numeral && !self.protected[i]).then(|| self.zh_numeral_at(i)).flatten();
+        if matches!(
+            c,
+            '一' | '二' | '两' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        ) {
+            let after_numeral =
+                prev.is_some_and(|p| quote::zh_integer(&[p]).is_some() || p == '第');
+            return (!after_numeral && !self.protected[i])
+                .then(|| self.zh_numeral_at(i))
+                .flatten();
         }
         None
     }
@@ -202,7 +215,11 @@ impl<'u> Scan<'u> {
 
     /// The longest unit name written at `i`.
     fn unit_at(&self, i: usize) -> Option<(&'u Unit, String)> {
-        let name = self.names.iter().find(|n| n.iter().enumerate().all(|(k, &c)| self.at(i + k) == Some(c)))?;
+        let name = self.names.iter().find(|n| {
+            n.iter()
+                .enumerate()
+                .all(|(k, &c)| self.at(i + k) == Some(c))
+        })?;
         let name: String = name.iter().collect();
         Some((self.units.lookup(&name)?, name))
     }
@@ -220,13 +237,23 @@ impl<'u> Scan<'u> {
 /// quotations are speech, whose figures count.
 fn protected_spans(chars: &[char]) -> Vec<bool> {
     let mut protected = vec![false; chars.len()];
-    for (open, close, limit) in [('《', '》', 60), ('“', '”', 20), ('‘', '’', 20), ('"', '"', 20)] {
+    for (open, close, limit) in [
+        ('《', '》', 60),
+        ('“', '”', 20),
+        ('‘', '’', 20),
+        ('"', '"', 20),
+    ] {
         let mut i = 0;
         while i < chars.len() {
             if chars[i] == open {
-                let end = chars[i + 1..].iter().take(limit + 1).position(|&c| c == close);
+                let end = chars[i + 1..]
+                    .iter()
+                    .take(limit + 1)
+                    .position(|&c| c == close);
                 if let Some(len) = end {
-                    protected[i..=i + 1 + len].iter_mut().for_each(|p| *p = true);
+                    protected[i..=i + 1 + len]
+                        .iter_mut()
+                        .for_each(|p| *p = true);
                     i += len + 2;
                     continue;
                 }
@@ -262,7 +289,7 @@ pub(crate) use label::ascii_pinyin;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::Dimension;
+    use crate::model::units::Dimension;
 
     /// The figures `propose` finds in `text`, as `qualifier value unit`.
     fn found(text: &str) -> Vec<String> {
@@ -270,7 +297,14 @@ mod tests {
         propose(text, &units)
             .figures
             .iter()
-            .map(|f| format!("{}{} {}", f.qualifier.map_or("", |q| q.zh()), f.value, f.unit))
+            .map(|f| {
+                format!(
+                    "{}{} {}",
+                    f.qualifier.map_or("", |q| q.zh()),
+                    f.value,
+                    f.unit
+                )
+            })
             .collect()
     }
 
@@ -278,18 +312,27 @@ mod tests {
     fn reads_figures_as_the_page_writes_them() {
         let cases: [(&str, &[&str]); 14] = [
             ("提供资金支持近30亿元。", &["近30 亿元"]),
-            ("建成标准地133万余平方米、标准厂房200万平方米。", &["余133 万平方米", "200 万平方米"]),
+            (
+                "建成标准地133万余平方米、标准厂房200万平方米。",
+                &["余133 万平方米", "200 万平方米"],
+            ),
             ("新建总建筑面积6万多平方米的厂房。", &["多6 万平方米"]),
             ("带动周边2.3万户农户。", &["23000 户"]),
             ("二期计划投资5—8亿元。", &["8 亿元"]),
             ("投资1,200万元的项目。", &["1200 万元"]),
-            ("年产值达5亿元以上，带动就业5000人左右。", &["以上5 亿元", "左右5000 人"]),
+            (
+                "年产值达5亿元以上，带动就业5000人左右。",
+                &["以上5 亿元", "左右5000 人"],
+            ),
             ("用时由120天缩短至30天以内。", &["120 天", "以内30 天"]),
             ("日均接待游客3.6万人次。", &["3.6 万人次"]),
             ("主要建设三栋仓库、一栋倒班楼和两个车间。", &["3 栋"]),
             ("年发电量约9000万千瓦时。", &["约9000 万千瓦时"]),
             ("一期规模100兆瓦/200兆瓦时。", &["100 兆瓦"]),
-            ("明确接到诉求后60分钟内响应，3日内完成处理。", &["60 分钟", "3 天"]),
+            (
+                "明确接到诉求后60分钟内响应，3日内完成处理。",
+                &["60 分钟", "3 天"],
+            ),
             ("同比分别增长38%和41%。", &["38 %", "41 %"]),
         ];
         for (text, want) in cases {
@@ -316,17 +359,38 @@ mod tests {
     #[test]
     fn quotes_labels_and_keys() {
         let units = UnitCatalog::builtin();
-        let f = propose("持续推出改革创新、金融服务等8方面128条政策举措，提供资金支持近30亿元。", &units).figures;
-        let got: Vec<(&str, &str, &str)> = f.iter().map(|f| (f.label.as_str(), f.key.as_str(), f.quote.as_str())).collect();
+        let f = propose(
+            "持续推出改革创新、金融服务等8方面128条政策举措，提供资金支持近30亿元。",
+            &units,
+        )
+        .figures;
+        let got: Vec<(&str, &str, &str)> = f
+            .iter()
+            .map(|f| (f.label.as_str(), f.key.as_str(), f.quote.as_str()))
+            .collect();
         assert_eq!(
             got,
             [
-                ("政策举措", "zheng_ce_ju_cuo_count", "持续推出改革创新、金融服务等8方面128条政策举措"),
-                ("提供资金支持", "ti_gong_zi_jin_zhi_chi_cny", "提供资金支持近30亿元"),
+                (
+                    "政策举措",
+                    "zheng_ce_ju_cuo_count",
+                    "持续推出改革创新、金融服务等8方面128条政策举措"
+                ),
+                (
+                    "提供资金支持",
+                    "ti_gong_zi_jin_zhi_chi_cny",
+                    "提供资金支持近30亿元"
+                ),
             ]
         );
-        assert_eq!(label::key_for("SMT 产线", &Dimension::Count, &["smt_chan_xian_count"]), "smt_chan_xian_count_2");
-        assert_eq!(label::key_for("吕梁", &Dimension::Area, &[]), "lv_liang_area");
+        assert_eq!(
+            label::key_for("SMT 产线", &Dimension::Count, &["smt_chan_xian_count"]),
+            "smt_chan_xian_count_2"
+        );
+        assert_eq!(
+            label::key_for("吕梁", &Dimension::Area, &[]),
+            "lv_liang_area"
+        );
         assert_eq!(shift("2.3", 4), "23000");
         assert_eq!(shift("0.05", 4), "500");
         assert_eq!(shift("1.23456", 4), "12345.6");

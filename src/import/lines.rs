@@ -67,7 +67,8 @@ pub(crate) fn starts_article(text: &str, prev_ends: bool) -> bool {
     };
     let last = d.chars().last().unwrap_or('讯');
     let after = text.trim_start().split_once(last).map(|(_, rest)| rest);
-    let set_off = after.is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '（', '(', '\u{3000}']));
+    let set_off =
+        after.is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '（', '(', '\u{3000}']));
     prev_ends || set_off
 }
 
@@ -85,7 +86,12 @@ pub(crate) fn continued_from(text: &str) -> Option<(String, String)> {
         && page.chars().count() <= 4
         && page.chars().all(|c| c.is_ascii_alphanumeric());
     let close = inner[end..].chars().next()?;
-    page_ok.then(|| (page.to_string(), inner[end + close.len_utf8()..].to_string()))
+    page_ok.then(|| {
+        (
+            page.to_string(),
+            inner[end + close.len_utf8()..].to_string(),
+        )
+    })
 }
 
 /// `（下转A4版）` anywhere in `text`: the page, and the text without the mark.
@@ -97,7 +103,11 @@ pub(crate) fn continued_to(text: &str) -> Option<(String, String)> {
         let rest = &text[at + open.len_utf8() + "下转".len()..];
         let end = rest.find(['）', ')'])?;
         let page = rest[..end].trim();
-        let page = page.strip_prefix('第').unwrap_or(page).trim_end_matches('版').trim();
+        let page = page
+            .strip_prefix('第')
+            .unwrap_or(page)
+            .trim_end_matches('版')
+            .trim();
         if page.is_empty() || !page.chars().all(|c| c.is_ascii_alphanumeric()) {
             return None;
         }
@@ -142,7 +152,8 @@ pub(crate) fn byline(text: &str, alone: bool) -> Option<Vec<String>> {
         }
         names.push(word.to_string());
     }
-    let ok = !names.is_empty() && (had_role || !alone || names.iter().all(|n| n.chars().count() <= 3));
+    let ok =
+        !names.is_empty() && (had_role || !alone || names.iter().all(|n| n.chars().count() <= 3));
     ok.then_some(names)
 }
 
@@ -199,7 +210,14 @@ pub(crate) fn looks_like_kicker(text: &str) -> bool {
 pub(crate) fn is_folio(text: &str, top: bool) -> bool {
     let t = squeeze(text);
     let n = t.chars().count();
-    let credits = ["责任编辑", "美术编辑", "本版编辑", "版式设计", "校对：", "编辑："];
+    let credits = [
+        "责任编辑",
+        "美术编辑",
+        "本版编辑",
+        "版式设计",
+        "校对：",
+        "编辑：",
+    ];
     if credits.iter().any(|c| t.contains(c)) {
         return true;
     }
@@ -277,7 +295,10 @@ mod tests {
         let d = |t: &str| dateline(t).map(|(s, _)| s);
         assert_eq!(d(" 科学导报讯 近年来，晋城").as_deref(), Some("科学导报讯"));
         assert_eq!(d("本报讯（记者 陈晨）入夏").as_deref(), Some("本报讯"));
-        assert_eq!(d("新华社太原 7 月 2 日电（记者 王静）").as_deref(), Some("新华社太原7月2日电"));
+        assert_eq!(
+            d("新华社太原 7 月 2 日电（记者 王静）").as_deref(),
+            Some("新华社太原7月2日电")
+        );
         assert_eq!(d("通讯员 刘洋"), None);
         assert_eq!(d("在制氢环节，园区依托"), None);
         assert_eq!(d("资讯"), None);
@@ -285,20 +306,35 @@ mod tests {
 
     #[test]
     fn continuation_marks() {
-        assert_eq!(continued_from("（上接 A1 版）"), Some(("A1".into(), String::new())));
-        assert_eq!(continued_from("（上接第2版）据介绍"), Some(("2".into(), "据介绍".into())));
+        assert_eq!(
+            continued_from("（上接 A1 版）"),
+            Some(("A1".into(), String::new()))
+        );
+        assert_eq!(
+            continued_from("（上接第2版）据介绍"),
+            Some(("2".into(), "据介绍".into()))
+        );
         assert_eq!(continued_from("上接"), None);
         assert_eq!(
             continued_to("增长12.6%。（下转B4版）"),
             Some(("B4".into(), "增长12.6%。".into()))
         );
-        assert_eq!(continued_to("（下转第 4 版）"), Some(("4".into(), String::new())));
+        assert_eq!(
+            continued_to("（下转第 4 版）"),
+            Some(("4".into(), String::new()))
+        );
     }
 
     #[test]
     fn bylines() {
-        assert_eq!(byline("记者 赵敏 通讯员 刘洋", true), Some(vec!["赵敏".into(), "刘洋".into()]));
-        assert_eq!(byline("白续宏 常珍珍", true), Some(vec!["白续宏".into(), "常珍珍".into()]));
+        assert_eq!(
+            byline("记者 赵敏 通讯员 刘洋", true),
+            Some(vec!["赵敏".into(), "刘洋".into()])
+        );
+        assert_eq!(
+            byline("白续宏 常珍珍", true),
+            Some(vec!["白续宏".into(), "常珍珍".into()])
+        );
         assert_eq!(byline("广灵县", true), None);
         assert_eq!(byline("阳泉高新区", true), None);
         assert_eq!(byline("本报记者 孙立", true), Some(vec!["孙立".into()]));
@@ -307,14 +343,21 @@ mod tests {
             Some(("提供“晋城样本”。".into(), vec!["王波".into()]))
         );
         assert_eq!(split_byline("产业集聚效应初步显现。园区"), None);
-        assert_eq!(dateline_byline("（通讯员 冯磊）孝义"), Some(vec!["冯磊".into()]));
+        assert_eq!(
+            dateline_byline("（通讯员 冯磊）孝义"),
+            Some(vec!["冯磊".into()])
+        );
         assert_eq!(dateline_byline("（2025年）"), None);
     }
 
     #[test]
     fn captions_kickers_and_folios() {
-        assert!(is_caption("深国际·太原智慧物流制造项目建设现场。 山西转型综改示范区供图"));
-        assert!(is_caption("游客在云冈文旅街区夜市选购文创产品。 记者 陈晨 摄"));
+        assert!(is_caption(
+            "深国际·太原智慧物流制造项目建设现场。 山西转型综改示范区供图"
+        ));
+        assert!(is_caption(
+            "游客在云冈文旅街区夜市选购文创产品。 记者 陈晨 摄"
+        ));
         assert!(!is_caption("摄"));
         assert!(looks_like_kicker("晋城经济技术开发区"));
         assert!(looks_like_kicker("深国际·太原智慧物流制造项目"));
@@ -326,7 +369,10 @@ mod tests {
         assert!(is_folio("科学导报", true));
         assert!(!is_folio("科学导报", false));
         assert!(!is_folio("累计引进氢能项目 23 个，协议投资额突", false));
-        assert_eq!(page_code("2025年9月3日 星期三 A3 园区新闻").as_deref(), Some("A3"));
+        assert_eq!(
+            page_code("2025年9月3日 星期三 A3 园区新闻").as_deref(),
+            Some("A3")
+        );
         assert_eq!(date_in("2025 年 6 月 12 日 星期四"), Some((2025, 6, 12)));
     }
 }

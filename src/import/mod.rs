@@ -14,11 +14,12 @@ mod read_pdf;
 mod read_txt;
 mod segment;
 
-use crate::config::Config;
-use crate::content::{self, Date};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::units::UnitCatalog;
+use crate::load::config::Config;
+use crate::load::content;
+use crate::model::date::Date;
+use crate::model::units::UnitCatalog;
 use crate::Lang;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -89,7 +90,10 @@ pub struct ImportedFigure {
     pub shown: String,
 }
 
-fn diagnostic_texts<S: serde::Serializer>(ds: &[Diagnostic], s: S) -> std::result::Result<S::Ok, S::Error> {
+fn diagnostic_texts<S: serde::Serializer>(
+    ds: &[Diagnostic],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
     s.collect_seq(ds.iter().map(|d| d.to_string()))
 }
 
@@ -108,23 +112,40 @@ fn read_site(opts: &ImportOptions) -> Result<(Vec<Lang>, UnitCatalog)> {
         }
         Err(e) => return Err(Error::read(path, e)),
     };
-    let config = Config::parse(&crate::frontmatter::normalise(&text), Path::new("site.yaml")).map_err(Error::Invalid)?;
+    let config = Config::parse(
+        &crate::load::frontmatter::normalise(&text),
+        Path::new("site.yaml"),
+    )
+    .map_err(Error::Invalid)?;
     if config.source_lang() != Lang::Zh {
-        return Err(invalid("site.yaml", None, "import writes Chinese source reports, but this site's first language is not zh",
-            "list zh first under `languages:` in site.yaml"));
+        return Err(invalid(
+            "site.yaml",
+            None,
+            "import writes Chinese source reports, but this site's first language is not zh",
+            "list zh first under `languages:` in site.yaml",
+        ));
     }
     let units = UnitCatalog::with_custom(&config.units, &config.dimensions)
         .map_err(|e| invalid("site.yaml", None, e.to_string(), &e.hint()))?;
     Ok((config.languages, units))
 }
 
-fn invalid(path: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>, hint: &str) -> Error {
+fn invalid(
+    path: impl Into<PathBuf>,
+    line: Option<usize>,
+    message: impl Into<String>,
+    hint: &str,
+) -> Error {
     Error::Invalid(vec![Diagnostic::error(path, line, message).with_hint(hint)])
 }
 
 /// Reads the page at `opts.file` by its extension.
 fn read_page(opts: &ImportOptions) -> Result<page::Page> {
-    let ext = opts.file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let ext = opts
+        .file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("txt") => read_txt::read_txt(&opts.file, &opts.file),
         Some("pdf") => read_pdf::read_pdf(&opts.file, &opts.file),
@@ -137,8 +158,12 @@ fn read_page(opts: &ImportOptions) -> Result<page::Page> {
 /// figures and (unless `dry_run`) writes the drafts, none when any exists.
 pub fn import(opts: &ImportOptions) -> Result<Imported> {
     if let Some(problem) = content::slug_problem(&opts.section) {
-        return Err(invalid(PathBuf::from("content").join(&opts.section), None,
-            format!("`{}` cannot be a section folder: {problem}", opts.section), "use letters, digits, `-` and `_`, e.g. `reports`"));
+        return Err(invalid(
+            PathBuf::from("content").join(&opts.section),
+            None,
+            format!("`{}` cannot be a section folder: {problem}", opts.section),
+            "use letters, digits, `-` and `_`, e.g. `reports`",
+        ));
     }
     let (languages, units) = read_site(opts)?;
     let page = read_page(opts)?;
@@ -148,10 +173,19 @@ pub fn import(opts: &ImportOptions) -> Result<Imported> {
             "check that this is a newspaper page; a page whose articles have no datelines cannot be cut into articles yet"));
     }
     let source = draft::Source {
-        file: opts.file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        file: opts
+            .file
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         publication: opts.publication.clone().or(seg.folio.publication.clone()),
         page: opts.page.clone().or(seg.folio.page.clone()),
-        date: opts.date.or(seg.folio.date.map(|(year, month, day)| Date { year, month, day })).unwrap_or(opts.today),
+        date: opts
+            .date
+            .or(seg
+                .folio
+                .date
+                .map(|(year, month, day)| Date { year, month, day }))
+            .unwrap_or(opts.today),
     };
     let mut warnings = Vec::new();
     let mut articles = Vec::new();
@@ -164,20 +198,40 @@ pub fn import(opts: &ImportOptions) -> Result<Imported> {
                 format!("article {}: `{written}`: no unit of the catalogue; not proposed as a figure", k + 1))
                 .with_hint("if it is a figure, add its unit to site.yaml (`units:`) and import again, or add the metric by hand"));
         }
-        let d = draft::draft(article, &found.figures, (k + 1, total), &source, &opts.section, &languages);
+        let d = draft::draft(
+            article,
+            &found.figures,
+            (k + 1, total),
+            &source,
+            &opts.section,
+            &languages,
+        );
         articles.push(imported_article(article, &found.figures, &d, &units));
         files.extend(d.files);
     }
     for (line, text) in &seg.unassigned {
-        warnings.push(Diagnostic::warning(&opts.file, *line, format!("`{text}` belongs to no article; left out")));
+        warnings.push(Diagnostic::warning(
+            &opts.file,
+            *line,
+            format!("`{text}` belongs to no article; left out"),
+        ));
     }
     if !opts.dry_run {
         write_all(&opts.root, &files)?;
     }
-    Ok(Imported { articles, warnings, written: !opts.dry_run })
+    Ok(Imported {
+        articles,
+        warnings,
+        written: !opts.dry_run,
+    })
 }
 
-fn imported_article(article: &segment::Article, figures: &[figures::Figure], d: &draft::Draft, units: &UnitCatalog) -> ImportedArticle {
+fn imported_article(
+    article: &segment::Article,
+    figures: &[figures::Figure],
+    d: &draft::Draft,
+    units: &UnitCatalog,
+) -> ImportedArticle {
     ImportedArticle {
         headline: article.headline.clone(),
         kicker: article.kicker.clone(),
@@ -204,7 +258,9 @@ fn imported_article(article: &segment::Article, figures: &[figures::Figure], d: 
 /// A figure as the Chinese page shows it.
 fn shown(f: &figures::Figure, units: &UnitCatalog) -> String {
     match (units.lookup(&f.unit), f.value.parse::<f64>()) {
-        (Some(unit), Ok(value)) => crate::units::format_value(value, unit, f.qualifier, None, Lang::Zh),
+        (Some(unit), Ok(value)) => {
+            crate::model::units::format_value(value, unit, f.qualifier, None, Lang::Zh)
+        }
         _ => format!("{} {}", f.value, f.unit),
     }
 }
@@ -229,7 +285,12 @@ fn write_all(root: &Path, files: &[(PathBuf, String)]) -> Result<()> {
         let result = path
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::OpenOptions::new().write(true).create_new(true).open(&path))
+            .and_then(|()| {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+            })
             .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
         if let Err(e) = result {
             // All or none: the files this run made go again.
@@ -248,11 +309,19 @@ fn write_all(root: &Path, files: &[(PathBuf, String)]) -> Result<()> {
 pub fn format_text(imported: &Imported, file: &Path) -> String {
     let mut out = String::new();
     let figures: usize = imported.articles.iter().map(|a| a.figures.len()).sum();
-    out.push_str(&format!("{}: {} articles, {figures} figures\n", file.display(), imported.articles.len()));
+    out.push_str(&format!(
+        "{}: {} articles, {figures} figures\n",
+        file.display(),
+        imported.articles.len()
+    ));
     for (k, a) in imported.articles.iter().enumerate() {
         out.push_str(&article_line(k + 1, a));
         for f in &a.files {
-            let verb = if imported.written { "wrote" } else { "would write" };
+            let verb = if imported.written {
+                "wrote"
+            } else {
+                "would write"
+            };
             out.push_str(&format!("   {verb} {}\n", f.display()));
         }
         if !imported.written {

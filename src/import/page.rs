@@ -66,7 +66,9 @@ pub(crate) fn ascii_digits(text: &str) -> String {
         .map(|(i, &c)| match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
             '％' => '%',
-            '．' | '，' if is_fw_digit(chars.get(i.wrapping_sub(1))) && is_fw_digit(chars.get(i + 1)) => {
+            '．' | '，'
+                if is_fw_digit(chars.get(i.wrapping_sub(1))) && is_fw_digit(chars.get(i + 1)) =>
+            {
                 if c == '．' {
                     '.'
                 } else {
@@ -103,7 +105,8 @@ pub(crate) fn drop_digit_spaces(text: &str) -> String {
             let next = chars[i + 1..].iter().copied().find(|&n| n != ' ');
             let digitish = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit() || c == '%');
             let wide = |c: Option<char>| c.is_some_and(is_wide);
-            if (digitish(prev) && wide(next)) || (wide(prev) && digitish(next)) || prev == Some(' ') {
+            if (digitish(prev) && wide(next)) || (wide(prev) && digitish(next)) || prev == Some(' ')
+            {
                 continue;
             }
         }
@@ -139,14 +142,23 @@ mod tests {
 
     #[test]
     fn collapses_letter_spaced_lines_only() {
-        assert_eq!(collapse_letter_spacing("该 中 心 总 投 资 3 0 亿"), "该中心总投资30亿");
-        assert_eq!(collapse_letter_spacing("记者 赵敏 通讯员 刘洋"), "记者 赵敏 通讯员 刘洋");
+        assert_eq!(
+            collapse_letter_spacing("该 中 心 总 投 资 3 0 亿"),
+            "该中心总投资30亿"
+        );
+        assert_eq!(
+            collapse_letter_spacing("记者 赵敏 通讯员 刘洋"),
+            "记者 赵敏 通讯员 刘洋"
+        );
         assert_eq!(collapse_letter_spacing("投资 30 亿元"), "投资 30 亿元");
     }
 
     #[test]
     fn drops_spaces_around_digits() {
-        assert_eq!(drop_digit_spaces("投资 30 亿元，达 70%，"), "投资30亿元，达70%，");
+        assert_eq!(
+            drop_digit_spaces("投资 30 亿元，达 70%，"),
+            "投资30亿元，达70%，"
+        );
         assert_eq!(drop_digit_spaces("CNC 及模具 6806 台"), "CNC 及模具6806台");
         assert_eq!(drop_digit_spaces("不停歇 坚守"), "不停歇 坚守");
         assert_eq!(join_pieces("集聚 CNC", "and"), "集聚 CNC and");

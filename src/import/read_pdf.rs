@@ -26,16 +26,31 @@ pub(crate) fn read_pdf(path: &Path, shown: &Path) -> Result<Page> {
     let bytes = std::fs::read(path).map_err(|e| Error::read(shown, e))?;
     let pages = fragments_guarded(bytes).map_err(|why| unreadable(shown, &why))?;
     let lines: Vec<Line> = pages.iter().flat_map(|p| lines_of(p)).collect();
-    if lines.iter().all(|l| l.text.chars().all(|c| !page::is_han(c))) {
-        return Err(Error::Invalid(vec![Diagnostic::error(shown, None, "has no Chinese text layer (a scanned page?)")
-            .with_hint("import needs the page's text: run OCR on it first, or import a .txt of its text")]));
+    if lines
+        .iter()
+        .all(|l| l.text.chars().all(|c| !page::is_han(c)))
+    {
+        return Err(Error::Invalid(vec![Diagnostic::error(
+            shown,
+            None,
+            "has no Chinese text layer (a scanned page?)",
+        )
+        .with_hint(
+            "import needs the page's text: run OCR on it first, or import a .txt of its text",
+        )]));
     }
     Ok(Page { lines })
 }
 
 fn unreadable(shown: &Path, why: &str) -> Error {
-    Error::Invalid(vec![Diagnostic::error(shown, None, format!("cannot be read as a PDF: {why}"))
-        .with_hint("check that the file is a whole, unencrypted PDF; or import a .txt of its text")])
+    Error::Invalid(vec![Diagnostic::error(
+        shown,
+        None,
+        format!("cannot be read as a PDF: {why}"),
+    )
+    .with_hint(
+        "check that the file is a whole, unencrypted PDF; or import a .txt of its text",
+    )])
 }
 
 /// The fragments of each page. The PDF crate runs behind `catch_unwind`
@@ -54,7 +69,9 @@ fn fragments(bytes: Vec<u8>) -> std::result::Result<Vec<Vec<Fragment>>, String> 
     let mut options = ExtractionOptions::default();
     options.preserve_layout = true;
     options.sort_by_position = false;
-    let pages = doc.extract_text_with_options(options).map_err(|e| e.to_string())?;
+    let pages = doc
+        .extract_text_with_options(options)
+        .map_err(|e| e.to_string())?;
     Ok(pages
         .into_iter()
         .map(|p| {
@@ -86,7 +103,10 @@ struct Gathered {
 /// first-line indent.
 pub(crate) fn lines_of(fragments: &[Fragment]) -> Vec<Line> {
     let mut gathered: Vec<Gathered> = Vec::new();
-    for f in fragments.iter().filter(|f| f.size.is_finite() && f.size > 0.0) {
+    for f in fragments
+        .iter()
+        .filter(|f| f.size.is_finite() && f.size > 0.0)
+    {
         let same_line = gathered.last().is_some_and(|g| {
             (f.y - g.y).abs() < 0.4 * g.size.max(f.size) && f.x > g.end - 0.5 * f.size
         });
@@ -124,7 +144,9 @@ pub(crate) fn lines_of(fragments: &[Fragment]) -> Vec<Line> {
 fn indented(lines: &[Gathered], i: usize) -> bool {
     let line = &lines[i];
     let same_column = |other: &Gathered| {
-        (other.size - line.size).abs() < 0.5 && (other.y - line.y).abs() < 2.5 * line.size && other.y != line.y
+        (other.size - line.size).abs() < 0.5
+            && (other.y - line.y).abs() < 2.5 * line.size
+            && other.y != line.y
     };
     let in_by = |other: &Gathered| {
         let d = line.x - other.x;
@@ -143,8 +165,17 @@ mod tests {
     use super::*;
 
     fn frag(text: &str, x: f64, y: f64, size: f64) -> Fragment {
-        let width = text.chars().map(|c| if page::is_wide(c) { size } else { size / 2.0 }).sum();
-        Fragment { text: text.to_string(), x, y, width, size }
+        let width = text
+            .chars()
+            .map(|c| if page::is_wide(c) { size } else { size / 2.0 })
+            .sum();
+        Fragment {
+            text: text.to_string(),
+            x,
+            y,
+            width,
+            size,
+        }
     }
 
     #[test]
@@ -157,8 +188,10 @@ mod tests {
             frag("园区现有陶瓷企业", 60.0, 932.0, 10.0),
             frag("42家。", 40.0, 915.0, 10.0),
         ]);
-        let got: Vec<(&str, bool, Option<f32>)> =
-            lines.iter().map(|l| (l.text.as_str(), l.indent, l.size)).collect();
+        let got: Vec<(&str, bool, Option<f32>)> = lines
+            .iter()
+            .map(|l| (l.text.as_str(), l.indent, l.size))
+            .collect();
         assert_eq!(
             got,
             [

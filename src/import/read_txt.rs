@@ -22,7 +22,11 @@ fn decode(bytes: &[u8], shown: &Path) -> Result<String> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             Err(Error::Invalid(vec![Diagnostic::error(
                 shown,
                 Some(line),
@@ -63,7 +67,10 @@ mod tests {
         let lines = lines_of(" 科学导报讯 近年来\r\n\r\n光机电 ２３ 个\n\u{3000}\n");
         let got: Vec<(&str, Option<usize>)> =
             lines.iter().map(|l| (l.text.as_str(), l.number)).collect();
-        assert_eq!(got, [("科学导报讯 近年来", Some(1)), ("光机电 23 个", Some(3))]);
+        assert_eq!(
+            got,
+            [("科学导报讯 近年来", Some(1)), ("光机电 23 个", Some(3))]
+        );
     }
 
     #[test]

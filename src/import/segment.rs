@@ -120,12 +120,15 @@ fn classify(page: &Page) -> Typed<'_> {
             || lines::ends_sentence(&lines[i - 1].text)
             || lines::split_byline(&lines[i - 1].text).is_some()
             || lines::byline(&lines[i - 1].text, true).is_some();
-        let kind = if lines::continued_from(&line.text).is_some() || lines::starts_article(&line.text, prev_ends) {
+        let kind = if lines::continued_from(&line.text).is_some()
+            || lines::starts_article(&line.text, prev_ends)
+        {
             seen_start = true;
             Kind::Start
         } else if lines::is_folio(&line.text, !seen_start) {
             Kind::Folio
-        } else if lines::is_caption(&line.text) || (small && caption_run_ends(lines, i, body_size)) {
+        } else if lines::is_caption(&line.text) || (small && caption_run_ends(lines, i, body_size))
+        {
             Kind::Caption
         } else {
             Kind::Text
@@ -332,7 +335,10 @@ fn layout_of(typed: &Typed, top: &[usize], tails: &[Vec<usize>], articles: &[Art
     }
     for (k, tail) in tails.iter().enumerate().take(tails.len().saturating_sub(1)) {
         let text = joined(typed, tail);
-        let (prev, next) = (likeness(&text, &articles[k]), likeness(&text, &articles[k + 1]));
+        let (prev, next) = (
+            likeness(&text, &articles[k]),
+            likeness(&text, &articles[k + 1]),
+        );
         if prev > next {
             after += 1;
         } else if next > prev {
@@ -347,7 +353,9 @@ fn layout_of(typed: &Typed, top: &[usize], tails: &[Vec<usize>], articles: &[Art
 }
 
 fn joined(typed: &Typed, idx: &[usize]) -> String {
-    idx.iter().fold(String::new(), |acc, &i| page::join_pieces(&acc, &typed.lines[i].text))
+    idx.iter().fold(String::new(), |acc, &i| {
+        page::join_pieces(&acc, &typed.lines[i].text)
+    })
 }
 
 /// Gives each article the heading block printed with it.
@@ -367,13 +375,15 @@ fn place_headings(
                 if k + 1 < n {
                     blocks.push((k + 1, tail));
                 } else {
-                    out.unassigned.extend(tail.iter().map(|&i| line_note(typed, i)));
+                    out.unassigned
+                        .extend(tail.iter().map(|&i| line_note(typed, i)));
                 }
             }
         }
         Layout::After => {
             if out.articles[0].continued_from.is_some() {
-                out.unassigned.extend(top.iter().map(|&i| line_note(typed, i)));
+                out.unassigned
+                    .extend(top.iter().map(|&i| line_note(typed, i)));
             } else {
                 blocks.push((0, top));
             }
@@ -419,19 +429,26 @@ fn place_captions(typed: &Typed, starts: &[usize], articles: &mut [Article]) {
             continue;
         }
         // Captions set in small type over several lines are joined.
-        if i > 0 && typed.kinds[i - 1] == Kind::Caption && !lines::is_caption(&typed.lines[i - 1].text) {
+        if i > 0
+            && typed.kinds[i - 1] == Kind::Caption
+            && !lines::is_caption(&typed.lines[i - 1].text)
+        {
             continue;
         }
         let mut text = line.text.clone();
         let mut j = i;
-        while !lines::is_caption(&typed.lines[j].text) && typed.kinds.get(j + 1) == Some(&Kind::Caption) {
+        while !lines::is_caption(&typed.lines[j].text)
+            && typed.kinds.get(j + 1) == Some(&Kind::Caption)
+        {
             j += 1;
             text = page::join_pieces(&text, &typed.lines[j].text);
         }
         let next = starts.iter().position(|&s| s > i).unwrap_or(articles.len());
         let prev = next.checked_sub(1);
         let target = match (prev, (next < articles.len()).then_some(next)) {
-            (Some(p), Some(n)) if likeness(&text, &articles[p]) > likeness(&text, &articles[n]) => p,
+            (Some(p), Some(n)) if likeness(&text, &articles[p]) > likeness(&text, &articles[n]) => {
+                p
+            }
             (_, Some(n)) => n,
             (Some(p), None) => p,
             (None, None) => continue,
@@ -446,7 +463,9 @@ mod tests {
     use crate::import::read_txt::lines_of;
 
     fn page(text: &str) -> Page {
-        Page { lines: lines_of(text) }
+        Page {
+            lines: lines_of(text),
+        }
     }
 
     #[test]
@@ -463,11 +482,22 @@ mod tests {
         assert_eq!(
             got,
             [
-                (Some("晋城经济技术开发区"), Some("光机电产业集群发展新生态"), vec!["王波".to_string()]),
-                (None, Some("持续深化亲清政商关系建设"), vec!["李阳".to_string()]),
+                (
+                    Some("晋城经济技术开发区"),
+                    Some("光机电产业集群发展新生态"),
+                    vec!["王波".to_string()]
+                ),
+                (
+                    None,
+                    Some("持续深化亲清政商关系建设"),
+                    vec!["李阳".to_string()]
+                ),
             ]
         );
-        assert_eq!(seg.articles[0].text(), "本报讯 晋城经开区锚定光机电产业，投资30亿元。");
+        assert_eq!(
+            seg.articles[0].text(),
+            "本报讯 晋城经开区锚定光机电产业，投资30亿元。"
+        );
         assert_eq!(seg.folio.publication.as_deref(), Some("科学导报"));
     }
 
@@ -479,9 +509,18 @@ mod tests {
         ));
         let a = &seg.articles;
         assert_eq!(a.len(), 2);
-        assert_eq!((a[0].continued_from.as_deref(), a[0].headline.as_deref()), (Some("A1"), None));
+        assert_eq!(
+            (a[0].continued_from.as_deref(), a[0].headline.as_deref()),
+            (Some("A1"), None)
+        );
         assert_eq!(a[0].author, ["孙立"]);
-        assert_eq!((a[1].kicker.as_deref(), a[1].headline.as_deref()), (Some("太原综改区"), Some("半导体产业园签约")));
-        assert_eq!((a[1].author.clone(), a[1].continued_to.as_deref()), (vec!["王静".to_string()], Some("A3")));
+        assert_eq!(
+            (a[1].kicker.as_deref(), a[1].headline.as_deref()),
+            (Some("太原综改区"), Some("半导体产业园签约"))
+        );
+        assert_eq!(
+            (a[1].author.clone(), a[1].continued_to.as_deref()),
+            (vec!["王静".to_string()], Some("A3"))
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! refusals, dry runs, errors and the exact text output.
 
 use crate::support::{repo_root, Site};
-use briefing::units::{self, Qualifier, UnitCatalog};
+use briefing::model::units::{self, Qualifier, UnitCatalog};
 use serde::Deserialize;
 use serde_json::Value;
 use std::io::Write;
@@ -57,15 +57,33 @@ fn fixtures() -> Vec<(PathBuf, PathBuf)> {
 }
 
 fn briefing(args: &[&str], dir: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_briefing")).args(args).current_dir(dir).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
 }
 
 /// `briefing import PAGE --dry-run --format json`, parsed.
 fn import_json(page: &Path) -> Value {
-    let out = briefing(&["import", page.to_str().unwrap(), "--dry-run", "--format", "json"], &repo_root());
+    let out = briefing(
+        &[
+            "import",
+            page.to_str().unwrap(),
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+        &repo_root(),
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "import {} failed: {stderr}", page.display());
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    assert!(
+        out.status.success(),
+        "import {} failed: {stderr}",
+        page.display()
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn squeeze(s: &str) -> String {
@@ -74,27 +92,49 @@ fn squeeze(s: &str) -> String {
 
 /// A figure as a comparable amount: (amount in the dimension's base unit,
 /// dimension, qualifier).
-fn amount(value: f64, unit: &str, qualifier: Option<&str>) -> (String, String, Option<&'static str>) {
+fn amount(
+    value: f64,
+    unit: &str,
+    qualifier: Option<&str>,
+) -> (String, String, Option<&'static str>) {
     let units = UnitCatalog::builtin();
-    let u = units.lookup(unit).unwrap_or_else(|| panic!("unknown unit {unit}"));
+    let u = units
+        .lookup(unit)
+        .unwrap_or_else(|| panic!("unknown unit {unit}"));
     let base = units::normalized(value, u);
-    let q = qualifier.map(|q| Qualifier::parse(q).unwrap_or_else(|| panic!("qualifier {q}")).name());
+    let q = qualifier.map(|q| {
+        Qualifier::parse(q)
+            .unwrap_or_else(|| panic!("qualifier {q}"))
+            .name()
+    });
     (format!("{base:.6}"), u.dimension().name().to_string(), q)
 }
 
 fn expected_amount(f: &[Value]) -> (String, String, Option<&'static str>) {
-    amount(f[0].as_f64().unwrap(), f[1].as_str().unwrap(), f.get(2).and_then(Value::as_str))
+    amount(
+        f[0].as_f64().unwrap(),
+        f[1].as_str().unwrap(),
+        f.get(2).and_then(Value::as_str),
+    )
 }
 
 fn got_amount(f: &Value) -> (String, String, Option<&'static str>) {
-    amount(f["value"].as_f64().unwrap(), f["unit"].as_str().unwrap(), f["qualifier"].as_str())
+    amount(
+        f["value"].as_f64().unwrap(),
+        f["unit"].as_str().unwrap(),
+        f["qualifier"].as_str(),
+    )
 }
 
 /// The structural differences between an import and the expected answers.
 fn structure_problems(name: &str, got: &[Value], want: &[ExpectedArticle]) -> Vec<String> {
     let mut problems = Vec::new();
     if got.len() != want.len() {
-        problems.push(format!("{name}: {} articles, expected {}", got.len(), want.len()));
+        problems.push(format!(
+            "{name}: {} articles, expected {}",
+            got.len(),
+            want.len()
+        ));
         return problems;
     }
     for (k, (g, w)) in got.iter().zip(want).enumerate() {
@@ -105,19 +145,56 @@ fn structure_problems(name: &str, got: &[Value], want: &[ExpectedArticle]) -> Ve
             }
         };
         let head: String = text.chars().take(30).collect();
-        let tail: String = text.chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = text
+            .chars()
+            .rev()
+            .take(30)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         check("start", text.starts_with(&squeeze(&w.start)), head);
         check("end", text.ends_with(&squeeze(&w.end)), tail);
         let opt = |v: &Value| v.as_str().map(str::to_string);
-        check("headline", opt(&g["headline"]) == w.headline, g["headline"].to_string());
-        check("kicker", opt(&g["kicker"]) == w.kicker, g["kicker"].to_string());
-        let author: Vec<String> = g["author"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect();
+        check(
+            "headline",
+            opt(&g["headline"]) == w.headline,
+            g["headline"].to_string(),
+        );
+        check(
+            "kicker",
+            opt(&g["kicker"]) == w.kicker,
+            g["kicker"].to_string(),
+        );
+        let author: Vec<String> = g["author"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap().to_string())
+            .collect();
         check("author", author == w.author, format!("{author:?}"));
-        check("continued_from", opt(&g["continued_from"]) == w.continued_from, g["continued_from"].to_string());
-        check("continued_to", opt(&g["continued_to"]) == w.continued_to, g["continued_to"].to_string());
-        let captions: Vec<String> = g["captions"].as_array().unwrap().iter().map(|c| squeeze(c.as_str().unwrap())).collect();
+        check(
+            "continued_from",
+            opt(&g["continued_from"]) == w.continued_from,
+            g["continued_from"].to_string(),
+        );
+        check(
+            "continued_to",
+            opt(&g["continued_to"]) == w.continued_to,
+            g["continued_to"].to_string(),
+        );
+        let captions: Vec<String> = g["captions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| squeeze(c.as_str().unwrap()))
+            .collect();
         let want_captions: Vec<String> = w.captions.iter().map(|c| squeeze(c)).collect();
-        check("captions", captions == want_captions, format!("{captions:?}"));
+        check(
+            "captions",
+            captions == want_captions,
+            format!("{captions:?}"),
+        );
     }
     problems
 }
@@ -137,10 +214,19 @@ fn score(got: &[Value], want: &[ExpectedArticle]) -> ((usize, usize, usize), Vec
                     left.remove(i);
                     tp += 1;
                 }
-                None => misses.push(format!("article {}: proposed {} {} {}", k + 1, f["qualifier"], f["value"], f["unit"])),
+                None => misses.push(format!(
+                    "article {}: proposed {} {} {}",
+                    k + 1,
+                    f["qualifier"],
+                    f["value"],
+                    f["unit"]
+                )),
             }
         }
-        misses.extend(left.iter().map(|a| format!("article {}: missed {a:?}", k + 1)));
+        misses.extend(
+            left.iter()
+                .map(|a| format!("article {}: missed {a:?}", k + 1)),
+        );
     }
     ((tp, proposed, expected), misses)
 }
@@ -181,7 +267,11 @@ fn pages_are_read_as_their_expected_answers_and_figures_scored() {
         100.0 * recall
     ));
     say(&report.join("\n"));
-    assert!(problems.is_empty(), "articles read wrong:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "articles read wrong:\n{}",
+        problems.join("\n")
+    );
     assert!(recall >= 0.95, "figure recall {recall:.3} < 0.95");
     assert!(precision >= 0.90, "figure precision {precision:.3} < 0.90");
 }
@@ -240,18 +330,43 @@ fn imported_drafts_pass_check_with_only_draft_warnings_and_build() {
             unexpected.push(format!("{}: {message}", d["path"]));
         }
     }
-    assert!(unexpected.is_empty(), "check says more than draft warnings:\n{}", unexpected.join("\n"));
-    assert_eq!(drafts, 6 + 3 + 4 + 3 + 3 + 3 + 1 + 1, "one review warning per imported article");
+    assert!(
+        unexpected.is_empty(),
+        "check says more than draft warnings:\n{}",
+        unexpected.join("\n")
+    );
+    assert_eq!(
+        drafts,
+        6 + 3 + 4 + 3 + 3 + 3 + 1 + 1,
+        "one review warning per imported article"
+    );
     let figures = site.run(&["figures", "--drafts", "--format", "json"]);
-    assert!(figures.success(), "a figure differs from its quote:\n{}", figures.stdout());
+    assert!(
+        figures.success(),
+        "a figure differs from its quote:\n{}",
+        figures.stdout()
+    );
     site.build_ok(&["--drafts"]);
     let jincheng = site.read("zh/reports/2025-05-08-a2-1-jincheng/index.html");
-    assert!(jincheng.contains("全方位构建光机电产业集群发展新生态"), "{jincheng}");
+    assert!(
+        jincheng.contains("全方位构建光机电产业集群发展新生态"),
+        "{jincheng}"
+    );
     assert!(site.exists("en/reports/2025-05-08-a2-1-jincheng/index.html"));
     // The folio gave date, page and publication.
-    let lvliang = std::fs::read_to_string(site.root.join("content/reports/2025-06-12-b3-1-lvliang.zh.md")).unwrap();
-    assert!(lvliang.contains("publication: \"科学导报\"\n  page: \"B3\""), "{lvliang}");
-    assert!(lvliang.contains("zone: \"吕梁经济技术开发区\""), "{lvliang}");
+    let lvliang = std::fs::read_to_string(
+        site.root
+            .join("content/reports/2025-06-12-b3-1-lvliang.zh.md"),
+    )
+    .unwrap();
+    assert!(
+        lvliang.contains("publication: \"科学导报\"\n  page: \"B3\""),
+        "{lvliang}"
+    );
+    assert!(
+        lvliang.contains("zone: \"吕梁经济技术开发区\""),
+        "{lvliang}"
+    );
 }
 
 #[test]
@@ -267,7 +382,13 @@ fn never_overwrites_and_dry_run_writes_nothing() {
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|a| a["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()))
+        .flat_map(|a| {
+            a["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f.as_str().unwrap().to_string())
+        })
         .collect();
     assert_eq!(files.len(), 6);
     assert!(import_into(&site, &page, &[]).success());
@@ -279,8 +400,17 @@ fn never_overwrites_and_dry_run_writes_nothing() {
     assert_eq!(again.code(), Some(1), "{}", again.stdout());
     let first = format!("error: {}: already exists; nothing was written\n", files[0]);
     assert!(again.stderr().starts_with(&first), "{}", again.stderr());
-    assert_eq!(again.stderr().matches("already exists").count(), 5, "{}", again.stderr());
-    assert_eq!(files_below(&site.root), without_one, "a refused import changed files");
+    assert_eq!(
+        again.stderr().matches("already exists").count(),
+        5,
+        "{}",
+        again.stderr()
+    );
+    assert_eq!(
+        files_below(&site.root),
+        without_one,
+        "a refused import changed files"
+    );
 }
 
 #[test]
@@ -295,11 +425,27 @@ fn json_has_exactly_the_documented_fields() {
     let article = &json["articles"][0];
     assert_eq!(
         keys(article),
-        ["author", "captions", "continued_from", "continued_to", "figures", "files", "headline", "kicker", "text"]
+        [
+            "author",
+            "captions",
+            "continued_from",
+            "continued_to",
+            "figures",
+            "files",
+            "headline",
+            "kicker",
+            "text"
+        ]
     );
-    assert_eq!(keys(&article["figures"][0]), ["label", "qualifier", "quote", "unit", "value"]);
+    assert_eq!(
+        keys(&article["figures"][0]),
+        ["label", "qualifier", "quote", "unit", "value"]
+    );
     assert_eq!(article["figures"][0]["value"], serde_json::json!(23));
-    assert_eq!(article["files"][0], "content/reports/2025-06-12-b3-1-lvliang.zh.md");
+    assert_eq!(
+        article["files"][0],
+        "content/reports/2025-06-12-b3-1-lvliang.zh.md"
+    );
 }
 
 /// The exact text of `import --dry-run` on one page: compared with
@@ -307,7 +453,14 @@ fn json_has_exactly_the_documented_fields() {
 /// rewrites it).
 #[test]
 fn dry_run_text_output_is_exactly_as_recorded() {
-    let out = briefing(&["import", "tests/fixtures/import/lvliang-b3.txt", "--dry-run"], &repo_root());
+    let out = briefing(
+        &[
+            "import",
+            "tests/fixtures/import/lvliang-b3.txt",
+            "--dry-run",
+        ],
+        &repo_root(),
+    );
     assert!(out.status.success());
     let got = String::from_utf8(out.stdout).unwrap();
     let path = repo_root().join("tests/fixtures/import/lvliang-b3.dry-run.txt");
@@ -315,7 +468,11 @@ fn dry_run_text_output_is_exactly_as_recorded() {
         std::fs::write(&path, &got).unwrap();
     }
     let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(got == want, "output differs from {}:\n--- got\n{got}--- want\n{want}", path.display());
+    assert!(
+        got == want,
+        "output differs from {}:\n--- got\n{got}--- want\n{want}",
+        path.display()
+    );
 }
 
 #[test]
@@ -339,7 +496,12 @@ fn errors_name_the_file_and_change_nothing() {
         let run = import_into(&site, &page, &[]);
         let want = want.replace("{dir}", &dir.path().display().to_string());
         assert_eq!(run.code(), Some(1), "{}", page.display());
-        assert!(run.stderr().starts_with(&want), "{}:\n got: {}\nwant: {want}", page.display(), run.stderr());
+        assert!(
+            run.stderr().starts_with(&want),
+            "{}:\n got: {}\nwant: {want}",
+            page.display(),
+            run.stderr()
+        );
         assert!(!run.stderr().contains("panicked"), "{}", run.stderr());
     }
     assert_eq!(files_below(&site.root), before);
@@ -360,11 +522,19 @@ fn blank_pdf() -> Vec<u8> {
         pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
     }
     let xref = pdf.len();
-    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
-    pdf.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
     pdf
 }
 
@@ -393,10 +563,58 @@ mod generated {
     fn piece() -> impl Strategy<Value = String> {
         prop_oneof![
             prop::sample::select(vec![
-                "本报讯 ", "科学导报讯", "新华社太原7月2日电（记者 王静）", "（上接A1版）", "（下转B4版）", "记者 赵敏",
-                " 王波", "。", "，", "、", "“", "”", "《", "》", "近", "约", "超过", "突破", "余", "多", "以上", "左右",
-                "万", "亿", "亿元", "万平方米", "个", "家", "台", "%", "％", "年", "月", "日", "内", "—", "至", "+", "5G",
-                "第", "版", "２６", "３．６", "1,200", "500强", "摄", " 供图", "\n", "\n\n", " ", "星期四", "开发区",
+                "本报讯 ",
+                "科学导报讯",
+                "新华社太原7月2日电（记者 王静）",
+                "（上接A1版）",
+                "（下转B4版）",
+                "记者 赵敏",
+                " 王波",
+                "。",
+                "，",
+                "、",
+                "“",
+                "”",
+                "《",
+                "》",
+                "近",
+                "约",
+                "超过",
+                "突破",
+                "余",
+                "多",
+                "以上",
+                "左右",
+                "万",
+                "亿",
+                "亿元",
+                "万平方米",
+                "个",
+                "家",
+                "台",
+                "%",
+                "％",
+                "年",
+                "月",
+                "日",
+                "内",
+                "—",
+                "至",
+                "+",
+                "5G",
+                "第",
+                "版",
+                "２６",
+                "３．６",
+                "1,200",
+                "500强",
+                "摄",
+                " 供图",
+                "\n",
+                "\n\n",
+                " ",
+                "星期四",
+                "开发区",
             ])
             .prop_map(String::from),
             "[0-9]{1,5}(\\.[0-9]{1,3})?",
@@ -421,16 +639,16 @@ mod generated {
                 publication: None,
                 page: None,
                 dry_run: true,
-                today: briefing::content::Date { year: 2025, month: 5, day: 8 },
+                today: briefing::model::date::Date { year: 2025, month: 5, day: 8 },
             };
             if let Ok(imported) = briefing::import::import(&opts) {
-                let units = briefing::units::UnitCatalog::builtin();
-                let checker = briefing::quote::Checker::new(&units);
+                let units = briefing::model::units::UnitCatalog::builtin();
+                let checker = briefing::validate::quote::Checker::new(&units);
                 for f in imported.articles.iter().flat_map(|a| &a.figures) {
                     let unit = units.lookup(&f.unit).unwrap();
-                    let q = f.qualifier.as_deref().and_then(briefing::units::Qualifier::parse);
+                    let q = f.qualifier.as_deref().and_then(briefing::model::units::Qualifier::parse);
                     let status = checker.check(f.value.as_f64().unwrap(), unit, q, Some(&f.quote));
-                    prop_assert_eq!(status, briefing::quote::QuoteStatus::Matches, "{:?}", f);
+                    prop_assert_eq!(status, briefing::validate::quote::QuoteStatus::Matches, "{:?}", f);
                 }
             }
         }
@@ -459,15 +677,31 @@ fn pdf_fixtures_regenerate_from_their_html() {
         }
         let pdf = tmp.path().join(format!("{name}.pdf"));
         let status = Command::new(crate::browser::CHROMIUM)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer"])
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--no-pdf-header-footer",
+            ])
             .arg(format!("--print-to-pdf={}", pdf.display()))
-            .arg(format!("file://{}", tmp.path().join(format!("{name}.html")).display()))
+            .arg(format!(
+                "file://{}",
+                tmp.path().join(format!("{name}.html")).display()
+            ))
             .stderr(std::process::Stdio::null())
             .status()
             .unwrap();
         assert!(status.success(), "chromium failed on {name}");
         let fresh = import_json(&pdf)["articles"].clone();
-        assert_eq!(fresh, import_json(&fixtures.join(format!("{name}.pdf")))["articles"], "{name}.pdf");
+        assert_eq!(
+            fresh,
+            import_json(&fixtures.join(format!("{name}.pdf")))["articles"],
+            "{name}.pdf"
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{Read, Scan};
 use crate::import::page::is_han;
-use crate::units::Dimension;
+use crate::model::units::Dimension;
 use crate::Lang;
 use pinyin::ToPinyin;
 
@@ -14,13 +14,51 @@ const CLAUSE_ENDS: &str = "，。；！？\n：";
 const LABEL_STARTS: &str = "，。；！？\n：、（）“”《》";
 /// Words a label does not start with: time and connecting words.
 const LEADING: [&str; 20] = [
-    "截至目前", "今年以来", "其中", "同时", "目前", "今年", "上半年", "全年", "累计", "共计", "共有",
-    "已经", "已", "共", "并", "还", "可", "将", "预计", "力争",
+    "截至目前",
+    "今年以来",
+    "其中",
+    "同时",
+    "目前",
+    "今年",
+    "上半年",
+    "全年",
+    "累计",
+    "共计",
+    "共有",
+    "已经",
+    "已",
+    "共",
+    "并",
+    "还",
+    "可",
+    "将",
+    "预计",
+    "力争",
 ];
 /// Words a label does not end with: verbs and words that lead to the number.
 const TRAILING: [&str; 22] = [
-    "提高到", "提高至", "缩短至", "压缩至", "达到", "高达", "超过", "突破", "累计", "共计", "合计",
-    "仅用", "用时", "达", "为", "至", "到", "是", "有", "了", "由", "近",
+    "提高到",
+    "提高至",
+    "缩短至",
+    "压缩至",
+    "达到",
+    "高达",
+    "超过",
+    "突破",
+    "累计",
+    "共计",
+    "合计",
+    "仅用",
+    "用时",
+    "达",
+    "为",
+    "至",
+    "到",
+    "是",
+    "有",
+    "了",
+    "由",
+    "近",
 ];
 /// The longest label kept, in characters.
 const LABEL_MAX: usize = 12;
@@ -41,21 +79,32 @@ impl Scan<'_> {
 
     /// The sentence the figure stands in (at most 120 characters around it).
     pub(super) fn sentence(&self, read: &Read) -> String {
-        let start = self.back_to(read.start, "。！？\n").max(read.start.saturating_sub(60));
+        let start = self
+            .back_to(read.start, "。！？\n")
+            .max(read.start.saturating_sub(60));
         let end = self.on_to(read.end, "。！？\n").min(read.end + 60);
         self.text_kept(start, end)
     }
 
     fn back_to(&self, i: usize, stops: &str) -> usize {
-        (0..i).rev().find(|&k| stops.contains(self.chars[k])).map_or(0, |k| k + 1)
+        (0..i)
+            .rev()
+            .find(|&k| stops.contains(self.chars[k]))
+            .map_or(0, |k| k + 1)
     }
 
     fn on_to(&self, i: usize, stops: &str) -> usize {
-        (i..self.chars.len()).find(|&k| stops.contains(self.chars[k])).unwrap_or(self.chars.len())
+        (i..self.chars.len())
+            .find(|&k| stops.contains(self.chars[k]))
+            .unwrap_or(self.chars.len())
     }
 
     fn text_kept(&self, from: usize, to: usize) -> String {
-        self.chars[from..to.max(from)].iter().collect::<String>().trim().to_string()
+        self.chars[from..to.max(from)]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string()
     }
 
     /// A label: the words before the figure in its clause, without time
@@ -70,7 +119,9 @@ impl Scan<'_> {
             .take(6)
             .collect();
         let counted = *read.unit.dimension() == Dimension::Count;
-        let before_weak = before.chars().count() < 2 || before.ends_with('等') || before.chars().any(|c| c.is_ascii_digit());
+        let before_weak = before.chars().count() < 2
+            || before.ends_with('等')
+            || before.chars().any(|c| c.is_ascii_digit());
         let label = if counted && noun.chars().count() >= 2 && before_weak {
             noun
         } else if before.chars().count() >= 2 {
@@ -146,9 +197,18 @@ pub(crate) fn key_for(label: &str, dimension: &Dimension, used: &[&str]) -> Stri
     let kind: String = match dimension {
         Dimension::CurrencyCny => "cny".to_string(),
         Dimension::CurrencyUsd => "usd".to_string(),
-        other => other.name().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>().to_ascii_lowercase(),
+        other => other
+            .name()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<String>()
+            .to_ascii_lowercase(),
     };
-    parts.push(if kind.is_empty() { "figure".to_string() } else { kind });
+    parts.push(if kind.is_empty() {
+        "figure".to_string()
+    } else {
+        kind
+    });
     let mut key = parts.join("_");
     if key.starts_with(|c: char| c.is_ascii_digit()) {
         key = format!("n_{key}");

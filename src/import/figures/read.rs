@@ -4,8 +4,8 @@
 
 use super::{Figure, Number, Read, Reading, Scan, GENERIC, NOT_UNITS, RANGE_MARKS};
 use crate::import::page::is_han;
-use crate::quote::QuoteStatus;
-use crate::units::{self, Dimension, Qualifier, Unit, ZhPlace};
+use crate::model::units::{self, Dimension, Qualifier, Unit, ZhPlace};
+use crate::validate::quote::QuoteStatus;
 
 /// A unit found after a number: the unit, the power of ten its scale word
 /// adds (`2.3万户`: 4), the 余/多 between, and where it ends.
@@ -77,7 +77,11 @@ impl<'u> Scan<'u> {
             return None;
         }
         let j = self.skip_spaces(i + 1);
-        let upper = if number.chinese { self.zh_numeral_at(j)? } else { self.digits_at(j)? };
+        let upper = if number.chinese {
+            self.zh_numeral_at(j)?
+        } else {
+            self.digits_at(j)?
+        };
         Some(upper)
     }
 
@@ -87,12 +91,22 @@ impl<'u> Scan<'u> {
         let j = self.skip_spaces(i);
         if let Some((unit, written)) = self.unit_at(j) {
             let end = j + written.chars().count();
-            return Some(UnitAfter { unit, written, exp: 0, words: Vec::new(), end });
+            return Some(UnitAfter {
+                unit,
+                written,
+                exp: 0,
+                words: Vec::new(),
+                end,
+            });
         }
         let (mut end, mut scale, mut words) = (i, "", Vec::new());
         for step in 0..3 {
             let k = self.skip_spaces(end);
-            let list: &[&'static str] = if step == 1 { &units::ZH_SCALE_WORDS } else { &["余", "多"] };
+            let list: &[&'static str] = if step == 1 {
+                &units::ZH_SCALE_WORDS
+            } else {
+                &["余", "多"]
+            };
             if let Some(w) = self.word_at(k, list) {
                 if step == 1 {
                     scale = w;
@@ -107,10 +121,22 @@ impl<'u> Scan<'u> {
         let end = k + written.chars().count();
         let whole = format!("{scale}{}", unit.zh());
         if let Some(scaled) = self.units.lookup(&whole).filter(|_| !scale.is_empty()) {
-            return Some(UnitAfter { unit: scaled, written: whole, exp: 0, words, end });
+            return Some(UnitAfter {
+                unit: scaled,
+                written: whole,
+                exp: 0,
+                words,
+                end,
+            });
         }
         let exp = units::zh_scale_factor(scale).map_or(0, |f| f.log10().round() as usize);
-        Some(UnitAfter { unit, written, exp, words, end })
+        Some(UnitAfter {
+            unit,
+            written,
+            exp,
+            words,
+            end,
+        })
     }
 
     /// Whether a number with this unit is a figure: not a year (`2024年`,
@@ -124,16 +150,24 @@ impl<'u> Scan<'u> {
         let goes_on = next.is_some_and(|c| "时次秒".contains(c))
             || (next == Some('/') && self.at(after.end + 1).is_some_and(is_han));
         let ok = match after.written.as_str() {
-            "年" => !(integer && (1900.0..=2100.0).contains(&value)) && !next.is_some_and(|c| "度代底初末中".contains(c)),
+            "年" => {
+                !(integer && (1900.0..=2100.0).contains(&value))
+                    && !next.is_some_and(|c| "度代底初末中".contains(c))
+            }
             "月" => false,
-            "日" => ["内", "以内", "之内", "后", "左右", "以上"].iter().any(|w| self.has(after.end, w)),
+            "日" => ["内", "以内", "之内", "后", "左右", "以上"]
+                .iter()
+                .any(|w| self.has(after.end, w)),
             _ => true,
         };
         let dimension = after.unit.dimension();
         let chinese_ok = !number.chinese
             || match dimension {
                 Dimension::Count => !GENERIC.contains(&after.unit.zh()),
-                Dimension::CurrencyCny | Dimension::CurrencyUsd | Dimension::Area | Dimension::Mass => true,
+                Dimension::CurrencyCny
+                | Dimension::CurrencyUsd
+                | Dimension::Area
+                | Dimension::Mass => true,
                 _ => false,
             };
         ok && chinese_ok && !goes_on
@@ -151,7 +185,10 @@ impl<'u> Scan<'u> {
         if number.chinese || !word || self.protected[j.min(self.chars.len() - 1)] {
             return Reading::NotAFigure;
         }
-        let word_end = (j..j + 2).take_while(|&k| self.at(k).is_some_and(is_han)).last().map_or(j, |k| k + 1);
+        let word_end = (j..j + 2)
+            .take_while(|&k| self.at(k).is_some_and(is_han))
+            .last()
+            .map_or(j, |k| k + 1);
         Reading::UnknownUnit(self.text(number.start, word_end))
     }
 
@@ -209,11 +246,13 @@ impl<'u> Scan<'u> {
         let passes = |quote: &str| {
             self.checker.check(value, read.unit, qualifier, Some(quote)) == QuoteStatus::Matches
         };
-        let quote = [self.clause(read), self.sentence(read)].into_iter().find(|q| passes(q))?;
+        let quote = [self.clause(read), self.sentence(read)]
+            .into_iter()
+            .find(|q| passes(q))?;
         // One figure of an amount per article: a repeat is the same fact.
-        let duplicate = existing
-            .iter()
-            .any(|f| f.value == read.digits && f.unit == read.unit.zh() && f.qualifier == qualifier);
+        let duplicate = existing.iter().any(|f| {
+            f.value == read.digits && f.unit == read.unit.zh() && f.qualifier == qualifier
+        });
         if duplicate {
             return None;
         }
