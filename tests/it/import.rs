@@ -449,7 +449,7 @@ fn json_has_exactly_the_documented_fields() {
 }
 
 /// The exact text of `import --dry-run` on one page: compared with
-/// tests/fixtures/import/lvliang-b3.dry-run.txt (`BRIEFING_BLESS=1`
+/// tests/fixtures/import/lvliang-b3.dry-run.out (`BRIEFING_BLESS=1`
 /// rewrites it).
 #[test]
 fn dry_run_text_output_is_exactly_as_recorded() {
@@ -463,7 +463,7 @@ fn dry_run_text_output_is_exactly_as_recorded() {
     );
     assert!(out.status.success());
     let got = String::from_utf8(out.stdout).unwrap();
-    let path = repo_root().join("tests/fixtures/import/lvliang-b3.dry-run.txt");
+    let path = repo_root().join("tests/fixtures/import/lvliang-b3.dry-run.out");
     if std::env::var("BRIEFING_BLESS").is_ok_and(|v| v == "1") {
         std::fs::write(&path, &got).unwrap();
     }

@@ -112,7 +112,8 @@ impl Scan<'_> {
     /// (`128条政策举措`), the noun when the words before say little.
     pub(super) fn label(&self, read: &Read) -> String {
         let start = self.back_to(read.start, LABEL_STARTS);
-        let before = trim_words(&self.text_kept(start, read.start));
+        let raw = self.text_kept(start, read.start);
+        let before = trim_words(&raw);
         let noun: String = self.chars[read.end..]
             .iter()
             .take_while(|&&c| is_han(c) && c != '的')
@@ -120,8 +121,8 @@ impl Scan<'_> {
             .collect();
         let counted = *read.unit.dimension() == Dimension::Count;
         let before_weak = before.chars().count() < 2
-            || before.ends_with('等')
-            || before.chars().any(|c| c.is_ascii_digit());
+            || raw.ends_with('等')
+            || raw.chars().any(|c| c.is_ascii_digit());
         let label = if counted && noun.chars().count() >= 2 && before_weak {
             noun
         } else if before.chars().count() >= 2 {
