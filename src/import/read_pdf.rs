@@ -66,9 +66,11 @@ fn fragments_guarded(bytes: Vec<u8>) -> std::result::Result<Vec<Vec<Fragment>>, 
 fn fragments(bytes: Vec<u8>) -> std::result::Result<Vec<Vec<Fragment>>, String> {
     let reader = PdfReader::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let doc = PdfDocument::new(reader);
-    let mut options = ExtractionOptions::default();
-    options.preserve_layout = true;
-    options.sort_by_position = false;
+    let options = ExtractionOptions {
+        preserve_layout: true,
+        sort_by_position: false,
+        ..ExtractionOptions::default()
+    };
     let pages = doc
         .extract_text_with_options(options)
         .map_err(|e| e.to_string())?;

@@ -151,8 +151,9 @@ impl<'u> Scan<'u> {
             || (next == Some('/') && self.at(after.end + 1).is_some_and(is_han));
         let ok = match after.written.as_str() {
             "年" => {
-                !(integer && (1900.0..=2100.0).contains(&value))
-                    && !next.is_some_and(|c| "度代底初末中".contains(c))
+                let year = integer && (1900.0..=2100.0).contains(&value);
+                let period = next.is_some_and(|c| "度代底初末中".contains(c));
+                !year && !period
             }
             "月" => false,
             "日" => ["内", "以内", "之内", "后", "左右", "以上"]
