@@ -732,7 +732,25 @@ impl PageStamp {
 
     /// The comment the page ends with.
     fn finish(self) -> String {
-        format!("\n<!-- briefing {:016x} -->\n", self.0.finish())
+        format!("{STAMP_START}{:016x}{STAMP_END}", self.0.finish())
+    }
+}
+
+const STAMP_START: &str = "\n<!-- briefing ";
+const STAMP_END: &str = " -->\n";
+const STAMP_LEN: usize = STAMP_START.len() + 16 + STAMP_END.len();
+
+/// A page without the stamp that ends it: what readers see. Two pages can
+/// differ only in their stamps when a page's context holds something its
+/// template does not show.
+pub fn unstamped(page: &[u8]) -> &[u8] {
+    let stamped = page.len() >= STAMP_LEN
+        && page.ends_with(STAMP_END.as_bytes())
+        && page[page.len() - STAMP_LEN..].starts_with(STAMP_START.as_bytes());
+    if stamped {
+        &page[..page.len() - STAMP_LEN]
+    } else {
+        page
     }
 }
 
@@ -856,16 +874,15 @@ fn taxonomy_pages<'a>(input: &RenderInput<'a>, taxonomies: &Taxonomies) -> Vec<J
     jobs
 }
 
-/// Renders `jobs`; returns the files and the sitemap entries of the pages.
-fn render_jobs<'a>(
+/// What every page of a language shows of the site: its title, languages,
+/// sections, taxonomies, feeds.
+fn site_views<'a>(
     input: &RenderInput<'a>,
-    jobs: &[Job<'a>],
     taxonomies: &Taxonomies,
-) -> Result<(Vec<OutputFile>, Vec<feeds::SitemapPage>), Vec<Diagnostic>> {
+) -> BTreeMap<Lang, SiteView<'a>> {
     let config = input.config;
     let style = input.options.style;
-    let has = |name: &str| has_template(input.theme, name);
-    let term_index = has("taxonomy_index.html");
+    let term_index = has_template(input.theme, "taxonomy_index.html");
     let mut site_views = BTreeMap::new();
     for &lang in &config.languages {
         let view = SiteView {
@@ -925,6 +942,13 @@ fn render_jobs<'a>(
         };
         site_views.insert(lang, view);
     }
+    site_views
+}
+
+/// Sections whose `sort` is not newest first: their reports in order, by
+/// language.
+fn section_orders<'a>(input: &RenderInput<'a>) -> HashMap<(Lang, &'a str), Vec<usize>> {
+    let config = input.config;
     let mut section_orders = HashMap::new();
     for &lang in &config.languages {
         for (name, section) in &input.content.sections {
@@ -940,6 +964,19 @@ fn render_jobs<'a>(
             }
         }
     }
+    section_orders
+}
+
+/// Renders `jobs`; returns the files and the sitemap entries of the pages.
+fn render_jobs<'a>(
+    input: &RenderInput<'a>,
+    jobs: &[Job<'a>],
+    taxonomies: &Taxonomies,
+) -> Result<(Vec<OutputFile>, Vec<feeds::SitemapPage>), Vec<Diagnostic>> {
+    let config = input.config;
+    let has = |name: &str| has_template(input.theme, name);
+    let site_views = site_views(input, taxonomies);
+    let section_orders = section_orders(input);
     let strings = config
         .languages
         .iter()
@@ -1374,6 +1411,15 @@ impl<'a> Renderer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unstamped_drops_only_a_whole_stamp() {
+        let page = b"<p>a</p>\n<!-- briefing 0123456789abcdef -->\n";
+        assert_eq!(unstamped(page), b"<p>a</p>");
+        assert_eq!(unstamped(b"<p>a</p>"), b"<p>a</p>");
+        let short = b"<p>a</p>\n<!-- briefing 0123 -->\n";
+        assert_eq!(unstamped(short), short);
+    }
 
     /// The page numbers a paginator lists, `…` where it leaves pages out.
     fn listed(n: usize, total: usize) -> String {

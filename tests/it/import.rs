@@ -661,12 +661,7 @@ mod generated {
 #[test]
 fn pdf_fixtures_regenerate_from_their_html() {
     if !Path::new(crate::browser::CHROMIUM).exists() {
-        let msg = "SKIPPED: import's PDF fixtures are not regenerated: no chromium (apt-get install -y chromium fonts-wqy-microhei fonts-noto-cjk)";
-        if std::env::var("BRIEFING_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-            panic!("{msg} (BRIEFING_REQUIRE_BROWSER=1 makes this a failure)");
-        }
-        let bar = "!".repeat(msg.len() + 8);
-        say(&format!("\n{bar}\n!!! {msg} !!!\n{bar}\n"));
+        crate::browser::skip_or_fail("import's PDF fixtures are not regenerated: no chromium (apt-get install -y chromium fonts-wqy-microhei fonts-noto-cjk)");
         return;
     }
     let fixtures = repo_root().join("tests/fixtures/import");

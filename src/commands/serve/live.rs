@@ -324,14 +324,27 @@ pub struct Finish {
 }
 
 /// Whether two contents have the same reports with the same metrics.
-/// Puts `files` into `site`; returns the paths whose bytes changed.
+/// Puts `files` into `site`; returns the paths whose bytes, as readers
+/// see them, changed.
 fn put(site: &mut SiteFiles, files: Vec<OutputFile>) -> Vec<String> {
     let mut changed = Vec::new();
     for f in files {
-        if site.get(&f.path).is_none_or(|old| old.data != f.data) {
+        let Some(old) = site.get(&f.path) else {
             changed.push(f.path.clone());
             site.insert(f.path.clone(), Arc::new(f));
+            continue;
+        };
+        if old.data == f.data {
+            continue;
         }
+        // A page whose stamp alone changed is kept with its new stamp, but
+        // readers see nothing new: no reload.
+        let (before, after) = (old.as_bytes(), f.as_bytes());
+        let seen_before = before.map(render::unstamped);
+        if seen_before.is_none() || seen_before != after.map(render::unstamped) {
+            changed.push(f.path.clone());
+        }
+        site.insert(f.path.clone(), Arc::new(f));
     }
     changed
 }
