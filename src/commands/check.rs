@@ -356,6 +356,30 @@ fn page_problems(
     found
 }
 
+/// Report pages: output path -> (Markdown file, rendered body).
+fn report_bodies(site: &RenderedSite) -> HashMap<String, (&Path, &str)> {
+    let mut bodies = HashMap::new();
+    for r in &site.content.reports {
+        for (&lang, t) in &r.texts {
+            let path = urls::output_path(&urls::report_dir(lang, &r.section, &r.slug));
+            bodies.insert(path, (t.path.as_path(), t.body.html.as_str()));
+        }
+    }
+    bodies
+}
+
+/// Links the build already reported as leading nowhere, by file.
+fn reported_links(site: &RenderedSite) -> HashSet<(PathBuf, String)> {
+    site.warnings
+        .iter()
+        .filter_map(|d| {
+            let rest = d.message.strip_prefix("link to `")?;
+            let dest = rest.split('`').next()?;
+            Some((d.path.clone(), dest.to_string()))
+        })
+        .collect()
+}
+
 /// Turns page problems into diagnostics on the file to fix: the report's
 /// Markdown file when the link or image is in its text, else the page's
 /// template (once per template and problem, with a count of pages).
@@ -364,24 +388,8 @@ fn attribute(
     site: &RenderedSite,
     texts: &mut SourceTexts,
 ) -> Result<Vec<Diagnostic>> {
-    // Report pages: output path -> (Markdown file, rendered body).
-    let mut bodies: HashMap<String, (&Path, &str)> = HashMap::new();
-    for r in &site.content.reports {
-        for (&lang, t) in &r.texts {
-            let path = urls::output_path(&urls::report_dir(lang, &r.section, &r.slug));
-            bodies.insert(path, (t.path.as_path(), t.body.html.as_str()));
-        }
-    }
-    // Links the build already reported as leading nowhere, by file.
-    let reported: HashSet<(PathBuf, String)> = site
-        .warnings
-        .iter()
-        .filter_map(|d| {
-            let rest = d.message.strip_prefix("link to `")?;
-            let dest = rest.split('`').next()?;
-            Some((d.path.clone(), dest.to_string()))
-        })
-        .collect();
+    let bodies = report_bodies(site);
+    let reported = reported_links(site);
     let origins: HashMap<&str, &str> = site
         .files
         .iter()
@@ -403,26 +411,7 @@ fn attribute(
             if reported.contains(&(md.to_path_buf(), dest.clone())) {
                 continue;
             }
-            // The Markdown link was rewritten on its way to the page: look
-            // for its parts, most specific first.
-            let shown = url_decode(&dest);
-            let (path, fragment) = shown.split_once('#').unwrap_or((&shown, ""));
-            let last = path
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or_default();
-            let mut needles = vec![format!("]({shown}")];
-            if f.is_image {
-                needles.push(format!("![]({last}"));
-            }
-            if !fragment.is_empty() {
-                needles.push(format!("#{fragment})"));
-            }
-            if !last.is_empty() {
-                needles.push(format!("({last}"));
-                needles.push(last.to_string());
-            }
+            let needles = markdown_needles(&dest, f.is_image);
             let line = needles.iter().find_map(|n| texts.line_of(md, n));
             out.push(Diagnostic::warning(md, line, f.message).with_hint(f.hint));
         } else {
@@ -462,6 +451,30 @@ fn attribute(
         );
     }
     Ok(out)
+}
+
+/// What to look for in a Markdown file to find the link to `dest`: it was
+/// rewritten on its way to the page, so its parts, most specific first.
+fn markdown_needles(dest: &str, is_image: bool) -> Vec<String> {
+    let shown = url_decode(dest);
+    let (path, fragment) = shown.split_once('#').unwrap_or((&shown, ""));
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    let mut needles = vec![format!("]({shown}")];
+    if is_image {
+        needles.push(format!("![]({last}"));
+    }
+    if !fragment.is_empty() {
+        needles.push(format!("#{fragment})"));
+    }
+    if !last.is_empty() {
+        needles.push(format!("({last}"));
+        needles.push(last.to_string());
+    }
+    needles
 }
 
 /// The template (and line) whose source contains `needle`.

@@ -319,7 +319,7 @@ fn rebuild(live: &mut LiveSite, shared: &Shared, paths: &[PathBuf]) -> bool {
             );
             if update.pending {
                 // The edited pages are served (and reloaded) first; then
-                // the dashboards, the search index and the data exports.
+                // the feeds, the search index and the data exports.
                 match live.finish() {
                     Ok(done) => {
                         if !done.changed.is_empty() {
@@ -331,7 +331,7 @@ fn rebuild(live: &mut LiveSite, shared: &Shared, paths: &[PathBuf]) -> bool {
                             );
                         }
                         println!(
-                            "updated dashboards, search index and data exports ({} files) in {} ms",
+                            "updated feeds, search index and data exports ({} files) in {} ms",
                             done.changed.len(),
                             done.elapsed.as_millis()
                         );

@@ -57,31 +57,7 @@ pub(crate) fn chart_svg(id: &str, label: &str, bars: &[BarView], lang: Lang) -> 
     };
     let x0 = x(0.0);
     let id = format!("metric-chart-{}", xml_escape(id));
-    // Each bar's own label is named when the reports label the figure
-    // differently.
-    let own = bars.iter().any(|b| b.metric_label != label);
-    let desc = match lang {
-        Lang::Zh => {
-            let items: Vec<String> = bars
-                .iter()
-                .map(|b| match own {
-                    true => format!("{}（{}）：{}", b.label, b.metric_label, b.display),
-                    false => format!("{}：{}", b.label, b.display),
-                })
-                .collect();
-            format!("{label}，各报告对比：{}。", items.join("；"))
-        }
-        Lang::En => {
-            let items: Vec<String> = bars
-                .iter()
-                .map(|b| match own {
-                    true => format!("{} ({}): {}", b.label, b.metric_label, b.display),
-                    false => format!("{}: {}", b.label, b.display),
-                })
-                .collect();
-            format!("{label}, by report: {}.", items.join("; "))
-        }
-    };
+    let desc = description(label, bars, lang);
 
     let mut s = String::new();
     let _ = write!(
@@ -128,6 +104,35 @@ pub(crate) fn chart_svg(id: &str, label: &str, bars: &[BarView], lang: Lang) -> 
         "<line class=\"axis\" x1=\"{x0:.1}\" y1=\"0\" x2=\"{x0:.1}\" y2=\"{height:.0}\" stroke=\"currentColor\" stroke-opacity=\"0.5\"/></svg>"
     );
     s
+}
+
+/// The chart as a sentence, for screen readers: each report's figure.
+fn description(label: &str, bars: &[BarView], lang: Lang) -> String {
+    // Each bar's own label is named when the reports label the figure
+    // differently.
+    let own = bars.iter().any(|b| b.metric_label != label);
+    match lang {
+        Lang::Zh => {
+            let items: Vec<String> = bars
+                .iter()
+                .map(|b| match own {
+                    true => format!("{}（{}）：{}", b.label, b.metric_label, b.display),
+                    false => format!("{}：{}", b.label, b.display),
+                })
+                .collect();
+            format!("{label}，各报告对比：{}。", items.join("；"))
+        }
+        Lang::En => {
+            let items: Vec<String> = bars
+                .iter()
+                .map(|b| match own {
+                    true => format!("{} ({}): {}", b.label, b.metric_label, b.display),
+                    false => format!("{}: {}", b.label, b.display),
+                })
+                .collect();
+            format!("{label}, by report: {}.", items.join("; "))
+        }
+    }
 }
 
 #[cfg(test)]
