@@ -152,24 +152,32 @@ pub struct Setup {
     pub today: Date,
 }
 
+/// The text of the site's `site.yaml`; a missing one says where briefing
+/// looked and what to do.
+pub fn read_site_yaml(root: &Path) -> Result<String> {
+    let path = root.join("site.yaml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Error::Invalid(vec![Diagnostic::error(
+                "site.yaml",
+                None,
+                format!("no site.yaml in {}", root.display()),
+            )
+            .with_hint(
+                "run briefing inside a site folder, or pass --root DIR",
+            )]))
+        }
+        Err(e) => Err(Error::read(path, e)),
+    }
+}
+
 /// Reads `site.yaml` and the theme and compiles the templates. What keeps
 /// the site from being read at all (no or bad `site.yaml`, a bad unit) is an
 /// error; theme problems are kept in `diags`, to be listed with the content's.
 pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
     let root = &opts.root;
-    let config_path = root.join("site.yaml");
-    let config_text = match std::fs::read_to_string(&config_path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::Invalid(vec![Diagnostic::error(
-                "site.yaml",
-                None,
-                format!("no site.yaml in {}", root.display()),
-            )
-            .with_hint("run briefing inside a site folder, or pass --root DIR")]));
-        }
-        Err(e) => return Err(Error::read(config_path, e)),
-    };
+    let config_text = read_site_yaml(root)?;
     let config = Config::parse(
         &crate::load::frontmatter::normalise(&config_text),
         Path::new("site.yaml"),

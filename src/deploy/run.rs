@@ -94,19 +94,7 @@ pub fn deploy(opts: &DeployOptions, prompts: Prompts<'_>) -> Result<DeployReport
 
 /// `site.yaml`, parsed (targets included).
 fn read_config(root: &Path) -> Result<Config> {
-    let path = root.join("site.yaml");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::Invalid(vec![Diagnostic::error(
-                "site.yaml",
-                None,
-                format!("no site.yaml in {}", root.display()),
-            )
-            .with_hint("run briefing inside a site folder, or pass --root DIR")]));
-        }
-        Err(e) => return Err(Error::read(path, e)),
-    };
+    let text = crate::pipeline::read_site_yaml(root)?;
     let text = crate::load::frontmatter::normalise(&text);
     Config::parse(&text, Path::new("site.yaml")).map_err(Error::Invalid)
 }
