@@ -2,7 +2,7 @@
 //! headless Chromium, and serves a directory over HTTP on 127.0.0.1.
 //!
 //! Without chromium and chromium-driver the tests that use [`Browser::start`]
-//! print a loud SKIPPED banner and pass, unless `BRIEFING_REQUIRE_BROWSER=1`.
+//! are skipped loudly (`crate::skip`), unless `BRIEFING_REQUIRE_BROWSER=1`.
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -49,13 +49,10 @@ impl Browser {
     /// Like [`Browser::start`], with extra Chromium arguments.
     pub fn start_with(extra_args: &[&str]) -> Option<Browser> {
         if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
-            let msg = "SKIPPED: browser tests need chromium + chromium-driver; apt-get install -y chromium chromium-driver";
-            if std::env::var("BRIEFING_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-                panic!("{msg} (BRIEFING_REQUIRE_BROWSER=1 makes this a failure)");
-            }
-            // Straight to stderr, past the test harness's output capture: a skip must be seen.
-            let bar = "!".repeat(msg.len() + 8);
-            let _ = writeln!(std::io::stderr(), "\n{bar}\n!!! {msg} !!!\n{bar}\n");
+            crate::skip::skip(
+                "a browser: chromium and chromium-driver",
+                "apt-get install -y chromium chromium-driver",
+            );
             return None;
         }
         let port = free_port();

@@ -199,9 +199,10 @@ process.stdout.write(JSON.stringify(out));
     {
         Ok(child) => child,
         Err(e) => {
-            crate::quality::skip(&format!(
-                "node is not installed ({e}): the tokenizer agreement is not checked"
-            ));
+            crate::skip::skip(
+                &format!("node ({e}): the tokenizer agreement is not checked"),
+                "apt-get install -y nodejs",
+            );
             return None;
         }
     };

@@ -18,6 +18,7 @@ mod script_urls;
 mod search_browser;
 mod serve;
 mod serve_hard;
+mod skip;
 mod support;
 mod txn;
 mod wording;
