@@ -172,8 +172,11 @@ fn pitfall_hint(message: &str, at: Option<(&str, usize)>) -> Option<String> {
     let value = value.trim();
     let quote = || quoted(key.trim(), value);
     let starts_reserved = "%@`*&!|>[{".contains(value.chars().next()?) || value.starts_with("- ");
-    // A type error on a value that is not meant as text is not a pitfall.
-    let syntax = !message.contains("invalid type: ") || message.contains("expected a string");
+    // A type error on a value that is not meant as text is not a pitfall,
+    // nor is a field that is not allowed at all (`hint_for` names the right one).
+    let unknown = message.contains("unknown field `");
+    let syntax =
+        !unknown && (!message.contains("invalid type: ") || message.contains("expected a string"));
     if message.contains("cannot start any token") || (starts_reserved && syntax) {
         let first = match value.chars().next()? {
             '`' => "a backtick".to_string(),
@@ -412,6 +415,10 @@ mod tests {
             (
                 "title: [编辑] 标题",
                 "error: a.md:2: title: invalid type: sequence, expected a string\n  help: YAML reads a value starting with `[` as syntax: put the value in quotes, e.g. `title: \"[编辑] 标题\"`",
+            ),
+            (
+                "titel: [编辑] 标题",
+                "error: a.md:2: unknown field `titel`, expected one of `title`, `value`, `unit`, `quote`, `metrics`\n  help: did you mean `title`?",
             ),
             (
                 "title: *重要* 标题",
