@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod check;
 mod dashboard;
+mod diagnostics;
 mod errors;
 mod figures;
 mod generated;
