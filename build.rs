@@ -8,6 +8,10 @@
 //! binary built from other code (ours, or another version of tera or
 //! minify-html) must not trust the stamps of an older one.
 
+// The stable hash the library uses too (src/hash/fnv.rs): one definition.
+#[path = "src/hash/fnv.rs"]
+mod fnv;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -43,15 +47,15 @@ fn main() {
         sources.push(("Cargo.lock".to_string(), lock));
     }
     // FNV-1a over every file's path and bytes, in path order.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = fnv::Fnv1a::default();
     for (rel, path) in &sources {
         println!("cargo:rerun-if-changed={}", path.display());
         let bytes = std::fs::read(path).expect("cannot read a source file");
-        for &b in rel.as_bytes().iter().chain(&[0]).chain(&bytes) {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
+        hash.write(rel.as_bytes());
+        hash.write(&[0]);
+        hash.write(&bytes);
     }
-    println!("cargo:rustc-env=BRIEFING_SOURCE_HASH={hash:016x}");
+    println!("cargo:rustc-env=BRIEFING_SOURCE_HASH={:016x}", hash.0);
 }
 
 /// Every file below `dir` as (`/`-separated path relative to `base`, path).

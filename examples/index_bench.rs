@@ -13,9 +13,9 @@
 //! OUT_DIR the files of the first build are written there (and its time
 //! includes the writing), e.g. to compare two versions with `diff -r`.
 
-use briefing::build::{peak_memory_kib, read_setup, BuildOptions};
+use briefing::model::urls::UrlStyle;
 use briefing::output::{OutputData, OutputFile};
-use briefing::urls::UrlStyle;
+use briefing::pipeline::{peak_memory_kib, read_setup, BuildOptions};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -39,8 +39,8 @@ fn main() {
     let opts = BuildOptions::new(root);
     let setup = read_setup(&opts).expect("site setup");
     let sources =
-        briefing::content::read_sources(&root.join("content"), root).expect("content read");
-    let (content, _) = briefing::content::load(
+        briefing::load::sources::read_sources(&root.join("content"), root).expect("content read");
+    let (content, _) = briefing::load::content::load(
         &sources,
         &setup.config,
         &setup.units,
@@ -66,7 +66,7 @@ fn main() {
         }
     };
     let index = |write: bool| {
-        briefing::search::site::output_files(
+        briefing::emit::search::site::output_files(
             &content,
             &setup.config,
             &setup.units,

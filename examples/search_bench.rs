@@ -9,7 +9,7 @@
 //! hard-wrapped paragraphs), so it measures the index alone; with OUT_DIR it also
 //! writes the index files there.
 
-use briefing::search::{build_index, SearchEntry, SearchReport, SearchText};
+use briefing::emit::search::{build_index, SearchEntry, SearchReport, SearchText};
 use briefing::Lang;
 use std::path::Path;
 use std::time::Instant;

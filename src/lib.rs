@@ -1,36 +1,22 @@
 //! `briefing`: a static site generator for bilingual (Chinese / English)
-//! briefing sites. See ARCHITECTURE.md for the pipeline.
+//! briefing sites. See ARCHITECTURE.md for the pipeline and where each part
+//! lives.
 
-pub mod archive;
-pub mod config;
-pub mod content;
+pub mod commands;
 pub mod diag;
+pub mod emit;
 pub mod error;
-pub mod feeds;
-pub mod figures;
-pub mod fingerprint;
-pub mod frontmatter;
-pub mod guard;
-pub mod lang;
-pub mod markdown;
-pub mod metrics;
-pub mod quote;
-pub mod taxonomy;
-pub mod units;
-pub mod urls;
+pub mod hash;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod validate;
+
+#[cfg(test)]
+mod testutil;
 
 pub use diag::{Diagnostic, Severity};
 pub use error::{Error, Result};
-pub use lang::Lang;
-pub mod build;
-pub mod check;
-pub mod interrupt;
-pub mod live;
-pub mod output;
-pub mod render;
-pub mod scaffold;
-pub mod search;
-pub mod serve;
-#[cfg(test)]
-mod testutil;
-pub mod theme;
+pub use model::lang::Lang;

@@ -1,8 +1,8 @@
 //! The `briefing` command line: parses arguments and calls the library.
 
-use briefing::build::{build, BuildOptions};
-use briefing::search::site::Work;
-use briefing::urls::UrlStyle;
+use briefing::emit::search::site::Work;
+use briefing::model::urls::UrlStyle;
+use briefing::pipeline::{build, BuildOptions};
 use briefing::Diagnostic;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -227,7 +227,7 @@ struct NewReportArgs {
     section: String,
     /// The report's date, YYYY-MM-DD [default: today (UTC)].
     #[arg(long, value_parser = parse_date)]
-    date: Option<briefing::content::Date>,
+    date: Option<briefing::model::date::Date>,
     /// The site folder (the one holding site.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -254,15 +254,15 @@ struct InitArgs {
 
 /// Today's date: `BRIEFING_TODAY` (YYYY-MM-DD) when it is set, for tests and
 /// for reproducing a run on another day; else the clock's (UTC).
-fn today() -> briefing::content::Date {
+fn today() -> briefing::model::date::Date {
     std::env::var("BRIEFING_TODAY")
         .ok()
-        .and_then(|s| briefing::content::Date::parse(s.trim()))
-        .unwrap_or_else(briefing::scaffold::today)
+        .and_then(|s| briefing::model::date::Date::parse(s.trim()))
+        .unwrap_or_else(briefing::model::date::today)
 }
 
-fn parse_date(s: &str) -> Result<briefing::content::Date, String> {
-    briefing::content::Date::parse(s)
+fn parse_date(s: &str) -> Result<briefing::model::date::Date, String> {
+    briefing::model::date::Date::parse(s)
         .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
 }
 
@@ -413,14 +413,19 @@ fn main() -> ExitCode {
         Command::Figures(args) => run_figures(args),
         Command::New(NewCommand::Report(args)) => {
             let date = args.date.unwrap_or_else(today);
-            let made = briefing::scaffold::new_report(&args.root, &args.section, &args.slug, date);
+            let made = briefing::commands::scaffold::new_report(
+                &args.root,
+                &args.section,
+                &args.slug,
+                date,
+            );
             report_created(
                 made,
                 "the report is a draft (`draft: true`): `build` leaves it out until you remove that line; `briefing serve --drafts` shows it meanwhile",
             )
         }
         Command::New(NewCommand::Theme(args)) => {
-            let made = briefing::scaffold::eject_theme(&args.root, &args.name);
+            let made = briefing::commands::scaffold::eject_theme(&args.root, &args.name);
             let next = if args.name == "default" {
                 String::new()
             } else {
@@ -429,7 +434,8 @@ fn main() -> ExitCode {
             report_created(made, &next)
         }
         Command::Init(args) => {
-            let made = briefing::scaffold::init_site(&args.dir, args.eject_theme, today());
+            let made =
+                briefing::commands::scaffold::init_site(&args.dir, args.eject_theme, today());
             let next = format!("next: cd {} && briefing serve", args.dir.display());
             report_created(
                 made.map(|files| files.into_iter().map(|f| args.dir.join(f)).collect()),
@@ -440,15 +446,15 @@ fn main() -> ExitCode {
 }
 
 fn run_archive(args: ArchiveArgs) -> ExitCode {
-    let opts = briefing::archive::ArchiveOptions {
+    let opts = briefing::commands::archive::ArchiveOptions {
         root: args.root,
         out: args.out,
         drafts: args.drafts,
         overwrite: args.overwrite,
     };
     let result = match &args.report {
-        Some(slug) => briefing::archive::report_file(&opts, slug),
-        None => briefing::archive::archive(&opts),
+        Some(slug) => briefing::commands::archive::report_file(&opts, slug),
+        None => briefing::commands::archive::archive(&opts),
     };
     match result {
         Ok(report) => {
@@ -487,7 +493,7 @@ fn print_diagnostics(ds: &[Diagnostic]) {
 
 fn run_build(args: BuildArgs) -> ExitCode {
     // Before any thread starts: SIGINT and SIGTERM remove the staging folder.
-    if let Err(e) = briefing::interrupt::install() {
+    if let Err(e) = briefing::output::interrupt::install() {
         eprintln!("warning: cannot handle Ctrl-C and SIGTERM: {e}");
     }
     let opts = BuildOptions {
@@ -507,7 +513,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
     let result = build(&opts);
     // A signal's cleanup ends the process (exit 130 or 143), whatever the
     // build says.
-    briefing::interrupt::wait_if_interrupted();
+    briefing::output::interrupt::wait_if_interrupted();
     match result {
         Ok(report) => {
             let warnings = &report.site.warnings;
@@ -565,7 +571,7 @@ fn run_build(args: BuildArgs) -> ExitCode {
                         );
                     }
                     print_write_stats(&report.stats);
-                    if let Some(kib) = briefing::build::peak_memory_kib() {
+                    if let Some(kib) = briefing::pipeline::peak_memory_kib() {
                         println!("peak memory {} MiB", kib / 1024);
                     }
                 }
@@ -608,7 +614,7 @@ fn print_write_stats(stats: &briefing::output::WriteStats) {
 }
 
 fn run_serve(args: ServeArgs) -> ExitCode {
-    let opts = briefing::serve::ServeOptions {
+    let opts = briefing::commands::serve::ServeOptions {
         build: BuildOptions {
             minify: false,
             drafts: args.drafts,
@@ -618,7 +624,7 @@ fn run_serve(args: ServeArgs) -> ExitCode {
         addr: std::net::SocketAddr::new(args.bind, args.port),
         open: args.open,
     };
-    let result = briefing::serve::run(opts, |control| {
+    let result = briefing::commands::serve::run(opts, |control| {
         if let Err(e) = ctrlc::set_handler(move || control.stop()) {
             eprintln!("warning: cannot handle Ctrl-C: {e}");
         }
@@ -640,7 +646,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         ..BuildOptions::new(args.root)
     };
     if let Some(files) = &args.accept {
-        match briefing::check::accept(&opts, files) {
+        match briefing::commands::check::accept(&opts, files) {
             Ok(changed) => {
                 for path in &changed {
                     eprintln!("accepted {}", path.display());
@@ -656,7 +662,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
             }
         }
     }
-    let diags = match briefing::check::check(&opts) {
+    let diags = match briefing::commands::check::check(&opts) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");
@@ -664,10 +670,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
         }
     };
     match args.format {
-        Format::Json => println!("{}", briefing::check::format_json(&diags)),
+        Format::Json => println!("{}", briefing::commands::check::format_json(&diags)),
         Format::Text => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            print!("{}", briefing::check::format_text(&diags, color));
+            print!("{}", briefing::commands::check::format_text(&diags, color));
         }
     }
     let errors = diags.iter().any(Diagnostic::is_error);
@@ -683,7 +689,7 @@ fn run_figures(args: FiguresArgs) -> ExitCode {
         drafts: args.drafts,
         ..BuildOptions::new(args.root)
     };
-    let table = match briefing::figures::figures(&opts) {
+    let table = match briefing::commands::figures::figures(&opts) {
         Ok(t) => t,
         Err(e) => {
             print_diagnostics(e.diagnostics());
@@ -692,10 +698,13 @@ fn run_figures(args: FiguresArgs) -> ExitCode {
         }
     };
     match args.format {
-        FiguresFormat::Json => println!("{}", briefing::figures::format_json(&table.figures)),
-        FiguresFormat::Text => print!("{}", briefing::figures::format_text(&table)),
+        FiguresFormat::Json => println!(
+            "{}",
+            briefing::commands::figures::format_json(&table.figures)
+        ),
+        FiguresFormat::Text => print!("{}", briefing::commands::figures::format_text(&table)),
     }
-    if briefing::figures::any_differs(&table.figures) {
+    if briefing::commands::figures::any_differs(&table.figures) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

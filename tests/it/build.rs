@@ -644,7 +644,7 @@ fn templates_with_tricky_tera_tags_still_give_minified_pages() {
 /// minifying each page, if that is known.
 fn assert_minified_like_each_page(site: &Site, per_page: Option<bool>) {
     // What briefing minifies a page with when it cannot minify the templates.
-    let cfg = briefing::theme::minify_cfg();
+    let cfg = briefing::render::theme::minify_cfg();
     let without_stamp = |bytes: &[u8]| {
         let text = String::from_utf8(bytes.to_vec()).unwrap();
         let end = text.rfind("\n<!-- briefing ").unwrap_or(text.len());

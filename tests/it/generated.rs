@@ -5,8 +5,8 @@
 //! CI runs a bounded number of cases (`PROPTEST_CASES`, default below); a
 //! long run: `PROPTEST_CASES=5000 cargo test --release --test it generated`.
 
-use briefing::build::{render_site_files, BuildOptions};
-use briefing::search::tokenize::{Kind, Mode, Tokenizer};
+use briefing::emit::search::tokenize::{Kind, Mode, Tokenizer};
+use briefing::pipeline::{render_site_files, BuildOptions};
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -169,7 +169,7 @@ proptest! {
             "title: {title}\nbase_url: {base}\nlanguages: [{}]\npaginate: {paginate}\n{noise}\n",
             langs.join(", ")
         );
-        if let Err(diags) = briefing::config::Config::parse(&yaml, Path::new("site.yaml")) {
+        if let Err(diags) = briefing::load::config::Config::parse(&yaml, Path::new("site.yaml")) {
             for d in &diags {
                 prop_assert!(d.line.is_some(), "an error without a line: {d}\n{yaml}");
             }

@@ -3,7 +3,7 @@
 //! HTTP server and from `file://`.
 
 use crate::browser::{file_url, key, percent_encode_path, Browser, StaticServer};
-use briefing::search::{build_index, SearchEntry, SearchReport, SearchText};
+use briefing::emit::search::{build_index, SearchEntry, SearchReport, SearchText};
 use briefing::Lang;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -862,24 +862,26 @@ fn without_javascript_the_box_is_hidden() {
 /// The `basic` fixture built by the real pipeline, plus its search index and a
 /// search page: `(temp dir, output folder)`.
 fn build_fixture(
-    style: briefing::urls::UrlStyle,
-) -> (tempfile::TempDir, PathBuf, briefing::build::BuildReport) {
+    style: briefing::model::urls::UrlStyle,
+) -> (tempfile::TempDir, PathBuf, briefing::pipeline::BuildReport) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let mut opts = briefing::build::BuildOptions::new(concat!(
+    let mut opts = briefing::pipeline::BuildOptions::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/basic"
     ));
     opts.output = Some(out.clone());
     opts.style = style;
-    let report = briefing::build::build(&opts).unwrap_or_else(|e| panic!("fixture build: {e}"));
+    let report = briefing::pipeline::build(&opts).unwrap_or_else(|e| panic!("fixture build: {e}"));
     let site = &report.site;
     // The plain theme has no search page, so the build wrote no index: add one.
-    let units =
-        briefing::units::UnitCatalog::with_custom(&site.config.units, &site.config.dimensions)
-            .unwrap();
-    let keep = &briefing::search::site::keep_bytes;
-    let (index, _) = briefing::search::site::output_files(
+    let units = briefing::model::units::UnitCatalog::with_custom(
+        &site.config.units,
+        &site.config.dimensions,
+    )
+    .unwrap();
+    let keep = &briefing::emit::search::site::keep_bytes;
+    let (index, _) = briefing::emit::search::site::output_files(
         &site.content,
         &site.config,
         &units,
@@ -897,7 +899,7 @@ fn build_fixture(
             &std::fs::read(format!("{THEME}/static/{asset}")).unwrap(),
         );
     }
-    let offline = style == briefing::urls::UrlStyle::Offline;
+    let offline = style == briefing::model::urls::UrlStyle::Offline;
     for lang in Lang::ALL {
         let l = lang.code();
         let tail = if offline { "index.html" } else { "" };
@@ -916,7 +918,7 @@ fn build_fixture(
 
 #[test]
 fn a_site_built_by_the_pipeline_is_searchable() {
-    use briefing::urls::UrlStyle;
+    use briefing::model::urls::UrlStyle;
     let Some(b) = Browser::start() else { return };
     let (_online_tmp, online, _) = build_fixture(UrlStyle::Online);
     let (_offline_tmp, offline, _) = build_fixture(UrlStyle::Offline);
@@ -1129,15 +1131,17 @@ fn the_sample_site_searches_with_the_default_theme() {
 /// the pages it writes, in both URL styles, with formatted metrics.
 #[test]
 fn site_reports_match_the_built_pages() {
-    use briefing::urls::UrlStyle;
+    use briefing::model::urls::UrlStyle;
     for style in [UrlStyle::Online, UrlStyle::Offline] {
         let (_tmp, out, report) = build_fixture(style);
         let site = &report.site;
-        let units =
-            briefing::units::UnitCatalog::with_custom(&site.config.units, &site.config.dimensions)
-                .unwrap();
+        let units = briefing::model::units::UnitCatalog::with_custom(
+            &site.config.units,
+            &site.config.dimensions,
+        )
+        .unwrap();
         let reports =
-            briefing::search::site::site_reports(&site.content, &site.config, &units, style);
+            briefing::emit::search::site::site_reports(&site.content, &site.config, &units, style);
         assert_eq!(reports.len(), site.content.reports.len());
         for r in &reports {
             assert_eq!(
