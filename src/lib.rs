@@ -12,6 +12,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod util;
 pub mod validate;
 
 #[cfg(test)]

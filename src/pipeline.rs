@@ -16,6 +16,7 @@ use crate::model::units::{UnitCatalog, UnitError};
 use crate::model::urls::UrlStyle;
 use crate::output::guard::SiteSources;
 use crate::output::{self, OutputData, OutputDir, OutputFile, OutputLock, Staging, WriteStats};
+use crate::render::taxonomy::Taxonomies;
 use crate::render::theme::{self, Theme};
 use crate::render::{self, RenderInput, RenderOptions};
 use crate::validate::dimensions;
@@ -392,12 +393,7 @@ fn validate(opts: &BuildOptions) -> Result<Validated> {
     diags.extend(content_diags);
     drop(sources);
     laps.lap("load");
-    let (checked, taxonomies) = check_content_with_taxonomies(&content, &setup);
-    diags.extend(checked);
-    diags.extend(unreadable(&static_and_content_files(&content, &setup)));
-    if setup.tera.is_none() || diags.has_errors() {
-        return Err(Error::Invalid(diags.into_sorted()));
-    }
+    let taxonomies = gate(&setup, &content, &mut diags)?;
     laps.lap("check");
     Ok(Validated {
         setup,
@@ -406,6 +402,48 @@ fn validate(opts: &BuildOptions) -> Result<Validated> {
         diags,
         laps,
     })
+}
+
+/// The checks of a loaded site that every command runs before rendering
+/// (`build`, `check`, `archive`, `serve`), and the gate after them: any
+/// error so far, or templates that did not compile, stop here with every
+/// problem found. Returns the site's taxonomies, which the checks collect.
+pub fn gate(setup: &Setup, content: &Content, diags: &mut Diagnostics) -> Result<Taxonomies> {
+    let (checked, taxonomies) = check_content_with_taxonomies(content, setup);
+    diags.extend(checked);
+    diags.extend(unreadable(&static_and_content_files(content, setup)));
+    if setup.tera.is_none() || diags.has_errors() {
+        return Err(Error::Invalid(std::mem::take(diags).into_sorted()));
+    }
+    Ok(taxonomies)
+}
+
+/// What rendering reads, from a site that passed the [`gate`]. Pages for
+/// which `up_to_date` says the previous page ends with their stamp are not
+/// rendered; with `stage`, rendered pages are written at once.
+pub fn render_input<'a>(
+    setup: &'a Setup,
+    content: &'a Content,
+    opts: &BuildOptions,
+    up_to_date: Option<&'a render::IsCurrent<'a>>,
+    stage: Option<&'a render::Stage<'a>>,
+) -> RenderInput<'a> {
+    RenderInput {
+        config: &setup.config,
+        content,
+        theme: &setup.theme,
+        tera: setup
+            .tera
+            .as_ref()
+            .expect("the gate lets no site without templates through"),
+        units: &setup.units,
+        up_to_date,
+        stage,
+        options: RenderOptions {
+            style: opts.style,
+            minify: opts.minify,
+        },
+    }
 }
 
 /// An error for each copied file (a theme's static file, an asset in
@@ -440,9 +478,6 @@ fn render_validated(
         mut diags,
         mut laps,
     } = validated;
-    let Some(tera) = &setup.tera else {
-        return Err(Error::Invalid(diags.into_sorted()));
-    };
     // Pages are stamped whenever there is an output folder to write to, but
     // compared with the files there only when it holds any.
     let fresh = staging.is_some_and(Staging::replaces_output);
@@ -451,19 +486,13 @@ fn render_validated(
     let stamped = compare_with
         .map(|dir| move |path: &str, tail: &[u8]| !fresh && output::ends_with(dir, path, tail));
     let stage = staging.map(|s| move |path: &str, bytes: &[u8]| s.stage(path, bytes));
-    let input = RenderInput {
-        config: &setup.config,
-        content: &content,
-        theme: &setup.theme,
-        tera,
-        units: &setup.units,
-        ends_with: stamped.as_ref().map(|f| f as &render::IsCurrent),
-        stage: stage.as_ref().map(|f| f as &render::Stage),
-        options: RenderOptions {
-            style: opts.style,
-            minify: opts.minify,
-        },
-    };
+    let input = render_input(
+        &setup,
+        &content,
+        opts,
+        stamped.as_ref().map(|f| f as &render::IsCurrent),
+        stage.as_ref().map(|f| f as &render::Stage),
+    );
     let mut files = match render::render_site_with(&input, &taxonomies) {
         Ok(files) => files,
         Err(errors) => {
@@ -515,7 +544,7 @@ fn render_validated(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     laps.lap("assets");
-    let minified_per_page = tera.minified_per_page().map(str::to_string);
+    let minified_per_page = input.tera.minified_per_page().map(str::to_string);
     Ok(RenderedSite {
         timings: laps.timings,
         config: setup.config,

@@ -18,6 +18,8 @@ use crate::model::urls::{self, UrlStyle};
 use crate::output::guard;
 use crate::output::{OutputData, OutputFile};
 use crate::pipeline::{render_site_files, BuildOptions, RenderedSite};
+use crate::util::mime::content_type;
+use crate::util::{html, suggest};
 use crate::Lang;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -301,7 +303,7 @@ fn find_report<'s>(site: &'s RenderedSite, slug: &str) -> Result<&'s Report> {
                 .map(|r| r.slug.as_str())
                 .collect();
             known.sort_unstable();
-            let hint = match strsim_best(slug, &known) {
+            let hint = match suggest::closest(slug, known.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("reports: {}", known.join(", ")),
             };
@@ -325,15 +327,6 @@ fn find_report<'s>(site: &'s RenderedSite, slug: &str) -> Result<&'s Report> {
                 .join(", ")
         ))])),
     }
-}
-
-fn strsim_best<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
-    known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(word, k), *k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
 }
 
 /// Resolves a relative link in the page at `page` (a path below the site
@@ -368,25 +361,6 @@ fn resolve(page: &str, link: &str) -> Option<(String, String)> {
     Some((out, frag))
 }
 
-fn mime(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "css" => "text/css",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Standard base64 with padding.
 pub fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -409,150 +383,169 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// The value of every `attr="…"` in `html`, with its byte range.
-fn attr_values<'h>(html: &'h str, attr: &str) -> Vec<(usize, usize, &'h str)> {
-    let needle = format!(" {attr}=\"");
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = html[from..].find(&needle) {
-        let start = from + i + needle.len();
-        let Some(len) = html[start..].find('"') else {
-            break;
-        };
-        out.push((start, start + len, &html[start..start + len]));
-        from = start + len;
-    }
-    out
-}
-
-/// Replaces attribute values in `html` by what `f` returns for them.
-fn rewrite_attrs(html: &str, attrs: &[&str], f: impl Fn(&str, &str) -> Option<String>) -> String {
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    for attr in attrs {
-        for (s, e, v) in attr_values(html, attr) {
-            if let Some(new) = f(attr, v) {
-                edits.push((s, e, new));
-            }
-        }
-    }
-    edits.sort_by_key(|e| e.0);
-    let mut out = String::with_capacity(html.len());
-    let mut at = 0;
-    for (s, e, new) in edits {
-        if s < at {
-            continue;
-        }
-        out.push_str(&html[at..s]);
-        out.push_str(&new);
-        at = e;
-    }
-    out.push_str(&html[at..]);
-    out
-}
-
-/// The inner HTML of the first `<tag …>…</tag>` in `html`.
-fn inner<'h>(html: &'h str, tag: &str) -> Option<&'h str> {
-    let open = html.find(&format!("<{tag}"))?;
-    let body_start = open + html[open..].find('>')? + 1;
-    let close = html.rfind(&format!("</{tag}>"))?;
-    (close >= body_start).then(|| &html[body_start..close])
-}
-
 /// Builds the one-file page of `report`.
 fn single_page(site: &RenderedSite, report: &Report) -> Result<String> {
-    let by_path: BTreeMap<&str, &OutputFile> =
-        site.files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let langs: Vec<Lang> = site
-        .config
-        .languages
-        .iter()
-        .copied()
-        .filter(|l| report.texts.contains_key(l))
-        .collect();
-    let page_of = |l: Lang| urls::output_path(&urls::report_dir(l, &report.section, &report.slug));
-    let data_uri = |path: &str| -> Option<String> {
-        let f = by_path.get(path)?;
-        let bytes = file_bytes(f).ok()?;
-        Some(format!("data:{};base64,{}", mime(path), base64(&bytes)))
+    let doc = SinglePage {
+        by_path: site.files.iter().map(|f| (f.path.as_str(), f)).collect(),
+        langs: site
+            .config
+            .languages
+            .iter()
+            .copied()
+            .filter(|l| report.texts.contains_key(l))
+            .collect(),
+        site,
+        report,
     };
-    let base = &site.config.base_url;
-
     let mut css = String::new();
     let mut sections = String::new();
-    for &lang in &langs {
-        let path = page_of(lang);
-        let file = by_path.get(path.as_str()).ok_or_else(|| {
+    for &lang in &doc.langs {
+        let path = doc.page_of(lang);
+        let file = doc.by_path.get(path.as_str()).ok_or_else(|| {
             Error::read(&path, io::Error::other("the report page was not rendered"))
         })?;
-        let html = String::from_utf8_lossy(&file_bytes(file)?).into_owned();
-        // The theme's style sheets, once.
+        let page = String::from_utf8_lossy(&file_bytes(file)?).into_owned();
         if css.is_empty() {
-            for (_, _, href) in attr_values(&html, "href") {
-                let Some((target, _)) = resolve(&path, href) else {
-                    continue;
-                };
-                if target.ends_with(".css") {
-                    if let Some(f) = by_path.get(target.as_str()) {
-                        let text = String::from_utf8_lossy(&file_bytes(f)?).into_owned();
-                        css.push_str(&inline_css_urls(&text, &target, &data_uri));
-                        css.push('\n');
-                    }
-                }
+            css = doc.style_sheets(&path, &page)?;
+        }
+        sections.push_str(&doc.language_section(lang, &path, &page));
+    }
+    let title: Vec<&str> = doc
+        .langs
+        .iter()
+        .map(|l| report.texts[l].title.as_str())
+        .collect();
+    let source = doc
+        .langs
+        .first()
+        .copied()
+        .unwrap_or(site.config.source_lang());
+    let escaped_title = crate::util::escape::xml(&title.join(" · "));
+    Ok(format!(
+        "<!DOCTYPE html>\n<html lang=\"{source}\">\n<head>\n<meta charset=\"utf-8\">\n{REPORT_MARK}\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{escaped_title}</title>\n<style>\n{css}</style>\n<style>\n{SWITCH_CSS}</style>\n</head>\n<body class=\"kind-report bl-doc\">\n{sections}</body>\n</html>\n"
+    ))
+}
+
+/// A report's pages being made into one file.
+struct SinglePage<'s> {
+    site: &'s RenderedSite,
+    report: &'s Report,
+    by_path: BTreeMap<&'s str, &'s OutputFile>,
+    /// The report's languages, in the site's order.
+    langs: Vec<Lang>,
+}
+
+/// Attributes holding ids or references to ids, prefixed per language so
+/// the languages' ids do not clash in one file.
+const ID_ATTRS: [&str; 4] = [
+    "for",
+    "aria-labelledby",
+    "aria-describedby",
+    "aria-controls",
+];
+
+impl SinglePage<'_> {
+    /// The output path of the report's page in `lang`.
+    fn page_of(&self, lang: Lang) -> String {
+        urls::output_path(&urls::report_dir(
+            lang,
+            &self.report.section,
+            &self.report.slug,
+        ))
+    }
+
+    /// The site file at `path` as a data URI.
+    fn data_uri(&self, path: &str) -> Option<String> {
+        let f = self.by_path.get(path)?;
+        let bytes = file_bytes(f).ok()?;
+        Some(format!(
+            "data:{};base64,{}",
+            content_type(path),
+            base64(&bytes)
+        ))
+    }
+
+    /// The theme's style sheets linked from `page` (at `path`), their
+    /// `url(…)`s inlined.
+    fn style_sheets(&self, path: &str, page: &str) -> Result<String> {
+        let mut css = String::new();
+        let tags = html::start_tags(page);
+        for href in tags
+            .iter()
+            .filter(|t| t.name == "link")
+            .filter_map(|t| t.attr("href"))
+        {
+            let Some((target, _)) = resolve(path, href) else {
+                continue;
+            };
+            if let (true, Some(f)) = (target.ends_with(".css"), self.by_path.get(target.as_str())) {
+                let text = String::from_utf8_lossy(&file_bytes(f)?).into_owned();
+                css.push_str(&inline_css_urls(&text, &target, &|p| self.data_uri(p)));
+                css.push('\n');
             }
         }
-        let main = inner(&html, "main")
-            .or_else(|| inner(&html, "body"))
-            .unwrap_or(&html);
+        Ok(css)
+    }
+
+    /// The `<section>` of one language: the language switch and the page's
+    /// main content with its links made to work inside one file.
+    fn language_section(&self, lang: Lang, path: &str, page: &str) -> String {
+        let main = html::inner(page, "main")
+            .or_else(|| html::inner(page, "body"))
+            .unwrap_or(page);
+        let mut attrs = vec!["href", "src", "id"];
+        attrs.extend(ID_ATTRS);
+        let main = html::rewrite_attrs(main, &attrs, |attr, v| self.rewrite(lang, path, attr, v));
+        let switch = self.switch(lang);
+        format!(
+            "<section class=\"bl-lang\" id=\"{lang}\" lang=\"{lang}\">\n<nav class=\"bl-switch\" aria-label=\"Language / 语言\">{switch}</nav>\n<div class=\"bl-main\">\n{main}\n</div>\n</section>\n"
+        )
+    }
+
+    /// The new value of attribute `attr` (value `v`) on the page of `lang`
+    /// at `path`: ids prefixed, links to the other language's page made
+    /// jumps, images and files inlined, other pages' links absolute.
+    fn rewrite(&self, lang: Lang, path: &str, attr: &str, v: &str) -> Option<String> {
         let prefix = format!("{lang}-");
-        let other_pages: Vec<(String, Lang)> = langs.iter().map(|&l| (page_of(l), l)).collect();
-        let main = rewrite_attrs(
-            main,
-            &[
-                "href",
-                "src",
-                "id",
-                "for",
-                "aria-labelledby",
-                "aria-describedby",
-                "aria-controls",
-            ],
-            |attr, v| match attr {
-                "id" => Some(format!("{prefix}{v}")),
-                "for" | "aria-labelledby" | "aria-describedby" | "aria-controls" => Some(
-                    v.split_whitespace()
-                        .map(|id| format!("{prefix}{id}"))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ),
-                _ => {
-                    if let Some(frag) = v.strip_prefix('#') {
-                        return Some(format!("#{prefix}{frag}"));
-                    }
-                    let (target, frag) = resolve(&path, v)?;
-                    if let Some((_, l)) = other_pages.iter().find(|(p, _)| *p == target) {
-                        return Some(format!("#{l}"));
-                    }
-                    if attr == "src" {
-                        return data_uri(&target);
-                    }
-                    if by_path.contains_key(target.as_str()) && !target.ends_with(".html") {
-                        if let Some(uri) =
-                            data_uri(&target).filter(|_| mime(&target).starts_with("image/"))
-                        {
-                            return Some(uri);
-                        }
-                    }
-                    // Other pages: their published address.
-                    let online = target
-                        .strip_suffix("index.html")
-                        .unwrap_or(&target)
-                        .to_string();
-                    Some(format!("{}{frag}", urls::permalink(base, &online)))
-                }
-            },
-        );
-        // Each language carries the switch, so it is in view after a jump.
-        let switch: String = langs
+        if attr == "id" {
+            return Some(format!("{prefix}{v}"));
+        }
+        if ID_ATTRS.contains(&attr) {
+            let ids: Vec<String> = v
+                .split_whitespace()
+                .map(|id| format!("{prefix}{id}"))
+                .collect();
+            return Some(ids.join(" "));
+        }
+        if let Some(frag) = v.strip_prefix('#') {
+            return Some(format!("#{prefix}{frag}"));
+        }
+        let (target, frag) = resolve(path, v)?;
+        if let Some(&l) = self.langs.iter().find(|&&l| self.page_of(l) == target) {
+            return Some(format!("#{l}"));
+        }
+        if attr == "src" {
+            return self.data_uri(&target);
+        }
+        let is_file = self.by_path.contains_key(target.as_str()) && !target.ends_with(".html");
+        if is_file && content_type(&target).starts_with("image/") {
+            if let Some(uri) = self.data_uri(&target) {
+                return Some(uri);
+            }
+        }
+        // Other pages: their published address.
+        let online = target.strip_suffix("index.html").unwrap_or(&target);
+        Some(format!(
+            "{}{frag}",
+            urls::permalink(&self.site.config.base_url, online)
+        ))
+    }
+
+    /// The language switch shown in `lang`'s section (each carries it, so
+    /// it is in view after a jump).
+    fn switch(&self, lang: Lang) -> String {
+        let links: Vec<String> = self
+            .langs
             .iter()
             .map(|&l| {
                 let current = if l == lang {
@@ -565,21 +558,9 @@ fn single_page(site: &RenderedSite, report: &Report) -> Result<String> {
                     l.native_name()
                 )
             })
-            .collect::<Vec<_>>()
-            .join(" ");
-        sections.push_str(&format!(
-            "<section class=\"bl-lang\" id=\"{lang}\" lang=\"{lang}\">\n<nav class=\"bl-switch\" aria-label=\"Language / 语言\">{switch}</nav>\n<div class=\"bl-main\">\n{main}\n</div>\n</section>\n"
-        ));
+            .collect();
+        links.join(" ")
     }
-    let title: Vec<&str> = langs
-        .iter()
-        .map(|l| report.texts[l].title.as_str())
-        .collect();
-    let source = langs.first().copied().unwrap_or(site.config.source_lang());
-    let escaped_title = crate::emit::feeds::escape(&title.join(" · "));
-    Ok(format!(
-        "<!DOCTYPE html>\n<html lang=\"{source}\">\n<head>\n<meta charset=\"utf-8\">\n{REPORT_MARK}\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{escaped_title}</title>\n<style>\n{css}</style>\n<style>\n{SWITCH_CSS}</style>\n</head>\n<body class=\"kind-report bl-doc\">\n{sections}</body>\n</html>\n"
-    ))
 }
 
 /// One language at a time: the section holding the link target (`#en`, or
@@ -656,20 +637,6 @@ mod tests {
         );
         assert_eq!(resolve(page, "https://e.org/"), None);
         assert_eq!(resolve(page, "#top"), None);
-    }
-
-    #[test]
-    fn rewrites_only_quoted_attribute_values() {
-        let html = r##"<a href="#x" id="x">a</a><img src="i.png">"##;
-        let out = rewrite_attrs(html, &["href", "id"], |a, v| Some(format!("{a}:{v}")));
-        assert_eq!(
-            out,
-            r##"<a href="href:#x" id="id:x">a</a><img src="i.png">"##
-        );
-        assert_eq!(
-            inner("<body><main id=m>hi</main></body>", "main"),
-            Some("hi")
-        );
     }
 
     #[test]

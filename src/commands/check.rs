@@ -21,7 +21,9 @@ use crate::model::content::Content;
 use crate::model::urls;
 use crate::output::OutputData;
 use crate::pipeline::{self, BuildOptions, RenderedSite};
+use crate::util::html;
 use crate::Lang;
+use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -188,169 +190,9 @@ impl SourceTexts {
 // ---------------------------------------------------------------------------
 // Links, anchors and images in the rendered pages
 
-/// One tag's name and attributes, from a simple HTML scan.
-struct Tag<'a> {
-    name: String,
-    attrs: Vec<(String, &'a str)>,
-}
-
-impl Tag<'_> {
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
-    }
-}
-
-/// The start tags of an HTML document (comments, and the text of `script`
-/// and `style` elements, are skipped). Attribute values are raw (not
-/// entity-decoded).
-fn scan_tags(html: &str) -> Vec<Tag<'_>> {
-    let b = html.as_bytes();
-    let mut tags = Vec::new();
-    let mut i = 0;
-    while let Some(off) = html[i..].find('<') {
-        i += off + 1;
-        if html[i..].starts_with("!--") {
-            i = html[i..].find("-->").map_or(b.len(), |e| i + e + 3);
-            continue;
-        }
-        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
-            continue;
-        }
-        let name_end = html[i..]
-            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
-            .map_or(b.len(), |e| i + e);
-        let name = html[i..name_end].to_ascii_lowercase();
-        let mut j = name_end;
-        let mut attrs = Vec::new();
-        loop {
-            while b
-                .get(j)
-                .is_some_and(|c| c.is_ascii_whitespace() || *c == b'/')
-            {
-                j += 1;
-            }
-            match b.get(j) {
-                None => break,
-                Some(b'>') => {
-                    j += 1;
-                    break;
-                }
-                _ => {}
-            }
-            let key_end = html[j..]
-                .find(|c: char| c.is_ascii_whitespace() || matches!(c, '=' | '>' | '/'))
-                .map_or(b.len(), |e| j + e);
-            let key = html[j..key_end].to_ascii_lowercase();
-            j = key_end;
-            while b.get(j).is_some_and(u8::is_ascii_whitespace) {
-                j += 1;
-            }
-            let mut value = "";
-            if b.get(j) == Some(&b'=') {
-                j += 1;
-                while b.get(j).is_some_and(u8::is_ascii_whitespace) {
-                    j += 1;
-                }
-                match b.get(j) {
-                    Some(&q @ (b'"' | b'\'')) => {
-                        let end = html[j + 1..].find(q as char).map_or(b.len(), |e| j + 1 + e);
-                        value = &html[j + 1..end];
-                        j = (end + 1).min(b.len());
-                    }
-                    _ => {
-                        let end = html[j..]
-                            .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                            .map_or(b.len(), |e| j + e);
-                        value = &html[j..end];
-                        j = end;
-                    }
-                }
-            }
-            if key.is_empty() {
-                j += 1;
-                continue;
-            }
-            attrs.push((key, value));
-        }
-        i = j.min(b.len());
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            i = html[i..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(b.len(), |e| i + e);
-        }
-        tags.push(Tag { name, attrs });
-    }
-    tags
-}
-
-/// Decodes the character references an attribute value may hold.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
-            let c = match name {
-                "amp" => '&',
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "apos" => '\'',
-                _ => {
-                    let num = name.strip_prefix('#')?;
-                    let n = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => num.parse().ok()?,
-                    };
-                    char::from_u32(n)?
-                }
-            };
-            Some((c, e + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = (b[i] == b'%')
-            .then(|| s.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match hex {
-            Some(v) => {
-                out.push(v);
-                i += 3;
-            }
-            None => {
-                out.push(b[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// A URL part with its percent-escapes decoded (invalid UTF-8 replaced).
+fn url_decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// The output file a link on `page` leads to, and its fragment. None for
@@ -371,7 +213,7 @@ fn resolve(
     let (rest, fragment) = href.split_once('#').unwrap_or((href, ""));
     let path = rest.split('?').next().unwrap_or_default();
     if path.is_empty() {
-        return Some(Ok((page.to_string(), percent_decode(fragment))));
+        return Some(Ok((page.to_string(), url_decode(fragment))));
     }
     let path = if path.starts_with('/') {
         match path.strip_prefix(base) {
@@ -389,7 +231,7 @@ fn resolve(
         p.pop();
         p
     };
-    let decoded = percent_decode(path);
+    let decoded = url_decode(path);
     for part in decoded.split('/') {
         match part {
             "" | "." => {}
@@ -409,7 +251,7 @@ fn resolve(
             format!("{target}/index.html")
         };
     }
-    Some(Ok((target, percent_decode(fragment))))
+    Some(Ok((target, url_decode(fragment))))
 }
 
 /// A problem found on a rendered page, before it is attributed to a file.
@@ -439,13 +281,13 @@ fn check_pages(site: &RenderedSite, texts: &mut SourceTexts) -> Result<Vec<Diagn
     let ids: HashMap<&str, HashSet<String>> = pages
         .par_iter()
         .map(|&(path, html)| {
-            let set = scan_tags(html)
+            let set = html::start_tags(html)
                 .iter()
                 .flat_map(|t| {
                     let name = (t.name == "a").then(|| t.attr("name")).flatten();
                     t.attr("id").into_iter().chain(name)
                 })
-                .map(decode_entities)
+                .map(|v| html::decode_entities(v).into_owned())
                 .collect();
             (path, set)
         })
@@ -466,7 +308,7 @@ fn page_problems(
     base: &str,
 ) -> Vec<Found> {
     let mut found = Vec::new();
-    for tag in scan_tags(html) {
+    for tag in html::start_tags(html) {
         if tag.name == "img" && tag.attr("alt").is_none_or(|a| a.trim().is_empty()) {
             let src = tag.attr("src").unwrap_or_default();
             found.push(Found {
@@ -474,7 +316,7 @@ fn page_problems(
                 raw: src.to_string(),
                 message: format!(
                     "image `{}` has no alt text",
-                    percent_decode(&decode_entities(src))
+                    url_decode(&html::decode_entities(src))
                 ),
                 hint:
                     "describe the image for readers who cannot see it: ![what it shows](file.png)",
@@ -483,7 +325,7 @@ fn page_problems(
         }
         for attr in ["href", "src"] {
             let Some(raw) = tag.attr(attr) else { continue };
-            let href = decode_entities(raw);
+            let href = html::decode_entities(raw).into_owned();
             let Some(resolved) = resolve(page, href.trim(), base) else {
                 continue;
             };
@@ -504,7 +346,7 @@ fn page_problems(
                 found.push(Found {
                     page: page.to_string(),
                     raw: raw.to_string(),
-                    message: format!("link `{}` {problem}", percent_decode(&href)),
+                    message: format!("link `{}` {problem}", url_decode(&href)),
                     hint: "fix the link, or add the page, file or heading it points to",
                     is_image: false,
                 });
@@ -512,6 +354,30 @@ fn page_problems(
         }
     }
     found
+}
+
+/// Report pages: output path -> (Markdown file, rendered body).
+fn report_bodies(site: &RenderedSite) -> HashMap<String, (&Path, &str)> {
+    let mut bodies = HashMap::new();
+    for r in &site.content.reports {
+        for (&lang, t) in &r.texts {
+            let path = urls::output_path(&urls::report_dir(lang, &r.section, &r.slug));
+            bodies.insert(path, (t.path.as_path(), t.body.html.as_str()));
+        }
+    }
+    bodies
+}
+
+/// Links the build already reported as leading nowhere, by file.
+fn reported_links(site: &RenderedSite) -> HashSet<(PathBuf, String)> {
+    site.warnings
+        .iter()
+        .filter_map(|d| {
+            let rest = d.message.strip_prefix("link to `")?;
+            let dest = rest.split('`').next()?;
+            Some((d.path.clone(), dest.to_string()))
+        })
+        .collect()
 }
 
 /// Turns page problems into diagnostics on the file to fix: the report's
@@ -522,24 +388,8 @@ fn attribute(
     site: &RenderedSite,
     texts: &mut SourceTexts,
 ) -> Result<Vec<Diagnostic>> {
-    // Report pages: output path -> (Markdown file, rendered body).
-    let mut bodies: HashMap<String, (&Path, &str)> = HashMap::new();
-    for r in &site.content.reports {
-        for (&lang, t) in &r.texts {
-            let path = urls::output_path(&urls::report_dir(lang, &r.section, &r.slug));
-            bodies.insert(path, (t.path.as_path(), t.body.html.as_str()));
-        }
-    }
-    // Links the build already reported as leading nowhere, by file.
-    let reported: HashSet<(PathBuf, String)> = site
-        .warnings
-        .iter()
-        .filter_map(|d| {
-            let rest = d.message.strip_prefix("link to `")?;
-            let dest = rest.split('`').next()?;
-            Some((d.path.clone(), dest.to_string()))
-        })
-        .collect();
+    let bodies = report_bodies(site);
+    let reported = reported_links(site);
     let origins: HashMap<&str, &str> = site
         .files
         .iter()
@@ -557,37 +407,18 @@ fn attribute(
             .get(&f.page)
             .filter(|(_, html)| !f.raw.is_empty() && html.contains(&f.raw));
         if let Some(&(md, _)) = in_body {
-            let dest = decode_entities(&f.raw);
+            let dest = html::decode_entities(&f.raw).into_owned();
             if reported.contains(&(md.to_path_buf(), dest.clone())) {
                 continue;
             }
-            // The Markdown link was rewritten on its way to the page: look
-            // for its parts, most specific first.
-            let shown = percent_decode(&dest);
-            let (path, fragment) = shown.split_once('#').unwrap_or((&shown, ""));
-            let last = path
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or_default();
-            let mut needles = vec![format!("]({shown}")];
-            if f.is_image {
-                needles.push(format!("![]({last}"));
-            }
-            if !fragment.is_empty() {
-                needles.push(format!("#{fragment})"));
-            }
-            if !last.is_empty() {
-                needles.push(format!("({last}"));
-                needles.push(last.to_string());
-            }
+            let needles = markdown_needles(&dest, f.is_image);
             let line = needles.iter().find_map(|n| texts.line_of(md, n));
             out.push(Diagnostic::warning(md, line, f.message).with_hint(f.hint));
         } else {
             // The template that writes it: the one whose source holds the
             // link without its `{{ root }}` part (it may be a base or a
             // partial); else the page's own template.
-            let href = decode_entities(&f.raw);
+            let href = html::decode_entities(&f.raw).into_owned();
             let mut tail = href.strip_prefix(base.as_str()).unwrap_or(&href);
             while let Some(rest) = tail.strip_prefix("../").or_else(|| tail.strip_prefix("./")) {
                 tail = rest;
@@ -620,6 +451,30 @@ fn attribute(
         );
     }
     Ok(out)
+}
+
+/// What to look for in a Markdown file to find the link to `dest`: it was
+/// rewritten on its way to the page, so its parts, most specific first.
+fn markdown_needles(dest: &str, is_image: bool) -> Vec<String> {
+    let shown = url_decode(dest);
+    let (path, fragment) = shown.split_once('#').unwrap_or((&shown, ""));
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    let mut needles = vec![format!("]({shown}")];
+    if is_image {
+        needles.push(format!("![]({last}"));
+    }
+    if !fragment.is_empty() {
+        needles.push(format!("#{fragment})"));
+    }
+    if !last.is_empty() {
+        needles.push(format!("({last}"));
+        needles.push(last.to_string());
+    }
+    needles
 }
 
 /// The template (and line) whose source contains `needle`.
@@ -855,19 +710,6 @@ pub fn format_json(diags: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scans_tags_and_attributes() {
-        let html = "<!-- <a href=x> --><p id=a class='b c'>t</p><script>if (a<b) {}</script>\
-                    <img src=\"i.png\" alt><a href=\"..&#x2F;x&amp;y\" name=n>";
-        let tags = scan_tags(html);
-        let names: Vec<_> = tags.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["p", "script", "img", "a"]);
-        assert_eq!(tags[0].attr("id"), Some("a"));
-        assert_eq!(tags[0].attr("class"), Some("b c"));
-        assert_eq!(tags[2].attr("alt"), Some(""));
-        assert_eq!(decode_entities(tags[3].attr("href").unwrap()), "../x&y");
-    }
 
     #[test]
     fn resolves_relative_links() {

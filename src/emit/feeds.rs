@@ -12,6 +12,7 @@ use crate::model::date::Date;
 use crate::model::units::UnitCatalog;
 use crate::model::urls;
 use crate::output::OutputFile;
+use crate::util::escape::xml as xml_escape;
 use crate::Lang;
 use std::fmt::Write as _;
 
@@ -33,24 +34,6 @@ pub struct SitemapPage {
     pub alternates: Vec<(Lang, String)>,
     /// `YYYY-MM-DD`, for `<lastmod>` (report pages).
     pub date: Option<String>,
-}
-
-/// Escapes text for XML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters other than tab and newlines are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A date as an RFC 3339 timestamp at midnight UTC.
@@ -98,32 +81,32 @@ fn atom_feed(content: &Content, config: &Config, units: &UnitCatalog, lang: Lang
         .max()
         .map(rfc3339)
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
-    let title = escape(config.title(lang));
+    let title = xml_escape(config.title(lang));
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
         x,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">"
     );
-    let _ = writeln!(x, "  <id>{}</id>", escape(&home));
+    let _ = writeln!(x, "  <id>{}</id>", xml_escape(&home));
     let _ = writeln!(x, "  <title>{title}</title>");
     if !config.description(lang).is_empty() {
         let _ = writeln!(
             x,
             "  <subtitle>{}</subtitle>",
-            escape(config.description(lang))
+            xml_escape(config.description(lang))
         );
     }
     let _ = writeln!(x, "  <updated>{updated}</updated>");
     let _ = writeln!(
         x,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        escape(&urls::permalink(base, &feed_path(lang)))
+        xml_escape(&urls::permalink(base, &feed_path(lang)))
     );
     let _ = writeln!(
         x,
         "  <link rel=\"alternate\" type=\"text/html\" hreflang=\"{lang}\" href=\"{}\"/>",
-        escape(&home)
+        xml_escape(&home)
     );
     let _ = writeln!(x, "  <author><name>{title}</name></author>");
     let _ = writeln!(x, "  <generator>briefing</generator>");
@@ -140,39 +123,43 @@ fn entry(x: &mut String, r: &Report, config: &Config, units: &UnitCatalog, lang:
     let link = urls::permalink(base, &urls::report_dir(lang, &r.section, &r.slug));
     let date = rfc3339(r.date);
     x.push_str("  <entry>\n");
-    let _ = writeln!(x, "    <id>{}</id>", escape(&link));
-    let _ = writeln!(x, "    <title>{}</title>", escape(&text.title));
+    let _ = writeln!(x, "    <id>{}</id>", xml_escape(&link));
+    let _ = writeln!(x, "    <title>{}</title>", xml_escape(&text.title));
     let _ = writeln!(x, "    <published>{date}</published>");
     let _ = writeln!(x, "    <updated>{date}</updated>");
     let _ = writeln!(
         x,
         "    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{lang}\" href=\"{}\"/>",
-        escape(&link)
+        xml_escape(&link)
     );
     for (&l, _) in r.texts.iter().filter(|(&l, _)| l != lang) {
         let _ = writeln!(
             x,
             "    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{l}\" href=\"{}\"/>",
-            escape(&urls::permalink(
+            xml_escape(&urls::permalink(
                 base,
                 &urls::report_dir(l, &r.section, &r.slug)
             ))
         );
     }
     if let Some(author) = text.source.author.as_deref().filter(|a| !a.is_empty()) {
-        let _ = writeln!(x, "    <author><name>{}</name></author>", escape(author));
+        let _ = writeln!(
+            x,
+            "    <author><name>{}</name></author>",
+            xml_escape(author)
+        );
     }
     for tag in &text.tags {
-        let _ = writeln!(x, "    <category term=\"{}\"/>", escape(tag));
+        let _ = writeln!(x, "    <category term=\"{}\"/>", xml_escape(tag));
     }
     let summary = text.summary.as_deref().unwrap_or_default();
     if !summary.is_empty() {
-        let _ = writeln!(x, "    <summary>{}</summary>", escape(summary));
+        let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(summary));
     }
     // The content: the summary and the key metrics, as escaped HTML.
     let mut html = String::new();
     if !summary.is_empty() {
-        let _ = write!(html, "<p>{}</p>", escape(summary));
+        let _ = write!(html, "<p>{}</p>", xml_escape(summary));
     }
     let figures: Vec<String> = r
         .metrics
@@ -182,8 +169,8 @@ fn entry(x: &mut String, r: &Report, config: &Config, units: &UnitCatalog, lang:
             let label = text.labels.get(&m.key).unwrap_or(&m.key);
             Some(format!(
                 "<li>{}: {}</li>",
-                escape(label),
-                escape(&r.display(m, unit, lang))
+                xml_escape(label),
+                xml_escape(&r.display(m, unit, lang))
             ))
         })
         .collect();
@@ -191,7 +178,11 @@ fn entry(x: &mut String, r: &Report, config: &Config, units: &UnitCatalog, lang:
         let _ = write!(html, "<ul>{}</ul>", figures.concat());
     }
     if !html.is_empty() {
-        let _ = writeln!(x, "    <content type=\"html\">{}</content>", escape(&html));
+        let _ = writeln!(
+            x,
+            "    <content type=\"html\">{}</content>",
+            xml_escape(&html)
+        );
     }
     x.push_str("  </entry>\n");
 }
@@ -258,7 +249,11 @@ pub fn sitemaps(config: &Config, pages: &[SitemapPage], limits: SitemapLimits) -
     for (i, part) in parts.into_iter().enumerate() {
         let path = format!("sitemap-{}.xml", i + 1);
         let url = urls::permalink(&config.base_url, &path);
-        let _ = writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", escape(&url));
+        let _ = writeln!(
+            index,
+            "  <sitemap><loc>{}</loc></sitemap>",
+            xml_escape(&url)
+        );
         files.push(OutputFile::bytes(path, part.into_bytes(), "the sitemap"));
     }
     index.push_str("</sitemapindex>\n");
@@ -273,7 +268,7 @@ pub fn sitemaps(config: &Config, pages: &[SitemapPage], limits: SitemapLimits) -
 /// One page's `<url>` element.
 fn sitemap_entry(config: &Config, p: &SitemapPage) -> String {
     let mut x = String::from("  <url>\n");
-    let _ = writeln!(x, "    <loc>{}</loc>", escape(&p.permalink));
+    let _ = writeln!(x, "    <loc>{}</loc>", xml_escape(&p.permalink));
     if let Some(date) = &p.date {
         let _ = writeln!(x, "    <lastmod>{date}</lastmod>");
     }
@@ -285,14 +280,14 @@ fn sitemap_entry(config: &Config, p: &SitemapPage) -> String {
             let _ = writeln!(
                 x,
                 "    <xhtml:link rel=\"alternate\" hreflang=\"{l}\" href=\"{}\"/>",
-                escape(u)
+                xml_escape(u)
             );
         }
         if let Some((_, u)) = all.iter().find(|(l, _)| *l == config.source_lang()) {
             let _ = writeln!(
                 x,
                 "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
-                escape(u)
+                xml_escape(u)
             );
         }
     }
@@ -325,7 +320,7 @@ mod tests {
 
     #[test]
     fn escapes_text_and_drops_control_characters() {
-        assert_eq!(escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
         assert_eq!(
             rfc3339(Date::parse("2025-05-08").unwrap()),
             "2025-05-08T00:00:00Z"

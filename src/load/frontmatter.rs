@@ -4,6 +4,7 @@
 //! the parser can be swapped. Errors are mapped to lines of the `.md` file.
 
 use crate::diag::Diagnostic;
+use crate::util::suggest;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
@@ -126,13 +127,8 @@ fn hint_for(message: &str) -> Option<String> {
                 expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
             ));
         }
-        let best = expected
-            .iter()
-            .map(|c| (strsim::jaro_winkler(unknown, c), *c))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        return Some(match best {
-            Some((_, c)) => format!("did you mean `{c}`?"),
+        return Some(match suggest::closest(unknown, expected.iter().copied()) {
+            Some(c) => format!("did you mean `{c}`?"),
             None if expected.is_empty() => "remove this field".to_string(),
             None => format!("remove it; allowed fields here: {}", expected.join(", ")),
         });

@@ -240,7 +240,7 @@ struct LandingLang<'a, 'c> {
 /// Number of latest reports per language on the landing page.
 const LANDING_REPORTS: usize = 5;
 
-/// Tells whether the output folder's file at `path` ends with `bytes`.
+/// Tells whether the previous build's file at `path` ends with `bytes`.
 pub type IsCurrent<'a> = dyn Fn(&str, &[u8]) -> bool + Sync + 'a;
 
 /// Everything a render needs, borrowed.
@@ -251,10 +251,11 @@ pub struct RenderInput<'a> {
     pub tera: &'a crate::render::theme::Templates,
     pub units: &'a UnitCatalog,
     pub options: RenderOptions,
-    /// Tells whether the output folder's file ends with the given stamp
-    /// (see [`Stamp`]): a page with the same input is then returned as
-    /// `OutputData::Unchanged` without being rendered.
-    pub ends_with: Option<&'a IsCurrent<'a>>,
+    /// Tells whether the previous build's page (in the output folder for
+    /// `build`, in memory for `serve`) ends with the given stamp (see
+    /// [`Stamp`]): a page with the same input is then returned as
+    /// `OutputData::Unchanged` without being rendered. None: no stamps.
+    pub up_to_date: Option<&'a IsCurrent<'a>>,
     /// Where rendered pages are written at once (they come back as
     /// `OutputData::Staged`); None keeps them in memory.
     pub stage: Option<&'a Stage<'a>>,
@@ -472,9 +473,9 @@ impl<'a> Renderer<'a> {
                 .push(entry);
         }
         let root = urls::root_prefix(&out_path);
-        // Only pages written to disk carry a stamp: it is there for the
-        // next build (`serve` and `archive` compare or zip pages as they are).
-        let stamp = self.input.ends_with.map(|ends_with| {
+        // Pages carry a stamp when there is a next build to compare with
+        // (`build`, `serve`); `archive` and `check` take pages as they are.
+        let stamp = self.input.up_to_date.map(|ends_with| {
             let mut stamp = self.stamp.start(template, lang);
             stamp.add("root", &root);
             stamp.add("page", &page);
@@ -731,7 +732,25 @@ impl PageStamp {
 
     /// The comment the page ends with.
     fn finish(self) -> String {
-        format!("\n<!-- briefing {:016x} -->\n", self.0.finish())
+        format!("{STAMP_START}{:016x}{STAMP_END}", self.0.finish())
+    }
+}
+
+const STAMP_START: &str = "\n<!-- briefing ";
+const STAMP_END: &str = " -->\n";
+const STAMP_LEN: usize = STAMP_START.len() + 16 + STAMP_END.len();
+
+/// A page without the stamp that ends it: what readers see. Two pages can
+/// differ only in their stamps when a page's context holds something its
+/// template does not show.
+pub fn unstamped(page: &[u8]) -> &[u8] {
+    let stamped = page.len() >= STAMP_LEN
+        && page.ends_with(STAMP_END.as_bytes())
+        && page[page.len() - STAMP_LEN..].starts_with(STAMP_START.as_bytes());
+    if stamped {
+        &page[..page.len() - STAMP_LEN]
+    } else {
+        page
     }
 }
 
@@ -787,24 +806,8 @@ pub fn render_site_with(
     Ok(files)
 }
 
-/// Renders the given pages (for a partial re-render: the sitemap, which
-/// lists every page, is made by [`render_site`]). Returns all template
-/// errors at once.
-pub fn render_pages<'a>(
-    input: &RenderInput<'a>,
-    jobs: &[Job<'a>],
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let (taxonomies, _) = Taxonomies::collect(input.content, input.config);
-    render_jobs(input, jobs, &taxonomies).map(|(files, _)| files)
-}
-
 /// Every page of the site, the big ones (dashboards, lists) first, so the
 /// many small report pages fill in around them on the other threads.
-pub fn site_pages<'a>(input: &RenderInput<'a>) -> Vec<Job<'a>> {
-    site_pages_of(input, &Taxonomies::collect(input.content, input.config).0)
-}
-
-/// [`site_pages`] with the site's taxonomies already collected.
 fn site_pages_of<'a>(input: &RenderInput<'a>, taxonomies: &Taxonomies) -> Vec<Job<'a>> {
     let config = input.config;
     let mut jobs = Vec::new();
@@ -871,150 +874,15 @@ fn taxonomy_pages<'a>(input: &RenderInput<'a>, taxonomies: &Taxonomies) -> Vec<J
     jobs
 }
 
-/// The pages whose output may differ between the site rendered from `old`
-/// and from `input.content`, when only reports' texts and facts changed; None
-/// when the site's shape changed (reports added, removed, reordered or
-/// translated, sections or intros edited) and every page must be rendered.
-///
-/// A change to a report's body touches only its own pages. A change to what
-/// lists show (title, date, summary, metrics, …) also touches its neighbours
-/// (their prev/next links), the list, home, tag, region and zone pages that
-/// show it, and the dashboards; when it moves the report in a list or
-/// changes its tags, region or zone, every page is rendered.
-pub fn changed_pages<'a>(input: &RenderInput<'a>, old: &Content) -> Option<Vec<Job<'a>>> {
-    let new = input.content;
-    let config = input.config;
-    let same_shape = old.reports.len() == new.reports.len()
-        && old.home == new.home
-        && old.sections == new.sections
-        && old.reports.iter().zip(&new.reports).all(|(a, b)| {
-            a.section == b.section && a.slug == b.slug && a.texts.keys().eq(b.texts.keys())
-        });
-    if !same_shape {
-        return None;
-    }
-    let mut jobs = Vec::new();
-    let mut listed = false;
-    // Tag, region and zone pages list reports too; collected when needed.
-    let mut terms: Option<Taxonomies> = None;
-    let term_pages = has_template(input.theme, "taxonomy.html");
-    for (i, (a, b)) in old.reports.iter().zip(&new.reports).enumerate() {
-        if a == b {
-            continue;
-        }
-        if listing(a) == listing(b) {
-            // Only the bodies differ: only the pages of the changed texts.
-            jobs.extend(
-                b.texts
-                    .iter()
-                    .filter(|(l, t)| a.texts.get(l) != Some(*t))
-                    .map(|(&l, _)| Job::Report(l, i)),
-            );
-            continue;
-        }
-        // A report page shows the other languages' titles: all of them.
-        jobs.extend(b.texts.keys().map(|&l| Job::Report(l, i)));
-        listed = true;
-        if terms.is_none() {
-            // The same terms holding the same reports, or every page (a
-            // term's pages may have appeared or gone, the indexes' counts
-            // changed).
-            let (before, _) = Taxonomies::collect(old, config);
-            let (after, _) = Taxonomies::collect(new, config);
-            let same = config.languages.iter().all(|&l| {
-                Kind::ALL
-                    .iter()
-                    .all(|&k| before.get(l, k).terms == after.get(l, k).terms)
-            });
-            if !same {
-                return None;
-            }
-            terms = Some(after);
-        }
-        let in_section: Vec<usize> = (0..new.reports.len())
-            .filter(|&j| new.reports[j].section == b.section)
-            .collect();
-        let section = new.sections.get(&b.section);
-        let per_page = section.and_then(|s| s.paginate).unwrap_or(config.paginate);
-        let sort = section.map(|s| s.sort).unwrap_or_default();
-        for &lang in &config.languages {
-            // Its place in the section's list (in the section's order),
-            // which must not have moved.
-            let source = config.source_lang();
-            let order = sorted_section(&new.reports, &b.section, sort, lang, source);
-            if order != sorted_section(&old.reports, &b.section, sort, lang, source) {
-                return None;
-            }
-            let pos = order.iter().position(|&j| j == i).unwrap_or(0);
-            if let (true, Some(terms)) = (term_pages, &terms) {
-                for kind in Kind::ALL {
-                    for (ti, term) in terms.get(lang, kind).terms.iter().enumerate() {
-                        if let Some(at) = term.reports.iter().position(|&j| j == i) {
-                            jobs.push(Job::Term(lang, kind, ti, at / config.paginate + 1));
-                        }
-                    }
-                }
-            }
-            let translated: Vec<usize> = in_section
-                .iter()
-                .copied()
-                .filter(|&j| new.reports[j].texts.contains_key(&lang))
-                .collect();
-            if let Some(k) = translated.iter().position(|&j| j == i) {
-                let around = [k.checked_sub(1), Some(k + 1)];
-                for n in around.into_iter().flatten() {
-                    if let Some(&j) = translated.get(n) {
-                        jobs.push(Job::Report(lang, j));
-                    }
-                }
-            }
-            if !b.section.is_empty() {
-                if let Some((name, _)) = new.sections.get_key_value(&b.section) {
-                    jobs.push(Job::Section(lang, name, pos / per_page + 1));
-                }
-            }
-            if i < config.paginate {
-                jobs.push(Job::Home(lang));
-            }
-        }
-        if i < LANDING_REPORTS {
-            jobs.push(Job::Landing);
-        }
-    }
-    if listed && has_template(input.theme, "dashboard.html") {
-        jobs.extend(config.languages.iter().map(|&l| Job::Dashboard(l)));
-    }
-    let mut seen = std::collections::HashSet::new();
-    jobs.retain(|j| seen.insert(*j));
-    Some(jobs)
-}
-
-/// What pages other than a report's own show of it: all but the bodies.
-fn listing(r: &Report) -> impl PartialEq + '_ {
-    let texts: Vec<_> = r
-        .texts
-        .iter()
-        .map(|(l, t)| {
-            (
-                l,
-                (&t.title, &t.zone, &t.region, &t.summary, &t.tags),
-                (&t.source, &t.labels, &t.extra),
-            )
-        })
-        .collect();
-    (&r.section, &r.slug, r.date, &r.metrics, texts)
-}
-
-/// Renders `jobs`; returns the files and the sitemap entries of the pages.
-fn render_jobs<'a>(
+/// What every page of a language shows of the site: its title, languages,
+/// sections, taxonomies, feeds.
+fn site_views<'a>(
     input: &RenderInput<'a>,
-    jobs: &[Job<'a>],
     taxonomies: &Taxonomies,
-) -> Result<(Vec<OutputFile>, Vec<feeds::SitemapPage>), Vec<Diagnostic>> {
+) -> BTreeMap<Lang, SiteView<'a>> {
     let config = input.config;
     let style = input.options.style;
-    let has = |name: &str| has_template(input.theme, name);
-    let term_index = has("taxonomy_index.html");
+    let term_index = has_template(input.theme, "taxonomy_index.html");
     let mut site_views = BTreeMap::new();
     for &lang in &config.languages {
         let view = SiteView {
@@ -1074,6 +942,13 @@ fn render_jobs<'a>(
         };
         site_views.insert(lang, view);
     }
+    site_views
+}
+
+/// Sections whose `sort` is not newest first: their reports in order, by
+/// language.
+fn section_orders<'a>(input: &RenderInput<'a>) -> HashMap<(Lang, &'a str), Vec<usize>> {
+    let config = input.config;
     let mut section_orders = HashMap::new();
     for &lang in &config.languages {
         for (name, section) in &input.content.sections {
@@ -1089,6 +964,19 @@ fn render_jobs<'a>(
             }
         }
     }
+    section_orders
+}
+
+/// Renders `jobs`; returns the files and the sitemap entries of the pages.
+fn render_jobs<'a>(
+    input: &RenderInput<'a>,
+    jobs: &[Job<'a>],
+    taxonomies: &Taxonomies,
+) -> Result<(Vec<OutputFile>, Vec<feeds::SitemapPage>), Vec<Diagnostic>> {
+    let config = input.config;
+    let has = |name: &str| has_template(input.theme, name);
+    let site_views = site_views(input, taxonomies);
+    let section_orders = section_orders(input);
     let strings = config
         .languages
         .iter()
@@ -1523,6 +1411,15 @@ impl<'a> Renderer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unstamped_drops_only_a_whole_stamp() {
+        let page = b"<p>a</p>\n<!-- briefing 0123456789abcdef -->\n";
+        assert_eq!(unstamped(page), b"<p>a</p>");
+        assert_eq!(unstamped(b"<p>a</p>"), b"<p>a</p>");
+        let short = b"<p>a</p>\n<!-- briefing 0123 -->\n";
+        assert_eq!(unstamped(short), short);
+    }
 
     /// The page numbers a paginator lists, `…` where it leaves pages out.
     fn listed(n: usize, total: usize) -> String {

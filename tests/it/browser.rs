@@ -22,6 +22,7 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub mod key {
     pub const ENTER: &str = "\u{E007}";
     pub const ESCAPE: &str = "\u{E00C}";
+    pub const UP: &str = "\u{E013}";
     pub const DOWN: &str = "\u{E015}";
 }
 

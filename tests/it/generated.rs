@@ -8,6 +8,7 @@
 use briefing::emit::search::tokenize::{Kind, Mode, Tokenizer};
 use briefing::pipeline::{render_site_files, BuildOptions};
 use proptest::prelude::*;
+use serde_json::json;
 use std::path::Path;
 
 /// Cases per property when `PROPTEST_CASES` is not set.
@@ -179,43 +180,10 @@ proptest! {
 
 /// The JavaScript tokenizer's output for each text, run under node.
 fn js_tokens(texts: &[String], mode: &str) -> Option<Vec<Vec<(String, u32, String)>>> {
-    let script = crate::support::repo_root().join("themes/default/static/search.js");
-    let runner = r#"
-const fs = require('fs');
-global.window = {};
-global.document = { readyState: 'loading', addEventListener() {} };
-eval(fs.readFileSync(process.argv[1], 'utf8'));
-const texts = JSON.parse(fs.readFileSync(0, 'utf8'));
-const out = texts.map(t => window.__briefingSearch.tokenize(t, process.argv[2]).map(o => [o.t, o.pos, o.kind]));
-process.stdout.write(JSON.stringify(out));
-"#;
-    let mut child = match std::process::Command::new("node")
-        .args(["-e", runner])
-        .arg(&script)
-        .arg(mode)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(e) => {
-            crate::skip::skip(
-                &format!("node ({e}): the tokenizer agreement is not checked"),
-                "apt-get install -y nodejs",
-            );
-            return None;
-        }
-    };
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(serde_json::to_string(texts).unwrap().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "node failed");
-    Some(serde_json::from_slice(&out.stdout).unwrap())
+    let tokenize = "(search, input) => input.texts.map(t => \
+        search.tokenize(t, input.mode).map(o => [o.text, o.pos, o.kind]))";
+    let out = crate::node::with_search_js(tokenize, &json!({"texts": texts, "mode": mode}))?;
+    Some(serde_json::from_value(out).unwrap())
 }
 
 fn kind_name(kind: Kind) -> &'static str {

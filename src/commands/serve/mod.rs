@@ -15,7 +15,9 @@ use crate::commands::serve::live::{Kind, LiveSite, SiteFiles, Writers, SETTLE};
 use crate::diag::Diagnostic;
 use crate::output::{OutputData, OutputFile};
 use crate::pipeline::BuildOptions;
+use crate::util::mime::content_type;
 use notify::{EventKind, RecursiveMode, Watcher};
+use percent_encoding::percent_decode_str;
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -317,7 +319,7 @@ fn rebuild(live: &mut LiveSite, shared: &Shared, paths: &[PathBuf]) -> bool {
             );
             if update.pending {
                 // The edited pages are served (and reloaded) first; then
-                // the dashboards, the search index and the data exports.
+                // the feeds, the search index and the data exports.
                 match live.finish() {
                     Ok(done) => {
                         if !done.changed.is_empty() {
@@ -329,7 +331,7 @@ fn rebuild(live: &mut LiveSite, shared: &Shared, paths: &[PathBuf]) -> bool {
                             );
                         }
                         println!(
-                            "updated dashboards, search index and data exports ({} files) in {} ms",
+                            "updated feeds, search index and data exports ({} files) in {} ms",
                             done.changed.len(),
                             done.elapsed.as_millis()
                         );
@@ -596,7 +598,16 @@ fn file_reply(file: &Arc<OutputFile>, status: u16, generation: u64) -> Reply {
 /// site (`..` or `.` parts, also percent-encoded), backslashes and NULs.
 pub fn site_path(url_path: &str) -> Option<String> {
     let rest = url_path.strip_prefix('/')?;
-    let decoded = percent_decode(rest)?;
+    // A `%` not followed by two hex digits is a bad request, not a name.
+    let malformed = rest.split('%').skip(1).any(|after| {
+        !after
+            .get(..2)
+            .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+    });
+    if malformed {
+        return None;
+    }
+    let decoded = percent_decode_str(rest).decode_utf8().ok()?;
     let mut parts = Vec::new();
     for part in decoded.split('/') {
         if part == "." || part == ".." || part.contains(['\\', '\0']) {
@@ -611,49 +622,6 @@ pub fn site_path(url_path: &str) -> Option<String> {
         rel.push('/');
     }
     Some(rel)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// The Content-Type for a file name.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
-    match ext.to_ascii_lowercase().as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "csv" => "text/csv; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
 }
 
 /// The reload script: listens to the event stream, reloads when the page
@@ -847,7 +815,5 @@ mod tests {
         let s = String::from_utf8(html).unwrap();
         assert!(s.contains("var generation = 3"));
         assert!(s.find("<script>").unwrap() < s.find("</BODY>").unwrap());
-        assert_eq!(content_type("a/b.SVG"), "image/svg+xml");
-        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
     }
 }

@@ -5,9 +5,18 @@ use crate::hash::{self, mix};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Digits that end a number (values 0–31).
-const LAST: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
+pub const VARINT_LAST: &str = "0123456789abcdefghijklmnopqrstuv";
 /// Digits that another digit follows (values 0–31).
-const MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+pub const VARINT_MORE: &str = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+const LAST: &[u8; 32] = as_digits(VARINT_LAST);
+const MORE: &[u8; 32] = as_digits(VARINT_MORE);
+
+const fn as_digits(s: &str) -> &[u8; 32] {
+    match s.as_bytes().first_chunk() {
+        Some(digits) if s.len() == 32 => digits,
+        _ => panic!("a varint alphabet has 32 digits"),
+    }
+}
 
 /// Appends `v` as base-32 digits, most significant first; every digit but the
 /// last is taken from `MORE`, the last from `LAST`. None needs escaping in JSON.

@@ -27,27 +27,34 @@
 //!   order) and cut into shards of about [`SHARD_BYTES`]. `meta.shards[i]` is
 //!   the first token of shard `i`, so a token, or the range of words a prefix
 //!   matches, maps to its shard(s) by binary search (search.js looks for a
-//!   prefix in at most four shards).
+//!   prefix in at most [`MAX_PREFIX_SHARDS`] shards).
 //! * **Postings** of a token are base-32 varints (see `encode::push_varint`): per
 //!   document, the document number (the first absolute, the rest as
 //!   differences), then for a single CJK character its score, and for any other
-//!   token `score * 9 + n` followed by its first `n` ≤ [`MAX_POSITIONS`] positions
-//!   (first absolute, rest as differences). The score sums field weights, title
+//!   token `score * POSITION_COUNTS + n` followed by its first `n` ≤
+//!   [`MAX_POSITIONS`] positions (first absolute, rest as differences). The score sums field weights, title
 //!   16 > zone, tags 8 > region 6 > summary 4 > metrics 3 > body 1, each field
 //!   counting a few occurrences at most. Positions run across a report's fields
 //!   and languages with gaps, so adjacency never spans two fields.
 //! * **Document chunks**, per site language, hold [`DOCS_PER_CHUNK`] documents
-//!   each, numbered `doc / chunk`: the page URL (site-root-relative), title, zone,
-//!   date, the language of the text, and the text for snippets (summary, metrics,
-//!   body; at most [`SNIPPET_TEXT_CHARS`] characters). A report without a
+//!   each, numbered `doc / chunk`, as rows of [`DOC_ROW_FIELDS`]: the page URL
+//!   (site-root-relative), title, zone, date, the language of the text, and the
+//!   text for snippets (summary, metrics, body; at most [`SNIPPET_TEXT_CHARS`]
+//!   characters). A report without a
 //!   version in that language is shown in its source language. A query loads the
 //!   chunks of the results it shows only.
 //! * `meta.build` changes with any file's content (it is the input's
 //!   fingerprint, from which the files follow); search.js adds it as `?v=` to
 //!   the URLs it loads over HTTP(S), against stale caches (and loads meta.js
 //!   itself uncached there).
+//!
+//! search.js holds the constants of this format that it reads by the same
+//! names (`FORMAT_VERSION`, `POSITION_COUNTS`, …); `js_contract.rs` lists
+//! them and checks that both sides agree.
 
 pub mod encode;
+#[cfg(test)]
+mod js_contract;
 pub mod site;
 pub mod tokenize;
 mod update;
@@ -70,6 +77,11 @@ pub const DOCS_PER_CHUNK: usize = 4;
 pub const SHARD_BYTES: usize = 32_000;
 /// Positions kept per token and document (for ranking adjacent matches).
 pub const MAX_POSITIONS: usize = 8;
+/// How many position counts a posting may have (0 to [`MAX_POSITIONS`]): a
+/// posting's score and count share one number, `score * POSITION_COUNTS + count`.
+pub const POSITION_COUNTS: u32 = MAX_POSITIONS as u32 + 1;
+/// Most shards search.js looks in for the words a query word begins.
+pub const MAX_PREFIX_SHARDS: usize = 4;
 /// Snippet text kept per document and language.
 pub const SNIPPET_TEXT_CHARS: usize = 5_000;
 
@@ -731,14 +743,15 @@ fn part_of(key: u64) -> usize {
 }
 
 /// A token's posting in a document without the document number: for a
-/// single CJK character its score, for others `score * 9 + n` and `n` positions.
+/// single CJK character its score, for others `score * POSITION_COUNTS + n`
+/// and `n` positions.
 fn push_posting(out: &mut Vec<u8>, t: &Tok) {
     let score = t.score.min(255) as u32;
     if t.char {
         push_varint(out, score);
         return;
     }
-    push_varint(out, score * 9 + t.npos as u32);
+    push_varint(out, score * POSITION_COUNTS + t.npos as u32);
     let mut prev = 0;
     for &p in &t.pos[..t.npos as usize] {
         push_varint(out, (p - prev) as u32);
@@ -867,6 +880,9 @@ fn shard_key(token: &str) -> Cow<'_, str> {
 
 /// One document-chunk row: url, title, zone, date, text language, snippet text.
 type DocRow<'a> = (&'a str, &'a str, &'a str, &'a str, &'static str, String);
+
+/// The names search.js gives the fields of a [`DocRow`], in order.
+pub const DOC_ROW_FIELDS: [&str; 6] = ["url", "title", "zone", "date", "textLang", "text"];
 
 /// Document chunk `c` of the site in `lang`.
 fn doc_chunk(reports: &[ReportView], order: &[usize], lang: Lang, c: usize) -> (String, Vec<u8>) {

@@ -104,7 +104,10 @@ impl Built {
                 i += 2;
                 continue;
             }
-            let (score, n) = (v[i + 1] / 9, (v[i + 1] % 9) as usize);
+            let (score, n) = (
+                v[i + 1] / POSITION_COUNTS,
+                (v[i + 1] % POSITION_COUNTS) as usize,
+            );
             let mut pos = Vec::new();
             for k in 0..n {
                 pos.push(v[i + 2 + k] + pos.last().copied().unwrap_or(0));
@@ -119,7 +122,8 @@ impl Built {
         self.postings(token).into_iter().map(|p| p.0).collect()
     }
 
-    fn row(&self, lang: Lang, doc: usize) -> Value {
+    /// Row `doc` of the site in `lang`, its fields named as search.js names them.
+    fn row(&self, lang: Lang, doc: usize) -> serde_json::Map<String, Value> {
         let chunk = doc / DOCS_PER_CHUNK;
         let path = format!("search/{}/d{chunk}.js", lang.code());
         let file = &self.files.iter().find(|f| f.0 == path).unwrap().1;
@@ -128,7 +132,13 @@ impl Built {
             (args[0].as_str().unwrap(), args[1].as_u64().unwrap()),
             (lang.code(), chunk as u64)
         );
-        args[2][doc % DOCS_PER_CHUNK].clone()
+        let row = args[2][doc % DOCS_PER_CHUNK].as_array().unwrap();
+        assert_eq!(row.len(), DOC_ROW_FIELDS.len(), "a field for every name");
+        DOC_ROW_FIELDS
+            .iter()
+            .map(|f| f.to_string())
+            .zip(row.iter().cloned())
+            .collect()
     }
 }
 
@@ -174,12 +184,16 @@ fn cross_language_and_fallback() {
     assert_eq!(built.docs_with("物流"), [0]);
     // The English site shows the English title; the Chinese-only report in Chinese.
     let en0 = built.row(Lang::En, 1);
-    assert_eq!(en0[0], "en/reports/foxconn/");
-    assert_eq!(en0[1], "Foxconn expands its Taiyuan park");
-    assert_eq!(en0[4], "en");
+    assert_eq!(en0["url"], "en/reports/foxconn/");
+    assert_eq!(en0["title"], "Foxconn expands its Taiyuan park");
+    assert_eq!(en0["textLang"], "en");
     let en1 = built.row(Lang::En, 0);
     assert_eq!(
-        (en1[0].as_str(), en1[1].as_str(), en1[4].as_str()),
+        (
+            en1["url"].as_str(),
+            en1["title"].as_str(),
+            en1["textLang"].as_str()
+        ),
         (
             Some("zh/reports/zh-only/"),
             Some("只有中文的报告"),
@@ -188,7 +202,11 @@ fn cross_language_and_fallback() {
     );
     let zh0 = built.row(Lang::Zh, 1);
     assert_eq!(
-        (zh0[1].as_str(), zh0[2].as_str(), zh0[3].as_str()),
+        (
+            zh0["title"].as_str(),
+            zh0["zone"].as_str(),
+            zh0["date"].as_str()
+        ),
         (
             Some("富士康太原园区扩产"),
             Some("太原经开区"),
@@ -196,7 +214,7 @@ fn cross_language_and_fallback() {
         )
     );
     assert!(
-        zh0[5].as_str().unwrap().contains("投资 6,806 亿元"),
+        zh0["text"].as_str().unwrap().contains("投资 6,806 亿元"),
         "metrics are in the snippet text"
     );
 }
@@ -254,7 +272,11 @@ fn script_breaking_text_is_escaped() {
         );
         assert!(!s.contains('\u{2028}') && !s.contains('\u{2029}'), "{path}");
     }
-    assert_eq!(built.row(Lang::En, 0)[1], evil, "the text itself survives");
+    assert_eq!(
+        built.row(Lang::En, 0)["title"],
+        evil,
+        "the text itself survives"
+    );
     assert_eq!(built.docs_with("alert"), [0]);
 }
 
@@ -276,7 +298,7 @@ fn snippet_text_is_whole_or_cut_at_the_character_limit() {
             },
         )]);
         let built = build(&[r], &[Lang::Zh]);
-        built.row(Lang::Zh, 0)[5].as_str().unwrap().to_string()
+        built.row(Lang::Zh, 0)["text"].as_str().unwrap().to_string()
     };
     let n = SNIPPET_TEXT_CHARS;
     assert_eq!(snippet("摘要", &[], "正文"), "摘要\n正文");

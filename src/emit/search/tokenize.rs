@@ -4,22 +4,23 @@
 //! # Rules (version 1)
 //!
 //! 1. Text is read as Unicode code points. Each is *folded*: full-width digits and
-//!    Latin letters (U+FF10–FF19, U+FF21–FF3A, U+FF41–FF5A) become ASCII, then
-//!    letters are lower-cased one code point at a time (a lower case that is not a
-//!    single code point leaves the letter as it is).
+//!    Latin letters ([`FULL_WIDTH_RANGES`]: U+FF10–FF19, U+FF21–FF3A, U+FF41–FF5A)
+//!    become ASCII, then letters are lower-cased one code point at a time (a lower
+//!    case that is not a single code point leaves the letter as it is).
 //! 2. After folding, a code point is a
 //!    - *digit*: `0`–`9`;
-//!    - *letter*: ASCII letters, U+00C0–024F except × and ÷, Greek U+0370–03FF,
-//!      Cyrillic U+0400–04FF;
-//!    - *CJK*: U+3005–3007, kana U+3040–30FF except U+30FB, U+3400–4DBF,
-//!      U+4E00–9FFF, Hangul U+AC00–D7AF, U+F900–FAFF, U+20000–3FFFF;
+//!    - *letter* ([`LETTER_RANGES`]): ASCII letters, U+00C0–024F except × and ÷,
+//!      Greek U+0370–03FF, Cyrillic U+0400–04FF;
+//!    - *CJK* ([`CJK_RANGES`]): U+3005–3007, kana U+3040–30FF except U+30FB,
+//!      U+3400–4DBF, U+4E00–9FFF, Hangul U+AC00–D7AF, U+F900–FAFF, U+20000–3FFFF;
 //!    - anything else separates tokens.
-//! 3. A run of letters is one *word* token (first 40 letters kept). Letters and
-//!    digits split: `iPhone15` is `iphone`, `15`.
-//! 4. A run of digits is a *number* token. If the run has at most three digits it
-//!    takes further `,ddd` groups (exactly three digits not followed by a digit),
-//!    without the commas: `6,806` and `6806` are both `6806`. Then one `.ddd…`
-//!    fraction is kept: `1,234.5` is `1234.5`. The first 40 characters are kept.
+//! 3. A run of letters is one *word* token (first [`MAX_WORD`] letters kept).
+//!    Letters and digits split: `iPhone15` is `iphone`, `15`.
+//! 4. A run of digits is a *number* token. If the run has at most
+//!    [`GROUP_DIGITS`] digits it takes further `,ddd` groups (exactly three digits
+//!    not followed by a digit), without the commas: `6,806` and `6806` are both
+//!    `6806`. Then one `.ddd…` fraction is kept: `1,234.5` is `1234.5`. The first
+//!    [`MAX_WORD`] characters are kept.
 //! 5. A run of CJK code points `c0 c1 … cn-1` at position p yields, when indexing,
 //!    every single character `ci` and every overlapping pair `ci ci+1`, both at
 //!    position p+i; a query yields the pairs only, or the single character when
@@ -28,8 +29,12 @@
 //!    characters takes n. Two query tokens are adjacent in a document when their
 //!    document positions differ as their query positions do.
 //!
-//! Matching (query side): a word of three letters or more also matches the
-//! indexed words it is a prefix of; numbers and CJK tokens match exactly.
+//! Matching (query side): a word of [`MIN_PREFIX`] letters or more also
+//! matches the indexed words it is a prefix of; numbers and CJK tokens match
+//! exactly.
+//!
+//! The rules' numbers and ranges are constants that search.js holds under the
+//! same names; `js_contract.rs` checks that they agree.
 
 /// What a token is; it decides how it matches and how its postings are stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +56,44 @@ pub enum Mode {
 
 /// Longest word or number token, in characters (rules 3 and 4).
 pub const MAX_WORD: usize = 40;
+
+/// Digits in a thousands group, and the most a number may have before its
+/// first group (rule 4).
+pub const GROUP_DIGITS: usize = 3;
+
+/// Shortest query word that also matches the words it begins (search.js).
+pub const MIN_PREFIX: usize = 3;
+
+/// Full-width digits and Latin letters, folded to ASCII (rule 1) by
+/// subtracting [`FULL_WIDTH_OFFSET`]. Ranges are inclusive.
+pub const FULL_WIDTH_RANGES: [(u32, u32); 3] =
+    [(0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)];
+pub const FULL_WIDTH_OFFSET: u32 = 0xFEE0;
+
+/// Letters (rule 2): ASCII, Latin-1 and Latin Extended-A/B but × and ÷,
+/// Greek and Cyrillic.
+pub const LETTER_RANGES: [(u32, u32); 6] = [
+    (0x41, 0x5A),
+    (0x61, 0x7A),
+    (0xC0, 0xD6),
+    (0xD8, 0xF6),
+    (0xF8, 0x24F),
+    (0x370, 0x4FF),
+];
+
+/// CJK characters (rule 2): iteration marks, kana but the middle dot U+30FB,
+/// CJK ideographs (extension A, the main block, compatibility, the
+/// supplementary planes 2 and 3), Hangul syllables.
+pub const CJK_RANGES: [(u32, u32); 8] = [
+    (0x3005, 0x3007),
+    (0x3040, 0x30FA),
+    (0x30FC, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3FFFF),
+];
 
 /// A reusable tokenizer: it keeps its buffers between calls.
 ///
@@ -156,11 +199,11 @@ fn scan_number(src: &str, mut i: usize, buf: &mut String) -> usize {
         i += len;
         digits += 1;
     }
-    if digits <= 3 {
+    if digits <= GROUP_DIGITS {
         // `,ddd` groups: exactly three digits, not followed by a fourth.
         while src.as_bytes().get(i) == Some(&b',') {
             let mut j = i + 1;
-            let mut group = ['0'; 3];
+            let mut group = ['0'; GROUP_DIGITS];
             let mut whole = true;
             for g in &mut group {
                 match digit_at(src, j) {
@@ -282,11 +325,8 @@ fn scan_cjk(
 /// Rule 1: full-width to ASCII, then lower case.
 pub fn fold(c: char) -> char {
     let u = c as u32;
-    let c = if (0xFF10..=0xFF19).contains(&u)
-        || (0xFF21..=0xFF3A).contains(&u)
-        || (0xFF41..=0xFF5A).contains(&u)
-    {
-        char::from_u32(u - 0xFEE0).unwrap_or(c)
+    let c = if in_ranges(u, &FULL_WIDTH_RANGES) {
+        char::from_u32(u - FULL_WIDTH_OFFSET).unwrap_or(c)
     } else {
         c
     };
@@ -304,18 +344,17 @@ pub fn fold(c: char) -> char {
 
 /// Rule 2: letters.
 pub fn is_letter(c: char) -> bool {
-    let u = c as u32;
-    c.is_ascii_alphabetic()
-        || ((0xC0..=0x24F).contains(&u) && u != 0xD7 && u != 0xF7)
-        || (0x370..=0x4FF).contains(&u)
+    in_ranges(c as u32, &LETTER_RANGES)
 }
 
 /// Rule 2: CJK characters.
 pub fn is_cjk(c: char) -> bool {
-    let u = c as u32;
-    matches!(u,
-        0x3005..=0x3007 | 0x3040..=0x30FA | 0x30FC..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+    in_ranges(c as u32, &CJK_RANGES)
+}
+
+#[inline]
+fn in_ranges(u: u32, ranges: &[(u32, u32)]) -> bool {
+    ranges.iter().any(|&(lo, hi)| lo <= u && u <= hi)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use super::tokenize::is_cjk;
 use super::{
     as_pair, chunk_path, cut_shards, doc_chunk, doc_order, js_order, meta_file, shard_path,
     DocTokens, Fingerprints, ReportView, Sizes, DOCS_PER_CHUNK, FORMAT_VERSION, INDEXER,
+    POSITION_COUNTS,
 };
 use crate::Lang;
 use rayon::prelude::*;
@@ -293,7 +294,7 @@ fn splice<'p>(
         let start = at;
         let head = read_varint(postings, &mut at)?;
         if !single_cjk {
-            for _ in 0..head % 9 {
+            for _ in 0..head % POSITION_COUNTS {
                 read_varint(postings, &mut at)?;
             }
         }

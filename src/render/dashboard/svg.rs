@@ -1,24 +1,9 @@
 //! Bar charts as SVG, drawn at build time (no script on the page).
 
 use super::BarView;
+use crate::util::escape::xml as xml_escape;
 use crate::Lang;
 use std::fmt::Write as _;
-
-/// Escapes text for SVG/XML content and attribute values.
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const SVG_WIDTH: f64 = 720.0;
 const LABEL_WIDTH: f64 = 220.0;
@@ -72,31 +57,7 @@ pub(crate) fn chart_svg(id: &str, label: &str, bars: &[BarView], lang: Lang) -> 
     };
     let x0 = x(0.0);
     let id = format!("metric-chart-{}", xml_escape(id));
-    // Each bar's own label is named when the reports label the figure
-    // differently.
-    let own = bars.iter().any(|b| b.metric_label != label);
-    let desc = match lang {
-        Lang::Zh => {
-            let items: Vec<String> = bars
-                .iter()
-                .map(|b| match own {
-                    true => format!("{}（{}）：{}", b.label, b.metric_label, b.display),
-                    false => format!("{}：{}", b.label, b.display),
-                })
-                .collect();
-            format!("{label}，各报告对比：{}。", items.join("；"))
-        }
-        Lang::En => {
-            let items: Vec<String> = bars
-                .iter()
-                .map(|b| match own {
-                    true => format!("{} ({}): {}", b.label, b.metric_label, b.display),
-                    false => format!("{}: {}", b.label, b.display),
-                })
-                .collect();
-            format!("{label}, by report: {}.", items.join("; "))
-        }
-    };
+    let desc = description(label, bars, lang);
 
     let mut s = String::new();
     let _ = write!(
@@ -143,6 +104,35 @@ pub(crate) fn chart_svg(id: &str, label: &str, bars: &[BarView], lang: Lang) -> 
         "<line class=\"axis\" x1=\"{x0:.1}\" y1=\"0\" x2=\"{x0:.1}\" y2=\"{height:.0}\" stroke=\"currentColor\" stroke-opacity=\"0.5\"/></svg>"
     );
     s
+}
+
+/// The chart as a sentence, for screen readers: each report's figure.
+fn description(label: &str, bars: &[BarView], lang: Lang) -> String {
+    // Each bar's own label is named when the reports label the figure
+    // differently.
+    let own = bars.iter().any(|b| b.metric_label != label);
+    match lang {
+        Lang::Zh => {
+            let items: Vec<String> = bars
+                .iter()
+                .map(|b| match own {
+                    true => format!("{}（{}）：{}", b.label, b.metric_label, b.display),
+                    false => format!("{}：{}", b.label, b.display),
+                })
+                .collect();
+            format!("{label}，各报告对比：{}。", items.join("；"))
+        }
+        Lang::En => {
+            let items: Vec<String> = bars
+                .iter()
+                .map(|b| match own {
+                    true => format!("{} ({}): {}", b.label, b.metric_label, b.display),
+                    false => format!("{}: {}", b.label, b.display),
+                })
+                .collect();
+            format!("{label}, by report: {}.", items.join("; "))
+        }
+    }
 }
 
 #[cfg(test)]
