@@ -3,6 +3,7 @@
 //! lives.
 
 pub mod commands;
+pub mod deploy;
 pub mod diag;
 pub mod emit;
 pub mod error;

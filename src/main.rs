@@ -188,6 +188,71 @@ enum Command {
     ///   briefing init my-briefing --eject-theme
     #[command(verbatim_doc_comment)]
     Init(InitArgs),
+    /// Build the site and publish it to object storage, sending only what changed.
+    ///
+    /// Targets are listed under `deploy:` in site.yaml (s3://, gs://, az://,
+    /// file:///); credentials come from the environment only (for S3:
+    /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN or
+    /// AWS_PROFILE). Each file is compared by the content hash kept in its
+    /// object's metadata. Assets, data and the search index's files go up
+    /// first, then pages, then the search entry, feeds and sitemap, the
+    /// language home pages and the landing page; deletions come last, and
+    /// more than max_deletes of them (256 unless site.yaml says) stop the
+    /// deploy before anything changes. A deploy that stops part-way says
+    /// what was not done; running it again finishes the job.
+    ///
+    /// In a terminal, deploy asks before deleting objects (--yes does not
+    /// ask); without one it does not ask.
+    ///
+    /// Exit codes: 0 deployed (or dry run), 1 the site has errors, the
+    /// target refused or could not be reached, or part of the deploy
+    /// failed, 2 bad command line.
+    ///
+    /// Examples:
+    ///   briefing deploy                          build, then publish to the first target
+    ///   briefing deploy --target staging --dry-run
+    ///   briefing deploy --no-build --format json
+    #[command(verbatim_doc_comment)]
+    Deploy(DeployArgs),
+}
+
+#[derive(Args)]
+struct DeployArgs {
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The target's name under `deploy:` in site.yaml [default: the first].
+    #[arg(long, value_name = "NAME")]
+    target: Option<String>,
+    /// List what would be uploaded and deleted; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Upload every file, even those the target already has.
+    #[arg(long)]
+    force: bool,
+    /// Allow this many deletions [default: the target's max_deletes, else 256].
+    #[arg(long, value_name = "N")]
+    max_deletes: Option<usize>,
+    /// Do not ask before deleting objects.
+    #[arg(long)]
+    yes: bool,
+    /// Deploy public/ as it is, without building.
+    #[arg(long)]
+    no_build: bool,
+    /// Include reports marked `draft: true` in the build.
+    #[arg(long)]
+    drafts: bool,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = DeployFormat::Text)]
+    format: DeployFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DeployFormat {
+    /// A summary line (a dry run lists every change).
+    Text,
+    /// One JSON object: target, url, dry_run, complete, uploaded, unchanged, deleted, failed, not_done, bytes, seconds.
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -411,6 +476,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => run_serve(args),
         Command::Check(args) => run_check(args),
         Command::Figures(args) => run_figures(args),
+        Command::Deploy(args) => run_deploy(args),
         Command::New(NewCommand::Report(args)) => {
             let date = args.date.unwrap_or_else(today);
             let made = briefing::commands::scaffold::new_report(
@@ -731,4 +797,95 @@ fn report_created(made: briefing::Result<Vec<PathBuf>>, next: &str) -> ExitCode 
             ExitCode::FAILURE
         }
     }
+}
+
+#[cfg(feature = "deploy-file")]
+fn run_deploy(args: DeployArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    // Before any thread starts: SIGINT and SIGTERM end the build cleanly.
+    if let Err(e) = briefing::output::interrupt::install() {
+        eprintln!("warning: cannot handle Ctrl-C and SIGTERM: {e}");
+    }
+    let opts = briefing::deploy::DeployOptions {
+        build: BuildOptions {
+            today: Some(today()),
+            drafts: args.drafts,
+            after_stage: Some(after_stage),
+            ..BuildOptions::new(args.root)
+        },
+        target: args.target,
+        dry_run: args.dry_run,
+        force: args.force,
+        max_deletes: args.max_deletes,
+        no_build: args.no_build,
+    };
+    let ask = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut built = |report: &briefing::pipeline::BuildReport| {
+        let warnings = &report.site.warnings;
+        print_diagnostics(&warnings[..warnings.len().min(20)]);
+        eprintln!(
+            "built the site into {} in {} ms{}",
+            report.output.display(),
+            report.elapsed.as_millis(),
+            match warnings.len() {
+                0 => String::new(),
+                n => format!(", {n} warning(s)"),
+            }
+        );
+    };
+    let mut confirm = |target: &str, deletes: &[String]| ask_to_delete(ask, target, deletes);
+    let prompts = briefing::deploy::Prompts {
+        built: &mut built,
+        confirm_deletes: &mut confirm,
+    };
+    let result = briefing::deploy::deploy(&opts, prompts);
+    briefing::output::interrupt::wait_if_interrupted();
+    match result {
+        Ok(report) => {
+            match args.format {
+                DeployFormat::Json => println!("{}", report.to_json()),
+                DeployFormat::Text => print!("{}", report.to_text()),
+            }
+            if report.complete {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            print_diagnostics(e.diagnostics());
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// In a terminal, asks on stderr whether to delete these objects (yes
+/// only on `y` or `yes`); elsewhere, or with --yes, does not ask.
+#[cfg(feature = "deploy-file")]
+fn ask_to_delete(ask: bool, target: &str, deletes: &[String]) -> bool {
+    if !ask {
+        return true;
+    }
+    for path in deletes.iter().take(10) {
+        eprintln!("  delete {path}");
+    }
+    if deletes.len() > 10 {
+        eprintln!("  ... and {} more", deletes.len() - 10);
+    }
+    eprint!(
+        "delete {} object(s) from {target} that the site no longer has? [y/N] ",
+        deletes.len()
+    );
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+}
+
+#[cfg(not(feature = "deploy-file"))]
+fn run_deploy(_: DeployArgs) -> ExitCode {
+    eprintln!("error: this briefing was built without `deploy` (Cargo feature `deploy`); rebuild it with default features");
+    ExitCode::FAILURE
 }

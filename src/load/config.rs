@@ -34,6 +34,8 @@ struct RawConfig {
     dimensions: Vec<CustomDimension>,
     #[serde(default)]
     require_quotes: bool,
+    #[serde(default)]
+    deploy: Vec<crate::deploy::target::RawTarget>,
 }
 
 /// The resolved site configuration (serialized only to fingerprint it; see
@@ -57,6 +59,10 @@ pub struct Config {
     /// Every metric must have a `quote` (`require_quotes: true`): one
     /// without is a warning (see `quote::diagnostics`).
     pub require_quotes: bool,
+    /// Where `briefing deploy` publishes the site (`deploy:`). Not part of
+    /// any page, so not in the pages' stamps.
+    #[serde(skip)]
+    pub deploy: Vec<crate::deploy::DeployTarget>,
 }
 
 impl Config {
@@ -171,6 +177,8 @@ impl Config {
                     .with_hint("give the number of reports per list page, e.g. `paginate: 20`"),
             );
         }
+        let (deploy, deploy_errors) = crate::deploy::target::resolve(raw.deploy, text, path);
+        errors.extend(deploy_errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -184,6 +192,7 @@ impl Config {
             units: raw.units,
             dimensions: raw.dimensions,
             require_quotes: raw.require_quotes,
+            deploy,
         })
     }
 }

@@ -57,6 +57,9 @@ struct SiteView<'a> {
     sections: Vec<SectionLink<'a>>,
     /// This language's metrics dashboard, when the theme has one.
     dashboard_url: Option<String>,
+    /// Each file below the theme's `static/` by its name there: its URL,
+    /// fingerprinted for style sheets and scripts (`static/style.<hash>.css`).
+    static_url: BTreeMap<&'a str, String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -939,6 +942,7 @@ fn site_views<'a>(
                 .collect(),
             dashboard_url: has_template(input.theme, "dashboard.html")
                 .then(|| style.dir(&format!("{lang}/metrics/"))),
+            static_url: input.theme.static_urls(),
         };
         site_views.insert(lang, view);
     }

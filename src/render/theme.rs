@@ -36,6 +36,9 @@ pub struct Theme {
     pub i18n: BTreeMap<Lang, serde_json::Map<String, serde_json::Value>>,
     /// Files below `static/`: path relative to `static/` and where the bytes are.
     pub static_files: Vec<(String, StaticSource)>,
+    /// The style sheets and scripts among them, each with its second name,
+    /// which carries a hash of its bytes (see [`fingerprinted_name`]).
+    pub fingerprinted: BTreeMap<String, String>,
     /// Problems found while reading (missing folders, bad YAML).
     pub problems: Vec<Diagnostic>,
 }
@@ -292,6 +295,7 @@ pub fn read_theme(site_root: &Path, name: &str, languages: &[Lang]) -> Result<Th
         .into_iter()
         .map(|(rel, path)| (rel, StaticSource::Disk(path)))
         .collect();
+    theme.fingerprint_static_files();
     Ok(theme)
 }
 
@@ -325,7 +329,21 @@ fn embedded_theme(languages: &[Lang]) -> Theme {
             )),
         }
     }
+    theme.fingerprint_static_files();
     theme
+}
+
+/// The second name of a theme's style sheet or script (`style.css` ->
+/// `style.0123456789abcdef.css`): a hash of its bytes before the extension,
+/// so the name changes whenever the file does, and a copy kept anywhere
+/// (a browser, a CDN) is never out of date. None for other files.
+pub fn fingerprinted_name(rel: &str, bytes: &[u8]) -> Option<String> {
+    let (stem, ext) = rel.rsplit_once('.')?;
+    if !matches!(ext, "css" | "js") || stem.is_empty() || stem.ends_with('/') {
+        return None;
+    }
+    let hash = crate::hash::bytes(bytes);
+    Some(format!("{stem}.{hash:016x}.{ext}"))
 }
 
 /// Every file below `dir` (sorted), with its `/`-separated path relative to `dir`.
@@ -366,22 +384,60 @@ impl Theme {
         }
     }
 
-    /// The theme's static files as output files below `static/`.
-    pub fn static_output_files(&self) -> Vec<OutputFile> {
-        let dir = self.display.join("static");
-        self.static_files
-            .iter()
-            .map(|(rel, source)| {
-                let path = format!("static/{rel}");
-                let origin = dir.join(rel).display().to_string();
-                match source {
-                    StaticSource::Disk(from) => OutputFile::copy(path, from.clone(), origin),
-                    StaticSource::Embedded(bytes) => {
-                        OutputFile::bytes(path, bytes.to_vec(), origin)
+    /// Reads the theme's style sheets and scripts to give each its
+    /// fingerprinted name. One that cannot be read gets none (the build
+    /// reports it as unreadable).
+    fn fingerprint_static_files(&mut self) {
+        for (rel, source) in &self.static_files {
+            let bytes = match source {
+                StaticSource::Disk(path) if fingerprinted_name(rel, b"").is_some() => {
+                    match std::fs::read(path) {
+                        Ok(bytes) => std::borrow::Cow::Owned(bytes),
+                        Err(_) => continue,
                     }
                 }
+                StaticSource::Disk(_) => continue,
+                StaticSource::Embedded(bytes) => std::borrow::Cow::Borrowed(*bytes),
+            };
+            if let Some(name) = fingerprinted_name(rel, &bytes) {
+                self.fingerprinted.insert(rel.clone(), name);
+            }
+        }
+    }
+
+    /// The site-relative URL of each static file for templates
+    /// (`site.static_url["style.css"]`): the fingerprinted name for style
+    /// sheets and scripts, the plain one for the others.
+    pub fn static_urls(&self) -> BTreeMap<&str, String> {
+        self.static_files
+            .iter()
+            .map(|(rel, _)| {
+                let name = self.fingerprinted.get(rel).unwrap_or(rel);
+                (rel.as_str(), format!("static/{name}"))
             })
             .collect()
+    }
+
+    /// The theme's static files as output files below `static/`: each under
+    /// its own name, and style sheets and scripts under their fingerprinted
+    /// names too (themes that link `static/style.css` keep working).
+    pub fn static_output_files(&self) -> Vec<OutputFile> {
+        let dir = self.display.join("static");
+        let mut files = Vec::new();
+        for (rel, source) in &self.static_files {
+            let origin = dir.join(rel).display().to_string();
+            let names = std::iter::once(rel).chain(self.fingerprinted.get(rel));
+            for name in names {
+                let path = format!("static/{name}");
+                files.push(match source {
+                    StaticSource::Disk(from) => OutputFile::copy(path, from.clone(), &origin),
+                    StaticSource::Embedded(bytes) => {
+                        OutputFile::bytes(path, bytes.to_vec(), &origin)
+                    }
+                });
+            }
+        }
+        files
     }
 
     fn template_path(&self, name: &str) -> PathBuf {

@@ -6,6 +6,8 @@ mod browser;
 mod build;
 mod check;
 mod dashboard;
+#[cfg(feature = "deploy")]
+mod deploy;
 mod diagnostics;
 mod errors;
 mod figures;

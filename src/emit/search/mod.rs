@@ -58,6 +58,7 @@ mod js_contract;
 pub mod site;
 pub mod tokenize;
 mod update;
+pub use update::STATE_PATH;
 
 use crate::hash::{self, mix};
 use crate::Lang;

@@ -625,6 +625,11 @@ mod tests {
         ctx.insert("offline", &false);
         ctx.insert("t", &t);
         ctx.insert("dashboard", &view);
+        let static_url = serde_json::json!({
+            "dashboard.css": "static/dashboard.css",
+            "sort-table.js": "static/sort-table.js",
+        });
+        ctx.insert("site", &serde_json::json!({ "static_url": static_url }));
         tera.render("dashboard.html", &ctx).unwrap()
     }
 
