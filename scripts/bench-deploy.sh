@@ -45,7 +45,7 @@ deploy() { # label
 import json, sys
 r = json.load(open("/tmp/bench-deploy.json"))
 label, wall = sys.argv[1], sys.argv[2]
-print(f"{label}: uploaded {len(r["uploaded"])} files ({r['bytes_uploaded'] / 1e6:.1f} MB), "
+print(f"{label}: uploaded {len(r['uploaded'])} files ({r['bytes_uploaded'] / 1e6:.1f} MB), "
       f"unchanged {r['unchanged']} ({r['hashes_asked']} hashes asked), deleted {len(r['deleted'])}, "
       f"complete {r['complete']}, {wall} s wall")
 EOF

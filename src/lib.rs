@@ -8,6 +8,7 @@ pub mod diag;
 pub mod emit;
 pub mod error;
 pub mod hash;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;

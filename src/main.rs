@@ -176,6 +176,30 @@ enum Command {
     ///   briefing new theme                           copy the built-in theme to themes/default
     #[command(subcommand, verbatim_doc_comment)]
     New(NewCommand),
+    /// Turn a newspaper page (PDF or extracted text) into draft reports with their figures.
+    ///
+    /// Reads the page (a PDF with a text layer, or the .txt an extractor made
+    /// of one), cuts it into articles at their datelines (本报讯, XX报讯,
+    /// 新华社…电) and continuation marks (（上接 A1 版）), finds each one's
+    /// headline, kicker, bylines and captions, and proposes its figures:
+    /// every number with a unit of the catalogue, its qualifier as the page
+    /// writes it, the clause it stands in as its quote (so the quote check
+    /// passes) and a label from the words before it. Each article becomes
+    /// content/<section>/<slug>.zh.md (`draft: true`, the page's text as its
+    /// body) and a translation skeleton per other language. Slugs are
+    /// <date>-<page>-<n>-<pinyin>, the same for the same page: an existing
+    /// file is never overwritten (nothing is written, exit 1).
+    ///
+    /// Date, page and publication default to what the page's folio and
+    /// datelines say (else today, none, none).
+    ///
+    /// Examples:
+    ///   briefing import kexue-a2.pdf --date 2025-05-08 --page A2
+    ///   briefing import kexue-a2.txt --dry-run      show articles and figures, write nothing
+    ///   briefing import kexue-a2.pdf --dry-run --format json
+    ///   briefing check --drafts                     then: what is left to review
+    #[command(verbatim_doc_comment)]
+    Import(ImportArgs),
     /// Create a new site that builds at once.
     ///
     /// Makes DIR (which must be empty or absent) with site.yaml, a home page
@@ -296,6 +320,33 @@ struct NewReportArgs {
     /// The site folder (the one holding site.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The page: a .pdf with a text layer or a .txt of its text.
+    file: PathBuf,
+    /// The site folder (the one holding site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The section folder below content/.
+    #[arg(long, default_value = "reports")]
+    section: String,
+    /// The reports' date, YYYY-MM-DD [default: the page's folio date, else today].
+    #[arg(long, value_parser = parse_date)]
+    date: Option<briefing::model::date::Date>,
+    /// The paper's name for `source.publication` [default: the page's masthead or dateline].
+    #[arg(long, value_name = "NAME")]
+    publication: Option<String>,
+    /// The page's name in the paper for `source.page`, e.g. A3 [default: the page's folio].
+    #[arg(long)]
+    page: Option<String>,
+    /// Write nothing; print what would be written, with each article's figures.
+    #[arg(long)]
+    dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FiguresFormat::Text)]
+    format: FiguresFormat,
 }
 
 #[derive(Args)]
@@ -477,6 +528,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Figures(args) => run_figures(args),
         Command::Deploy(args) => run_deploy(args),
+        Command::Import(args) => run_import(args),
         Command::New(NewCommand::Report(args)) => {
             let date = args.date.unwrap_or_else(today);
             let made = briefing::commands::scaffold::new_report(
@@ -774,6 +826,37 @@ fn run_figures(args: FiguresArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn run_import(args: ImportArgs) -> ExitCode {
+    let opts = briefing::import::ImportOptions {
+        file: args.file.clone(),
+        root: args.root,
+        section: args.section,
+        date: args.date,
+        publication: args.publication,
+        page: args.page,
+        dry_run: args.dry_run,
+        today: today(),
+    };
+    match briefing::import::import(&opts) {
+        Ok(imported) => {
+            match args.format {
+                FiguresFormat::Json => println!("{}", briefing::import::format_json(&imported)),
+                FiguresFormat::Text => {
+                    print!("{}", briefing::import::format_text(&imported, &args.file))
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            print_diagnostics(e.diagnostics());
+            if !matches!(e, briefing::Error::Invalid(_)) {
+                eprintln!("error: {e}");
+            }
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -629,6 +629,18 @@ fn check_placeholders(
         );
     }
     for text in content.reports.iter().flat_map(|r| r.texts.values()) {
+        if let Some(line) = texts.line_of(&text.path, crate::import::DRAFT_MARK) {
+            out.push(
+                Diagnostic::warning(&text.path, Some(line), "an imported draft, not reviewed yet")
+                    .with_hint("check its title, zone, region and figures against the page and write a summary, then delete the `# briefing import` comment lines and `draft: true`"),
+            );
+        }
+        if let Some(line) = texts.line_of(&text.path, crate::import::UNTRANSLATED_MARK) {
+            out.push(
+                Diagnostic::warning(&text.path, Some(line), "not translated yet: the translation skeleton from `briefing import`")
+                    .with_hint("translate the title, summary, labels marked [translate] and the text, then delete the `# briefing import` comment lines"),
+            );
+        }
         let found = scaffold::EXAMPLE_MARKERS
             .iter()
             .find_map(|m| texts.line_of(&text.path, m));

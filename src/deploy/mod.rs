@@ -14,8 +14,6 @@
 //! The I/O is at the edges ([`deploy`] reads, lists, then runs the plan);
 //! what lies between is plain data.
 
-pub mod target;
-
 #[cfg(feature = "deploy-file")]
 mod credentials;
 #[cfg(feature = "deploy-file")]
@@ -31,11 +29,11 @@ mod report;
 #[cfg(feature = "deploy-file")]
 mod store;
 
+pub use crate::load::deploy_targets::{DeployTarget, TargetUrl, DEFAULT_MAX_DELETES};
 #[cfg(feature = "deploy-file")]
 pub use execute::Failure;
 #[cfg(feature = "deploy-file")]
 pub use report::{DeployReport, Uploaded};
-pub use target::{DeployTarget, TargetUrl, DEFAULT_MAX_DELETES};
 
 #[cfg(feature = "deploy-file")]
 pub use run::{deploy, DeployOptions, Prompts};

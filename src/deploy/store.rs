@@ -6,8 +6,8 @@
 use crate::deploy::credentials::{self, Secrets};
 use crate::deploy::local::sha256_hex;
 use crate::deploy::plan::{DeployIndex, RemoteObject, Upload, INDEX_NAME};
-use crate::deploy::target::{DeployTarget, TargetUrl};
 use crate::error::{Error, Result};
+use crate::load::deploy_targets::{DeployTarget, TargetUrl};
 use futures_util::{StreamExt, TryStreamExt};
 use object_store::path::Path as Key;
 use object_store::{Attribute, Attributes, GetOptions, ObjectStore, PutOptions, PutPayload};

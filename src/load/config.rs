@@ -35,7 +35,7 @@ struct RawConfig {
     #[serde(default)]
     require_quotes: bool,
     #[serde(default)]
-    deploy: Vec<crate::deploy::target::RawTarget>,
+    deploy: Vec<crate::load::deploy_targets::RawTarget>,
 }
 
 /// The resolved site configuration (serialized only to fingerprint it; see
@@ -177,7 +177,7 @@ impl Config {
                     .with_hint("give the number of reports per list page, e.g. `paginate: 20`"),
             );
         }
-        let (deploy, deploy_errors) = crate::deploy::target::resolve(raw.deploy, text, path);
+        let (deploy, deploy_errors) = crate::load::deploy_targets::resolve(raw.deploy, text, path);
         errors.extend(deploy_errors);
         if !errors.is_empty() {
             return Err(errors);

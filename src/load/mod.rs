@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod content;
+pub mod deploy_targets;
 pub mod frontmatter;
 pub mod markdown;
 pub mod sources;

@@ -557,7 +557,7 @@ impl Scanner<'_> {
 
 /// The value of a run of Chinese numerals: `一百零五` → 105, `三十亿` → 3e9,
 /// `一万二千` → 12000; digits alone read digit by digit (`二〇二五` → 2025).
-fn zh_integer(run: &[char]) -> Option<f64> {
+pub(crate) fn zh_integer(run: &[char]) -> Option<f64> {
     if run.iter().all(|&c| zh_digit(c).is_some()) {
         return run
             .iter()

@@ -13,6 +13,7 @@ mod errors;
 mod figures;
 mod generated;
 mod hard_input;
+mod import;
 mod node;
 mod publish;
 mod quality;

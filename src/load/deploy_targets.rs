@@ -32,7 +32,7 @@ pub(crate) struct RawTarget {
 pub struct DeployTarget {
     pub name: String,
     pub url: TargetUrl,
-    /// An S3-compatible service's address (MinIO, R2, OSS, COS…).
+    /// A service's own address (an S3-compatible one: MinIO, R2…; path-style).
     pub endpoint: Option<String>,
     pub region: Option<String>,
     pub max_deletes: usize,
