@@ -661,8 +661,10 @@ mod generated {
 #[test]
 fn pdf_fixtures_regenerate_from_their_html() {
     if !Path::new(crate::browser::CHROMIUM).exists() {
-        crate::browser::skip_or_fail("import's PDF fixtures are not regenerated: no chromium (apt-get install -y chromium fonts-wqy-microhei fonts-noto-cjk)");
-        return;
+        return crate::skip::skip(
+            "chromium: import's PDF fixtures are not regenerated",
+            "apt-get install -y chromium fonts-wqy-microhei fonts-noto-cjk",
+        );
     }
     let fixtures = repo_root().join("tests/fixtures/import");
     let tmp = tempfile::tempdir().unwrap();
