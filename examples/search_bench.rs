@@ -11,9 +11,9 @@
 
 use briefing::emit::search::{build_index, SearchEntry, SearchReport, SearchText};
 use briefing::Lang;
-use serde_yaml::Value;
 use std::path::Path;
 use std::time::Instant;
+use yaml_serde::Value;
 
 mod support;
 use support::cpu_ms;
@@ -157,7 +157,7 @@ fn front_matter(path: &Path) -> (Value, String) {
     let rest = s.strip_prefix("---\n").unwrap();
     let end = rest.find("\n---\n").unwrap();
     (
-        serde_yaml::from_str(&rest[..end]).unwrap(),
+        yaml_serde::from_str(&rest[..end]).unwrap(),
         rest[end + 5..].to_string(),
     )
 }

@@ -314,7 +314,7 @@ mod tests {
         struct Doc {
             deploy: Vec<RawTarget>,
         }
-        let doc: Doc = serde_yaml::from_str(yaml).unwrap();
+        let doc: Doc = yaml_serde::from_str(yaml).unwrap();
         resolve(doc.deploy, yaml, Path::new("site.yaml"))
     }
 

@@ -1,6 +1,6 @@
 //! Front matter: the YAML block between `---` lines at the top of a file.
 //!
-//! This is the one place that knows the front matter is YAML (serde_yaml), so
+//! This is the one place that knows the front matter is YAML (yaml_serde), so
 //! the parser can be swapped. Errors are mapped to lines of the `.md` file.
 
 use crate::diag::Diagnostic;
@@ -63,7 +63,7 @@ pub fn parse<T: DeserializeOwned>(split: &Split<'_>, path: &Path) -> Result<T, D
     } else {
         split.yaml
     };
-    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, split, path))
+    yaml_serde::from_str(yaml).map_err(|e| yaml_error(&e, split, path))
 }
 
 /// Parses a whole YAML file (such as `site.yaml`) into `T`.
@@ -81,10 +81,10 @@ pub fn parse_value(text: &str, path: &Path) -> Result<serde_json::Value, Diagnos
     parse_file(text, path)
 }
 
-fn yaml_error(e: &serde_yaml::Error, split: &Split<'_>, path: &Path) -> Diagnostic {
+fn yaml_error(e: &yaml_serde::Error, split: &Split<'_>, path: &Path) -> Diagnostic {
     let line = e.location().map(|l| l.line() + split.yaml_line - 1);
     let full = e.to_string();
-    // serde_yaml appends " at line L column C"; the diagnostic carries the line itself.
+    // yaml_serde appends " at line L column C"; the diagnostic carries the line itself.
     let message = match full.find(" at line ") {
         Some(i) => full[..i].to_string(),
         None => full,
@@ -93,11 +93,24 @@ fn yaml_error(e: &serde_yaml::Error, split: &Split<'_>, path: &Path) -> Diagnost
         let text = split.yaml.lines().nth(l.line().checked_sub(1)?)?;
         Some((text, l.column()))
     });
-    let hint = pitfall_hint(&message, at).or_else(|| hint_for(&message));
+    let hint = limit_hint(&message)
+        .or_else(|| pitfall_hint(&message, at))
+        .or_else(|| hint_for(&message));
     let d = Diagnostic::error(path, line, message);
     match hint {
         Some(h) => d.with_hint(h),
         None => d,
+    }
+}
+
+/// What to do about YAML the parser refuses to expand: nesting deeper than
+/// 128 levels, or aliases (`*name`) that repeat so much that the file would
+/// grow without bound once read (a "billion laughs").
+fn limit_hint(message: &str) -> Option<String> {
+    match message {
+        "recursion limit exceeded" => Some("lists and maps here nest more than 128 levels deep; front matter needs a few".into()),
+        "repetition limit exceeded" => Some("aliases (`*name`) in this file repeat their anchors' values too often to be read; write the values out".into()),
+        _ => None,
     }
 }
 
@@ -155,8 +168,11 @@ fn pitfall_hint(message: &str, at: Option<(&str, usize)>) -> Option<String> {
     let value = value.trim();
     let quote = || quoted(key.trim(), value);
     let starts_reserved = "%@`*&!|>[{".contains(value.chars().next()?) || value.starts_with("- ");
-    // A type error on a value that is not meant as text is not a pitfall.
-    let syntax = !message.contains("invalid type: ") || message.contains("expected a string");
+    // A type error on a value that is not meant as text is not a pitfall,
+    // nor is a field that is not allowed at all (`hint_for` names the right one).
+    let unknown = message.contains("unknown field `");
+    let syntax =
+        !unknown && (!message.contains("invalid type: ") || message.contains("expected a string"));
     if message.contains("cannot start any token") || (starts_reserved && syntax) {
         let first = match value.chars().next()? {
             '`' => "a backtick".to_string(),
@@ -377,7 +393,7 @@ mod tests {
             value: Option<f64>,
             unit: Option<String>,
             quote: Option<String>,
-            metrics: Option<Vec<serde_yaml::Value>>,
+            metrics: Option<Vec<yaml_serde::Value>>,
         }
         let cases: &[(&str, &str)] = &[
             (
@@ -395,6 +411,10 @@ mod tests {
             (
                 "title: [编辑] 标题",
                 "error: a.md:2: title: invalid type: sequence, expected a string\n  help: YAML reads a value starting with `[` as syntax: put the value in quotes, e.g. `title: \"[编辑] 标题\"`",
+            ),
+            (
+                "titel: [编辑] 标题",
+                "error: a.md:2: unknown field `titel`, expected one of `title`, `value`, `unit`, `quote`, `metrics`\n  help: did you mean `title`?",
             ),
             (
                 "title: *重要* 标题",

@@ -2072,8 +2072,8 @@ mod tests {
   factor: 1
   base: ""
 "#;
-        let units: Vec<CustomUnit> = serde_yaml::from_str(yaml).unwrap();
-        let dims: Vec<CustomDimension> = serde_yaml::from_str(
+        let units: Vec<CustomUnit> = yaml_serde::from_str(yaml).unwrap();
+        let dims: Vec<CustomDimension> = yaml_serde::from_str(
             "[{name: volume, label: {zh: 体积, en: Volume}}, {name: currency_hkd, label: {zh: 金额 (港元), en: Amount (HKD)}}, {name: permille, label: {zh: 千分比, en: Per mille}}]",
         )
         .unwrap();
@@ -2185,7 +2185,7 @@ mod tests {
         ));
         // Unknown YAML fields are rejected.
         let bad = "zh: 斤\nen: jin\ndimension: mass\nfactor: 0.0005\nbase: t\nplural: jin\n";
-        assert!(serde_yaml::from_str::<CustomUnit>(bad).is_err());
+        assert!(yaml_serde::from_str::<CustomUnit>(bad).is_err());
         // An empty list is just the built-in catalogue.
         assert_eq!(
             UnitCatalog::with_custom(&[], &[]).unwrap(),
@@ -2479,20 +2479,20 @@ mod tests {
             assert_eq!(Noun::regular(plural).one, one, "{plural}");
         }
         let parsed: Vec<Noun> =
-            serde_yaml::from_str("[SMT lines, {one: person, other: people}]").unwrap();
+            yaml_serde::from_str("[SMT lines, {one: person, other: people}]").unwrap();
         assert_eq!(parsed, vec![Noun::regular("SMT lines"), people]);
         for bad in ["''", "{one: x}", "{one: a, other: b, few: c}", "[a]"] {
-            let err = serde_yaml::from_str::<Noun>(bad).unwrap_err().to_string();
+            let err = yaml_serde::from_str::<Noun>(bad).unwrap_err().to_string();
             assert!(err.contains(NOUN_SHAPE), "{bad}: {err}");
         }
     }
 
     #[test]
     fn qualifier_serde() {
-        let qs: Vec<Qualifier> = serde_yaml::from_str("[nearly, about, over]").unwrap();
+        let qs: Vec<Qualifier> = yaml_serde::from_str("[nearly, about, over]").unwrap();
         assert_eq!(qs, vec![Nearly, About, Over]);
         let words: Vec<Qualifier> =
-            serde_yaml::from_str("[近, 约, 余, 超, 以上, ' 左右 ']").unwrap();
+            yaml_serde::from_str("[近, 约, 余, 超, 以上, ' 左右 ']").unwrap();
         assert_eq!(
             words,
             vec![
@@ -2507,10 +2507,10 @@ mod tests {
         for q in Qualifier::ALL {
             assert_eq!(Qualifier::parse(q.zh()), Some(q));
             assert_eq!(Qualifier::parse(q.name()), Some(q));
-            assert_eq!(serde_yaml::to_string(&q).unwrap().trim(), q.name());
+            assert_eq!(yaml_serde::to_string(&q).unwrap().trim(), q.name());
         }
-        assert!(serde_yaml::from_str::<Qualifier>("Over").is_err());
-        let err = serde_yaml::from_str::<Qualifier>("大概")
+        assert!(yaml_serde::from_str::<Qualifier>("Over").is_err());
+        let err = yaml_serde::from_str::<Qualifier>("大概")
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("unknown qualifier `大概`"), "{err}");

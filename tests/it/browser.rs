@@ -2,8 +2,7 @@
 //! headless Chromium, and serves a directory over HTTP on 127.0.0.1.
 //!
 //! Without chromium and chromium-driver the tests that use [`Browser::start`]
-//! print a loud SKIPPED banner and pass, unless `BRIEFING_REQUIRE_BROWSER=1`
-//! ([`skip_or_fail`], which the node tests use too).
+//! are skipped loudly (`crate::skip`), unless `BRIEFING_REQUIRE_BROWSER=1`.
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -25,18 +24,6 @@ pub mod key {
     pub const ESCAPE: &str = "\u{E00C}";
     pub const UP: &str = "\u{E013}";
     pub const DOWN: &str = "\u{E015}";
-}
-
-/// A test that cannot run here for want of a tool: a failure with
-/// `BRIEFING_REQUIRE_BROWSER=1`, else a loud SKIPPED banner, written straight
-/// to stderr past the test harness's output capture, so that it is seen.
-pub fn skip_or_fail(why: &str) {
-    let msg = format!("SKIPPED: {why}");
-    if std::env::var("BRIEFING_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-        panic!("{msg} (BRIEFING_REQUIRE_BROWSER=1 makes this a failure)");
-    }
-    let bar = "!".repeat(msg.chars().count() + 8);
-    let _ = writeln!(std::io::stderr(), "\n{bar}\n!!! {msg} !!!\n{bar}\n");
 }
 
 /// A running chromedriver with one browser session; both end on drop.
@@ -63,8 +50,9 @@ impl Browser {
     /// Like [`Browser::start`], with extra Chromium arguments.
     pub fn start_with(extra_args: &[&str]) -> Option<Browser> {
         if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
-            skip_or_fail(
-                "browser tests need chromium + chromium-driver; apt-get install -y chromium chromium-driver",
+            crate::skip::skip(
+                "a browser: chromium and chromium-driver",
+                "apt-get install -y chromium chromium-driver",
             );
             return None;
         }

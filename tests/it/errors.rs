@@ -19,6 +19,7 @@ fn expect_errors(site: &Site, expected: &[(&str, Option<usize>, &str)]) -> Strin
     );
     let err = run.stderr();
     for (file, line, part) in expected {
+        assert!(!part.is_empty(), "say which message is expected at {file}");
         let location = match line {
             Some(l) => format!("error: {file}:{l}: "),
             None => format!("error: {file}: "),
@@ -63,7 +64,7 @@ fn malformed_yaml() {
         "content/reports/x.zh.md",
         "---\ntitle: t\ndate: [2025\n---\n",
         Some(4),
-        "",
+        "did not find expected ',' or ']'",
     );
 }
 
@@ -191,7 +192,14 @@ fn a_broken_translation_is_not_also_reported_missing() {
     let (site, _) = built();
     site.write("content/reports/x.zh.md", GOOD_ZH);
     site.write("content/reports/x.en.md", "---\ntitle: \"T\" x\n---\n");
-    let err = expect_errors(&site, &[("content/reports/x.en.md", Some(2), "")]);
+    let err = expect_errors(
+        &site,
+        &[(
+            "content/reports/x.en.md",
+            Some(2),
+            "did not find expected key",
+        )],
+    );
     assert_not_reported_missing(&err);
 }
 
@@ -329,7 +337,14 @@ fn template_error_at_render_time_names_file_and_line() {
         "themes/plain/templates/404.html",
         "{% extends \"base.html\" %}\n{% block main %}\n\n{{ page.nope.deeper }}\n{% endblock %}\n",
     );
-    expect_errors(&site, &[("themes/plain/templates/404.html", Some(4), "")]);
+    expect_errors(
+        &site,
+        &[(
+            "themes/plain/templates/404.html",
+            Some(4),
+            "Field `nope` is not defined",
+        )],
+    );
 }
 
 /// The default theme's templates are minified before they are compiled
@@ -348,7 +363,11 @@ fn render_error_in_a_minified_template_names_the_line_as_written() {
     std::fs::write(&path, lines.join("\n")).unwrap();
     expect_errors(
         &site,
-        &[("themes/default/templates/report.html", Some(9), "")],
+        &[(
+            "themes/default/templates/report.html",
+            Some(9),
+            "Field `nope` is not defined",
+        )],
     );
 }
 
@@ -388,7 +407,7 @@ fn broken_site_yaml() {
         "site.yaml",
         "title: {zh: 简报, en: Briefing}\nbase_url: https://e.org/\nlanguages: [zh, en\n",
         Some(4),
-        "",
+        "did not find expected ',' or ']'",
     );
     case(
         "site.yaml",
@@ -438,7 +457,14 @@ fn a_failed_render_leaves_no_staging_folder_behind() {
         "{% extends \"base.html\" %}\n{% block main %}{{ page.nope.deeper }}{% endblock %}\n";
     let (site, before) = built();
     site.write("themes/plain/templates/404.html", broken);
-    expect_errors(&site, &[("themes/plain/templates/404.html", Some(2), "")]);
+    expect_errors(
+        &site,
+        &[(
+            "themes/plain/templates/404.html",
+            Some(2),
+            "Field `nope` is not defined",
+        )],
+    );
     assert_eq!(site.snapshot(), before, "a failed build changed public/");
 
     let cold = Site::fixture("basic");

@@ -87,6 +87,49 @@ fn a_value_past_what_a_figure_can_be_is_an_error_on_its_line() {
     site.build_ok(&[]);
 }
 
+/// YAML that would grow without bound once read (anchors of anchors, a
+/// "billion laughs": 9^8 values from 80 written) or nests past the parser's
+/// depth limit is refused on its file, at once, instead of being expanded.
+#[test]
+fn yaml_bombs_and_deep_nesting_are_refused_on_their_file() {
+    let site = Site::fixture("basic");
+    let mut bomb = String::from(
+        "---\ntitle: t\ndate: 2025-05-01\nextra:\n  a: &a [x, x, x, x, x, x, x, x, x]\n",
+    );
+    for (name, prev) in "bcdefgh".chars().zip("abcdefg".chars()) {
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        bomb.push_str(&format!("  {name}: &{name} [{refs}]\n"));
+    }
+    bomb.push_str("---\nbody\n");
+    site.write("content/reports/bomb.zh.md", bomb);
+    let deep = format!(
+        "---\ntitle: t\ndate: 2025-05-01\nextra: {}{}\n---\nbody\n",
+        "[".repeat(300),
+        "]".repeat(300)
+    );
+    site.write("content/reports/deep.zh.md", deep);
+    let start = std::time::Instant::now();
+    let run = site.build(&[]);
+    assert_eq!(run.code(), Some(1));
+    let stderr = run.stderr();
+    assert_eq!(
+        stderr.lines().take(4).collect::<Vec<_>>(),
+        [
+            "error: content/reports/bomb.zh.md: repetition limit exceeded",
+            "  help: aliases (`*name`) in this file repeat their anchors' values too often to be read; write the values out",
+            "error: content/reports/deep.zh.md:4: recursion limit exceeded",
+            "  help: lists and maps here nest more than 128 levels deep; front matter needs a few",
+        ],
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(30),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
 #[test]
 fn control_and_reordering_characters_in_a_file_name_are_printed_escaped() {
     let site = Site::fixture("basic");

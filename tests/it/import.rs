@@ -243,7 +243,7 @@ fn pages_are_read_as_their_expected_answers_and_figures_scored() {
     let mut report = vec!["import: figure precision and recall per page fixture".to_string()];
     for (page, expected) in fixtures() {
         let name = page.file_name().unwrap().to_string_lossy().to_string();
-        let want: Expected = serde_yaml::from_str(&std::fs::read_to_string(&expected).unwrap())
+        let want: Expected = yaml_serde::from_str(&std::fs::read_to_string(&expected).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", expected.display()));
         let json = import_json(&page);
         let got = json["articles"].as_array().unwrap();
@@ -661,8 +661,10 @@ mod generated {
 #[test]
 fn pdf_fixtures_regenerate_from_their_html() {
     if !Path::new(crate::browser::CHROMIUM).exists() {
-        crate::browser::skip_or_fail("import's PDF fixtures are not regenerated: no chromium (apt-get install -y chromium fonts-wqy-microhei fonts-noto-cjk)");
-        return;
+        return crate::skip::skip(
+            "chromium: import's PDF fixtures are not regenerated",
+            "apt-get install -y chromium fonts-wqy-microhei fonts-noto-cjk",
+        );
     }
     let fixtures = repo_root().join("tests/fixtures/import");
     let tmp = tempfile::tempdir().unwrap();

@@ -8,6 +8,7 @@ mod check;
 mod dashboard;
 #[cfg(feature = "deploy")]
 mod deploy;
+mod diagnostics;
 mod errors;
 mod figures;
 mod generated;
@@ -22,6 +23,7 @@ mod script_urls;
 mod search;
 mod serve;
 mod serve_hard;
+mod skip;
 mod support;
 mod txn;
 mod wording;

@@ -3,7 +3,6 @@
 //! nodejs`; CI has it for npm) a test that needs it prints a loud SKIPPED
 //! banner and passes, unless `BRIEFING_REQUIRE_BROWSER=1`.
 
-use crate::browser::skip_or_fail;
 use serde_json::Value;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -38,9 +37,10 @@ pub fn with_search_js(function: &str, input: &Value) -> Option<Value> {
     let mut child = match spawned {
         Ok(child) => child,
         Err(e) => {
-            skip_or_fail(&format!(
-                "search.js tests under node need node ({e}); apt-get install -y nodejs"
-            ));
+            crate::skip::skip(
+                &format!("node, for search.js tests under node ({e})"),
+                "apt-get install -y nodejs",
+            );
             return None;
         }
     };
@@ -67,9 +67,10 @@ pub fn run(args: &[&str]) -> Option<std::process::Output> {
     match Command::new("node").args(args).output() {
         Ok(out) => Some(out),
         Err(e) => {
-            skip_or_fail(&format!(
-                "search.js tests under node need node ({e}); apt-get install -y nodejs"
-            ));
+            crate::skip::skip(
+                &format!("node, for search.js tests under node ({e})"),
+                "apt-get install -y nodejs",
+            );
             None
         }
     }

@@ -1,25 +1,15 @@
 //! The sample site as a reader's tools see it: every page passes the Nu HTML
 //! Checker. Needs Java and `tests/tools/node_modules/vnu-jar` (`npm ci` in
-//! tests/tools; `.ci/run` does it). Without them the test is skipped loudly,
-//! unless BRIEFING_REQUIRE_BROWSER=1 makes that a failure.
+//! tests/tools; `.ci/run` does it). Without them the test is skipped loudly
+//! (`crate::skip`), unless BRIEFING_REQUIRE_BROWSER=1 makes that a failure.
 
+use crate::skip::skip;
 use crate::support::{repo_root, Site};
 use std::path::PathBuf;
 use std::process::Command;
 
-fn required() -> bool {
-    std::env::var("BRIEFING_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
-}
-
-pub fn skip(what: &str) {
-    assert!(!required(), "BRIEFING_REQUIRE_BROWSER=1 but {what}");
-    eprintln!("\n==================================================================");
-    eprintln!("SKIPPED: {what}");
-    eprintln!(
-        "  install with: apt-get install -y default-jre-headless && (cd tests/tools && npm ci)"
-    );
-    eprintln!("==================================================================\n");
-}
+/// How to install the Nu HTML Checker, for a skip.
+pub const VNU_FIX: &str = "apt-get install -y default-jre-headless && (cd tests/tools && npm ci)";
 
 pub fn vnu() -> Option<PathBuf> {
     let jar = repo_root().join("tests/tools/node_modules/vnu-jar/build/dist/vnu.jar");
@@ -33,7 +23,10 @@ pub fn vnu() -> Option<PathBuf> {
 #[test]
 fn every_page_of_the_sample_site_passes_the_nu_html_checker() {
     let Some(jar) = vnu() else {
-        return skip("the Nu HTML Checker test needs java and tests/tools/node_modules/vnu-jar");
+        return skip(
+            "the Nu HTML Checker needs java and tests/tools/node_modules/vnu-jar",
+            VNU_FIX,
+        );
     };
     for args in [&[][..], &["--offline"][..]] {
         let site = Site::sample();
@@ -85,7 +78,10 @@ fn every_page_of_the_sample_site_passes_the_nu_html_checker() {
 fn home_and_report_pages_have_no_serious_accessibility_violations() {
     let axe = repo_root().join("tests/tools/node_modules/axe-core/axe.min.js");
     if !axe.exists() {
-        return skip("the axe-core test needs tests/tools/node_modules/axe-core");
+        return skip(
+            "axe-core needs tests/tools/node_modules/axe-core",
+            "(cd tests/tools && npm ci)",
+        );
     }
     let axe_js = std::fs::read_to_string(&axe).unwrap();
     let site = Site::sample();

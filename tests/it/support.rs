@@ -36,6 +36,15 @@ impl Site {
         Site { _tmp: tmp, root }
     }
 
+    /// A copy of `tests/fixtures/<base>` with the files of
+    /// `tests/fixtures/<over>` added (or replacing its own): a fixture that
+    /// holds only what it changes.
+    pub fn fixture_over(base: &str, over: &str) -> Site {
+        let site = Site::fixture(base);
+        copy_dir(&repo_root().join("tests/fixtures").join(over), &site.root);
+        site
+    }
+
     /// A site already in `root` (not copied, not removed).
     pub fn at(root: &Path) -> Site {
         Site {

@@ -18,7 +18,10 @@ use std::path::PathBuf;
 #[ignore = "a benchmark: needs BRIEFING_SEARCH_BENCH (see the doc comment)"]
 fn search_bench() {
     let Some(dir) = std::env::var_os("BRIEFING_SEARCH_BENCH") else {
-        return;
+        return crate::skip::skip(
+            "the search benchmark's site",
+            "set BRIEFING_SEARCH_BENCH (see the doc comment)",
+        );
     };
     let dir = PathBuf::from(dir);
     let Some(b) = Browser::start() else { return };

@@ -29,7 +29,7 @@ const HOME: &str =
 fn strings(lang: Lang) -> Value {
     let path =
         crate::support::repo_root().join(format!("themes/default/i18n/{}.yaml", lang.code()));
-    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    yaml_serde::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 struct Report {
