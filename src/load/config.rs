@@ -94,62 +94,8 @@ impl Config {
                 .map(|i| i + 1)
         };
 
-        let mut languages = Vec::new();
-        for code in &raw.languages {
-            match Lang::from_code(code) {
-                Some(l) if languages.contains(&l) => errors.push(
-                    Diagnostic::error(
-                        path,
-                        line("languages"),
-                        format!("language `{code}` is listed twice"),
-                    )
-                    .with_hint("list each language once; the first is the source language"),
-                ),
-                Some(l) => languages.push(l),
-                None => errors.push(
-                    Diagnostic::error(
-                        path,
-                        line("languages"),
-                        format!("unsupported language `{code}`"),
-                    )
-                    .with_hint(
-                        "briefing sites are written in `zh` and `en`, e.g. `languages: [zh, en]`",
-                    ),
-                ),
-            }
-        }
-        if raw.languages.is_empty() {
-            errors.push(
-                Diagnostic::error(path, line("languages"), "`languages` is empty").with_hint(
-                    "list the site's languages, source first, e.g. `languages: [zh, en]`",
-                ),
-            );
-        }
-
-        let base_url = raw.base_url.trim().to_string();
-        let is_http = base_url.starts_with("https://") || base_url.starts_with("http://");
-        let host = base_url.split("://").nth(1).unwrap_or_default();
-        if !is_http
-            || host.is_empty()
-            || host.starts_with('/')
-            || base_url.contains(char::is_whitespace)
-        {
-            errors.push(
-                Diagnostic::error(
-                    path,
-                    line("base_url"),
-                    format!("`base_url` `{base_url}` is not an absolute http(s) URL"),
-                )
-                .with_hint(
-                    "write the published address, e.g. `base_url: https://example.org/briefing/`",
-                ),
-            );
-        }
-        let base_url = if base_url.ends_with('/') {
-            base_url
-        } else {
-            format!("{base_url}/")
-        };
+        let languages = read_languages(&raw.languages, path, line("languages"), &mut errors);
+        let base_url = read_base_url(&raw.base_url, path, line("base_url"), &mut errors);
 
         let title = localize(
             &raw.title,
@@ -194,6 +140,70 @@ impl Config {
             require_quotes: raw.require_quotes,
             deploy,
         })
+    }
+}
+
+/// The site's languages from their codes, source language first.
+fn read_languages(
+    codes: &[String],
+    path: &Path,
+    line: Option<usize>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Lang> {
+    let mut languages = Vec::new();
+    for code in codes {
+        match Lang::from_code(code) {
+            Some(l) if languages.contains(&l) => errors.push(
+                Diagnostic::error(path, line, format!("language `{code}` is listed twice"))
+                    .with_hint("list each language once; the first is the source language"),
+            ),
+            Some(l) => languages.push(l),
+            None => errors.push(
+                Diagnostic::error(path, line, format!("unsupported language `{code}`")).with_hint(
+                    "briefing sites are written in `zh` and `en`, e.g. `languages: [zh, en]`",
+                ),
+            ),
+        }
+    }
+    if codes.is_empty() {
+        errors.push(
+            Diagnostic::error(path, line, "`languages` is empty")
+                .with_hint("list the site's languages, source first, e.g. `languages: [zh, en]`"),
+        );
+    }
+    languages
+}
+
+/// `base_url`, which must be an absolute http(s) URL, ending in `/`.
+fn read_base_url(
+    raw: &str,
+    path: &Path,
+    line: Option<usize>,
+    errors: &mut Vec<Diagnostic>,
+) -> String {
+    let base_url = raw.trim().to_string();
+    let is_http = base_url.starts_with("https://") || base_url.starts_with("http://");
+    let host = base_url.split("://").nth(1).unwrap_or_default();
+    if !is_http
+        || host.is_empty()
+        || host.starts_with('/')
+        || base_url.contains(char::is_whitespace)
+    {
+        errors.push(
+            Diagnostic::error(
+                path,
+                line,
+                format!("`base_url` `{base_url}` is not an absolute http(s) URL"),
+            )
+            .with_hint(
+                "write the published address, e.g. `base_url: https://example.org/briefing/`",
+            ),
+        );
+    }
+    if base_url.ends_with('/') {
+        base_url
+    } else {
+        format!("{base_url}/")
     }
 }
 

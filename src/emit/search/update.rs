@@ -72,8 +72,9 @@ pub(super) fn state_file(
 /// The index's files after updating the one in the output folder (`read`
 /// gives a file there, by path below it, and `exists` tells whether it is
 /// there; `shards` is the number of token shards its meta.js was stamped
-/// with); a file that stays as it is comes with None. None when the index cannot be updated in place: then it is
-/// built whole. Also gives the number of reports indexed.
+/// with); a file that stays as it is comes with None. None when the index
+/// cannot be updated in place: then it is built whole. Also gives the
+/// number of reports indexed.
 pub(super) fn update(
     reports: &[ReportView],
     langs: &[Lang],
@@ -95,7 +96,6 @@ pub(super) fn update(
         .map(|(i, text)| parse_shard(text, i))
         .collect::<Option<_>>()?;
 
-    // The new and changed documents, indexed: token -> (document, posting).
     let numbers: Vec<u32> = (0..order.len() as u32)
         .filter(|&d| new_to_old[d as usize].is_none())
         .collect();
@@ -103,53 +103,11 @@ pub(super) fn update(
         .par_iter()
         .map(|&d| INDEXER.with(|ix| ix.borrow_mut().index(&reports[order[d as usize]])))
         .collect();
-    let mut fresh: HashMap<&str, Vec<(u32, &[u8])>> = HashMap::new();
-    for (doc, &d) in indexed.iter().zip(&numbers) {
-        for t in &doc.toks {
-            fresh
-                .entry(doc.token(t))
-                .or_default()
-                .push((d, doc.posting(t)));
-        }
-    }
-
-    // Every old token with its postings spliced (or dropped when none are left).
-    // Also notes which new tokens the old index had.
-    let spliced: Vec<(Spliced, Vec<&str>)> = old
-        .par_iter()
-        .map(|shard| {
-            let (mut out, mut known) = (Vec::with_capacity(shard.len()), Vec::new());
-            for (token, postings) in shard {
-                let new = match fresh.get(token.as_ref()) {
-                    Some(entries) => {
-                        known.push(token.as_ref());
-                        entries.as_slice()
-                    }
-                    None => &[],
-                };
-                if let Some(p) = splice(token, postings.as_bytes(), &old_to_new, new)? {
-                    out.push((token.as_ref(), p));
-                }
-            }
-            Some((out, known))
-        })
-        .collect::<Option<_>>()?;
-    let known: HashSet<&str> = spliced
-        .iter()
-        .flat_map(|(_, k)| k.iter().copied())
-        .collect();
-    let mut added: Vec<(&str, Vec<u8>)> = fresh
-        .iter()
-        .filter(|(t, _)| !known.contains(*t))
-        .map(|(t, entries)| Some((*t, encode(entries.iter().copied())?)))
-        .collect::<Option<_>>()?;
-    added.sort_unstable_by(|a, b| js_order(a.0, b.0));
-
+    let fresh = fresh_postings(&indexed, &numbers);
+    let (spliced, known) = splice_shards(&old, &fresh, &old_to_new)?;
+    let added = added_tokens(&fresh, &known)?;
     // Both lists are in JavaScript string order: merge them, checking it.
-    let kept = spliced
-        .iter()
-        .flat_map(|(s, _)| s)
-        .map(|(t, p)| (*t, p.as_ref()));
+    let kept = spliced.iter().flatten().map(|(t, p)| (*t, p.as_ref()));
     let new = added.iter().map(|(t, p)| (*t, p.as_slice()));
     let tokens = merge(kept, new)?;
     let (bounds, shard_files) = cut_shards(&tokens, sizes.shard_bytes, &as_pair);
@@ -166,23 +124,13 @@ pub(super) fn update(
                 (path, (!same).then_some(bytes))
             }),
     );
-    // A document chunk stays when it holds the same documents as before.
-    let chunks = order.len().div_ceil(DOCS_PER_CHUNK);
-    let old_docs = old_to_new.len();
-    for &lang in langs {
-        files.par_extend((0..chunks).into_par_iter().map(|c| {
-            let end = (c + 1) * DOCS_PER_CHUNK;
-            let docs = c * DOCS_PER_CHUNK..order.len().min(end);
-            let same = old_docs.min(end) == docs.end
-                && docs.clone().all(|d| new_to_old[d] == Some(d as u32));
-            if !same {
-                let (path, bytes) = doc_chunk(reports, &order, lang, c);
-                (path, Some(bytes))
-            } else {
-                (chunk_path(lang, c), None)
-            }
-        }));
-    }
+    files.par_extend(doc_chunks(
+        reports,
+        &order,
+        langs,
+        &new_to_old,
+        old_to_new.len(),
+    ));
     // A file kept must still be there (someone may have deleted it).
     if !files
         .par_iter()
@@ -193,6 +141,107 @@ pub(super) fn update(
     let (path, bytes) = state_file(reports, &order, langs, sizes, fp);
     files.push((path, Some(bytes)));
     Some((files, numbers.len()))
+}
+
+/// The new and changed documents' postings by token: token -> (document
+/// number, posting), documents in ascending order.
+fn fresh_postings<'a>(
+    indexed: &'a [DocTokens],
+    numbers: &[u32],
+) -> HashMap<&'a str, Vec<(u32, &'a [u8])>> {
+    let mut fresh: HashMap<&str, Vec<(u32, &[u8])>> = HashMap::new();
+    for (doc, &d) in indexed.iter().zip(numbers) {
+        for t in &doc.toks {
+            fresh
+                .entry(doc.token(t))
+                .or_default()
+                .push((d, doc.posting(t)));
+        }
+    }
+    fresh
+}
+
+/// The old tokens with their postings spliced (dropped when none are
+/// left), shard by shard, and the fresh tokens the old index already had.
+fn splice_shards<'a>(
+    old: &'a [Vec<(Cow<'a, str>, &'a str)>],
+    fresh: &HashMap<&'a str, Vec<(u32, &'a [u8])>>,
+    old_to_new: &[Option<u32>],
+) -> Option<(Vec<Spliced<'a>>, HashSet<&'a str>)> {
+    let spliced: Vec<(Spliced, Vec<&str>)> = old
+        .par_iter()
+        .map(|shard| splice_shard(shard, fresh, old_to_new))
+        .collect::<Option<_>>()?;
+    let known = spliced
+        .iter()
+        .flat_map(|(_, k)| k.iter().copied())
+        .collect();
+    Some((spliced.into_iter().map(|(s, _)| s).collect(), known))
+}
+
+/// The fresh tokens the old index did not have, with their postings, in
+/// JavaScript string order.
+fn added_tokens<'a>(
+    fresh: &HashMap<&'a str, Vec<(u32, &'a [u8])>>,
+    known: &HashSet<&str>,
+) -> Option<Vec<(&'a str, Vec<u8>)>> {
+    let mut added: Vec<(&str, Vec<u8>)> = fresh
+        .iter()
+        .filter(|(t, _)| !known.contains(*t))
+        .map(|(t, entries)| Some((*t, encode(entries.iter().copied())?)))
+        .collect::<Option<_>>()?;
+    added.sort_unstable_by(|a, b| js_order(a.0, b.0));
+    Some(added)
+}
+
+/// One old shard's tokens with their postings spliced, and the fresh tokens
+/// it already had.
+fn splice_shard<'a>(
+    shard: &'a [(Cow<'a, str>, &'a str)],
+    fresh: &HashMap<&'a str, Vec<(u32, &'a [u8])>>,
+    old_to_new: &[Option<u32>],
+) -> Option<(Spliced<'a>, Vec<&'a str>)> {
+    let (mut out, mut known) = (Vec::with_capacity(shard.len()), Vec::new());
+    for (token, postings) in shard {
+        let new = match fresh.get(token.as_ref()) {
+            Some(entries) => {
+                known.push(token.as_ref());
+                entries.as_slice()
+            }
+            None => &[],
+        };
+        if let Some(p) = splice(token, postings.as_bytes(), old_to_new, new)? {
+            out.push((token.as_ref(), p));
+        }
+    }
+    Some((out, known))
+}
+
+/// The document chunks of every language; a chunk that holds the same
+/// documents as before (of the `old_docs` the old index had) comes with
+/// None.
+fn doc_chunks<'a>(
+    reports: &'a [ReportView],
+    order: &'a [usize],
+    langs: &'a [Lang],
+    new_to_old: &'a [Option<u32>],
+    old_docs: usize,
+) -> impl ParallelIterator<Item = (String, Option<Vec<u8>>)> + 'a {
+    let chunks = order.len().div_ceil(DOCS_PER_CHUNK);
+    langs.par_iter().flat_map(move |&lang| {
+        (0..chunks).into_par_iter().map(move |c| {
+            let end = (c + 1) * DOCS_PER_CHUNK;
+            let docs = c * DOCS_PER_CHUNK..order.len().min(end);
+            let same = old_docs.min(end) == docs.end
+                && docs.clone().all(|d| new_to_old[d] == Some(d as u32));
+            if same {
+                (chunk_path(lang, c), None)
+            } else {
+                let (path, bytes) = doc_chunk(reports, order, lang, c);
+                (path, Some(bytes))
+            }
+        })
+    })
 }
 
 /// The documents of the index whose state file is `state` matched with
