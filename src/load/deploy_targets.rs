@@ -209,21 +209,7 @@ pub(crate) fn resolve(
         let error = |field: &str, message: String, hint: &str| {
             Diagnostic::error(path, at(field), message).with_hint(hint)
         };
-        for key in entry.other.keys() {
-            errors.push(if looks_like_credential(key) {
-                error(
-                    key,
-                    format!("`{key}` in a deploy target: credentials are never read from site.yaml"),
-                    "remove the line and set the service's usual environment variables (for S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); see docs/publishing.md",
-                )
-            } else {
-                error(
-                    key,
-                    format!("unknown key `{key}` in a deploy target"),
-                    "a target has `name`, `url`, and optionally `endpoint`, `region`, `max_deletes`",
-                )
-            });
-        }
+        errors.extend(entry.other.keys().map(|key| unknown_key(key, &error)));
         let name = entry.name.unwrap_or_default();
         if name.trim().is_empty() {
             errors.push(error(
@@ -239,27 +225,9 @@ pub(crate) fn resolve(
             ));
         }
         names.push(name.clone());
-        let url = match entry.url.as_deref().map(TargetUrl::parse) {
-            Some(Ok(url)) => Some(url),
-            Some(Err(why)) => {
-                errors.push(error(
-                    "url",
-                    format!("the `url` of deploy target `{name}` {why}"),
-                    "write s3://bucket/prefix/, gs://bucket/prefix/, az://container/prefix/ or file:///path",
-                ));
-                None
-            }
-            None => {
-                errors.push(error(
-                    "url",
-                    format!("deploy target `{name}` has no `url`"),
-                    "add e.g. `url: s3://bucket/prefix/`",
-                ));
-                None
-            }
-        };
+        let url = target_url(entry.url.as_deref(), &name, &error).map_err(|e| errors.push(e));
         if let Some(endpoint) = &entry.endpoint {
-            if let Some(why) = endpoint_problem(endpoint, url.as_ref()) {
+            if let Some(why) = endpoint_problem(endpoint, url.as_ref().ok()) {
                 errors.push(error(
                     "endpoint",
                     format!("the `endpoint` of deploy target `{name}` {why}"),
@@ -267,7 +235,7 @@ pub(crate) fn resolve(
                 ));
             }
         }
-        if let Some(url) = url {
+        if let Ok(url) = url {
             targets.push(DeployTarget {
                 name,
                 url,
@@ -280,6 +248,45 @@ pub(crate) fn resolve(
         }
     }
     (targets, errors)
+}
+
+/// How a diagnostic on a field of one deploy target is made: field,
+/// message, hint.
+type FieldError<'a> = dyn Fn(&str, String, &str) -> Diagnostic + 'a;
+
+/// The error for a key a deploy target does not have; credentials get
+/// their own.
+fn unknown_key(key: &str, error: &FieldError) -> Diagnostic {
+    if looks_like_credential(key) {
+        error(
+            key,
+            format!("`{key}` in a deploy target: credentials are never read from site.yaml"),
+            "remove the line and set the service's usual environment variables (for S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); see docs/publishing.md",
+        )
+    } else {
+        error(
+            key,
+            format!("unknown key `{key}` in a deploy target"),
+            "a target has `name`, `url`, and optionally `endpoint`, `region`, `max_deletes`",
+        )
+    }
+}
+
+/// The `url` of deploy target `name`, parsed.
+fn target_url(url: Option<&str>, name: &str, error: &FieldError) -> Result<TargetUrl, Diagnostic> {
+    match url.map(TargetUrl::parse) {
+        Some(Ok(url)) => Ok(url),
+        Some(Err(why)) => Err(error(
+            "url",
+            format!("the `url` of deploy target `{name}` {why}"),
+            "write s3://bucket/prefix/, gs://bucket/prefix/, az://container/prefix/ or file:///path",
+        )),
+        None => Err(error(
+            "url",
+            format!("deploy target `{name}` has no `url`"),
+            "add e.g. `url: s3://bucket/prefix/`",
+        )),
+    }
 }
 
 /// What is wrong with an `endpoint` (never repeating it: it may hold a
