@@ -189,8 +189,26 @@ pub fn dashboard(
         })
         .collect();
 
+    let groups = groups(&all, units, lang, &row);
+    DashboardView {
+        count: groups.iter().map(|g| g.total).sum(),
+        groups,
+        charts,
+        csv_url: CSV_PATH.to_string(),
+        json_url: JSON_PATH.to_string(),
+    }
+}
+
+/// The dashboard's tables: the figures by dimension, in dimension order,
+/// each table with its first MAX_TABLE_ROWS rows.
+fn groups(
+    all: &[Entry<'_>],
+    units: &UnitCatalog,
+    lang: Lang,
+    row: &dyn Fn(&Entry<'_>) -> RowView,
+) -> Vec<GroupView> {
     let mut groups: BTreeMap<(usize, String), GroupView> = BTreeMap::new();
-    for e in &all {
+    for e in all {
         let d = e.unit.dimension();
         let group = groups
             .entry(dimension_rank(d))
@@ -207,14 +225,7 @@ pub fn dashboard(
         }
     }
 
-    let groups: Vec<GroupView> = groups.into_values().collect();
-    DashboardView {
-        count: groups.iter().map(|g| g.total).sum(),
-        groups,
-        charts,
-        csv_url: CSV_PATH.to_string(),
-        json_url: JSON_PATH.to_string(),
-    }
+    groups.into_values().collect()
 }
 
 /// The series the dashboard charts: (chart id, key, figures by index into
@@ -284,18 +295,40 @@ fn chart(
     row: &dyn Fn(usize) -> RowView,
     lang: Lang,
 ) -> ChartView {
-    // Reports label their own figure ("total investment of the park"): the
-    // chart takes a label in the page's language (untranslated reports give
-    // source-language labels), the one most reports use; ties go to the
-    // shortest, which is usually the most general, then to the newest.
+    let label = chart_label(&rows, key, lang);
+    date_shared_bar_labels(&mut rows);
+    let total = rows.len();
+    let dimension = unit.dimension();
+    let base_unit = unit.base_symbol(lang).to_string();
+    let bars = bars(rows, row);
+    let svg = chart_svg(id, &label, &bars, lang);
+    ChartView {
+        id: id.to_string(),
+        key: key.to_string(),
+        total,
+        label,
+        dimension: dimension.name().to_string(),
+        dimension_label: dimension_label.to_string(),
+        base_unit,
+        svg,
+        bars,
+    }
+}
+
+/// The chart's label. Reports label their own figure ("total investment
+/// of the park"): the chart takes a label in the page's language
+/// (untranslated reports give source-language labels), the one most
+/// reports use; ties go to the shortest, which is usually the most general,
+/// then to the newest.
+fn chart_label(rows: &[ChartRow<'_>], key: &str, lang: Lang) -> String {
     let mut counts: Vec<(&str, bool, usize)> = Vec::new();
-    for r in &rows {
+    for r in rows {
         match counts.iter_mut().find(|c| c.0 == r.label) {
             Some(c) => c.2 += 1,
             None => counts.push((r.label, r.text_lang == lang, 1)),
         }
     }
-    let label = counts
+    counts
         .iter()
         .enumerate()
         .max_by_key(|(i, c)| {
@@ -307,11 +340,13 @@ fn chart(
             )
         })
         .map(|(_, c)| c.0.to_string())
-        .unwrap_or_else(|| key.to_string());
+        .unwrap_or_else(|| key.to_string())
+}
 
-    // Two reports of one zone: tell their bars apart by date.
+/// Two reports of one zone: their bars are told apart by date.
+fn date_shared_bar_labels(rows: &mut [ChartRow<'_>]) {
     let mut label_count: HashMap<&str, usize> = HashMap::new();
-    for r in &rows {
+    for r in rows.iter() {
         *label_count.entry(&r.bar_label).or_default() += 1;
     }
     let dated: Vec<bool> = rows
@@ -323,11 +358,14 @@ fn chart(
             r.bar_label = Cow::Owned(format!("{} ({})", r.bar_label, r.date));
         }
     }
-    // A chart stays readable: the largest MAX_BARS figures; `total` says how
-    // many reports have the metric (all of them are in the tables and export).
-    // Ordered by value, then label, then link: full rows (with the link) are
-    // made for the first MAX_BARS and any that tie with the last of them.
-    let total = rows.len();
+}
+
+/// A chart's bars: the largest MAX_BARS figures, so that it stays readable
+/// (the chart's `total` says how many reports have the metric; all of them
+/// are in the tables and export). Ordered by value, then label, then link:
+/// full rows (with the link) are made for the first MAX_BARS and any that
+/// tie with the last of them.
+fn bars(mut rows: Vec<ChartRow<'_>>, row: &dyn Fn(usize) -> RowView) -> Vec<BarView> {
     let by_value_and_label = |a: &ChartRow, b: &ChartRow| {
         b.normalized
             .total_cmp(&a.normalized)
@@ -341,8 +379,6 @@ fn chart(
     {
         shown += 1;
     }
-    let dimension = unit.dimension();
-    let base_unit = unit.base_symbol(lang).to_string();
     let mut bars: Vec<BarView> = rows[..shown]
         .iter()
         .map(|c| {
@@ -367,18 +403,7 @@ fn chart(
             .then_with(|| a.report_url.cmp(&b.report_url))
     });
     bars.truncate(MAX_BARS);
-    let svg = chart_svg(id, &label, &bars, lang);
-    ChartView {
-        id: id.to_string(),
-        key: key.to_string(),
-        total,
-        label,
-        dimension: dimension.name().to_string(),
-        dimension_label: dimension_label.to_string(),
-        base_unit,
-        svg,
-        bars,
-    }
+    bars
 }
 
 #[cfg(test)]
