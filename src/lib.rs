@@ -2,6 +2,7 @@
 //! briefing sites. See ARCHITECTURE.md for the pipeline and where each part
 //! lives.
 
+pub mod cli;
 pub mod commands;
 pub mod deploy;
 pub mod diag;

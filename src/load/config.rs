@@ -62,7 +62,7 @@ pub struct Config {
     /// Where `briefing deploy` publishes the site (`deploy:`). Not part of
     /// any page, so not in the pages' stamps.
     #[serde(skip)]
-    pub deploy: Vec<crate::deploy::DeployTarget>,
+    pub deploy: Vec<crate::load::deploy_targets::DeployTarget>,
 }
 
 impl Config {
