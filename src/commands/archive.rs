@@ -68,7 +68,7 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport> {
         Some(p) => p.clone(),
         None => PathBuf::from(format!("{stem}.zip")),
     };
-    let real = check_target(&target, &build, Kind::Zip, opts.overwrite)?;
+    let real = check_target(&target, &build, ArchiveKind::Zip, opts.overwrite)?;
     let bytes = zip_bytes(&site.files, &stem)?;
     write_atomically(&real, &bytes)?;
     Ok(ArchiveReport {
@@ -138,14 +138,14 @@ pub fn zip_bytes(files: &[OutputFile], top: &str) -> Result<Vec<u8>> {
 
 /// What an archive run writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum ArchiveKind {
     /// The whole site as a zip.
     Zip,
     /// One report as one HTML file.
     Report,
 }
 
-impl Kind {
+impl ArchiveKind {
     /// Whether the file at `path` is one an archive run of this kind wrote
     /// (or is empty), so replacing it loses nothing: a zip (local file or
     /// empty archive signature), or a report file carrying [`REPORT_MARK`]
@@ -159,8 +159,8 @@ impl Kind {
         }
         match self {
             _ if head.is_empty() => true,
-            Kind::Zip => head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06"),
-            Kind::Report => head
+            ArchiveKind::Zip => head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06"),
+            ArchiveKind::Report => head
                 .windows(REPORT_MARK.len())
                 .any(|w| w == REPORT_MARK.as_bytes()),
         }
@@ -168,8 +168,8 @@ impl Kind {
 
     fn name(self) -> &'static str {
         match self {
-            Kind::Zip => "a zip file",
-            Kind::Report => "a report file briefing wrote",
+            ArchiveKind::Zip => "a zip file",
+            ArchiveKind::Report => "a report file briefing wrote",
         }
     }
 }
@@ -189,7 +189,7 @@ const NAME_A_FILE: &str = "give the archive a file name, e.g. --out briefing.zip
 pub fn check_target(
     target: &Path,
     build: &BuildOptions,
-    kind: Kind,
+    kind: ArchiveKind,
     overwrite: bool,
 ) -> Result<PathBuf> {
     let refuse = |why: String| Err(Error::refused("write", target, why));
@@ -272,7 +272,7 @@ pub fn report_file(opts: &ArchiveOptions, slug: &str) -> Result<ArchiveReport> {
         Some(p) => p.clone(),
         None => PathBuf::from(format!("{}.html", report.slug)),
     };
-    let real = check_target(&target, &build, Kind::Report, opts.overwrite)?;
+    let real = check_target(&target, &build, ArchiveKind::Report, opts.overwrite)?;
     let html = single_page(&site, report)?;
     write_atomically(&real, html.as_bytes())?;
     Ok(ArchiveReport {

@@ -47,7 +47,7 @@ pub(crate) struct Segmented {
 
 /// What a line of the page is.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Kind {
+enum LineKind {
     Folio,
     Caption,
     /// The first line of an article (dateline or continuation mark).
@@ -66,7 +66,7 @@ enum Layout {
 /// The page's lines by kind, and its body font size (PDF).
 struct Typed<'p> {
     lines: &'p [Line],
-    kinds: Vec<Kind>,
+    kinds: Vec<LineKind>,
     body_size: Option<f32>,
 }
 
@@ -85,7 +85,7 @@ pub(crate) fn segment(page: &Page) -> Segmented {
         ..Segmented::default()
     };
     let starts: Vec<usize> = (0..typed.lines.len())
-        .filter(|&i| typed.kinds[i] == Kind::Start)
+        .filter(|&i| typed.kinds[i] == LineKind::Start)
         .collect();
     let Some(&first) = starts.first() else {
         out.unassigned = text_lines(&typed, 0..typed.lines.len());
@@ -116,7 +116,7 @@ fn classify(page: &Page) -> Typed<'_> {
     for (i, line) in lines.iter().enumerate() {
         let small = matches!((line.size, body_size), (Some(s), Some(b)) if s < b * 0.95);
         let prev_ends = i == 0
-            || kinds.last() != Some(&Kind::Text)
+            || kinds.last() != Some(&LineKind::Text)
             || lines::ends_sentence(&lines[i - 1].text)
             || lines::split_byline(&lines[i - 1].text).is_some()
             || lines::byline(&lines[i - 1].text, true).is_some();
@@ -124,14 +124,14 @@ fn classify(page: &Page) -> Typed<'_> {
             || lines::starts_article(&line.text, prev_ends)
         {
             seen_start = true;
-            Kind::Start
+            LineKind::Start
         } else if lines::is_folio(&line.text, !seen_start) {
-            Kind::Folio
+            LineKind::Folio
         } else if lines::is_caption(&line.text) || (small && caption_run_ends(lines, i, body_size))
         {
-            Kind::Caption
+            LineKind::Caption
         } else {
-            Kind::Text
+            LineKind::Text
         };
         kinds.push(kind);
     }
@@ -159,7 +159,7 @@ fn folio_of(typed: &Typed) -> Folio {
     let mut folio = Folio::default();
     for (line, kind) in typed.lines.iter().zip(&typed.kinds) {
         match kind {
-            Kind::Folio => {
+            LineKind::Folio => {
                 let t = &line.text;
                 let paper = t.ends_with('报') && t.chars().all(page::is_han);
                 if paper && folio.publication.is_none() {
@@ -168,7 +168,7 @@ fn folio_of(typed: &Typed) -> Folio {
                 folio.page = folio.page.take().or_else(|| lines::page_code(t));
                 folio.date = folio.date.or_else(|| lines::date_in(t));
             }
-            Kind::Start if folio.publication.is_none() => {
+            LineKind::Start if folio.publication.is_none() => {
                 if let Some((d, _)) = lines::dateline(&line.text) {
                     let name = d.trim_end_matches('讯');
                     if name.ends_with('报') && name != "本报" {
@@ -185,21 +185,23 @@ fn folio_of(typed: &Typed) -> Folio {
 /// The text lines (not folio, not captions) among `range`, for reporting.
 fn text_lines(typed: &Typed, range: std::ops::Range<usize>) -> Vec<(Option<usize>, String)> {
     range
-        .filter(|&i| matches!(typed.kinds[i], Kind::Text | Kind::Start))
+        .filter(|&i| matches!(typed.kinds[i], LineKind::Text | LineKind::Start))
         .map(|i| (typed.lines[i].number, typed.lines[i].text.clone()))
         .collect()
 }
 
 /// The indexes of text lines among `range` (candidate headings).
 fn heading_lines(typed: &Typed, range: std::ops::Range<usize>) -> Vec<usize> {
-    range.filter(|&i| typed.kinds[i] == Kind::Text).collect()
+    range
+        .filter(|&i| typed.kinds[i] == LineKind::Text)
+        .collect()
 }
 
 /// Splits the lines from one article's start to the next's into the body
 /// (through the last sentence and its byline) and the lines after it.
 fn split_region(typed: &Typed, start: usize, end: usize) -> (Vec<usize>, Vec<usize>) {
     let mut own: Vec<usize> = (start..end)
-        .filter(|&i| matches!(typed.kinds[i], Kind::Start | Kind::Text))
+        .filter(|&i| matches!(typed.kinds[i], LineKind::Start | LineKind::Text))
         .collect();
     let ends_at = |i: usize| {
         let t = &typed.lines[i].text;
@@ -425,12 +427,12 @@ fn split_heading(typed: &Typed, block: &[usize]) -> (Option<String>, Option<Stri
 /// Gives each caption to the neighbouring article it shares more words with.
 fn place_captions(typed: &Typed, starts: &[usize], articles: &mut [Article]) {
     for (i, line) in typed.lines.iter().enumerate() {
-        if typed.kinds[i] != Kind::Caption || line.text.is_empty() {
+        if typed.kinds[i] != LineKind::Caption || line.text.is_empty() {
             continue;
         }
         // Captions set in small type over several lines are joined.
         if i > 0
-            && typed.kinds[i - 1] == Kind::Caption
+            && typed.kinds[i - 1] == LineKind::Caption
             && !lines::is_caption(&typed.lines[i - 1].text)
         {
             continue;
@@ -438,7 +440,7 @@ fn place_captions(typed: &Typed, starts: &[usize], articles: &mut [Article]) {
         let mut text = line.text.clone();
         let mut j = i;
         while !lines::is_caption(&typed.lines[j].text)
-            && typed.kinds.get(j + 1) == Some(&Kind::Caption)
+            && typed.kinds.get(j + 1) == Some(&LineKind::Caption)
         {
             j += 1;
             text = page::join_pieces(&text, &typed.lines[j].text);

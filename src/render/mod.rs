@@ -18,7 +18,7 @@ use crate::model::content::{Content, Metric, Report, ReportText, SortOrder};
 use crate::model::units::{self, UnitCatalog};
 use crate::model::urls::{self, UrlStyle};
 use crate::output::{OutputData, OutputFile};
-use crate::render::taxonomy::{Kind, Taxonomies, Term};
+use crate::render::taxonomy::{Taxonomies, TaxonomyKind, Term};
 use crate::Lang;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -403,17 +403,17 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|t| TermLink {
                     name: t,
-                    url: self.term_url(shown, Kind::Tags, t),
+                    url: self.term_url(shown, TaxonomyKind::Tags, t),
                 })
                 .collect(),
             region_url: text
                 .region
                 .as_deref()
-                .and_then(|r| self.term_url(shown, Kind::Regions, r)),
+                .and_then(|r| self.term_url(shown, TaxonomyKind::Regions, r)),
             zone_url: text
                 .zone
                 .as_deref()
-                .and_then(|z| self.term_url(shown, Kind::Zones, z)),
+                .and_then(|z| self.term_url(shown, TaxonomyKind::Zones, z)),
             metrics,
             only_in: (shown != lang).then(|| LangRef {
                 code: shown,
@@ -563,7 +563,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The page of a tag or region in `lang`, when the theme has them.
-    fn term_url(&self, lang: Lang, kind: Kind, name: &str) -> Option<String> {
+    fn term_url(&self, lang: Lang, kind: TaxonomyKind, name: &str) -> Option<String> {
         if !self.term_pages {
             return None;
         }
@@ -576,11 +576,11 @@ impl<'a> Renderer<'a> {
 
     /// The title of a taxonomy in `lang`, from the UI strings `tags` and
     /// `regions`.
-    fn kind_title(&self, lang: Lang, kind: Kind) -> &'a str {
+    fn kind_title(&self, lang: Lang, kind: TaxonomyKind) -> &'a str {
         let fallback = match kind {
-            Kind::Tags => "Tags",
-            Kind::Regions => "Regions",
-            Kind::Zones => "Zones",
+            TaxonomyKind::Tags => "Tags",
+            TaxonomyKind::Regions => "Regions",
+            TaxonomyKind::Zones => "Zones",
         };
         self.strings(lang)
             .get(kind.name())
@@ -763,15 +763,34 @@ pub fn unstamped(page: &[u8]) -> &[u8] {
 pub enum Job<'a> {
     Landing,
     Home(Lang),
-    /// A section's list page: language, section, 1-based page number.
-    Section(Lang, &'a str, usize),
-    Report(Lang, usize),
+    /// A section's list page.
+    Section {
+        lang: Lang,
+        section: &'a str,
+        /// 1-based.
+        page: usize,
+    },
+    Report {
+        lang: Lang,
+        /// Index into `Content::reports`.
+        report: usize,
+    },
     /// The index of a taxonomy at `<lang>/<kind>/` (with taxonomy_index.html).
-    TaxonomyIndex(Lang, Kind),
-    /// A tag's or region's list: language, kind, term, 1-based page number
-    /// (with taxonomy.html).
-    Term(Lang, Kind, usize, usize),
-    NotFound(Lang, bool),
+    TaxonomyIndex(Lang, TaxonomyKind),
+    /// A term's list page (with taxonomy.html).
+    Term {
+        lang: Lang,
+        kind: TaxonomyKind,
+        /// Index into the taxonomy's terms.
+        term: usize,
+        /// 1-based.
+        page: usize,
+    },
+    /// A 404 page: the language's, or the one at the site's root.
+    NotFound {
+        lang: Lang,
+        at_root: bool,
+    },
     /// The metrics dashboard at `<lang>/metrics/` (when the theme has one).
     Dashboard(Lang),
     /// The search page at `<lang>/search/` (when the theme has one).
@@ -823,7 +842,10 @@ fn site_pages_of<'a>(input: &RenderInput<'a>, taxonomies: &Taxonomies) -> Vec<Jo
     jobs.push(Job::Landing);
     for &lang in &config.languages {
         jobs.push(Job::Home(lang));
-        jobs.push(Job::NotFound(lang, false));
+        jobs.push(Job::NotFound {
+            lang,
+            at_root: false,
+        });
         for (name, section) in &input.content.sections {
             if !name.is_empty() {
                 let per_page = section.paginate.unwrap_or(config.paginate);
@@ -834,17 +856,24 @@ fn site_pages_of<'a>(input: &RenderInput<'a>, taxonomies: &Taxonomies) -> Vec<Jo
                     .filter(|r| &r.section == name)
                     .count();
                 for n in 1..=count.div_ceil(per_page).max(1) {
-                    jobs.push(Job::Section(lang, name, n));
+                    jobs.push(Job::Section {
+                        lang,
+                        section: name,
+                        page: n,
+                    });
                 }
             }
         }
         for (i, rep) in input.content.reports.iter().enumerate() {
             if rep.texts.contains_key(&lang) {
-                jobs.push(Job::Report(lang, i));
+                jobs.push(Job::Report { lang, report: i });
             }
         }
     }
-    jobs.push(Job::NotFound(config.source_lang(), true));
+    jobs.push(Job::NotFound {
+        lang: config.source_lang(),
+        at_root: true,
+    });
     jobs.extend(taxonomy_pages(input, taxonomies));
     jobs
 }
@@ -860,7 +889,7 @@ fn taxonomy_pages<'a>(input: &RenderInput<'a>, taxonomies: &Taxonomies) -> Vec<J
         return jobs;
     }
     for &lang in &config.languages {
-        for kind in Kind::ALL {
+        for kind in TaxonomyKind::ALL {
             if term_index {
                 jobs.push(Job::TaxonomyIndex(lang, kind));
             }
@@ -868,7 +897,12 @@ fn taxonomy_pages<'a>(input: &RenderInput<'a>, taxonomies: &Taxonomies) -> Vec<J
                 let per_page = config.paginate;
                 for (ti, term) in taxonomies.get(lang, kind).terms.iter().enumerate() {
                     for n in 1..=term.reports.len().div_ceil(per_page).max(1) {
-                        jobs.push(Job::Term(lang, kind, ti, n));
+                        jobs.push(Job::Term {
+                            lang,
+                            kind,
+                            term: ti,
+                            page: n,
+                        });
                     }
                 }
             }
@@ -906,7 +940,7 @@ fn site_views<'a>(
                 .collect(),
             feed_url: feeds::feed_path(lang),
             taxonomies: if term_index {
-                Kind::ALL
+                TaxonomyKind::ALL
                     .iter()
                     .map(|&kind| TaxonomyLink {
                         kind: kind.name(),
@@ -1032,13 +1066,22 @@ impl<'a> Renderer<'a> {
         match *job {
             Job::Landing => self.landing(),
             Job::Home(lang) => self.home(lang),
-            Job::Section(lang, name, n) => self.section(lang, name, n),
-            Job::Report(lang, i) => self.report(lang, i),
+            Job::Section {
+                lang,
+                section,
+                page,
+            } => self.section(lang, section, page),
+            Job::Report { lang, report } => self.report(lang, report),
             Job::TaxonomyIndex(lang, kind) => self.taxonomy_index(lang, kind),
-            Job::Term(lang, kind, ti, n) => self.term(lang, kind, ti, n),
+            Job::Term {
+                lang,
+                kind,
+                term,
+                page,
+            } => self.term(lang, kind, term, page),
             Job::Dashboard(lang) => self.dashboard(lang),
             Job::Search(lang) => self.search(lang),
-            Job::NotFound(lang, at_root) => {
+            Job::NotFound { lang, at_root } => {
                 let url = if at_root {
                     "404.html".to_string()
                 } else {
@@ -1284,7 +1327,7 @@ impl<'a> Renderer<'a> {
         self.page("dashboard.html", lang, &url, page, &[("dashboard", &view)])
     }
 
-    fn term_view(&self, lang: Lang, kind: Kind, term: &'a Term) -> TermView<'a> {
+    fn term_view(&self, lang: Lang, kind: TaxonomyKind, term: &'a Term) -> TermView<'a> {
         TermView {
             name: &term.name,
             slug: &term.slug,
@@ -1295,7 +1338,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn taxonomy_link(&self, lang: Lang, kind: Kind) -> TaxonomyLink<'a> {
+    fn taxonomy_link(&self, lang: Lang, kind: TaxonomyKind) -> TaxonomyLink<'a> {
         TaxonomyLink {
             kind: kind.name(),
             title: self.kind_title(lang, kind),
@@ -1304,7 +1347,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn taxonomy_index(&self, lang: Lang, kind: Kind) -> Result<OutputFile, Diagnostic> {
+    fn taxonomy_index(&self, lang: Lang, kind: TaxonomyKind) -> Result<OutputFile, Diagnostic> {
         let url = urls::taxonomy_dir(lang, kind.name());
         #[derive(Serialize)]
         struct IndexView<'v> {
@@ -1313,7 +1356,7 @@ impl<'a> Renderer<'a> {
             terms: Vec<TermView<'v>>,
         }
         // Every term of a taxonomy with its count, most used first.
-        let index = |k: Kind| {
+        let index = |k: TaxonomyKind| {
             let mut terms: Vec<&'a Term> = self.taxonomies.get(lang, k).terms.iter().collect();
             terms.sort_by(|a, b| {
                 b.reports
@@ -1331,12 +1374,12 @@ impl<'a> Renderer<'a> {
         };
         let view = index(kind);
         // The other taxonomies too, so one page lists every tag, region and zone.
-        let others: Vec<IndexView<'_>> = Kind::ALL
+        let others: Vec<IndexView<'_>> = TaxonomyKind::ALL
             .iter()
             .filter(|&&k| k != kind)
             .map(|&k| index(k))
             .collect();
-        let all: Vec<_> = Kind::ALL
+        let all: Vec<_> = TaxonomyKind::ALL
             .iter()
             .map(|&k| self.taxonomy_link(lang, k))
             .collect();
@@ -1366,7 +1409,7 @@ impl<'a> Renderer<'a> {
     fn term(
         &self,
         lang: Lang,
-        kind: Kind,
+        kind: TaxonomyKind,
         index: usize,
         n: usize,
     ) -> Result<OutputFile, Diagnostic> {

@@ -14,39 +14,43 @@ use std::collections::{BTreeMap, HashMap};
 
 /// A kind of taxonomy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
+pub enum TaxonomyKind {
     Tags,
     Regions,
     Zones,
 }
 
-impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Tags, Kind::Regions, Kind::Zones];
+impl TaxonomyKind {
+    pub const ALL: [TaxonomyKind; 3] = [
+        TaxonomyKind::Tags,
+        TaxonomyKind::Regions,
+        TaxonomyKind::Zones,
+    ];
 
     /// The folder below `<lang>/` and the name used in templates.
     pub fn name(self) -> &'static str {
         match self {
-            Kind::Tags => "tags",
-            Kind::Regions => "regions",
-            Kind::Zones => "zones",
+            TaxonomyKind::Tags => "tags",
+            TaxonomyKind::Regions => "regions",
+            TaxonomyKind::Zones => "zones",
         }
     }
 
     /// The singular, for messages.
     fn singular(self) -> &'static str {
         match self {
-            Kind::Tags => "tag",
-            Kind::Regions => "region",
-            Kind::Zones => "zone",
+            TaxonomyKind::Tags => "tag",
+            TaxonomyKind::Regions => "region",
+            TaxonomyKind::Zones => "zone",
         }
     }
 
     /// The terms a report's text has in this taxonomy, in order.
     fn terms(self, text: &ReportText) -> Vec<&str> {
         let list: Vec<&str> = match self {
-            Kind::Tags => text.tags.iter().map(String::as_str).collect(),
-            Kind::Regions => text.region.as_deref().into_iter().collect(),
-            Kind::Zones => text.zone.as_deref().into_iter().collect(),
+            TaxonomyKind::Tags => text.tags.iter().map(String::as_str).collect(),
+            TaxonomyKind::Regions => text.region.as_deref().into_iter().collect(),
+            TaxonomyKind::Zones => text.zone.as_deref().into_iter().collect(),
         };
         list.into_iter()
             .map(str::trim)
@@ -84,12 +88,12 @@ impl Taxonomy {
 /// The taxonomies of a site, by language and kind.
 #[derive(Debug, Clone, Default)]
 pub struct Taxonomies {
-    map: BTreeMap<(Lang, Kind), Taxonomy>,
+    map: BTreeMap<(Lang, TaxonomyKind), Taxonomy>,
 }
 
 impl Taxonomies {
     /// The terms of `kind` in `lang` (empty when there are none).
-    pub fn get(&self, lang: Lang, kind: Kind) -> &Taxonomy {
+    pub fn get(&self, lang: Lang, kind: TaxonomyKind) -> &Taxonomy {
         static EMPTY: std::sync::OnceLock<Taxonomy> = std::sync::OnceLock::new();
         self.map
             .get(&(lang, kind))
@@ -103,7 +107,7 @@ impl Taxonomies {
         let mut diags = Vec::new();
         let mut map = BTreeMap::new();
         for &lang in &config.languages {
-            for kind in Kind::ALL {
+            for kind in TaxonomyKind::ALL {
                 map.insert((lang, kind), collect_one(content, lang, kind, &mut diags));
             }
         }
@@ -117,7 +121,7 @@ impl Taxonomies {
     /// (the region, or the tag at the same position when both texts have
     /// the same number of tags), when all those reports agree.
     fn link_translations(&mut self, content: &Content, config: &Config) {
-        let mut found: Vec<((Lang, Kind), usize, Lang, String)> = Vec::new();
+        let mut found: Vec<((Lang, TaxonomyKind), usize, Lang, String)> = Vec::new();
         for (&(lang, kind), tax) in &self.map {
             for (ti, term) in tax.terms.iter().enumerate() {
                 for &other in config.languages.iter().filter(|&&l| l != lang) {
@@ -142,7 +146,7 @@ fn translate(
     term: &Term,
     lang: Lang,
     other: Lang,
-    kind: Kind,
+    kind: TaxonomyKind,
 ) -> Option<String> {
     let mut answer: Option<&str> = None;
     for &i in &term.reports {
@@ -165,7 +169,12 @@ fn translate(
     answer.map(str::to_string)
 }
 
-fn collect_one(content: &Content, lang: Lang, kind: Kind, diags: &mut Vec<Diagnostic>) -> Taxonomy {
+fn collect_one(
+    content: &Content,
+    lang: Lang,
+    kind: TaxonomyKind,
+    diags: &mut Vec<Diagnostic>,
+) -> Taxonomy {
     // slug -> (name, file of first use, reports)
     let mut by_slug: BTreeMap<String, (String, String, Vec<usize>)> = BTreeMap::new();
     let mut reported: Vec<(String, String)> = Vec::new();

@@ -5,7 +5,7 @@
 //! CI runs a bounded number of cases (`PROPTEST_CASES`, default below); a
 //! long run: `PROPTEST_CASES=5000 cargo test --release --test it generated`.
 
-use briefing::emit::search::tokenize::{Kind, Mode, Tokenizer};
+use briefing::emit::search::tokenize::{Mode, TokenKind, Tokenizer};
 use briefing::pipeline::{render_site_files, BuildOptions};
 use proptest::prelude::*;
 use serde_json::json;
@@ -186,12 +186,12 @@ fn js_tokens(texts: &[String], mode: &str) -> Option<Vec<Vec<(String, u32, Strin
     Some(serde_json::from_value(out).unwrap())
 }
 
-fn kind_name(kind: Kind) -> &'static str {
+fn kind_name(kind: TokenKind) -> &'static str {
     match kind {
-        Kind::Word => "word",
-        Kind::Number => "number",
-        Kind::CjkChar => "char",
-        Kind::CjkPair => "pair",
+        TokenKind::Word => "word",
+        TokenKind::Number => "number",
+        TokenKind::CjkChar => "char",
+        TokenKind::CjkPair => "pair",
     }
 }
 

@@ -287,7 +287,7 @@ fn recheck(
 
 /// What a changed path means for the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum ChangeKind {
     /// `site.yaml` or the theme: read them again, render everything.
     Setup,
     /// A file below `content/`.
@@ -383,10 +383,10 @@ impl LiveSite {
     }
 
     /// What a change to `path` means for the site.
-    pub fn kind(&self, path: &Path) -> Kind {
+    pub fn kind(&self, path: &Path) -> ChangeKind {
         let root = &self.opts.root;
         let Ok(rel) = path.strip_prefix(root) else {
-            return Kind::Ignored;
+            return ChangeKind::Ignored;
         };
         let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
         let first = parts.next().unwrap_or_default();
@@ -395,10 +395,10 @@ impl LiveSite {
             .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
         let backup = rel.to_string_lossy().ends_with('~');
         match first.as_ref() {
-            _ if hidden || backup => Kind::Ignored,
-            "site.yaml" | "themes" => Kind::Setup,
-            "content" => Kind::Content,
-            _ => Kind::Ignored,
+            _ if hidden || backup => ChangeKind::Ignored,
+            "site.yaml" | "themes" => ChangeKind::Setup,
+            "content" => ChangeKind::Content,
+            _ => ChangeKind::Ignored,
         }
     }
 
@@ -453,9 +453,9 @@ impl LiveSite {
     /// the first call or after a change to the setup (returns true: render
     /// everything), else the changed files of `content/`.
     fn read(&mut self, changed: &[PathBuf]) -> Result<bool> {
-        let kinds: Vec<Kind> = changed.iter().map(|p| self.kind(p)).collect();
+        let kinds: Vec<ChangeKind> = changed.iter().map(|p| self.kind(p)).collect();
         let content_dir = self.opts.root.join("content");
-        if self.setup.is_none() || kinds.contains(&Kind::Setup) {
+        if self.setup.is_none() || kinds.contains(&ChangeKind::Setup) {
             self.setup = None;
             self.cache = LoadCache::default();
             self.sources = Sources::default();
@@ -467,7 +467,7 @@ impl LiveSite {
         let content_paths: Vec<PathBuf> = changed
             .iter()
             .zip(&kinds)
-            .filter(|(_, k)| **k == Kind::Content)
+            .filter(|(_, k)| **k == ChangeKind::Content)
             .map(|(p, _)| p.clone())
             .collect();
         // `Sources::refresh` takes a path that is gone for an editor's
@@ -898,11 +898,23 @@ mod tests {
     fn kinds_of_paths() {
         let (_tmp, site) = site();
         let root = site.root().to_path_buf();
-        assert_eq!(site.kind(&root.join("site.yaml")), Kind::Setup);
-        assert_eq!(site.kind(&root.join("themes/x/a.html")), Kind::Setup);
-        assert_eq!(site.kind(&root.join("content/a.zh.md")), Kind::Content);
-        assert_eq!(site.kind(&root.join("content/.a.zh.md.swp")), Kind::Ignored);
-        assert_eq!(site.kind(&root.join("content/a.zh.md~")), Kind::Ignored);
-        assert_eq!(site.kind(&root.join("public/index.html")), Kind::Ignored);
+        assert_eq!(site.kind(&root.join("site.yaml")), ChangeKind::Setup);
+        assert_eq!(site.kind(&root.join("themes/x/a.html")), ChangeKind::Setup);
+        assert_eq!(
+            site.kind(&root.join("content/a.zh.md")),
+            ChangeKind::Content
+        );
+        assert_eq!(
+            site.kind(&root.join("content/.a.zh.md.swp")),
+            ChangeKind::Ignored
+        );
+        assert_eq!(
+            site.kind(&root.join("content/a.zh.md~")),
+            ChangeKind::Ignored
+        );
+        assert_eq!(
+            site.kind(&root.join("public/index.html")),
+            ChangeKind::Ignored
+        );
     }
 }

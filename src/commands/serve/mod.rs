@@ -11,7 +11,7 @@
 //! breaks the build, the last good site stays served and every open page
 //! shows the errors in an overlay until they are fixed.
 
-use crate::commands::serve::live::{Kind, LiveSite, SiteFiles, Writers, SETTLE};
+use crate::commands::serve::live::{ChangeKind, LiveSite, SiteFiles, Writers, SETTLE};
 use crate::diag::Diagnostic;
 use crate::output::{OutputData, OutputFile};
 use crate::pipeline::BuildOptions;
@@ -243,7 +243,7 @@ fn next_change(
             Msg::Stop => return None,
             Msg::Changed(ps) => {
                 for p in ps {
-                    if live.kind(&p) != Kind::Ignored && !paths.contains(&p) {
+                    if live.kind(&p) != ChangeKind::Ignored && !paths.contains(&p) {
                         paths.push(p);
                         first.get_or_insert_with(Instant::now);
                     }

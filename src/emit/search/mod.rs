@@ -68,7 +68,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use tokenize::{Kind, Mode, Tokenizer};
+use tokenize::{Mode, TokenKind, Tokenizer};
 
 /// Version of the file format; search.js checks it.
 pub const FORMAT_VERSION: u32 = 2;
@@ -637,8 +637,8 @@ struct Tok {
 }
 
 impl DocScratch {
-    fn add(&mut self, text: &str, pos: u32, kind: Kind, field: Field, field_id: u32) {
-        let bmp_char = if kind == Kind::CjkChar && text.len() == 3 {
+    fn add(&mut self, text: &str, pos: u32, kind: TokenKind, field: Field, field_id: u32) {
+        let bmp_char = if kind == TokenKind::CjkChar && text.len() == 3 {
             text.chars().next().map(|c| c as usize)
         } else {
             None
@@ -657,7 +657,7 @@ impl DocScratch {
                     Ok(i) => i as usize,
                     Err(free) => {
                         self.seen.insert(free, self.toks.len() as u32);
-                        self.push(key, text, kind == Kind::CjkChar)
+                        self.push(key, text, kind == TokenKind::CjkChar)
                     }
                 }
             }

@@ -38,7 +38,7 @@
 
 /// What a token is; it decides how it matches and how its postings are stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub enum TokenKind {
     Word,
     Number,
     /// One CJK character (indexed without positions).
@@ -114,7 +114,12 @@ impl Tokenizer {
 
     /// Tokenizes `text`, calling `emit(token, position, kind)` for each token in
     /// order; positions start at 0. Returns the number of positions used.
-    pub fn run(&mut self, text: &str, mode: Mode, mut emit: impl FnMut(&str, u32, Kind)) -> u32 {
+    pub fn run(
+        &mut self,
+        text: &str,
+        mode: Mode,
+        mut emit: impl FnMut(&str, u32, TokenKind),
+    ) -> u32 {
         let Tokenizer { lower, buf } = self;
         let src: &str = if text.is_ascii() {
             lower.clear();
@@ -135,7 +140,7 @@ impl Tokenizer {
             let (c, len, _) = folded_at(src, i);
             if c.is_ascii_digit() {
                 i = scan_number(src, i, buf);
-                emit(buf, pos, Kind::Number);
+                emit(buf, pos, TokenKind::Number);
                 pos += 1;
             } else if is_letter(c) {
                 let word = scan_word(src, i, buf);
@@ -145,7 +150,7 @@ impl Tokenizer {
                 } else {
                     &src[word.start..word.kept]
                 };
-                emit(token, pos, Kind::Word);
+                emit(token, pos, TokenKind::Word);
                 pos += 1;
             } else if is_cjk(c) {
                 let (end, chars) = scan_cjk(src, i, pos, mode, &mut emit);
@@ -159,7 +164,7 @@ impl Tokenizer {
     }
 
     /// All tokens of `text` as owned `(token, position, kind)` triples.
-    pub fn tokens(&mut self, text: &str, mode: Mode) -> Vec<(String, u32, Kind)> {
+    pub fn tokens(&mut self, text: &str, mode: Mode) -> Vec<(String, u32, TokenKind)> {
         let mut out = Vec::new();
         self.run(text, mode, |t, p, k| out.push((t.to_string(), p, k)));
         out
@@ -293,7 +298,7 @@ fn scan_cjk(
     mut i: usize,
     pos: u32,
     mode: Mode,
-    emit: &mut impl FnMut(&str, u32, Kind),
+    emit: &mut impl FnMut(&str, u32, TokenKind),
 ) -> (usize, u32) {
     let mut k = 0u32;
     let mut prev = i;
@@ -307,17 +312,17 @@ fn scan_cjk(
         }
         let len = c.len_utf8();
         if k > 0 {
-            emit(&src[prev..i + len], pos + k - 1, Kind::CjkPair);
+            emit(&src[prev..i + len], pos + k - 1, TokenKind::CjkPair);
         }
         if mode == Mode::Index {
-            emit(&src[i..i + len], pos + k, Kind::CjkChar);
+            emit(&src[i..i + len], pos + k, TokenKind::CjkChar);
         }
         prev = i;
         i += len;
         k += 1;
     }
     if mode == Mode::Query && k == 1 {
-        emit(&src[first..i], pos, Kind::CjkChar);
+        emit(&src[first..i], pos, TokenKind::CjkChar);
     }
     (i, k)
 }
@@ -376,7 +381,7 @@ mod tests {
         index: Option<Vec<String>>,
     }
 
-    fn render(toks: Vec<(String, u32, Kind)>) -> Vec<String> {
+    fn render(toks: Vec<(String, u32, TokenKind)>) -> Vec<String> {
         toks.into_iter()
             .map(|(t, p, _)| format!("{t}@{p}"))
             .collect()
@@ -413,14 +418,19 @@ mod tests {
     #[test]
     fn kinds_and_position_count() {
         let mut tk = Tokenizer::new();
-        let kinds: Vec<Kind> = tk
+        let kinds: Vec<TokenKind> = tk
             .tokens("富士康 iPhone 6,806", Mode::Query)
             .into_iter()
             .map(|t| t.2)
             .collect();
         assert_eq!(
             kinds,
-            [Kind::CjkPair, Kind::CjkPair, Kind::Word, Kind::Number]
+            [
+                TokenKind::CjkPair,
+                TokenKind::CjkPair,
+                TokenKind::Word,
+                TokenKind::Number
+            ]
         );
         assert_eq!(tk.run("经开区 zone 12", Mode::Index, |_, _, _| {}), 5);
     }
@@ -482,17 +492,17 @@ mod tests {
             for (t, _, kind) in &index {
                 assert!(!t.is_empty(), "empty token in {text:?}");
                 match kind {
-                    Kind::Number => {
+                    TokenKind::Number => {
                         assert!(t.chars().all(|c| c.is_ascii_digit() || c == '.'), "{t:?}");
                         assert!(t.len() <= MAX_WORD);
                     }
-                    Kind::Word => {
+                    TokenKind::Word => {
                         assert!(t.chars().all(is_letter), "{t:?} in {text:?}");
                         assert!(t.chars().count() <= MAX_WORD);
                         assert_eq!(t.chars().map(fold).collect::<String>(), *t, "folded");
                     }
-                    Kind::CjkChar => assert_eq!(t.chars().count(), 1),
-                    Kind::CjkPair => assert_eq!(t.chars().count(), 2),
+                    TokenKind::CjkChar => assert_eq!(t.chars().count(), 1),
+                    TokenKind::CjkPair => assert_eq!(t.chars().count(), 2),
                 }
             }
             let index: Vec<(String, u32)> = index.into_iter().map(|t| (t.0, t.1)).collect();
