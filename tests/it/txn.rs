@@ -166,7 +166,7 @@ fn assert_whole(
 /// the next build restores a clean build's files byte for byte.
 #[test]
 fn a_build_killed_at_any_moment_leaves_whole_files_and_the_next_build_repairs_it() {
-    let site = big_site(150);
+    let site = big_site(60);
     set_state(&site, true);
     let clean_b = clean_build(&site, "clean-b");
     set_state(&site, false);
