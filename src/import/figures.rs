@@ -9,6 +9,7 @@
 //! own quote: one that would not is dropped, so none can be written.
 
 use crate::model::units::{Qualifier, Unit, UnitCatalog};
+use crate::util::chars;
 use crate::validate::quote::{self, Checker};
 
 /// A figure proposed for a metric.
@@ -109,25 +110,16 @@ struct Scan<'u> {
     /// Inside `《》` or a short quotation: names, not figures.
     protected: Vec<bool>,
     units: &'u UnitCatalog,
-    /// Every unit name, longest first.
-    names: Vec<Vec<char>>,
     checker: Checker<'u>,
 }
 
 impl<'u> Scan<'u> {
     fn new(text: &str, units: &'u UnitCatalog) -> Scan<'u> {
         let chars: Vec<char> = text.chars().collect();
-        let mut names: Vec<Vec<char>> = units
-            .known_units()
-            .iter()
-            .map(|n| n.chars().collect())
-            .collect();
-        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
         Scan {
             protected: protected_spans(&chars),
             chars,
             units,
-            names,
             checker: Checker::new(units),
         }
     }
@@ -137,9 +129,7 @@ impl<'u> Scan<'u> {
     }
 
     fn has(&self, i: usize, word: &str) -> bool {
-        word.chars()
-            .enumerate()
-            .all(|(k, c)| self.at(i + k) == Some(c))
+        chars::written_at(&self.chars, i, word)
     }
 
     /// A number starting at `i`: digits (with thousands separators and a
@@ -215,20 +205,13 @@ impl<'u> Scan<'u> {
 
     /// The longest unit name written at `i`.
     fn unit_at(&self, i: usize) -> Option<(&'u Unit, String)> {
-        let name = self.names.iter().find(|n| {
-            n.iter()
-                .enumerate()
-                .all(|(k, &c)| self.at(i + k) == Some(c))
-        })?;
-        let name: String = name.iter().collect();
-        Some((self.units.lookup(&name)?, name))
+        let (unit, len) = self.units.unit_written_at(&self.chars, i)?;
+        Some((unit, self.chars[i..i + len].iter().collect()))
     }
 
-    /// The word of `list` written at `i`, longest first.
+    /// The longest word of `list` written at `i`.
     fn word_at(&self, i: usize, list: &[&'static str]) -> Option<&'static str> {
-        let mut words: Vec<&'static str> = list.to_vec();
-        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-        words.into_iter().find(|w| self.has(i, w))
+        chars::longest_written_at(&self.chars, i, list)
     }
 }
 

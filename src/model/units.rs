@@ -983,6 +983,10 @@ pub struct UnitCatalog {
     /// The same, by name (the first of equal names), for [`Self::lookup`]:
     /// every metric of every page looks its unit up.
     by_name: HashMap<String, usize>,
+    /// Every name as characters → index into `units`, longest first (in
+    /// catalogue order among names of one length), for
+    /// [`Self::unit_written_at`].
+    longest_first: Vec<(Vec<char>, usize)>,
     /// Headings of the dimensions the site declares, by name.
     dimension_labels: HashMap<String, DimensionLabel>,
 }
@@ -1055,10 +1059,17 @@ impl UnitCatalog {
         for (name, index) in &names {
             by_name.entry(name.clone()).or_insert(*index);
         }
+        let mut longest_first: Vec<(Vec<char>, usize)> = names
+            .iter()
+            .filter(|(name, _)| !name.is_empty())
+            .map(|(name, index)| (name.chars().collect(), *index))
+            .collect();
+        longest_first.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
         UnitCatalog {
             units,
             names,
             by_name,
+            longest_first,
             dimension_labels: HashMap::new(),
         }
     }
@@ -1143,6 +1154,15 @@ impl UnitCatalog {
     /// `％` → `%`); surrounding whitespace is ignored.
     pub fn lookup(&self, zh: &str) -> Option<&Unit> {
         self.by_name.get(zh.trim()).map(|&i| &self.units[i])
+    }
+
+    /// The unit whose name (or alias) is written at `chars[i..]`, the
+    /// longest name first, with the name's length in characters.
+    pub fn unit_written_at(&self, chars: &[char], i: usize) -> Option<(&Unit, usize)> {
+        self.longest_first
+            .iter()
+            .find(|(name, _)| chars.get(i..).is_some_and(|rest| rest.starts_with(name)))
+            .map(|(name, index)| (&self.units[*index], name.len()))
     }
 
     /// Like [`lookup`](Self::lookup), but an unknown unit is an error whose

@@ -35,6 +35,7 @@
 use crate::diag::Diagnostic;
 use crate::model::content::{Content, Metric};
 use crate::model::units::{self, Dimension, Qualifier, Unit, UnitCatalog, ZhPlace};
+use crate::util::chars;
 use crate::Lang;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -127,19 +128,11 @@ impl Mismatch {
 /// Checks figures against quotes with one unit catalogue.
 pub struct Checker<'u> {
     units: &'u UnitCatalog,
-    /// Every unit name, longest first.
-    names: Vec<Vec<char>>,
 }
 
 impl<'u> Checker<'u> {
     pub fn new(units: &'u UnitCatalog) -> Checker<'u> {
-        let mut names: Vec<Vec<char>> = units
-            .known_units()
-            .iter()
-            .map(|n| n.chars().collect())
-            .collect();
-        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-        Checker { units, names }
+        Checker { units }
     }
 
     /// Checks `metric` against its quote. None when its unit is unknown (an
@@ -165,7 +158,7 @@ impl<'u> Checker<'u> {
         match quote.filter(|q| !q.trim().is_empty()) {
             None => QuoteStatus::NoQuote,
             Some(quote) => {
-                let scanner = Scanner::new(quote, unit, self.units, &self.names);
+                let scanner = Scanner::new(quote, unit, self.units);
                 compare(&scanner.figures(), value, unit, qualifier)
             }
         }
@@ -384,24 +377,16 @@ struct Scanner<'a> {
     /// The same, normalised ([`normalise`]).
     chars: Vec<char>,
     units: &'a UnitCatalog,
-    /// Every unit name, longest first.
-    names: &'a [Vec<char>],
     slots: Slots,
 }
 
 impl<'a> Scanner<'a> {
-    fn new(
-        quote: &str,
-        unit: &Unit,
-        units: &'a UnitCatalog,
-        names: &'a [Vec<char>],
-    ) -> Scanner<'a> {
+    fn new(quote: &str, unit: &Unit, units: &'a UnitCatalog) -> Scanner<'a> {
         let original: Vec<char> = quote.chars().collect();
         Scanner {
             chars: original.iter().map(|&c| normalise(c)).collect(),
             original,
             units,
-            names,
             slots: Slots::new(unit),
         }
     }
@@ -429,9 +414,7 @@ impl<'a> Scanner<'a> {
 
     /// Whether `word` is written at `i`.
     fn has(&self, i: usize, word: &str) -> bool {
-        word.chars()
-            .enumerate()
-            .all(|(k, c)| self.at(i + k) == Some(c))
+        chars::written_at(&self.chars, i, word)
     }
 
     fn skip_spaces(&self, mut i: usize) -> usize {
@@ -443,7 +426,7 @@ impl<'a> Scanner<'a> {
 
     /// The longest of `words` written at `i`.
     fn word_at(&self, i: usize, words: &[&'static str]) -> Option<&'static str> {
-        words.iter().copied().find(|w| self.has(i, w))
+        chars::longest_written_at(&self.chars, i, words)
     }
 }
 
@@ -702,15 +685,10 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// The longest unit name written at `i`.
+    /// The longest unit name written at `i`, and where it ends.
     fn unit_at(&self, i: usize) -> Option<(&'a Unit, usize)> {
-        let name = self.names.iter().find(|n| {
-            n.iter()
-                .enumerate()
-                .all(|(k, &c)| self.at(i + k) == Some(c))
-        })?;
-        let name: String = name.iter().collect();
-        Some((self.units.lookup(&name)?, i + name.chars().count()))
+        let (unit, len) = self.units.unit_written_at(&self.chars, i)?;
+        Some((unit, i + len))
     }
 }
 
