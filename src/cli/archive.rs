@@ -1,6 +1,6 @@
 //! `briefing archive`.
 
-use super::print_diagnostics;
+use super::{failed, print_diagnostics};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,10 +59,6 @@ pub(super) fn run(args: ArchiveArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            print_diagnostics(e.diagnostics());
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => failed(&e),
     }
 }

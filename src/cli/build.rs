@@ -1,6 +1,6 @@
 //! `briefing build`.
 
-use super::{after_stage_hook, print_diagnostics, today};
+use super::{after_stage_hook, failed, print_diagnostics, today};
 use crate::emit::search::site::Work;
 use crate::model::urls::UrlStyle;
 use crate::pipeline::{build, BuildOptions, BuildReport};
@@ -59,11 +59,7 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
             std::mem::forget(report);
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            print_diagnostics(e.diagnostics());
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => failed(&e),
     }
 }
 

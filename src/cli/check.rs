@@ -1,6 +1,6 @@
 //! `briefing check`.
 
-use super::{print_diagnostics, today};
+use super::{failed, today};
 use crate::pipeline::BuildOptions;
 use crate::Diagnostic;
 use clap::Args;
@@ -52,11 +52,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
                     eprintln!("every translation was already up to date");
                 }
             }
-            Err(e) => {
-                print_diagnostics(e.diagnostics());
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
+            Err(e) => return failed(&e),
         }
     }
     let diags = match crate::commands::check::check(&opts) {

@@ -1,8 +1,8 @@
 //! `briefing deploy`.
 
-use super::print_diagnostics;
 #[cfg(feature = "deploy-file")]
 use super::{after_stage_hook, today};
+use super::{failed, print_diagnostics};
 #[cfg(feature = "deploy-file")]
 use crate::pipeline::BuildOptions;
 use clap::Args;
@@ -101,11 +101,7 @@ pub(super) fn run(args: DeployArgs) -> ExitCode {
                 ExitCode::FAILURE
             }
         }
-        Err(e) => {
-            print_diagnostics(e.diagnostics());
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => failed(&e),
     }
 }
 

@@ -1,6 +1,6 @@
 //! `briefing figures`.
 
-use super::print_diagnostics;
+use super::failed;
 use crate::pipeline::BuildOptions;
 use clap::Args;
 use std::path::PathBuf;
@@ -34,11 +34,7 @@ pub(super) fn run(args: FiguresArgs) -> ExitCode {
     };
     let table = match crate::commands::figures::figures(&opts) {
         Ok(t) => t,
-        Err(e) => {
-            print_diagnostics(e.diagnostics());
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return failed(&e),
     };
     match args.format {
         FiguresFormat::Json => {

@@ -1,7 +1,7 @@
 //! `briefing import`.
 
 use super::figures::FiguresFormat;
-use super::{parse_date, print_diagnostics, today};
+use super::{failed_listing, parse_date, today};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,12 +54,6 @@ pub(super) fn run(args: ImportArgs) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            print_diagnostics(e.diagnostics());
-            if !matches!(e, crate::Error::Invalid(_)) {
-                eprintln!("error: {e}");
-            }
-            ExitCode::FAILURE
-        }
+        Err(e) => failed_listing(&e),
     }
 }

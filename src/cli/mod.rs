@@ -252,3 +252,20 @@ fn print_diagnostics(ds: &[Diagnostic]) {
         eprintln!("{d}");
     }
 }
+
+/// Prints a failed command's diagnostics and its error; exit code 1.
+fn failed(e: &crate::Error) -> ExitCode {
+    print_diagnostics(e.diagnostics());
+    eprintln!("error: {e}");
+    ExitCode::FAILURE
+}
+
+/// Like [`failed`], but problems in the input are only listed: the
+/// command's own summary (what it did not write) is enough.
+fn failed_listing(e: &crate::Error) -> ExitCode {
+    print_diagnostics(e.diagnostics());
+    if !matches!(e, crate::Error::Invalid(_)) {
+        eprintln!("error: {e}");
+    }
+    ExitCode::FAILURE
+}

@@ -1,6 +1,6 @@
 //! `briefing new report`, `briefing new theme` and `briefing init`.
 
-use super::{parse_date, print_diagnostics, today};
+use super::{failed_listing, parse_date, today};
 use crate::commands::scaffold;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -80,13 +80,7 @@ fn report_created(made: crate::Result<Vec<PathBuf>>, next: &str) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            print_diagnostics(e.diagnostics());
-            if !matches!(e, crate::Error::Invalid(_)) {
-                eprintln!("error: {e}");
-            }
-            ExitCode::FAILURE
-        }
+        Err(e) => failed_listing(&e),
     }
 }
 
