@@ -1,8 +1,7 @@
 //! `briefing deploy`.
 
 #[cfg(feature = "deploy-file")]
-use super::{after_stage_hook, today};
-use super::{failed, print_diagnostics};
+use super::{after_stage_hook, failed, print_diagnostics, today};
 #[cfg(feature = "deploy-file")]
 use crate::pipeline::BuildOptions;
 use clap::Args;
