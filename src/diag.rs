@@ -85,7 +85,7 @@ impl fmt::Display for Diagnostic {
 /// escapes) and the characters that reorder text (bidirectional overrides
 /// and isolates, which can make a file name read as another) are written as
 /// `\u{202e}`, so what the user reads is what is there.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| {
         c.is_control()
             || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -133,7 +133,7 @@ impl Diagnostics {
 }
 
 /// The 1-based line of byte offset `offset` in `text`.
-pub fn line_of_offset(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of_offset(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     text.as_bytes()[..end]
         .iter()
@@ -143,7 +143,7 @@ pub fn line_of_offset(text: &str, offset: usize) -> usize {
 }
 
 /// Path shown to the user: relative to `root` when inside it.
-pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 

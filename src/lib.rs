@@ -3,19 +3,19 @@
 //! lives.
 
 pub mod cli;
-pub mod commands;
-pub mod deploy;
-pub mod diag;
+mod commands;
+mod deploy;
+mod diag;
 pub mod emit;
-pub mod error;
-pub mod hash;
+mod error;
+mod hash;
 pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
-pub mod util;
+mod util;
 pub mod validate;
 
 #[cfg(test)]

@@ -154,7 +154,7 @@ pub struct Setup {
 
 /// The text of the site's `site.yaml`; a missing one says where briefing
 /// looked and what to do.
-pub fn read_site_yaml(root: &Path) -> Result<String> {
+pub(crate) fn read_site_yaml(root: &Path) -> Result<String> {
     let path = root.join("site.yaml");
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(text),
@@ -224,13 +224,8 @@ pub fn read_setup(opts: &BuildOptions) -> Result<Setup> {
 /// Problems that need the whole content: metric dimensions and labels
 /// across reports, dates far ahead of today, tags (and regions, zones) whose
 /// URLs clash, figures their quotes do not give (warnings, see
-/// `quote::diagnostics`).
-pub fn check_content(content: &Content, setup: &Setup) -> Vec<Diagnostic> {
-    check_content_with_taxonomies(content, setup).0
-}
-
-/// [`check_content`], also giving the taxonomies it collected (for rendering).
-fn check_content_with_taxonomies(
+/// `quote::diagnostics`); and the taxonomies it collected, for rendering.
+pub(crate) fn check_content(
     content: &Content,
     setup: &Setup,
 ) -> (Vec<Diagnostic>, crate::render::taxonomy::Taxonomies) {
@@ -261,7 +256,11 @@ fn check_content_with_taxonomies(
 
 /// The files computed from the whole content: metrics exports, feeds,
 /// sitemap and robots.txt, and the search index.
-pub fn data_files(content: &Content, setup: &Setup, style: UrlStyle) -> Result<Vec<OutputFile>> {
+pub(crate) fn data_files(
+    content: &Content,
+    setup: &Setup,
+    style: UrlStyle,
+) -> Result<Vec<OutputFile>> {
     let mut files = exports::export_files(content, &setup.config, &setup.units);
     files.extend(crate::emit::feeds::site_files(
         content,
@@ -305,7 +304,7 @@ fn search_files(
 }
 
 /// The theme's static files and the files in `content/`.
-pub fn static_and_content_files(content: &Content, setup: &Setup) -> Vec<OutputFile> {
+pub(crate) fn static_and_content_files(content: &Content, setup: &Setup) -> Vec<OutputFile> {
     let mut files = setup.theme.static_output_files();
     for asset in &content.assets {
         files.push(OutputFile::copy(
@@ -416,8 +415,12 @@ fn validate(opts: &BuildOptions) -> Result<Validated> {
 /// (`build`, `check`, `archive`, `serve`), and the gate after them: any
 /// error so far, or templates that did not compile, stop here with every
 /// problem found. Returns the site's taxonomies, which the checks collect.
-pub fn gate(setup: &Setup, content: &Content, diags: &mut Diagnostics) -> Result<Taxonomies> {
-    let (checked, taxonomies) = check_content_with_taxonomies(content, setup);
+pub(crate) fn gate(
+    setup: &Setup,
+    content: &Content,
+    diags: &mut Diagnostics,
+) -> Result<Taxonomies> {
+    let (checked, taxonomies) = check_content(content, setup);
     diags.extend(checked);
     diags.extend(unreadable(&static_and_content_files(content, setup)));
     if setup.tera.is_none() || diags.has_errors() {
@@ -429,7 +432,7 @@ pub fn gate(setup: &Setup, content: &Content, diags: &mut Diagnostics) -> Result
 /// What rendering reads, from a site that passed the [`gate`]. Pages for
 /// which `up_to_date` says the previous page ends with their stamp are not
 /// rendered; with `stage`, rendered pages are written at once.
-pub fn render_input<'a>(
+pub(crate) fn render_input<'a>(
     setup: &'a Setup,
     content: &'a Content,
     opts: &BuildOptions,
@@ -501,7 +504,7 @@ fn render_validated(
         stamped.as_ref().map(|f| f as &render::IsCurrent),
         stage.as_ref().map(|f| f as &render::Stage),
     );
-    let mut files = match render::render_site_with(&input, &taxonomies) {
+    let mut files = match render::render_site(&input, &taxonomies) {
         Ok(files) => files,
         Err(errors) => {
             diags.extend(errors);

@@ -38,7 +38,7 @@ pub fn load(files: Vec<InputFile>) -> (Content, Vec<Diagnostic>) {
 }
 
 /// [`load`] with every diagnostic.
-pub fn load_all(files: Vec<InputFile>) -> (Content, Vec<Diagnostic>) {
+pub(crate) fn load_all(files: Vec<InputFile>) -> (Content, Vec<Diagnostic>) {
     let sources = Sources {
         files,
         ..Default::default()
@@ -53,14 +53,14 @@ pub fn load_all(files: Vec<InputFile>) -> (Content, Vec<Diagnostic>) {
 }
 
 /// [`load`], asserting there is no error.
-pub fn load_clean(files: Vec<InputFile>) -> Content {
+pub(crate) fn load_clean(files: Vec<InputFile>) -> Content {
     let (c, d) = load(files);
     assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
     c
 }
 
 /// A source report with one metric per (key, label, value, unit, qualifier).
-pub fn metric_report(
+pub(crate) fn metric_report(
     title: &str,
     date: &str,
     zone: &str,
@@ -80,7 +80,7 @@ pub fn metric_report(
 
 /// a (zh + en): investment 近 30 亿元; b (zh only): investment 5000 万元,
 /// jobs 2000 人, in a zone whose name holds markup.
-pub fn metric_sample() -> Content {
+pub(crate) fn metric_sample() -> Content {
     load_clean(vec![
         file(
             "reports/a.zh.md",
@@ -112,7 +112,7 @@ pub fn metric_sample() -> Content {
 
 /// A minimal RFC 4180 reader, for checking the export.
 /// A tera instance with the `metric` filter and HTML escaping.
-pub fn tera_with_filter() -> tera::Tera {
+pub(crate) fn tera_with_filter() -> tera::Tera {
     let mut tera = tera::Tera::new();
     crate::render::filters::register_filters(
         &mut tera,
@@ -123,7 +123,7 @@ pub fn tera_with_filter() -> tera::Tera {
 }
 
 /// The dashboard of `content` with the test config and built-in units.
-pub fn dashboard_of(
+pub(crate) fn dashboard_of(
     content: &Content,
     lang: crate::Lang,
     style: UrlStyle,

@@ -81,7 +81,7 @@ pub fn archive(opts: &ArchiveOptions) -> Result<ArchiveReport> {
 
 /// `<title>-<date>`: the site title (English when the site has English,
 /// made URL-safe) and the date of the newest report.
-pub fn default_stem(site: &RenderedSite) -> String {
+pub(crate) fn default_stem(site: &RenderedSite) -> String {
     let lang = if site.config.languages.contains(&Lang::En) {
         Lang::En
     } else {
@@ -112,7 +112,7 @@ fn file_bytes(f: &OutputFile) -> Result<Vec<u8>> {
 }
 
 /// The zip of `files` below a top folder `top`, deterministic.
-pub fn zip_bytes(files: &[OutputFile], top: &str) -> Result<Vec<u8>> {
+pub(crate) fn zip_bytes(files: &[OutputFile], top: &str) -> Result<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -138,7 +138,7 @@ pub fn zip_bytes(files: &[OutputFile], top: &str) -> Result<Vec<u8>> {
 
 /// What an archive run writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArchiveKind {
+pub(crate) enum ArchiveKind {
     /// The whole site as a zip.
     Zip,
     /// One report as one HTML file.
@@ -186,7 +186,7 @@ const NAME_A_FILE: &str = "give the archive a file name, e.g. --out briefing.zip
 /// anything but a regular file (or a link to one), the site's sources, the
 /// build output folder, a place whose folder does not exist, and an existing
 /// file that is not of `kind` (unless `overwrite`).
-pub fn check_target(
+pub(crate) fn check_target(
     target: &Path,
     build: &BuildOptions,
     kind: ArchiveKind,
@@ -234,7 +234,7 @@ pub fn check_target(
 
 /// Writes `bytes` to a temporary file beside `target`, then renames it onto
 /// `target`. On any error the temporary file is removed.
-pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -264,7 +264,7 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
 /// Writes one report, in every language it has, as a single HTML file with
 /// the theme's CSS inlined, images as data URIs and a language switch that
 /// works without a server. `slug` is the report's slug, or `section/slug`.
-pub fn report_file(opts: &ArchiveOptions, slug: &str) -> Result<ArchiveReport> {
+pub(crate) fn report_file(opts: &ArchiveOptions, slug: &str) -> Result<ArchiveReport> {
     let build = build_options(opts, false);
     let site = render_site_files(&build, None)?;
     let report = find_report(&site, slug)?;

@@ -110,7 +110,7 @@ pub fn accept(opts: &BuildOptions, only: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// Sets the top-level front-matter field `key` to `value` in a Markdown
 /// file's text: replaces its line, or adds one before the closing `---`.
-pub fn set_field(text: &str, key: &str, value: &str) -> Option<String> {
+pub(crate) fn set_field(text: &str, key: &str, value: &str) -> Option<String> {
     let split = frontmatter::split(text, Path::new("")).ok()?;
     // `yaml` is a slice of `text`: where it starts.
     let yaml_start = split.yaml.as_ptr() as usize - text.as_ptr() as usize;
@@ -659,7 +659,7 @@ fn check_placeholders(
 
 /// The problems as text for a terminal, grouped by file; `color` adds ANSI
 /// colours.
-pub fn format_text(diags: &[Diagnostic], color: bool) -> String {
+pub(crate) fn format_text(diags: &[Diagnostic], color: bool) -> String {
     let paint = |code: &str, s: &str| {
         if color {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -709,7 +709,7 @@ pub fn format_text(diags: &[Diagnostic], color: bool) -> String {
 }
 
 /// The problems as JSON for CI: counts and a flat list.
-pub fn format_json(diags: &[Diagnostic]) -> String {
+pub(crate) fn format_json(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let value = serde_json::json!({
         "errors": errors,

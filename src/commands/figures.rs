@@ -103,13 +103,13 @@ pub fn figures(opts: &BuildOptions) -> Result<Table> {
 }
 
 /// Whether any figure's quote differs from it.
-pub fn any_differs(figures: &[Figure]) -> bool {
+pub(crate) fn any_differs(figures: &[Figure]) -> bool {
     figures.iter().any(|f| f.quote == "differs")
 }
 
 /// The table as text: one row per figure, columns aligned by display width
 /// (a Chinese character takes two columns), then a count.
-pub fn format_text(table: &Table) -> String {
+pub(crate) fn format_text(table: &Table) -> String {
     let (figures, languages) = (&table.figures, &table.languages);
     let mut header = vec!["report".to_string(), "key".to_string()];
     header.extend(languages.iter().map(|l| l.code().to_string()));
@@ -167,7 +167,7 @@ fn plural(n: usize, noun: &str) -> String {
 }
 
 /// The table as JSON: an array of [`Figure`] objects.
-pub fn format_json(figures: &[Figure]) -> String {
+pub(crate) fn format_json(figures: &[Figure]) -> String {
     serde_json::to_string_pretty(figures).expect("figures serialise")
 }
 

@@ -84,7 +84,12 @@ fn check_name(name: &str, what: &str, path: &Path) -> std::result::Result<(), Er
 /// site: the source with a front-matter skeleton dated `date` and marked
 /// `draft: true` (so an unfilled skeleton is never published), the others
 /// as translations of it (with `translated_from`). Returns the files made.
-pub fn new_report(root: &Path, section: &str, slug: &str, date: Date) -> Result<Vec<PathBuf>> {
+pub(crate) fn new_report(
+    root: &Path,
+    section: &str,
+    slug: &str,
+    date: Date,
+) -> Result<Vec<PathBuf>> {
     let config = read_config(root)?;
     let dir = PathBuf::from("content").join(section);
     for part in section.split('/') {
@@ -180,7 +185,7 @@ translated_from: {hash}
 
 /// Copies the built-in default theme to `<root>/themes/<name>` for
 /// customising. Returns the files made.
-pub fn eject_theme(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
+pub(crate) fn eject_theme(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
     let dir = PathBuf::from("themes").join(name);
     check_name(name, "theme name", &dir)?;
     if root.join(&dir).exists() {
@@ -202,7 +207,7 @@ pub fn eject_theme(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
 /// a copy of the default theme. The site builds and passes `briefing check`
 /// as it is; `check --strict` fails until `base_url` is set and the example
 /// report replaced.
-pub fn init_site(dir: &Path, eject: bool, date: Date) -> Result<Vec<PathBuf>> {
+pub(crate) fn init_site(dir: &Path, eject: bool, date: Date) -> Result<Vec<PathBuf>> {
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
             .map_err(|e| Error::read(dir, e))?
@@ -251,12 +256,12 @@ pub fn init_site(dir: &Path, eject: bool, date: Date) -> Result<Vec<PathBuf>> {
 /// The `base_url` `init` writes: `check` warns while a site still has it
 /// (exactly this value; other example.org addresses, such as the sample
 /// site's, are taken as chosen).
-pub const PLACEHOLDER_BASE_URL: &str = "https://example.org/";
+pub(crate) const PLACEHOLDER_BASE_URL: &str = "https://example.org/";
 
 /// Sentences of the example report `init` writes (one per language), by
 /// which `check` recognises it while any of it is left, whatever the file
 /// is called.
-pub const EXAMPLE_MARKERS: [&str; 2] = [
+pub(crate) const EXAMPLE_MARKERS: [&str; 2] = [
     "把这篇示例换成你自己的报告",
     "Replace this example with your own reports",
 ];

@@ -29,12 +29,6 @@ mod report;
 #[cfg(feature = "deploy-file")]
 mod store;
 
-pub use crate::load::deploy_targets::{DeployTarget, TargetUrl, DEFAULT_MAX_DELETES};
-#[cfg(feature = "deploy-file")]
-pub use execute::Failure;
-#[cfg(feature = "deploy-file")]
-pub use report::{DeployReport, Uploaded};
-
 #[cfg(feature = "deploy-file")]
 pub use run::{deploy, DeployOptions, Prompts};
 

@@ -14,9 +14,9 @@ use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 
 /// Where the CSV export is written, relative to the site root.
-pub const CSV_PATH: &str = "data/metrics.csv";
+pub(crate) const CSV_PATH: &str = "data/metrics.csv";
 /// Where the JSON export is written, relative to the site root.
-pub const JSON_PATH: &str = "data/metrics.json";
+pub(crate) const JSON_PATH: &str = "data/metrics.json";
 
 /// A cell of the export: text, a number or nothing.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,7 +196,11 @@ fn export_json(rows: &[ExportRow<'_>]) -> String {
 
 /// `data/metrics.csv` and `data/metrics.json`: every metric of every report,
 /// one row / object each, with the same columns and values.
-pub fn export_files(content: &Content, config: &Config, units: &UnitCatalog) -> Vec<OutputFile> {
+pub(crate) fn export_files(
+    content: &Content,
+    config: &Config,
+    units: &UnitCatalog,
+) -> Vec<OutputFile> {
     let export = Export::new(content, config, units);
     let rows: Vec<ExportRow> = export.entries.par_iter().map(|e| export.row(e)).collect();
     let (csv, json) = rayon::join(|| export.csv(&rows), || export_json(&rows));

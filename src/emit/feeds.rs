@@ -17,10 +17,10 @@ use crate::Lang;
 use std::fmt::Write as _;
 
 /// The number of newest reports in each language's feed.
-pub const FEED_ENTRIES: usize = 50;
+pub(crate) const FEED_ENTRIES: usize = 50;
 
 /// Where a language's Atom feed is written, e.g. `zh/atom.xml`.
-pub fn feed_path(lang: Lang) -> String {
+pub(crate) fn feed_path(lang: Lang) -> String {
     format!("{lang}/atom.xml")
 }
 
@@ -37,13 +37,17 @@ pub struct SitemapPage {
 }
 
 /// A date as an RFC 3339 timestamp at midnight UTC.
-pub fn rfc3339(date: Date) -> String {
+pub(crate) fn rfc3339(date: Date) -> String {
     format!("{date}T00:00:00Z")
 }
 
 /// The feeds and robots.txt (the sitemap comes with the rendered pages,
 /// see `render::render_site`).
-pub fn site_files(content: &Content, config: &Config, units: &UnitCatalog) -> Vec<OutputFile> {
+pub(crate) fn site_files(
+    content: &Content,
+    config: &Config,
+    units: &UnitCatalog,
+) -> Vec<OutputFile> {
     let mut files = atom_feeds(content, config, units);
     files.push(robots(config));
     files
@@ -51,7 +55,11 @@ pub fn site_files(content: &Content, config: &Config, units: &UnitCatalog) -> Ve
 
 /// One Atom feed per site language, with the newest [`FEED_ENTRIES`]
 /// reports that have a text in that language.
-pub fn atom_feeds(content: &Content, config: &Config, units: &UnitCatalog) -> Vec<OutputFile> {
+pub(crate) fn atom_feeds(
+    content: &Content,
+    config: &Config,
+    units: &UnitCatalog,
+) -> Vec<OutputFile> {
     config
         .languages
         .iter()

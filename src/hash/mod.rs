@@ -14,8 +14,9 @@ mod fnv;
 
 pub use fnv::Fnv1a;
 
-/// Stable: FNV-1a (64 bit) of `bytes`.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
+/// Stable: FNV-1a (64 bit) of `bytes` (the golden values below pin it).
+#[cfg(test)]
+fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h = Fnv1a::default();
     h.write(bytes);
     h.0
@@ -27,7 +28,7 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 /// (tag 2, the length as eight little-endian bytes, the text), spelled out
 /// here so the slug never follows a change of the stamp format or the
 /// platform.
-pub fn name_suffix(name: &str) -> u32 {
+pub(crate) fn name_suffix(name: &str) -> u32 {
     let mut stream = Vec::with_capacity(name.len() + 9);
     stream.push(2);
     stream.extend_from_slice(&(name.len() as u64).to_le_bytes());
@@ -64,7 +65,7 @@ fn lanes(b: &[u8]) -> u64 {
 
 /// Cache: FNV-1a with a final mix, fast on short strings (search tokens),
 /// well spread in every bit.
-pub fn short(s: &str) -> u64 {
+pub(crate) fn short(s: &str) -> u64 {
     let mut h = Fnv1a::default();
     h.write(s.as_bytes());
     let mut h = h.0;
@@ -75,7 +76,7 @@ pub fn short(s: &str) -> u64 {
 }
 
 /// Cache: spreads a 64-bit key's bits (for hash maps keyed by hashes).
-pub fn mix(key: u64) -> u64 {
+pub(crate) fn mix(key: u64) -> u64 {
     let mut x = key ^ (key >> 31);
     x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x ^ (x >> 29)

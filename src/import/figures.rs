@@ -14,7 +14,7 @@ use crate::validate::quote::{self, Checker};
 
 /// A figure proposed for a metric.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Figure {
+pub struct Figure {
     /// The number as YAML writes it: `23000`, `1.2`.
     pub value: String,
     /// The catalogue's name of the unit: `亿元`, `天` (for `日`).

@@ -26,10 +26,10 @@ use std::path::{Path, PathBuf};
 
 /// The first line of an imported draft's front matter; `check` reports a
 /// file that still has it as not reviewed yet.
-pub const DRAFT_MARK: &str = "# briefing import: unreviewed draft,";
+pub(crate) const DRAFT_MARK: &str = "# briefing import: unreviewed draft,";
 /// The first line of an imported translation skeleton; `check` reports a
 /// file that still has it as not translated yet.
-pub const UNTRANSLATED_MARK: &str = "# briefing import: not translated yet:";
+pub(crate) const UNTRANSLATED_MARK: &str = "# briefing import: not translated yet:";
 
 /// What to import and where.
 #[derive(Clone, Debug)]
@@ -306,7 +306,7 @@ fn write_all(root: &Path, files: &[(PathBuf, String)]) -> Result<()> {
 
 /// The import's result for a terminal: each article with its files (and,
 /// on a dry run, its figures), then the warnings.
-pub fn format_text(imported: &Imported, file: &Path) -> String {
+pub(crate) fn format_text(imported: &Imported, file: &Path) -> String {
     let mut out = String::new();
     let figures: usize = imported.articles.iter().map(|a| a.figures.len()).sum();
     out.push_str(&format!(
@@ -366,6 +366,6 @@ fn article_line(n: usize, a: &ImportedArticle) -> String {
 }
 
 /// The import's result as one JSON object (`--format json`).
-pub fn format_json(imported: &Imported) -> String {
+pub(crate) fn format_json(imported: &Imported) -> String {
     serde_json::to_string_pretty(imported).unwrap_or_default()
 }

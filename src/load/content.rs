@@ -160,7 +160,10 @@ fn translatable_hash(fm: &SourceFm, body: &str) -> String {
 
 /// The `translated_from` fingerprint of a source report file's text (see
 /// `translatable_hash`), or the problem that keeps it from being read.
-pub fn source_fingerprint(text: &str, path: &Path) -> std::result::Result<String, Diagnostic> {
+pub(crate) fn source_fingerprint(
+    text: &str,
+    path: &Path,
+) -> std::result::Result<String, Diagnostic> {
     let split = frontmatter::split(text, path)?;
     let fm: SourceFm = frontmatter::parse(&split, path)?;
     Ok(translatable_hash(&fm, split.body))
@@ -226,14 +229,14 @@ fn classify(rel: &str, config: &Config) -> std::result::Result<FileKey, (String,
 }
 
 /// A slug must stay inside its folder and be safe in a URL.
-pub fn check_slug(stem: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_slug(stem: &str) -> std::result::Result<(), String> {
     slug_problem(stem).map_or(Ok(()), |why| {
         Err(format!("`{stem}` cannot be used as a page URL: {why}"))
     })
 }
 
 /// Why `stem` cannot be a URL segment, if it cannot.
-pub fn slug_problem(stem: &str) -> Option<String> {
+pub(crate) fn slug_problem(stem: &str) -> Option<String> {
     let ok_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
     if stem.is_empty() {
         Some("it is empty".into())
@@ -316,7 +319,7 @@ type ParseResult = std::result::Result<Parsed, Vec<Diagnostic>>;
 /// point to). `serve` keeps one, so a change to one report parses and
 /// renders only that report's files; the result is the same as a fresh load.
 #[derive(Default)]
-pub struct LoadCache {
+pub(crate) struct LoadCache {
     /// By path below `content/`: the text parsed and the result.
     parsed: HashMap<String, (String, ParseResult)>,
     /// By file and language.
@@ -346,7 +349,7 @@ pub fn load(
 }
 
 /// `load`, reusing and updating `cache`.
-pub fn load_cached(
+pub(crate) fn load_cached(
     sources: &Sources,
     config: &Config,
     units: &UnitCatalog,
@@ -1407,7 +1410,7 @@ fn normalise_path(path: &str) -> Option<String> {
 const MAX_VALUE: f64 = 1e15;
 
 /// What a Markdown link that would run script points to instead.
-pub const BLOCKED_LINK: &str = "#";
+pub(crate) const BLOCKED_LINK: &str = "#";
 
 /// A Markdown body and where it goes: its file, where the body starts in
 /// it, and the page (language and folder) it is rendered for.

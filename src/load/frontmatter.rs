@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// A file split into its front matter and Markdown body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     pub yaml: &'a str,
     /// 1-based line in the file on which `yaml` starts.
     pub yaml_line: usize,
@@ -67,7 +67,7 @@ pub fn parse<T: DeserializeOwned>(split: &Split<'_>, path: &Path) -> Result<T, D
 }
 
 /// Parses a whole YAML file (such as `site.yaml`) into `T`.
-pub fn parse_file<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, Diagnostic> {
+pub(crate) fn parse_file<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, Diagnostic> {
     let split = Split {
         yaml: text,
         yaml_line: 1,
@@ -77,7 +77,7 @@ pub fn parse_file<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, Dia
 }
 
 /// Parses a YAML value into generic JSON-like data (for i18n files and the like).
-pub fn parse_value(text: &str, path: &Path) -> Result<serde_json::Value, Diagnostic> {
+pub(crate) fn parse_value(text: &str, path: &Path) -> Result<serde_json::Value, Diagnostic> {
     parse_file(text, path)
 }
 
@@ -260,7 +260,7 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
 
 /// Finds the 1-based file line of the `n`th (0-based) line in the front matter
 /// whose trimmed text starts with `prefix`, for errors found after parsing.
-pub fn find_line(split: &Split<'_>, prefix: &str, n: usize) -> Option<usize> {
+pub(crate) fn find_line(split: &Split<'_>, prefix: &str, n: usize) -> Option<usize> {
     split
         .yaml
         .lines()
@@ -277,7 +277,7 @@ pub fn find_line(split: &Split<'_>, prefix: &str, n: usize) -> Option<usize> {
 /// field on file line `line` (as [`find_line`] gives it): the item starts at
 /// the `- ` line at or above `line` and ends before the next line indented
 /// no deeper than its dash. None when the item has no such field.
-pub fn item_field_line(split: &Split<'_>, line: usize, prefix: &str) -> Option<usize> {
+pub(crate) fn item_field_line(split: &Split<'_>, line: usize, prefix: &str) -> Option<usize> {
     let lines: Vec<&str> = split.yaml.lines().collect();
     let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
     let at = line

@@ -40,7 +40,7 @@ pub fn render(markdown: &str, rewrite_link: &dyn Fn(&str, bool) -> Option<String
 
 /// Is `c` an East Asian wide character (CJK ideographs, kana, hangul,
 /// fullwidth forms and CJK punctuation)?
-pub fn is_east_asian_wide(c: char) -> bool {
+pub(crate) fn is_east_asian_wide(c: char) -> bool {
     matches!(c as u32,
         0x1100..=0x115F
         | 0x2E80..=0x303E
@@ -67,7 +67,7 @@ fn is_cjk_context_punct(c: char) -> bool {
 /// should vanish. Like Pandoc's `east_asian_line_breaks`, it vanishes between
 /// two wide characters. Curly quotes, dashes and the like are looked through:
 /// in `“甲”\n“乙”` the decision is made on 甲 and 乙.
-pub fn break_vanishes(before: &str, after: &str) -> bool {
+pub(crate) fn break_vanishes(before: &str, after: &str) -> bool {
     let a = before.chars().rev().find(|&c| !is_cjk_context_punct(c));
     let b = after.chars().find(|&c| !is_cjk_context_punct(c));
     matches!((a, b), (Some(a), Some(b)) if is_east_asian_wide(a) && is_east_asian_wide(b))
@@ -112,7 +112,7 @@ fn join_cjk_line_breaks(events: &mut [Event<'_>]) {
 /// A URL-fragment id for heading text: letters and digits of any script are
 /// kept (Chinese ids are fine), ASCII is lower-cased, runs of anything else
 /// become one `-`.
-pub fn slugify_heading(text: &str) -> String {
+pub(crate) fn slugify_heading(text: &str) -> String {
     let mut id = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_alphanumeric() {

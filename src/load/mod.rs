@@ -2,7 +2,7 @@
 
 pub mod config;
 pub mod content;
-pub mod deploy_targets;
-pub mod frontmatter;
-pub mod markdown;
+pub(crate) mod deploy_targets;
+pub(crate) mod frontmatter;
+pub(crate) mod markdown;
 pub mod sources;

@@ -112,7 +112,7 @@ pub struct Report {
 /// the newspaper page in `source.page` ([`page_order`]; reports with one
 /// before those without), then by section and slug. Every list and the
 /// prev/next links follow it.
-pub fn same_day_order(a: &Report, b: &Report) -> Ordering {
+pub(crate) fn same_day_order(a: &Report, b: &Report) -> Ordering {
     let page = |r: &Report| {
         let page = r.texts.values().find_map(|t| t.source.page.as_deref());
         page.map(page_order)
@@ -129,7 +129,7 @@ pub fn same_day_order(a: &Report, b: &Report) -> Ordering {
 
 /// A part of a page name for sorting: a number, or other text.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PagePart {
+pub(crate) enum PagePart {
     /// Digits, by value (compared by length, then digits: no overflow).
     Number(usize, String),
     /// Anything else, case-insensitive.
@@ -140,7 +140,7 @@ pub enum PagePart {
 /// numbers by value, so `A1 < A2 < A10 < B3` and `第2版 < 第10版`
 /// (full-width digits count as digits). Ties, such as `A01` and `A1`, are
 /// broken by the name itself.
-pub fn page_order(page: &str) -> (Vec<PagePart>, String) {
+pub(crate) fn page_order(page: &str) -> (Vec<PagePart>, String) {
     let mut parts: Vec<PagePart> = Vec::new();
     for c in page.trim().chars() {
         let digit = c
@@ -164,7 +164,7 @@ pub fn page_order(page: &str) -> (Vec<PagePart>, String) {
 }
 
 /// How many metrics a card shows when none is marked `card: true`: the first.
-pub const CARD_METRICS: usize = 3;
+pub(crate) const CARD_METRICS: usize = 3;
 
 impl Report {
     /// The English noun given to metric `key`: by the English text, else by

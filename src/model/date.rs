@@ -88,7 +88,7 @@ pub fn today() -> Date {
 }
 
 /// The calendar date `days` days after 1970-01-01 (proleptic Gregorian).
-pub fn date_from_days(days: i64) -> Date {
+pub(crate) fn date_from_days(days: i64) -> Date {
     // Shift to a calendar whose years start on 1 March, so the leap day is
     // the last day of a year; 719468 is 0000-03-01 -> 1970-01-01.
     let z = days + 719_468;

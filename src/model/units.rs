@@ -474,7 +474,7 @@ impl<'de> Deserialize<'de> for Noun {
 }
 
 /// How a `noun` is written; the error for anything else.
-pub const NOUN_SHAPE: &str = "`noun` must be the English plural, e.g. `noun: refuelling stations`, or both forms, e.g. `noun: {one: person, other: people}`";
+pub(crate) const NOUN_SHAPE: &str = "`noun` must be the English plural, e.g. `noun: refuelling stations`, or both forms, e.g. `noun: {one: person, other: people}`";
 
 // ---------------------------------------------------------------------------
 // Units
@@ -570,11 +570,11 @@ impl Unit {
 }
 
 /// Chinese scale words a unit may start with; `余` goes after them.
-pub const ZH_SCALE_WORDS: [&str; 5] = ["万亿", "千万", "百万", "亿", "万"];
+pub(crate) const ZH_SCALE_WORDS: [&str; 5] = ["万亿", "千万", "百万", "亿", "万"];
 
 /// What a scale word of [`ZH_SCALE_WORDS`] multiplies by (`万` → 1e4); 1 for
 /// the empty word.
-pub fn zh_scale_factor(word: &str) -> Option<f64> {
+pub(crate) fn zh_scale_factor(word: &str) -> Option<f64> {
     match word {
         "" => Some(1.0),
         "万" => Some(1e4),
@@ -588,7 +588,7 @@ pub fn zh_scale_factor(word: &str) -> Option<f64> {
 
 /// Splits `万平方米` into (`万`, `平方米`); units without a scale word give
 /// ("", unit).
-pub fn split_zh_scale(zh: &str) -> (&str, &str) {
+pub(crate) fn split_zh_scale(zh: &str) -> (&str, &str) {
     for w in ZH_SCALE_WORDS {
         if let Some(rest) = zh.strip_prefix(w) {
             if !rest.is_empty() {
@@ -1436,7 +1436,7 @@ fn english_amount(d: &Decimal) -> String {
 /// `more than CNY 40 billion`, `over 1.33 million m²`, `100 people or more`,
 /// `6,806` (台: no safe English noun), `1 firm`. Never panics: NaN renders as
 /// `—`, infinities as `∞`.
-pub fn format_value(
+pub(crate) fn format_value(
     value: f64,
     unit: &Unit,
     qualifier: Option<Qualifier>,
@@ -1535,7 +1535,7 @@ pub fn normalized(value: f64, unit: &Unit) -> f64 {
 /// significant digits to drop float noise, comma-grouped in English
 /// (`1,330,000`, `0.5`), ungrouped in Chinese (`1330000`). Never uses
 /// scale words. NaN renders as `—`, infinities as `∞`.
-pub fn format_plain_number(value: f64, lang: Lang) -> String {
+pub(crate) fn format_plain_number(value: f64, lang: Lang) -> String {
     match Decimal::from_f64(value) {
         Some(d) => d.to_text(lang == Lang::En),
         None => non_finite_text(value).to_string(),
@@ -1566,7 +1566,7 @@ fn with_symbol(number: &str, symbol: &str) -> String {
 ///
 /// Percentages (and other attached symbols) are never scaled: `54.5%`.
 /// The raw value stays in the exports. NaN renders as `—`, infinities as `∞`.
-pub fn format_base_amount(value: f64, unit: &Unit, lang: Lang) -> String {
+pub(crate) fn format_base_amount(value: f64, unit: &Unit, lang: Lang) -> String {
     let base = unit.base_symbol(lang);
     let Some(d) = Decimal::from_f64(value) else {
         return with_symbol(non_finite_text(value), base);

@@ -10,7 +10,7 @@ use crate::Lang;
 /// following it: `javascript:` and `vbscript:`, and `data:` for a link (an
 /// image may be a `data:` URI). Browsers ignore leading spaces, and tabs and
 /// line breaks inside a scheme, so this does too (`java\tscript:` counts).
-pub fn script_scheme(dest: &str, image: bool) -> Option<String> {
+pub(crate) fn script_scheme(dest: &str, image: bool) -> Option<String> {
     let (scheme, _) = dest.split_once(':')?;
     let scheme: String = scheme
         .trim_start_matches(|c: char| c <= ' ')
@@ -23,7 +23,7 @@ pub fn script_scheme(dest: &str, image: bool) -> Option<String> {
 }
 
 /// Whether `url` is an absolute `http:` or `https:` URL with a host.
-pub fn is_web_url(url: &str) -> bool {
+pub(crate) fn is_web_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     ["http://", "https://"].iter().any(|p| {
         lower
@@ -55,7 +55,7 @@ impl UrlStyle {
 }
 
 /// The online URL of a section folder, e.g. `zh/reports/`.
-pub fn section_dir(lang: Lang, section: &str) -> String {
+pub(crate) fn section_dir(lang: Lang, section: &str) -> String {
     if section.is_empty() {
         format!("{lang}/")
     } else {
@@ -65,7 +65,7 @@ pub fn section_dir(lang: Lang, section: &str) -> String {
 
 /// The online URL of page `n` (1-based) of a section's report list:
 /// `zh/reports/`, then `zh/reports/page/2/`, …
-pub fn section_page_dir(lang: Lang, section: &str, n: usize) -> String {
+pub(crate) fn section_page_dir(lang: Lang, section: &str, n: usize) -> String {
     if n <= 1 {
         section_dir(lang, section)
     } else {
@@ -74,18 +74,18 @@ pub fn section_page_dir(lang: Lang, section: &str, n: usize) -> String {
 }
 
 /// The online URL of a report page, e.g. `zh/reports/a/`.
-pub fn report_dir(lang: Lang, section: &str, slug: &str) -> String {
+pub(crate) fn report_dir(lang: Lang, section: &str, slug: &str) -> String {
     format!("{}{slug}/", section_dir(lang, section))
 }
 
 /// The online URL of a taxonomy's index, e.g. `zh/tags/`.
-pub fn taxonomy_dir(lang: Lang, kind: &str) -> String {
+pub(crate) fn taxonomy_dir(lang: Lang, kind: &str) -> String {
     format!("{lang}/{kind}/")
 }
 
 /// The online URL of page `n` (1-based) of a tag's or region's list:
 /// `zh/tags/光机电/`, then `zh/tags/光机电/page/2/`, …
-pub fn term_page_dir(lang: Lang, kind: &str, slug: &str, n: usize) -> String {
+pub(crate) fn term_page_dir(lang: Lang, kind: &str, slug: &str, n: usize) -> String {
     if n <= 1 {
         format!("{lang}/{kind}/{slug}/")
     } else {
@@ -94,7 +94,7 @@ pub fn term_page_dir(lang: Lang, kind: &str, slug: &str, n: usize) -> String {
 }
 
 /// The file a page URL is written to: folder URLs get `index.html`.
-pub fn output_path(url: &str) -> String {
+pub(crate) fn output_path(url: &str) -> String {
     if url.is_empty() || url.ends_with('/') {
         format!("{url}index.html")
     } else {
@@ -104,7 +104,7 @@ pub fn output_path(url: &str) -> String {
 
 /// The relative prefix from the page written at `output_path` to the site root:
 /// `./` at the top, `../` for each folder level below it.
-pub fn root_prefix(output_path: &str) -> String {
+pub(crate) fn root_prefix(output_path: &str) -> String {
     let depth = output_path.matches('/').count();
     if depth == 0 {
         "./".to_string()
@@ -119,7 +119,7 @@ pub fn permalink(base_url: &str, url: &str) -> String {
 }
 
 /// The path part of the base URL, from `/` (e.g. `/briefing/`).
-pub fn base_path(base_url: &str) -> String {
+pub(crate) fn base_path(base_url: &str) -> String {
     let after_scheme = base_url
         .split_once("://")
         .map_or(base_url, |(_, rest)| rest);

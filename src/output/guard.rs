@@ -67,7 +67,7 @@ const OTHER_OUTPUT: &str = "choose another output folder, such as the default pu
 /// Refuses an output folder that is one of the site's sources or inside
 /// one, holds the site, or is not a folder. (Which files in it a build may
 /// remove is decided by its manifest; see `output::OutputDir`.)
-pub fn check_output_dir(out: &Path, sources: &SiteSources) -> Result<()> {
+pub(crate) fn check_output_dir(out: &Path, sources: &SiteSources) -> Result<()> {
     let abs = absolute(out);
     let refuse = |why: String| Err(Error::refused("build into", out, why));
     if let Some(why) = sources.conflict(&abs) {
@@ -87,7 +87,7 @@ pub fn check_output_dir(out: &Path, sources: &SiteSources) -> Result<()> {
 
 /// What a file system entry is, for messages: "a folder", "a FIFO (named
 /// pipe)", ….
-pub fn kind_of(kind: FileType) -> &'static str {
+pub(crate) fn kind_of(kind: FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if kind.is_file() {
         "a regular file"

@@ -85,7 +85,7 @@ fn on_signal(signal: i32) -> ! {
 /// Whether a signal ended the build: the thread that saw it exits the
 /// process, so the caller waits for that instead of reporting an error
 /// (such as the staging folder gone from under a render) or success.
-pub fn wait_if_interrupted() {
+pub(crate) fn wait_if_interrupted() {
     if RECEIVED.load(Ordering::SeqCst) != 0 {
         loop {
             std::thread::park();
@@ -94,12 +94,12 @@ pub fn wait_if_interrupted() {
 }
 
 /// Registers (`watch`) or forgets a staging folder to remove on a signal.
-pub fn watch_staging(dir: &Path, watch: bool) {
+pub(crate) fn watch_staging(dir: &Path, watch: bool) {
     watch_path(&STAGING, dir, watch);
 }
 
 /// Registers (`watch`) or forgets a lock file to empty on a signal.
-pub fn watch_lock(file: &Path, watch: bool) {
+pub(crate) fn watch_lock(file: &Path, watch: bool) {
     watch_path(&LOCKS, file, watch);
 }
 
@@ -113,6 +113,6 @@ fn watch_path(list: &Mutex<Vec<PathBuf>>, path: &Path, watch: bool) {
 }
 
 /// Held while a build changes the output folder: a signal waits for it.
-pub fn committing() -> MutexGuard<'static, ()> {
+pub(crate) fn committing() -> MutexGuard<'static, ()> {
     COMMIT.lock().unwrap_or_else(|e| e.into_inner())
 }

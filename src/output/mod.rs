@@ -8,7 +8,7 @@
 //! output folder's manifest ([`MANIFEST`]), and nothing else there is removed
 //! or replaced (see [`OutputDir`]).
 
-pub mod guard;
+pub(crate) mod guard;
 pub mod interrupt;
 
 use crate::diag::Diagnostic;
@@ -69,7 +69,7 @@ impl OutputFile {
 
 /// Errors for output paths that two things produce, or that would leave the
 /// output folder.
-pub fn check_paths(files: &[OutputFile]) -> Vec<Diagnostic> {
+pub(crate) fn check_paths(files: &[OutputFile]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let mut seen: HashMap<&str, &str> = HashMap::new();
     let mut dirs: HashSet<&str> = HashSet::new();
@@ -168,7 +168,7 @@ const MANIFEST_PART: &str = ".briefing-manifest.part";
 /// An output folder a build has checked it may write to (see
 /// [`OutputDir::claim`]), and what in it earlier builds wrote.
 #[derive(Debug)]
-pub struct OutputDir {
+pub(crate) struct OutputDir {
     dir: PathBuf,
     previous: Previous,
     /// `--force`: files no build listed may be replaced where the site
@@ -339,7 +339,7 @@ fn read_tail(path: &Path, buf: &mut [u8]) -> std::io::Result<()> {
 /// Then the commit moves staged files into place; it only renames and
 /// removes. Should the commit fail, the staging folder is kept: the next
 /// build sees it and repairs the output folder (see [`Staging::repairs`]).
-pub fn write_site(
+pub(crate) fn write_site(
     out: &OutputDir,
     files: &mut [OutputFile],
     mut staging: Staging,
@@ -665,7 +665,7 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
 
 /// Whether `out_dir/path` already holds exactly `bytes` (a read-only check,
 /// made while rendering so unchanged pages need not be kept in memory).
-pub fn is_current(out_dir: &Path, path: &str, bytes: &[u8]) -> bool {
+pub(crate) fn is_current(out_dir: &Path, path: &str, bytes: &[u8]) -> bool {
     holds(&out_dir.join(path), bytes)
 }
 
@@ -690,7 +690,7 @@ pub fn ends_with(out_dir: &Path, path: &str, tail: &[u8]) -> bool {
 /// commit, and kept when a commit fails half-way, as the mark of an
 /// interrupted build.
 #[derive(Debug)]
-pub struct Staging {
+pub(crate) struct Staging {
     dir: PathBuf,
     layout: Layout,
     /// Whether the staging folder stays when dropped (a commit began).
@@ -715,7 +715,7 @@ enum Layout {
 }
 
 /// The name of the staging folder inside an output folder.
-pub const STAGING_DIR: &str = ".briefing-staging";
+pub(crate) const STAGING_DIR: &str = ".briefing-staging";
 
 impl Staging {
     /// A fresh staging folder for the output folder `out`, which must exist
@@ -869,13 +869,13 @@ impl Drop for Staging {
 }
 
 /// The name of the lock file in an output folder.
-pub const LOCK: &str = ".briefing-lock";
+pub(crate) const LOCK: &str = ".briefing-lock";
 
 /// An output folder locked by this build (an OS file lock on [`LOCK`], so
 /// it goes with the process however it ends), holding this process's id
 /// for the message another build gives. Dropped, it is empty and unlocked.
 #[derive(Debug)]
-pub struct OutputLock {
+pub(crate) struct OutputLock {
     file: std::fs::File,
     path: PathBuf,
     /// The output folder did not exist before this build made it.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 /// metric view (anything with `value`, `unit` and optionally `qualifier`)
 /// as the pages write it, e.g. `近 30 亿元` / `nearly CNY 3 billion`. `lang`
 /// defaults to the page's `lang`.
-pub fn register_filters(tera: &mut tera::Tera, units: Arc<UnitCatalog>) {
+pub(crate) fn register_filters(tera: &mut tera::Tera, units: Arc<UnitCatalog>) {
     tera.register_filter(
         "metric",
         move |m: &tera::Value,

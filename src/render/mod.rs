@@ -5,7 +5,7 @@
 //! returns the files to write.
 
 pub mod dashboard;
-pub mod filters;
+pub(crate) mod filters;
 pub mod taxonomy;
 pub mod theme;
 
@@ -29,13 +29,13 @@ use theme::Theme;
 
 /// How to render.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions {
+pub(crate) struct RenderOptions {
     pub style: UrlStyle,
     pub minify: bool,
 }
 
 /// Registers the helpers templates may call (`metric` filter).
-pub fn register_template_helpers(tera: &mut tera::Tera, units: std::sync::Arc<UnitCatalog>) {
+pub(crate) fn register_template_helpers(tera: &mut tera::Tera, units: std::sync::Arc<UnitCatalog>) {
     crate::render::filters::register_filters(tera, units);
 }
 
@@ -244,10 +244,10 @@ struct LandingLang<'a, 'c> {
 const LANDING_REPORTS: usize = 5;
 
 /// Tells whether the previous build's file at `path` ends with `bytes`.
-pub type IsCurrent<'a> = dyn Fn(&str, &[u8]) -> bool + Sync + 'a;
+pub(crate) type IsCurrent<'a> = dyn Fn(&str, &[u8]) -> bool + Sync + 'a;
 
 /// Everything a render needs, borrowed.
-pub struct RenderInput<'a> {
+pub(crate) struct RenderInput<'a> {
     pub config: &'a Config,
     pub content: &'a Content,
     pub theme: &'a Theme,
@@ -265,7 +265,7 @@ pub struct RenderInput<'a> {
 }
 
 /// Writes a file of the site (path below the output folder, bytes).
-pub type Stage<'a> = dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync + 'a;
+pub(crate) type Stage<'a> = dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync + 'a;
 
 struct Renderer<'a> {
     input: &'a RenderInput<'a>,
@@ -746,7 +746,7 @@ const STAMP_LEN: usize = STAMP_START.len() + 16 + STAMP_END.len();
 /// A page without the stamp that ends it: what readers see. Two pages can
 /// differ only in their stamps when a page's context holds something its
 /// template does not show.
-pub fn unstamped(page: &[u8]) -> &[u8] {
+pub(crate) fn unstamped(page: &[u8]) -> &[u8] {
     let stamped = page.len() >= STAMP_LEN
         && page.ends_with(STAMP_END.as_bytes())
         && page[page.len() - STAMP_LEN..].starts_with(STAMP_START.as_bytes());
@@ -760,7 +760,7 @@ pub fn unstamped(page: &[u8]) -> &[u8] {
 /// A page to render, described before rendering so all can run in parallel
 /// (and so `serve` can render only the pages a change affects).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Job<'a> {
+pub(crate) enum Job<'a> {
     Landing,
     Home(Lang),
     /// A section's list page.
@@ -803,18 +803,14 @@ fn has_template(theme: &crate::render::theme::Theme, name: &str) -> bool {
 }
 
 /// Whether the theme has a search page (and so wants a search index).
-pub fn has_search_page(theme: &crate::render::theme::Theme) -> bool {
+pub(crate) fn has_search_page(theme: &crate::render::theme::Theme) -> bool {
     has_template(theme, "search.html")
 }
 
-/// Renders every page of the site, and the sitemap of them. Returns all
-/// template errors at once.
-pub fn render_site(input: &RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_site_with(input, &Taxonomies::collect(input.content, input.config).0)
-}
-
-/// [`render_site`] with the site's taxonomies already collected.
-pub fn render_site_with(
+/// Renders every page of the site (`taxonomies` are the site's, collected
+/// by the checks), and the sitemap of them. Returns all template errors at
+/// once.
+pub(crate) fn render_site(
     input: &RenderInput<'_>,
     taxonomies: &Taxonomies,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// A kind of taxonomy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TaxonomyKind {
+pub(crate) enum TaxonomyKind {
     Tags,
     Regions,
     Zones,
@@ -61,7 +61,7 @@ impl TaxonomyKind {
 
 /// One tag or region in one language.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Term {
+pub(crate) struct Term {
     pub name: String,
     pub slug: String,
     /// Indices into `Content::reports` (so newest first).
@@ -73,7 +73,7 @@ pub struct Term {
 
 /// Every term of one kind in one language.
 #[derive(Debug, Clone, Default)]
-pub struct Taxonomy {
+pub(crate) struct Taxonomy {
     /// Sorted by slug.
     pub terms: Vec<Term>,
     by_name: HashMap<String, usize>,
@@ -87,7 +87,7 @@ impl Taxonomy {
 
 /// The taxonomies of a site, by language and kind.
 #[derive(Debug, Clone, Default)]
-pub struct Taxonomies {
+pub(crate) struct Taxonomies {
     map: BTreeMap<(Lang, TaxonomyKind), Taxonomy>,
 }
 
@@ -244,7 +244,7 @@ fn collect_one(
 /// longer than [`MAX_SLUG_BYTES`] keeps its first characters and ends with
 /// `-` and a hash of the whole name, so two long names that begin alike
 /// still get pages of their own.
-pub fn slugify(name: &str) -> String {
+pub(crate) fn slugify(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut dash = false;
     for c in name.trim().chars() {
@@ -276,7 +276,7 @@ pub fn slugify(name: &str) -> String {
 }
 
 /// The longest slug [`slugify`] makes, in bytes.
-pub const MAX_SLUG_BYTES: usize = 96;
+pub(crate) const MAX_SLUG_BYTES: usize = 96;
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Templates every theme must have.
-pub const REQUIRED_TEMPLATES: &[&str] = &[
+pub(crate) const REQUIRED_TEMPLATES: &[&str] = &[
     "landing.html",
     "home.html",
     "section.html",
@@ -232,16 +232,16 @@ pub enum StaticSource {
 }
 
 /// The name of the theme built into the binary.
-pub const DEFAULT_THEME: &str = "default";
+pub(crate) const DEFAULT_THEME: &str = "default";
 
 /// The default theme's files (path below the theme folder, bytes), built into
 /// the binary from `themes/default/` by `build.rs`.
-pub const EMBEDDED_DEFAULT: &[(&str, &[u8])] =
+pub(crate) const EMBEDDED_DEFAULT: &[(&str, &[u8])] =
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
 /// Reads the theme `name` from `<site_root>/themes/<name>`. When that folder
 /// does not exist and `name` is `default`, the built-in copy is used.
-pub fn read_theme(site_root: &Path, name: &str, languages: &[Lang]) -> Result<Theme> {
+pub(crate) fn read_theme(site_root: &Path, name: &str, languages: &[Lang]) -> Result<Theme> {
     let dir = site_root.join("themes").join(name);
     let display = PathBuf::from("themes").join(name);
     if !dir.is_dir() && name == DEFAULT_THEME {
@@ -337,7 +337,7 @@ fn embedded_theme(languages: &[Lang]) -> Theme {
 /// `style.0123456789abcdef.css`): a hash of its bytes before the extension,
 /// so the name changes whenever the file does, and a copy kept anywhere
 /// (a browser, a CDN) is never out of date. None for other files.
-pub fn fingerprinted_name(rel: &str, bytes: &[u8]) -> Option<String> {
+pub(crate) fn fingerprinted_name(rel: &str, bytes: &[u8]) -> Option<String> {
     let (stem, ext) = rel.rsplit_once('.')?;
     if !matches!(ext, "css" | "js") || stem.is_empty() || stem.ends_with('/') {
         return None;
@@ -347,7 +347,7 @@ pub fn fingerprinted_name(rel: &str, bytes: &[u8]) -> Option<String> {
 }
 
 /// Every file below `dir` (sorted), with its `/`-separated path relative to `dir`.
-pub fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+pub(crate) fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
@@ -681,7 +681,10 @@ fn string_keys_used(src: &str) -> Vec<(String, usize)> {
 }
 
 /// Formats `date` with the language's `date_format` and `months` strings.
-pub fn format_date(date: Date, strings: &serde_json::Map<String, serde_json::Value>) -> String {
+pub(crate) fn format_date(
+    date: Date,
+    strings: &serde_json::Map<String, serde_json::Value>,
+) -> String {
     let pattern = strings
         .get("date_format")
         .and_then(|v| v.as_str())

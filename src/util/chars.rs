@@ -2,14 +2,18 @@
 //! scanners (`validate::quote`, `import::figures`) look ahead.
 
 /// Whether `word` is written at `chars[i..]`.
-pub fn written_at(chars: &[char], i: usize, word: &str) -> bool {
+pub(crate) fn written_at(chars: &[char], i: usize, word: &str) -> bool {
     word.chars()
         .enumerate()
         .all(|(k, c)| chars.get(i + k) == Some(&c))
 }
 
 /// The longest of `words` written at `chars[i..]`.
-pub fn longest_written_at<'w>(chars: &[char], i: usize, words: &[&'w str]) -> Option<&'w str> {
+pub(crate) fn longest_written_at<'w>(
+    chars: &[char],
+    i: usize,
+    words: &[&'w str],
+) -> Option<&'w str> {
     words
         .iter()
         .copied()

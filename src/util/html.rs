@@ -7,14 +7,14 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 /// One start tag: its name (lower case) and attributes in order.
-pub struct Tag<'a> {
+pub(crate) struct Tag<'a> {
     pub name: String,
     pub attrs: Vec<Attr<'a>>,
 }
 
 /// One attribute; `value` is raw (character references not decoded) and
 /// `range` is where it lies in the document ("" for one without a value).
-pub struct Attr<'a> {
+pub(crate) struct Attr<'a> {
     pub name: String,
     pub value: &'a str,
     pub range: Range<usize>,
@@ -28,7 +28,7 @@ impl Tag<'_> {
 }
 
 /// Every start tag of `html`, in document order.
-pub fn start_tags(html: &str) -> Vec<Tag<'_>> {
+pub(crate) fn start_tags(html: &str) -> Vec<Tag<'_>> {
     let b = html.as_bytes();
     let mut tags = Vec::new();
     let mut i = 0;
@@ -125,13 +125,13 @@ fn value_at(html: &str, j: usize) -> (Range<usize>, usize) {
 
 /// `s` with its character references decoded (every named reference of
 /// HTML, and numeric ones).
-pub fn decode_entities(s: &str) -> Cow<'_, str> {
+pub(crate) fn decode_entities(s: &str) -> Cow<'_, str> {
     html_escape::decode_html_entities(s)
 }
 
 /// `html` with the values of the attributes named in `names` replaced by
 /// what `f` returns for (attribute, raw value); `None` keeps a value.
-pub fn rewrite_attrs(
+pub(crate) fn rewrite_attrs(
     html: &str,
     names: &[&str],
     f: impl Fn(&str, &str) -> Option<String>,
@@ -157,7 +157,7 @@ pub fn rewrite_attrs(
 
 /// The inner HTML of the first `<tag …>…</tag>` in `html` (to the last
 /// closing tag).
-pub fn inner<'h>(html: &'h str, tag: &str) -> Option<&'h str> {
+pub(crate) fn inner<'h>(html: &'h str, tag: &str) -> Option<&'h str> {
     let open = html.find(&format!("<{tag}"))?;
     let body_start = open + html[open..].find('>')? + 1;
     let close = html.rfind(&format!("</{tag}>"))?;

@@ -5,5 +5,5 @@
 pub mod chars;
 pub mod escape;
 pub mod html;
-pub mod mime;
-pub mod suggest;
+pub(crate) mod mime;
+pub(crate) mod suggest;

@@ -2,7 +2,7 @@
 
 /// The word of `known` most like `word`, if one is close enough to be what
 /// was meant (Jaro-Winkler similarity above 0.8).
-pub fn closest<'k>(word: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+pub(crate) fn closest<'k>(word: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
     known
         .into_iter()
         .map(|k| (strsim::jaro_winkler(word, k), k))

@@ -6,12 +6,12 @@ use crate::model::date::Date;
 use crate::Lang;
 
 /// How many days after today a report's date may be before it is a warning.
-pub const FUTURE_DAYS: i64 = 7;
+pub(crate) const FUTURE_DAYS: i64 = 7;
 
 /// Warnings for reports dated more than [`FUTURE_DAYS`] days after `today`
 /// (a typo such as 2052 for 2025 would top every list for years), on the
 /// source file's `date:` line.
-pub fn future_dates(content: &Content, source: Lang, today: Date) -> Vec<Diagnostic> {
+pub(crate) fn future_dates(content: &Content, source: Lang, today: Date) -> Vec<Diagnostic> {
     content
         .reports
         .iter()

@@ -70,7 +70,7 @@ impl Use<'_> {
 ///
 /// Takes the config for the source language: metrics are written in the
 /// source file, which is where the error must point.
-pub fn check_dimensions(
+pub(crate) fn check_dimensions(
     content: &Content,
     config: &Config,
     units: &UnitCatalog,
@@ -128,7 +128,7 @@ pub fn check_dimensions(
 /// figures together only when their source-language labels agree. Who is
 /// warned follows [`blame`]: the reports whose label most others do not
 /// use, or, in a tie, every report.
-pub fn check_labels(content: &Content, config: &Config) -> Vec<Diagnostic> {
+pub(crate) fn check_labels(content: &Content, config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &lang in &config.languages {
         let mut by_key: BTreeMap<&str, Vec<(Use<'_>, &str)>> = BTreeMap::new();

@@ -24,11 +24,11 @@ pub const MAX_REQUEST_LINE: usize = 8 * 1024;
 /// The longest head, request line and headers (else 431).
 pub const MAX_HEAD: usize = 32 * 1024;
 /// How long a client may take to send a head (or to start the next one).
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one write may block on a client that does not read.
-pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections served at once.
-pub const MAX_CONNECTIONS: usize = 900;
+pub(crate) const MAX_CONNECTIONS: usize = 900;
 /// The stack of a connection's thread.
 const STACK: usize = 256 * 1024;
 /// After refusing a request, how much of the rest is read (so the client
@@ -37,7 +37,7 @@ const DRAIN: (usize, Duration) = (1 << 20, Duration::from_secs(2));
 
 /// A request's head.
 #[derive(Debug)]
-pub struct Request {
+pub(crate) struct Request {
     pub method: String,
     /// The request target as sent (a path, maybe with a query).
     pub target: String,
@@ -56,14 +56,14 @@ enum Head {
 }
 
 /// One client connection.
-pub struct Conn {
+pub(crate) struct Conn {
     stream: TcpStream,
     /// Bytes read past the last head (a pipelined request).
     buf: Vec<u8>,
 }
 
 /// A response's head fields; the body is written as it is.
-pub struct Answer<'a> {
+pub(crate) struct Answer<'a> {
     pub status: u16,
     pub headers: &'a [(&'a str, &'a str)],
     pub body: &'a [u8],
@@ -335,7 +335,7 @@ where
 
 /// Wakes the accept loop of a server listening on `addr` (after setting
 /// its `stopping`), so it sees the flag.
-pub fn wake(addr: SocketAddr) {
+pub(crate) fn wake(addr: SocketAddr) {
     let mut to = addr;
     if to.ip().is_unspecified() {
         to.set_ip(match addr {

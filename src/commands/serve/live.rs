@@ -42,11 +42,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// The files of a built site by output path. Shared, so a snapshot handed
 /// to readers stays valid while the next update is prepared.
-pub type SiteFiles = HashMap<String, Arc<OutputFile>>;
+pub(crate) type SiteFiles = HashMap<String, Arc<OutputFile>>;
 
 /// What an update did.
 #[derive(Debug)]
-pub struct Update {
+pub(crate) struct Update {
     /// Pages rendered: those whose stamp changed (the other files are cheap
     /// and always refreshed).
     pub pages: usize,
@@ -73,7 +73,7 @@ pub struct Update {
 /// a file rewritten in place (not renamed into place) is read once its
 /// writer has finished, not halfway. A writer that pauses longer than this
 /// in the middle of a file is taken to have finished.
-pub const SETTLE: Duration = Duration::from_millis(30);
+pub(crate) const SETTLE: Duration = Duration::from_millis(30);
 
 /// How long after its last modification a copied file is read even if no
 /// event said its writer closed it (a writer that never closes, events lost
@@ -90,7 +90,7 @@ const WRITER_GONE: Duration = Duration::from_secs(5);
 /// Elsewhere (no close events) a file is read once unchanged for
 /// [`SETTLE`].
 #[derive(Debug, Clone)]
-pub struct Writers(Arc<Mutex<Seen>>);
+pub(crate) struct Writers(Arc<Mutex<Seen>>);
 
 #[derive(Debug)]
 struct Seen {
@@ -287,7 +287,7 @@ fn recheck(
 
 /// What a changed path means for the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
+pub(crate) enum ChangeKind {
     /// `site.yaml` or the theme: read them again, render everything.
     Setup,
     /// A file below `content/`.
@@ -317,7 +317,7 @@ struct Pending {
 
 /// What `finish` did.
 #[derive(Debug)]
-pub struct Finish {
+pub(crate) struct Finish {
     /// The output paths whose bytes changed.
     pub changed: Vec<String>,
     pub elapsed: Duration,
@@ -350,7 +350,7 @@ fn put(site: &mut SiteFiles, files: Vec<OutputFile>) -> Vec<String> {
 }
 
 /// A site in memory; see the module doc.
-pub struct LiveSite {
+pub(crate) struct LiveSite {
     opts: BuildOptions,
     setup: Option<Setup>,
     sources: Sources,
@@ -520,7 +520,7 @@ impl LiveSite {
                 .is_some_and(|b| b.ends_with(stamp))
         };
         let input = pipeline::render_input(setup, &content, &self.opts, Some(&up_to_date), None);
-        let pages = render::render_site_with(&input, &taxonomies).map_err(|errors| {
+        let pages = render::render_site(&input, &taxonomies).map_err(|errors| {
             diags.extend(errors);
             Error::Invalid(std::mem::take(&mut diags).into_sorted())
         })?;

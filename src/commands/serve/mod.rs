@@ -27,7 +27,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// The URL path of the event stream the reload script listens to.
-pub const EVENTS_PATH: &str = "/__briefing/events";
+pub(crate) const EVENTS_PATH: &str = "/__briefing/events";
 
 /// After a change, wait until the input has been quiet this long, so a burst
 /// of saves (an editor writing several files, a `git checkout`) is one rebuild.
@@ -39,7 +39,6 @@ const KEEPALIVE: Duration = Duration::from_secs(15);
 
 mod http;
 pub mod live;
-pub use http::{MAX_HEAD, MAX_REQUEST_LINE};
 
 /// Options of `briefing serve`.
 #[derive(Debug, Clone)]
@@ -53,7 +52,7 @@ pub struct ServeOptions {
 }
 
 /// What the server loop is told.
-pub enum Msg {
+pub(crate) enum Msg {
     /// Files changed on disk.
     Changed(Vec<PathBuf>),
     /// Stop serving (Ctrl-C).
@@ -596,7 +595,7 @@ fn file_reply(file: &Arc<OutputFile>, status: u16, generation: u64) -> Reply {
 /// The site file a URL path names: percent-decoded, `/`-separated, without
 /// the leading `/`, a trailing `/` kept. None for paths that try to leave the
 /// site (`..` or `.` parts, also percent-encoded), backslashes and NULs.
-pub fn site_path(url_path: &str) -> Option<String> {
+pub(crate) fn site_path(url_path: &str) -> Option<String> {
     let rest = url_path.strip_prefix('/')?;
     // A `%` not followed by two hex digits is a bad request, not a name.
     let malformed = rest.split('%').skip(1).any(|after| {

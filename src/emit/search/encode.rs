@@ -5,9 +5,9 @@ use crate::hash::{self, mix};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Digits that end a number (values 0–31).
-pub const VARINT_LAST: &str = "0123456789abcdefghijklmnopqrstuv";
+pub(crate) const VARINT_LAST: &str = "0123456789abcdefghijklmnopqrstuv";
 /// Digits that another digit follows (values 0–31).
-pub const VARINT_MORE: &str = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+pub(crate) const VARINT_MORE: &str = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 const LAST: &[u8; 32] = as_digits(VARINT_LAST);
 const MORE: &[u8; 32] = as_digits(VARINT_MORE);
 
@@ -20,7 +20,7 @@ const fn as_digits(s: &str) -> &[u8; 32] {
 
 /// Appends `v` as base-32 digits, most significant first; every digit but the
 /// last is taken from `MORE`, the last from `LAST`. None needs escaping in JSON.
-pub fn push_varint(out: &mut Vec<u8>, v: u32) {
+pub(crate) fn push_varint(out: &mut Vec<u8>, v: u32) {
     let mut digits = [0u8; 7];
     let mut n = 0;
     let mut v = v;
@@ -53,7 +53,7 @@ const DIGIT: [u8; 256] = {
 
 /// Reads the varint at `bytes[*at..]` (see [`push_varint`]) and moves `at`
 /// past it; None if the bytes are not a varint.
-pub fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
+pub(crate) fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
     let mut v = 0u32;
     loop {
         let d = DIGIT[*bytes.get(*at)? as usize];
@@ -67,7 +67,8 @@ pub fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u32> {
 }
 
 /// Decodes a string of varints (the inverse of [`push_varint`]); for tests.
-pub fn decode_varints(s: &str) -> Vec<u32> {
+#[cfg(test)]
+pub(crate) fn decode_varints(s: &str) -> Vec<u32> {
     let mut out = Vec::new();
     let mut at = 0;
     while at < s.len() {
@@ -79,7 +80,7 @@ pub fn decode_varints(s: &str) -> Vec<u32> {
 /// Serializes `value` as JSON that is also safe inside an HTML `<script>` and
 /// for old JavaScript parsers: `<` (so `</script>` and `<!--`), U+2028 and
 /// U+2029 are written as `\u` escapes. Outside strings JSON has none of them.
-pub fn js_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+pub(crate) fn js_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let json = serde_json::to_string(value).expect("search data serializes");
     if json.contains('<') || json.contains('\u{2028}') || json.contains('\u{2029}') {
         escape_json_for_script(&json)
@@ -89,7 +90,7 @@ pub fn js_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
 }
 
 /// The escaping of [`js_json`], on JSON text already written.
-pub fn escape_json_for_script(json: &str) -> String {
+pub(crate) fn escape_json_for_script(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
     let mut rest = json;
     // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
@@ -114,7 +115,7 @@ pub fn escape_json_for_script(json: &str) -> String {
 /// A map key for a token: a token of up to 7 bytes is its own key (its bytes
 /// and its length), so keys are equal exactly when tokens are; a longer token is
 /// keyed by its hash and must be compared (see [`key_is_exact`]).
-pub fn token_key(s: &str) -> u64 {
+pub(crate) fn token_key(s: &str) -> u64 {
     let b = s.as_bytes();
     if b.len() <= 7 {
         // Byte by byte: a copy into an array would call memcpy per token.
@@ -129,13 +130,13 @@ pub fn token_key(s: &str) -> u64 {
 }
 
 /// Whether equal keys from [`token_key`] mean equal tokens.
-pub fn key_is_exact(key: u64) -> bool {
+pub(crate) fn key_is_exact(key: u64) -> bool {
     key >> 56 <= 7
 }
 
 /// A hasher for `u64` token keys.
 #[derive(Default)]
-pub struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -151,7 +152,7 @@ impl Hasher for KeyHasher {
     }
 }
 
-pub type KeyBuild = BuildHasherDefault<KeyHasher>;
+pub(crate) type KeyBuild = BuildHasherDefault<KeyHasher>;
 
 #[cfg(test)]
 mod tests {

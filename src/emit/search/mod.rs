@@ -52,7 +52,7 @@
 //! names (`FORMAT_VERSION`, `POSITION_COUNTS`, …); `js_contract.rs` lists
 //! them and checks that both sides agree.
 
-pub mod encode;
+pub(crate) mod encode;
 #[cfg(test)]
 mod js_contract;
 pub mod site;

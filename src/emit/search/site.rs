@@ -99,7 +99,7 @@ pub fn output_files(
 /// What a build does with an output file once it is made: writes it out and
 /// drops its bytes, or finds it unchanged (see `build.rs`). [`keep_bytes`]
 /// keeps it as it is.
-pub type Settle<'a> = dyn Fn(OutputFile) -> crate::Result<OutputFile> + Sync + 'a;
+pub(crate) type Settle<'a> = dyn Fn(OutputFile) -> crate::Result<OutputFile> + Sync + 'a;
 
 /// The [`Settle`] that keeps every file's bytes.
 pub fn keep_bytes(file: OutputFile) -> crate::Result<OutputFile> {

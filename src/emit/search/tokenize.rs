@@ -55,24 +55,26 @@ pub enum Mode {
 }
 
 /// Longest word or number token, in characters (rules 3 and 4).
-pub const MAX_WORD: usize = 40;
+pub(crate) const MAX_WORD: usize = 40;
 
 /// Digits in a thousands group, and the most a number may have before its
 /// first group (rule 4).
-pub const GROUP_DIGITS: usize = 3;
+pub(crate) const GROUP_DIGITS: usize = 3;
 
-/// Shortest query word that also matches the words it begins (search.js).
-pub const MIN_PREFIX: usize = 3;
+/// Shortest query word that also matches the words it begins. Only
+/// search.js reads it; `js_contract.rs` checks that the two agree.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) const MIN_PREFIX: usize = 3;
 
 /// Full-width digits and Latin letters, folded to ASCII (rule 1) by
 /// subtracting [`FULL_WIDTH_OFFSET`]. Ranges are inclusive.
-pub const FULL_WIDTH_RANGES: [(u32, u32); 3] =
+pub(crate) const FULL_WIDTH_RANGES: [(u32, u32); 3] =
     [(0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)];
-pub const FULL_WIDTH_OFFSET: u32 = 0xFEE0;
+pub(crate) const FULL_WIDTH_OFFSET: u32 = 0xFEE0;
 
 /// Letters (rule 2): ASCII, Latin-1 and Latin Extended-A/B but × and ÷,
 /// Greek and Cyrillic.
-pub const LETTER_RANGES: [(u32, u32); 6] = [
+pub(crate) const LETTER_RANGES: [(u32, u32); 6] = [
     (0x41, 0x5A),
     (0x61, 0x7A),
     (0xC0, 0xD6),
@@ -84,7 +86,7 @@ pub const LETTER_RANGES: [(u32, u32); 6] = [
 /// CJK characters (rule 2): iteration marks, kana but the middle dot U+30FB,
 /// CJK ideographs (extension A, the main block, compatibility, the
 /// supplementary planes 2 and 3), Hangul syllables.
-pub const CJK_RANGES: [(u32, u32); 8] = [
+pub(crate) const CJK_RANGES: [(u32, u32); 8] = [
     (0x3005, 0x3007),
     (0x3040, 0x30FA),
     (0x30FC, 0x30FF),
@@ -328,7 +330,7 @@ fn scan_cjk(
 }
 
 /// Rule 1: full-width to ASCII, then lower case.
-pub fn fold(c: char) -> char {
+pub(crate) fn fold(c: char) -> char {
     let u = c as u32;
     let c = if in_ranges(u, &FULL_WIDTH_RANGES) {
         char::from_u32(u - FULL_WIDTH_OFFSET).unwrap_or(c)
@@ -348,12 +350,12 @@ pub fn fold(c: char) -> char {
 }
 
 /// Rule 2: letters.
-pub fn is_letter(c: char) -> bool {
+pub(crate) fn is_letter(c: char) -> bool {
     in_ranges(c as u32, &LETTER_RANGES)
 }
 
 /// Rule 2: CJK characters.
-pub fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     in_ranges(c as u32, &CJK_RANGES)
 }
 

@@ -50,7 +50,7 @@ pub struct GroupView {
 /// The most rows a dashboard table shows: the newest figures. A table of
 /// tens of thousands of rows makes a page of many megabytes that browsers
 /// load slowly and readers cannot use; the exports hold every figure.
-pub const MAX_TABLE_ROWS: usize = 500;
+pub(crate) const MAX_TABLE_ROWS: usize = 500;
 
 /// One metric of one report, for the page's language.
 #[derive(Debug, Clone, Serialize)]
@@ -106,7 +106,7 @@ pub struct ChartView {
 }
 
 /// The most bars a chart shows: the largest figures.
-pub const MAX_BARS: usize = 30;
+pub(crate) const MAX_BARS: usize = 30;
 
 /// One bar of a chart: one report's figure.
 #[derive(Debug, Clone, Serialize)]
