@@ -1,6 +1,6 @@
 //! `briefing build`.
 
-use super::{after_stage_hook, failed, print_diagnostics, today};
+use super::{failed, print_diagnostics, today};
 use crate::emit::search::site::Work;
 use crate::model::urls::UrlStyle;
 use crate::pipeline::{build, BuildOptions, BuildReport};
@@ -37,12 +37,12 @@ pub(super) struct BuildArgs {
     verbose: bool,
 }
 
-pub(super) fn run(args: BuildArgs) -> ExitCode {
+pub(super) fn run(args: BuildArgs, after_stage: fn(&'static str)) -> ExitCode {
     // Before any thread starts: SIGINT and SIGTERM remove the staging folder.
     if let Err(e) = crate::output::interrupt::install() {
         eprintln!("warning: cannot handle Ctrl-C and SIGTERM: {e}");
     }
-    let result = build(&options(&args));
+    let result = build(&options(&args, after_stage));
     // A signal's cleanup ends the process (exit 130 or 143), whatever the
     // build says.
     crate::output::interrupt::wait_if_interrupted();
@@ -63,7 +63,7 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
     }
 }
 
-fn options(args: &BuildArgs) -> BuildOptions {
+fn options(args: &BuildArgs, after_stage: fn(&'static str)) -> BuildOptions {
     BuildOptions {
         output: args.output.clone(),
         style: if args.offline {
@@ -75,7 +75,7 @@ fn options(args: &BuildArgs) -> BuildOptions {
         drafts: args.drafts,
         force: args.force,
         today: Some(today()),
-        after_stage: after_stage_hook(),
+        after_stage: Some(after_stage),
         ..BuildOptions::new(args.root.clone())
     }
 }

@@ -1,7 +1,7 @@
 //! `briefing deploy`.
 
 #[cfg(feature = "deploy-file")]
-use super::{after_stage_hook, failed, print_diagnostics, today};
+use super::{failed, print_diagnostics, today};
 #[cfg(feature = "deploy-file")]
 use crate::pipeline::BuildOptions;
 use clap::Args;
@@ -48,7 +48,7 @@ enum DeployFormat {
 }
 
 #[cfg(feature = "deploy-file")]
-pub(super) fn run(args: DeployArgs) -> ExitCode {
+pub(super) fn run(args: DeployArgs, after_stage: fn(&'static str)) -> ExitCode {
     use std::io::IsTerminal;
     // Before any thread starts: SIGINT and SIGTERM end the build cleanly.
     if let Err(e) = crate::output::interrupt::install() {
@@ -58,7 +58,7 @@ pub(super) fn run(args: DeployArgs) -> ExitCode {
         build: BuildOptions {
             today: Some(today()),
             drafts: args.drafts,
-            after_stage: after_stage_hook(),
+            after_stage: Some(after_stage),
             ..BuildOptions::new(args.root)
         },
         target: args.target,
@@ -129,7 +129,7 @@ fn ask_to_delete(ask: bool, target: &str, deletes: &[String]) -> bool {
 }
 
 #[cfg(not(feature = "deploy-file"))]
-pub(super) fn run(_: DeployArgs) -> ExitCode {
+pub(super) fn run(_: DeployArgs, _: fn(&'static str)) -> ExitCode {
     eprintln!("error: this briefing was built without `deploy` (Cargo feature `deploy`); rebuild it with default features");
     ExitCode::FAILURE
 }

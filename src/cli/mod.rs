@@ -14,7 +14,6 @@ mod serve;
 use crate::Diagnostic;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use std::sync::OnceLock;
 
 /// A static site generator for bilingual (Chinese / English) briefing sites.
 #[derive(Parser)]
@@ -191,29 +190,21 @@ enum Command {
     Deploy(deploy::DeployArgs),
 }
 
-/// What `main` asks to be called after each stage of a build (it frees
-/// memory the allocator holds).
-static AFTER_STAGE: OnceLock<fn(&'static str)> = OnceLock::new();
-
-fn after_stage_hook() -> Option<fn(&'static str)> {
-    AFTER_STAGE.get().copied()
-}
-
 /// Parses the command line and runs its command; `after_stage` is called
-/// after each stage of a build.
+/// after each stage of a build (`main` frees the memory the allocator
+/// holds).
 pub fn run(after_stage: fn(&'static str)) -> ExitCode {
-    let _ = AFTER_STAGE.set(after_stage);
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve(_)) {
         quiet_on_closed_pipe();
     }
     match cli.command {
-        Command::Build(args) => build::run(args),
+        Command::Build(args) => build::run(args, after_stage),
         Command::Archive(args) => archive::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Check(args) => check::run(args),
         Command::Figures(args) => figures::run(args),
-        Command::Deploy(args) => deploy::run(args),
+        Command::Deploy(args) => deploy::run(args, after_stage),
         Command::Import(args) => import::run(args),
         Command::New(command) => scaffold::run_new(command),
         Command::Init(args) => scaffold::run_init(args),
