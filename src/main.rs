@@ -15,12 +15,11 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Called after each stage of a build. Each stage frees what the next does
 /// not need, so the memory goes back to the system here. Rendering makes and
 /// frees pages thousands of times a second, and mimalloc keeps freed memory
-/// for 10 ms so the next page reuses it: handing every freed page back at
-/// once costs about 0.9 s on the 5,000-report benchmark (madvise, page
-/// faults, zeroing). The search index, too, frees and makes its tables'
-/// buffers as they grow: handing them back at once made its stage about 10%
-/// slower (17 ms by the median of 10 alternating builds) for 3–5 MiB less
-/// peak memory. After it, freed memory goes back at once.
+/// for a while so the next page reuses it: handing every freed page back at
+/// once would cost more time (madvise, page faults, zeroing) than rendering
+/// saves. The search index, too, frees and makes its tables' buffers as they
+/// grow, and pays the same way for little less peak memory. After it,
+/// freed memory goes back at once.
 fn after_stage(stage: &'static str) {
     // SAFETY: `mi_collect` and `mi_option_set` take no pointers; the option
     // is a plain value that mimalloc reads when it next frees memory.
@@ -34,9 +33,9 @@ fn after_stage(stage: &'static str) {
 
 /// tera makes a hash map for each template object, and minify-html (when a
 /// theme's pages are minified one by one) one for each element it parses:
-/// millions in a 5,000-report build.
+/// millions in a large build.
 /// ahash seeds each new map from one process-wide atomic counter, which the
-/// render threads then fight over (5% of a build's time on two cores). This
+/// render threads then fight over (a visible share of a build). This
 /// source counts per thread instead. The maps' keys still come from ahash's
 /// random per-process seeds; only the counter mixed into them moves.
 struct PerThreadSeeds;

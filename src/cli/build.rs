@@ -55,7 +55,7 @@ pub(super) fn run(args: BuildArgs, after_stage: fn(&'static str)) -> ExitCode {
                 print_details(&report);
             }
             // The process ends here: freeing the site model one allocation
-            // at a time would only cost time (about 20 ms on a large site).
+            // at a time would only cost time.
             std::mem::forget(report);
             ExitCode::SUCCESS
         }
