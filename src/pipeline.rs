@@ -531,7 +531,10 @@ fn render_validated(
         Ok::<_, Error>(())
     };
     // One group at a time, so each is written before the next is made.
-    keep(exports::export_files(&content, &setup.config, &setup.units))?;
+    let export = exports::Export::new(&content, &setup.config, &setup.units);
+    keep(vec![export.csv_file()])?;
+    keep(vec![export.json_file()])?;
+    drop(export);
     keep(crate::emit::feeds::site_files(
         &content,
         &setup.config,
