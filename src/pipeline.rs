@@ -391,15 +391,14 @@ fn validate(opts: &BuildOptions) -> Result<Validated> {
     diags.extend(setup.diags.iter().cloned());
     let sources = crate::load::sources::read_sources(&opts.root.join("content"), &opts.root)?;
     laps.lap("read");
-    let (content, content_diags) = content::load(
-        &sources,
+    let (content, content_diags) = content::load_owned(
+        sources,
         &setup.config,
         &setup.units,
         opts.style,
         opts.drafts,
     );
     diags.extend(content_diags);
-    drop(sources);
     laps.lap("load");
     let taxonomies = gate(&setup, &content, &mut diags)?;
     laps.lap("check");
