@@ -274,7 +274,9 @@ struct Renderer<'a> {
     taxonomies: &'a Taxonomies,
     /// Whether the theme renders tag and region pages (taxonomy.html).
     term_pages: bool,
-    /// Sections whose `sort` is not newest first: their reports in order.
+    /// Each section's reports in list order, by language: worked out once,
+    /// as each of a section's list pages would otherwise go through every
+    /// report of the site (quadratic in the number of reports).
     section_orders: HashMap<(Lang, &'a str), Vec<usize>>,
     /// Every page rendered (but the 404s), for the sitemap.
     sitemap: Mutex<Vec<SitemapPage>>,
@@ -956,16 +958,14 @@ fn section_orders<'a>(input: &RenderInput<'a>) -> HashMap<(Lang, &'a str), Vec<u
     let mut section_orders = HashMap::new();
     for &lang in &config.languages {
         for (name, section) in &input.content.sections {
-            if section.sort != SortOrder::DateDesc {
-                let order = sorted_section(
-                    &input.content.reports,
-                    name,
-                    section.sort,
-                    lang,
-                    config.source_lang(),
-                );
-                section_orders.insert((lang, name.as_str()), order);
-            }
+            let order = sorted_section(
+                &input.content.reports,
+                name,
+                section.sort,
+                lang,
+                config.source_lang(),
+            );
+            section_orders.insert((lang, name.as_str()), order);
         }
     }
     section_orders
@@ -1155,8 +1155,15 @@ impl<'a> Renderer<'a> {
             title: self.section_title(lang, name),
             url: self.style().dir(&urls::section_dir(lang, name)),
             intro: intro.map(|i| i.html.as_str()).unwrap_or_default(),
-            count: self.reports_in(Some(name)).count(),
+            count: self.section_reports(lang, name).len(),
         }
+    }
+
+    /// The reports of section `name` in its list order in `lang`.
+    fn section_reports(&self, lang: Lang, name: &'a str) -> &[usize] {
+        self.section_orders
+            .get(&(lang, name))
+            .map_or(&[], Vec::as_slice)
     }
 
     fn section(&self, lang: Lang, name: &'a str, n: usize) -> Result<OutputFile, Diagnostic> {
@@ -1169,15 +1176,12 @@ impl<'a> Renderer<'a> {
             .get(name)
             .and_then(|s| s.paginate)
             .unwrap_or(self.config().paginate);
-        let listed: Box<dyn Iterator<Item = usize>> = match self.section_orders.get(&(lang, name)) {
-            Some(order) => Box::new(order.iter().copied()),
-            None => Box::new(self.reports_in(Some(name))),
-        };
         let cards = Cards(
-            listed
+            self.section_reports(lang, name)
+                .iter()
                 .skip((n - 1) * per_page)
                 .take(per_page)
-                .map(|i| self.card(i, lang))
+                .map(|&i| self.card(i, lang))
                 .collect(),
         );
         let total = view.count.div_ceil(per_page).max(1);
