@@ -390,15 +390,14 @@ fn validate(opts: &BuildOptions) -> Result<Validated> {
     diags.extend(setup.diags.iter().cloned());
     let sources = crate::load::sources::read_sources(&opts.root.join("content"), &opts.root)?;
     laps.lap("read");
-    let (content, content_diags) = content::load(
-        &sources,
+    let (content, content_diags) = content::load_owned(
+        sources,
         &setup.config,
         &setup.units,
         opts.style,
         opts.drafts,
     );
     diags.extend(content_diags);
-    drop(sources);
     laps.lap("load");
     let taxonomies = gate(&setup, &content, &mut diags)?;
     laps.lap("check");
@@ -534,7 +533,10 @@ fn render_validated(
         Ok::<_, Error>(())
     };
     // One group at a time, so each is written before the next is made.
-    keep(exports::export_files(&content, &setup.config, &setup.units))?;
+    let export = exports::Export::new(&content, &setup.config, &setup.units);
+    keep(vec![export.csv_file()])?;
+    keep(vec![export.json_file()])?;
+    drop(export);
     keep(crate::emit::feeds::site_files(
         &content,
         &setup.config,

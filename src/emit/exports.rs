@@ -68,9 +68,10 @@ impl Serialize for Cell<'_> {
     }
 }
 
-/// The export of a site's metrics. Its rows borrow the site's text, so
-/// the table of them stays small next to the two files written from it.
-struct Export<'a> {
+/// The export of a site's metrics, one file at a time ([`Export::csv_file`],
+/// [`Export::json_file`]): a build writes out each before making the next.
+/// Its entries borrow the site's text; rows are made as they are written.
+pub struct Export<'a> {
     columns: Vec<String>,
     entries: Vec<Entry<'a>>,
     config: &'a Config,
@@ -99,7 +100,7 @@ impl<'a> Export<'a> {
     /// translated), `value`, `unit`, `qualifier`, `display_<lang>` (the
     /// figure as the pages write it), `normalized`, `base_unit`,
     /// `dimension`, `url` (the source-language report page).
-    fn new(content: &'a Content, config: &'a Config, units: &'a UnitCatalog) -> Export<'a> {
+    pub fn new(content: &'a Content, config: &'a Config, units: &'a UnitCatalog) -> Export<'a> {
         let langs = &config.languages;
         let mut columns: Vec<String> = ["report", "section", "date", "key"]
             .map(String::from)
@@ -154,45 +155,85 @@ impl<'a> Export<'a> {
         }
     }
 
-    /// The CSV of `rows`: UTF-8, a header row, CRLF line ends (RFC 4180).
-    fn csv(&self, rows: &[ExportRow<'_>]) -> String {
-        let mut out = String::new();
-        let mut line = |cells: &[Cell<'_>]| {
-            for (i, cell) in cells.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                cell.push_csv(&mut out);
+    /// Appends the text of every row to `out`, `write` making one row's
+    /// text (given its place among the rows). Rows are made in parallel a
+    /// batch at a time and dropped once written, so a large site's rows are
+    /// never all held at once next to the file made from them.
+    fn write_rows<B, F>(&self, out: &mut Vec<u8>, write: F)
+    where
+        B: Default + AsRef<[u8]> + Send,
+        F: Fn(&mut B, usize, &ExportRow<'_>) + Sync,
+    {
+        const BATCH: usize = 8192;
+        const PIECE: usize = 64;
+        for (b, batch) in self.entries.chunks(BATCH).enumerate() {
+            let pieces: Vec<B> = batch
+                .par_chunks(PIECE)
+                .enumerate()
+                .map(|(p, chunk)| {
+                    let mut piece = B::default();
+                    for (k, e) in chunk.iter().enumerate() {
+                        write(&mut piece, b * BATCH + p * PIECE + k, &self.row(e));
+                    }
+                    piece
+                })
+                .collect();
+            for piece in pieces {
+                out.extend_from_slice(piece.as_ref());
             }
-            out.push_str("\r\n");
-        };
+        }
+    }
+
+    /// `data/metrics.csv`: UTF-8, a header row, CRLF line ends (RFC 4180).
+    pub fn csv_file(&self) -> OutputFile {
+        // Room for typical rows; pages left untouched cost no memory.
+        let mut out = Vec::with_capacity(self.entries.len() * 1024);
         let header: Vec<Cell> = self
             .columns
             .iter()
             .map(|c| Cell::text(c.as_str()))
             .collect();
-        line(&header);
-        for row in rows {
-            line(&row.cells);
-        }
-        out
+        let mut line = String::new();
+        csv_line(&mut line, &header);
+        out.extend_from_slice(line.as_bytes());
+        self.write_rows(&mut out, |out: &mut String, _, row| {
+            csv_line(out, &row.cells)
+        });
+        OutputFile::bytes(CSV_PATH, out, ORIGIN)
+    }
+
+    /// `data/metrics.json`: an array of objects, one per metric, keys in
+    /// column order, one object per line (compact, and a changed figure is
+    /// a one-line diff).
+    pub fn json_file(&self) -> OutputFile {
+        let mut json = Vec::with_capacity(self.entries.len() * 1024);
+        json.push(b'[');
+        self.write_rows(&mut json, |out: &mut Vec<u8>, i, row| {
+            out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            // A row is strings and numbers: writing it to memory cannot fail.
+            let _ = serde_json::to_writer(&mut *out, row);
+        });
+        json.extend_from_slice(if self.entries.is_empty() {
+            b"]\n"
+        } else {
+            b"\n]\n"
+        });
+        OutputFile::bytes(JSON_PATH, json, ORIGIN)
     }
 }
 
-/// The JSON of `rows`: an array of objects, one per metric, keys in column
-/// order, one object per line (compact, and a changed figure is a one-line
-/// diff).
-fn export_json(rows: &[ExportRow<'_>]) -> String {
-    let mut json = Vec::with_capacity(rows.len() * 512);
-    json.push(b'[');
-    for (i, row) in rows.iter().enumerate() {
-        json.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        // A row is strings and numbers: writing it to memory cannot fail.
-        let _ = serde_json::to_writer(&mut json, row);
+/// Appends one CSV line of `cells`.
+fn csv_line(out: &mut String, cells: &[Cell<'_>]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        cell.push_csv(out);
     }
-    json.extend_from_slice(if rows.is_empty() { b"]\n" } else { b"\n]\n" });
-    String::from_utf8(json).unwrap_or_default()
+    out.push_str("\r\n");
 }
+
+const ORIGIN: &str = "metrics export";
 
 /// `data/metrics.csv` and `data/metrics.json`: every metric of every report,
 /// one row / object each, with the same columns and values.
@@ -202,12 +243,7 @@ pub(crate) fn export_files(
     units: &UnitCatalog,
 ) -> Vec<OutputFile> {
     let export = Export::new(content, config, units);
-    let rows: Vec<ExportRow> = export.entries.par_iter().map(|e| export.row(e)).collect();
-    let (csv, json) = rayon::join(|| export.csv(&rows), || export_json(&rows));
-    vec![
-        OutputFile::bytes(CSV_PATH, csv.into_bytes(), "metrics export"),
-        OutputFile::bytes(JSON_PATH, json.into_bytes(), "metrics export"),
-    ]
+    vec![export.csv_file(), export.json_file()]
 }
 
 #[cfg(test)]

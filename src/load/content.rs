@@ -20,6 +20,7 @@ use crate::model::urls::{self, UrlStyle};
 use crate::Lang;
 use rayon::prelude::*;
 use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -345,7 +346,20 @@ pub fn load(
     style: UrlStyle,
     drafts: bool,
 ) -> (Content, Vec<Diagnostic>) {
-    load_with(sources, config, units, style, drafts, None)
+    load_with(Files::Borrowed(sources), config, units, style, drafts, None)
+}
+
+/// [`load`], consuming what was read: each report file's text is dropped
+/// as soon as its Markdown is rendered, so on a large site the texts and
+/// the rendered bodies are not all held at once.
+pub fn load_owned(
+    sources: Sources,
+    config: &Config,
+    units: &UnitCatalog,
+    style: UrlStyle,
+    drafts: bool,
+) -> (Content, Vec<Diagnostic>) {
+    load_with(Files::Owned(sources), config, units, style, drafts, None)
 }
 
 /// `load`, reusing and updating `cache`.
@@ -357,7 +371,30 @@ pub(crate) fn load_cached(
     drafts: bool,
     cache: &mut LoadCache,
 ) -> (Content, Vec<Diagnostic>) {
-    load_with(sources, config, units, style, drafts, Some(cache))
+    load_with(
+        Files::Borrowed(sources),
+        config,
+        units,
+        style,
+        drafts,
+        Some(cache),
+    )
+}
+
+/// What a load reads: borrowed (`serve` keeps it between loads) or owned
+/// ([`load_owned`]).
+enum Files<'s> {
+    Borrowed(&'s Sources),
+    Owned(Sources),
+}
+
+impl Files<'_> {
+    fn get(&self) -> &Sources {
+        match self {
+            Files::Borrowed(s) => s,
+            Files::Owned(s) => s,
+        }
+    }
 }
 
 /// What every step of a load reads: the files, the config, the units and
@@ -400,13 +437,14 @@ struct Pending {
 }
 
 fn load_with(
-    sources: &Sources,
+    mut files: Files<'_>,
     config: &Config,
     units: &UnitCatalog,
     style: UrlStyle,
     drafts: bool,
     mut cache: Option<&mut LoadCache>,
 ) -> (Content, Vec<Diagnostic>) {
+    let sources = files.get();
     let input = Inputs {
         sources,
         config,
@@ -414,9 +452,41 @@ fn load_with(
         style,
     };
     let mut diags: Vec<Diagnostic> = sources.problems.clone();
-    let parsed = parse_files(input, cache.as_deref_mut());
-    let (items, broken) = set_aside_failures(parsed, input, &mut diags);
-    let mut paired = pair(items, sources, &mut diags);
+    let (pending, indexes) = resolve_reports(input, drafts, cache.as_deref_mut(), &mut diags);
+    let mut content = Content::default();
+    for p in &pending {
+        section_entry(&mut content, &p.report.section);
+    }
+    let targets = LinkTargets::new(
+        pending.iter().map(|p| &p.report),
+        &sources.assets,
+        config.source_lang(),
+    );
+    for index in indexes {
+        add_index_page(&mut content, index, &targets, input, &mut diags);
+    }
+    untitled_sections(&content, config, &mut diags);
+    let links = link_targets_fingerprint(&pending, input);
+    content.assets = sources.assets.clone();
+    let pending = with_body_files(pending, &mut files);
+    content.reports = render_bodies(pending, links, &targets, style, cache, &mut diags);
+    content
+        .reports
+        .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| same_day_order(a, b)));
+    (content, diags)
+}
+
+/// Every file parsed and paired, and each source report resolved with its
+/// translations (bodies not yet rendered); the `_index` files aside.
+fn resolve_reports(
+    input: Inputs<'_>,
+    drafts: bool,
+    cache: Option<&mut LoadCache>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Pending>, Vec<IndexItem>) {
+    let parsed = parse_files(input, cache);
+    let (items, broken) = set_aside_failures(parsed, input, diags);
+    let mut paired = pair(items, input.sources, diags);
     let groups: Vec<_> = std::mem::take(&mut paired.sources)
         .into_iter()
         .map(|(page, source)| {
@@ -435,27 +505,46 @@ fn load_with(
         diags.extend(ds);
         pending.extend(p);
     }
-    orphan_translations(&paired.translations, &broken, input, &mut diags);
+    orphan_translations(&paired.translations, &broken, input, diags);
+    (pending, paired.indexes)
+}
 
-    let mut content = Content::default();
-    for p in &pending {
-        section_entry(&mut content, &p.report.section);
+/// A pending report with the files of its bodies, in the order of
+/// `Pending::bodies`.
+type WithFiles<'s> = (Pending, Vec<Cow<'s, InputFile>>);
+
+/// Each pending report with its body files: borrowed, or taken out of
+/// owned sources (each file is one page's one language, so one report's).
+fn with_body_files<'s>(pending: Vec<Pending>, files: &mut Files<'s>) -> Vec<WithFiles<'s>> {
+    match files {
+        Files::Borrowed(sources) => {
+            let sources: &'s Sources = sources;
+            pending
+                .into_iter()
+                .map(|p| {
+                    let fs = p.bodies.iter().map(|b| Cow::Borrowed(&sources.files[b.1]));
+                    let fs = fs.collect();
+                    (p, fs)
+                })
+                .collect()
+        }
+        Files::Owned(sources) => {
+            let mut slots: Vec<Option<InputFile>> = std::mem::take(&mut sources.files)
+                .into_iter()
+                .map(Some)
+                .collect();
+            pending
+                .into_iter()
+                .map(|p| {
+                    let fs = p.bodies.iter().map(|b| {
+                        Cow::Owned(slots[b.1].take().expect("a file has one report's body"))
+                    });
+                    let fs = fs.collect();
+                    (p, fs)
+                })
+                .collect()
+        }
     }
-    let targets = LinkTargets::new(
-        pending.iter().map(|p| &p.report),
-        &sources.assets,
-        config.source_lang(),
-    );
-    for index in paired.indexes {
-        add_index_page(&mut content, index, &targets, input, &mut diags);
-    }
-    untitled_sections(&content, config, &mut diags);
-    content.reports = render_bodies(pending, &targets, input, cache, &mut diags);
-    content
-        .reports
-        .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| same_day_order(a, b)));
-    content.assets = sources.assets.clone();
-    (content, diags)
 }
 
 /// Every file parsed, reusing the cache's result where a file's text is
@@ -764,17 +853,17 @@ type FreshBodies = Vec<((PathBuf, Lang), CachedBody)>;
 /// Every report's Markdown bodies, in parallel, reusing the cache's where
 /// the text, the page and the link targets are unchanged.
 fn render_bodies(
-    pending: Vec<Pending>,
+    pending: Vec<WithFiles<'_>>,
+    links: u64,
     targets: &LinkTargets,
-    input: Inputs<'_>,
+    style: UrlStyle,
     mut cache: Option<&mut LoadCache>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Report> {
-    let links = link_targets_fingerprint(&pending, input);
     let cached = cache.as_deref();
     let rendered: Vec<(Report, Vec<Diagnostic>, FreshBodies)> = pending
         .into_par_iter()
-        .map(|p| render_report_bodies(p, links, targets, input, cached))
+        .map(|p| render_report_bodies(p, links, targets, style, cached))
         .collect();
     let mut used = HashSet::new();
     let mut reports = Vec::with_capacity(rendered.len());
@@ -794,17 +883,18 @@ fn render_bodies(
     reports
 }
 
+/// A report's bodies rendered; owned body files are dropped as each is done.
 fn render_report_bodies(
-    mut p: Pending,
+    (mut p, files): WithFiles<'_>,
     links: u64,
     targets: &LinkTargets,
-    input: Inputs<'_>,
+    style: UrlStyle,
     cached: Option<&LoadCache>,
 ) -> (Report, Vec<Diagnostic>, FreshBodies) {
     let mut ds = Vec::new();
     let mut fresh = Vec::new();
-    for (lang, file, body_start) in p.bodies {
-        let f = &input.sources.files[file];
+    for ((lang, _, body_start), f) in p.bodies.into_iter().zip(files) {
+        let f: &InputFile = &f;
         let page = urls::report_dir(lang, &p.report.section, &p.report.slug);
         let text = &f.text[body_start..];
         let hit = cached
@@ -823,7 +913,7 @@ fn render_report_bodies(
                     page_dir: &page,
                     lang,
                 };
-                let body = Arc::new(render_body(at, targets, input.style, &mut body_diags));
+                let body = Arc::new(render_body(at, targets, style, &mut body_diags));
                 if cached.is_some() {
                     let entry = CachedBody {
                         page,
@@ -1359,18 +1449,18 @@ fn unknown_metric_key(
 }
 
 /// Where Markdown links to other reports and to files may point.
-struct LinkTargets<'s> {
+struct LinkTargets {
     /// (section, slug) → languages the report exists in.
     reports: HashMap<(String, String), Vec<Lang>>,
     /// The other files in `content/`, by path below it.
-    assets: HashSet<&'s str>,
+    assets: HashSet<String>,
     source: Lang,
 }
 
-impl<'s> LinkTargets<'s> {
+impl LinkTargets {
     fn new<'a>(
         reports: impl Iterator<Item = &'a Report>,
-        assets: &'s [InputAsset],
+        assets: &[InputAsset],
         source: Lang,
     ) -> Self {
         let reports = reports
@@ -1381,7 +1471,7 @@ impl<'s> LinkTargets<'s> {
                 )
             })
             .collect();
-        let assets = assets.iter().map(|a| a.rel.as_str()).collect();
+        let assets = assets.iter().map(|a| a.rel.clone()).collect();
         LinkTargets {
             reports,
             assets,

@@ -29,13 +29,25 @@ pub fn render(markdown: &str, rewrite_link: &dyn Fn(&str, bool) -> Option<String
             *dest_url = CowStr::from(new);
         }
     }
-    let mut text = plain_text(&events);
+    let text = plain_text(&events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html, events.into_iter());
-    // The site model holds every body for the whole build: no spare room.
-    html.shrink_to_fit();
-    text.shrink_to_fit();
-    Rendered { html, toc, text }
+    Rendered {
+        html: exact(html),
+        toc,
+        text: exact(text),
+    }
+}
+
+/// `s` in a buffer of its own length. The site model holds every body for
+/// the whole build, so no spare room; `shrink_to_fit` does not do: an
+/// allocator may keep a block that shrinks by less than half in place
+/// (mimalloc, the binary's, does).
+fn exact(s: String) -> String {
+    if s.capacity() == s.len() {
+        return s;
+    }
+    s.as_str().to_owned()
 }
 
 /// Is `c` an East Asian wide character (CJK ideographs, kana, hangul,

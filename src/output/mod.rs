@@ -657,9 +657,28 @@ fn commit_whole(out: &OutputDir, files: &[OutputFile], mut staging: Staging) -> 
 fn holds(path: &Path, bytes: &[u8]) -> bool {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            std::fs::read(path).map(|old| old == bytes).unwrap_or(false)
+            same_bytes(path, bytes).unwrap_or(false)
         }
         _ => false,
+    }
+}
+
+/// Whether the file at `path` reads as exactly `bytes`, compared a block at
+/// a time: the exports are tens of megabytes on a large site, and a second
+/// copy of one read whole would add to the build's peak memory.
+fn same_bytes(path: &Path, mut bytes: &[u8]) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut block = vec![0; bytes.len().clamp(1, 256 * 1024)];
+    loop {
+        let n = file.read(&mut block)?;
+        if n == 0 {
+            return Ok(bytes.is_empty());
+        }
+        match bytes.strip_prefix(&block[..n]) {
+            Some(rest) => bytes = rest,
+            None => return Ok(false),
+        }
     }
 }
 

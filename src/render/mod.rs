@@ -81,35 +81,42 @@ struct Renderer<'a> {
     taxonomies: &'a Taxonomies,
     /// Whether the theme renders tag and region pages (taxonomy.html).
     term_pages: bool,
-    /// Sections whose `sort` is not newest first: their reports in order.
+    /// Each section's reports in list order, by language: worked out once,
+    /// as each of a section's list pages would otherwise go through every
+    /// report of the site (quadratic in the number of reports).
     section_orders: HashMap<(Lang, &'a str), Vec<usize>>,
     /// Every page rendered (but the 404s), for the sitemap.
     sitemap: Mutex<Vec<SitemapPage>>,
     stamp: Stamp,
-    /// Report cards by report and language (see [`Renderer::card`]).
-    cards: Vec<OnceLock<Card<'a>>>,
+    /// Report cards' fingerprints by report and language (see
+    /// [`Renderer::card_fingerprint`]).
+    cards: Vec<OnceLock<u64>>,
 }
 
-/// A report card and its fingerprint, made once per report and language.
-struct Card<'a> {
-    view: CardView<'a>,
-    fingerprint: u64,
+/// The cards of a list page in `lang`: the reports' indices. A card is on
+/// several pages, so a page's stamp takes each card's fingerprint, made
+/// once, instead of the card itself; the cards are made only when the page
+/// is rendered.
+struct Cards<'c, 'a> {
+    renderer: &'c Renderer<'a>,
+    lang: Lang,
+    reports: Vec<usize>,
 }
-
-/// The cards of a list page. A card is on several pages, so a page's stamp
-/// takes each card's fingerprint, made once, instead of the card itself.
-struct Cards<'c, 'a>(Vec<&'c Card<'a>>);
 
 impl ContextValue for Cards<'_, '_> {
     fn feed(&self, hasher: &mut Fingerprinter) {
-        hasher.write_usize(self.0.len());
-        for card in &self.0 {
-            hasher.write_u64(card.fingerprint);
+        hasher.write_usize(self.reports.len());
+        for &i in &self.reports {
+            hasher.write_u64(self.renderer.card_fingerprint(i, self.lang));
         }
     }
 
     fn to_value(&self) -> tera::Value {
-        let views: Vec<&CardView> = self.0.iter().map(|c| &c.view).collect();
+        let views: Vec<CardView> = self
+            .reports
+            .iter()
+            .map(|&i| self.renderer.card(i, self.lang))
+            .collect();
         value(&views)
     }
 }
@@ -178,16 +185,25 @@ impl<'a> Renderer<'a> {
     }
 
     /// The card of report `index` for pages in `lang` (falling back to the
-    /// source text). A report is listed on several pages (its section, tags,
-    /// region, zone, home), so each card is made once, when first needed.
-    fn card(&self, index: usize, lang: Lang) -> &Card<'a> {
+    /// source text).
+    fn card(&self, index: usize, lang: Lang) -> CardView<'a> {
+        self.new_card(&self.input.content.reports[index], lang)
+    }
+
+    /// The fingerprint of [`Renderer::card`], made once per report and
+    /// language: a report is listed on several pages (its section, tags,
+    /// region, zone, home). Only fingerprints are kept: the cards of a large
+    /// site, held until the last page listing them, took much of a build's
+    /// memory, and a page that is up to date needs none.
+    fn card_fingerprint(&self, index: usize, lang: Lang) -> u64 {
+        *self
+            .card_slot(index, lang)
+            .get_or_init(|| fingerprint::of(&self.card(index, lang)))
+    }
+
+    fn card_slot(&self, index: usize, lang: Lang) -> &OnceLock<u64> {
         let langs = &self.config().languages;
-        let slot = index * langs.len() + langs.iter().position(|&l| l == lang).unwrap_or(0);
-        self.cards[slot].get_or_init(|| {
-            let view = self.new_card(&self.input.content.reports[index], lang);
-            let fingerprint = fingerprint::of(&view);
-            Card { view, fingerprint }
-        })
+        &self.cards[index * langs.len() + langs.iter().position(|&l| l == lang).unwrap_or(0)]
     }
 
     fn new_card(&self, report: &'a Report, lang: Lang) -> CardView<'a> {
@@ -567,16 +583,14 @@ fn section_orders<'a>(input: &RenderInput<'a>) -> HashMap<(Lang, &'a str), Vec<u
     let mut section_orders = HashMap::new();
     for &lang in &config.languages {
         for (name, section) in &input.content.sections {
-            if section.sort != SortOrder::DateDesc {
-                let order = sorted_section(
-                    &input.content.reports,
-                    name,
-                    section.sort,
-                    lang,
-                    config.source_lang(),
-                );
-                section_orders.insert((lang, name.as_str()), order);
-            }
+            let order = sorted_section(
+                &input.content.reports,
+                name,
+                section.sort,
+                lang,
+                config.source_lang(),
+            );
+            section_orders.insert((lang, name.as_str()), order);
         }
     }
     section_orders
@@ -689,7 +703,7 @@ impl<'a> Renderer<'a> {
 
     fn landing(&self) -> Result<OutputFile, Diagnostic> {
         let config = self.config();
-        let langs: Vec<LandingLang<'_, '_>> = config
+        let langs: Vec<LandingLang<'_>> = config
             .languages
             .iter()
             .map(|&l| LandingLang {
@@ -707,7 +721,7 @@ impl<'a> Renderer<'a> {
                 reports: self
                     .reports_in(None)
                     .take(LANDING_REPORTS)
-                    .map(|i| &self.card(i, l).view)
+                    .map(|i| self.card(i, l))
                     .collect(),
                 t: self.strings(l),
             })
@@ -730,12 +744,11 @@ impl<'a> Renderer<'a> {
         let title = intro
             .and_then(|i| i.title.as_deref())
             .unwrap_or(config.title(lang));
-        let cards = Cards(
-            self.reports_in(None)
-                .take(config.paginate)
-                .map(|i| self.card(i, lang))
-                .collect(),
-        );
+        let cards = Cards {
+            renderer: self,
+            lang,
+            reports: self.reports_in(None).take(config.paginate).collect(),
+        };
         let sections: Vec<_> = self
             .input
             .content
@@ -775,8 +788,15 @@ impl<'a> Renderer<'a> {
             title: self.section_title(lang, name),
             url: self.style().dir(&urls::section_dir(lang, name)),
             intro: intro.map(|i| i.html.as_str()).unwrap_or_default(),
-            count: self.reports_in(Some(name)).count(),
+            count: self.section_reports(lang, name).len(),
         }
+    }
+
+    /// The reports of section `name` in its list order in `lang`.
+    fn section_reports(&self, lang: Lang, name: &'a str) -> &[usize] {
+        self.section_orders
+            .get(&(lang, name))
+            .map_or(&[], Vec::as_slice)
     }
 
     fn section(&self, lang: Lang, name: &'a str, n: usize) -> Result<OutputFile, Diagnostic> {
@@ -789,17 +809,17 @@ impl<'a> Renderer<'a> {
             .get(name)
             .and_then(|s| s.paginate)
             .unwrap_or(self.config().paginate);
-        let listed: Box<dyn Iterator<Item = usize>> = match self.section_orders.get(&(lang, name)) {
-            Some(order) => Box::new(order.iter().copied()),
-            None => Box::new(self.reports_in(Some(name))),
-        };
-        let cards = Cards(
-            listed
+        let cards = Cards {
+            renderer: self,
+            lang,
+            reports: self
+                .section_reports(lang, name)
+                .iter()
                 .skip((n - 1) * per_page)
                 .take(per_page)
-                .map(|i| self.card(i, lang))
+                .copied()
                 .collect(),
-        );
+        };
         let total = view.count.div_ceil(per_page).max(1);
         let paginator = paginator(n, total, |i| {
             self.style().dir(&urls::section_page_dir(lang, name, i))
@@ -823,6 +843,10 @@ impl<'a> Renderer<'a> {
         let reports = &self.input.content.reports;
         let report = &reports[index];
         let text = &report.texts[&lang];
+        let card = self.card(index, lang);
+        // The list pages that come later find the fingerprint made.
+        self.card_slot(index, lang)
+            .get_or_init(|| fingerprint::of(&card));
         let metrics = self.metric_views(report, report.metrics.iter(), text, lang);
         let url = urls::report_dir(lang, &report.section, &report.slug);
         let alternates = self.alternates(lang, |l| {
@@ -845,7 +869,7 @@ impl<'a> Renderer<'a> {
         let prev = reports[index + 1..].iter().find(same).map(nav);
         let view = ReportView {
             // The card's headline metrics (`Report::card_metrics`).
-            card: &self.card(index, lang).view,
+            card: &card,
             content: &text.body.html,
             toc: &text.body.toc,
             source: SourceView {
@@ -993,14 +1017,17 @@ impl<'a> Renderer<'a> {
         let per_page = self.config().paginate;
         let term = &self.taxonomies.get(lang, kind).terms[index];
         let url = urls::term_page_dir(lang, kind.name(), &term.slug, n);
-        let cards = Cards(
-            term.reports
+        let cards = Cards {
+            renderer: self,
+            lang,
+            reports: term
+                .reports
                 .iter()
                 .skip((n - 1) * per_page)
                 .take(per_page)
-                .map(|&i| self.card(i, lang))
+                .copied()
                 .collect(),
-        );
+        };
         let total = term.reports.len().div_ceil(per_page).max(1);
         let paginator = paginator(n, total, |i| {
             self.style()

@@ -194,13 +194,13 @@ pub(super) struct Paginator {
 }
 
 #[derive(Serialize)]
-pub(super) struct LandingLang<'a, 'c> {
+pub(super) struct LandingLang<'a> {
     pub(super) code: Lang,
     pub(super) name: &'a str,
     pub(super) title: &'a str,
     pub(super) url: String,
     pub(super) intro: &'a str,
-    pub(super) reports: Vec<&'c CardView<'a>>,
+    pub(super) reports: Vec<CardView<'a>>,
     /// That language's UI strings, for its column of the landing page.
     pub(super) t: &'a serde_json::Map<String, serde_json::Value>,
 }
