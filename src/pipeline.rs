@@ -527,21 +527,7 @@ fn render_validated(
         }
         Ok(f)
     };
-    let mut keep = |group: Vec<OutputFile>| {
-        let group: Vec<OutputFile> = group.into_par_iter().map(settle).collect::<Result<_>>()?;
-        files.extend(group);
-        Ok::<_, Error>(())
-    };
-    // One group at a time, so each is written before the next is made.
-    let export = exports::Export::new(&content, &setup.config, &setup.units);
-    keep(vec![export.csv_file()])?;
-    keep(vec![export.json_file()])?;
-    drop(export);
-    keep(crate::emit::feeds::site_files(
-        &content,
-        &setup.config,
-        &setup.units,
-    ))?;
+    files.extend(settled_data_files(&content, &setup, &settle)?);
     laps.lap("data");
     // The index's files are settled as they are made. After an interrupted
     // build, the index in the output folder may mix two builds' files: it
@@ -567,6 +553,32 @@ fn render_validated(
         minified_per_page,
         search_index,
     })
+}
+
+/// The metrics exports (CSV, JSON), the feeds and robots.txt, each
+/// group settled (compared with the output, or staged) before the next is
+/// made, so that no more than one group is held in memory at once.
+fn settled_data_files(
+    content: &Content,
+    setup: &Setup,
+    settle: &search::site::Settle<'_>,
+) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    let mut keep = |group: Vec<OutputFile>| {
+        let group: Vec<OutputFile> = group.into_par_iter().map(settle).collect::<Result<_>>()?;
+        files.extend(group);
+        Ok::<_, Error>(())
+    };
+    let export = exports::Export::new(content, &setup.config, &setup.units);
+    keep(vec![export.csv_file()])?;
+    keep(vec![export.json_file()])?;
+    drop(export);
+    keep(crate::emit::feeds::site_files(
+        content,
+        &setup.config,
+        &setup.units,
+    ))?;
+    Ok(files)
 }
 
 /// Builds the site into its output folder, as one transaction: the site is
