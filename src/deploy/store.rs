@@ -366,12 +366,30 @@ fn open_s3(
         builder = builder.with_region(region);
     }
     if let Some(endpoint) = &target.endpoint {
+        let endpoint = match target.virtual_hosted {
+            true => with_bucket_host(endpoint, bucket),
+            false => endpoint.clone(),
+        };
         builder = builder
-            .with_endpoint(endpoint)
-            .with_allow_http(endpoint.starts_with("http://"));
+            .with_allow_http(endpoint.starts_with("http://"))
+            .with_endpoint(endpoint);
+    }
+    if target.virtual_hosted {
+        builder = builder.with_virtual_hosted_style_request(true);
     }
     let store = builder.build().map_err(|e| chain(&e))?;
     Ok(Arc::new(store))
+}
+
+/// The endpoint of a virtual-hosted bucket: `https://host` becomes
+/// `https://bucket.host` (left as it is when it already names the bucket).
+#[cfg(feature = "deploy-s3")]
+fn with_bucket_host(endpoint: &str, bucket: &str) -> String {
+    match endpoint.split_once("://") {
+        Some((_, host)) if host.starts_with(&format!("{bucket}.")) => endpoint.to_string(),
+        Some((scheme, host)) => format!("{scheme}://{bucket}.{host}"),
+        None => endpoint.to_string(),
+    }
 }
 
 #[cfg(not(feature = "deploy-s3"))]
@@ -430,6 +448,18 @@ fn open_azure(_: &DeployTarget, _: &str) -> std::result::Result<Arc<dyn ObjectSt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "deploy-s3")]
+    #[test]
+    fn a_virtual_hosted_endpoint_names_the_bucket_once() {
+        let oss = "https://oss-cn-hangzhou.aliyuncs.com";
+        assert_eq!(
+            with_bucket_host(oss, "news"),
+            "https://news.oss-cn-hangzhou.aliyuncs.com"
+        );
+        let named = "https://news.oss-cn-hangzhou.aliyuncs.com";
+        assert_eq!(with_bucket_host(named, "news"), named);
+    }
 
     fn generic(text: &str) -> object_store::Error {
         object_store::Error::Generic {

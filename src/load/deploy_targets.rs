@@ -21,6 +21,7 @@ pub(crate) struct RawTarget {
     endpoint: Option<String>,
     region: Option<String>,
     max_deletes: Option<usize>,
+    virtual_hosted: Option<bool>,
     /// Keys this version does not know: reported one by one, with a word
     /// about credentials when they look like them.
     #[serde(flatten)]
@@ -32,10 +33,14 @@ pub(crate) struct RawTarget {
 pub struct DeployTarget {
     pub name: String,
     pub url: TargetUrl,
-    /// A service's own address (an S3-compatible one: MinIO, R2…; path-style).
+    /// A service's own address (an S3-compatible one: MinIO, R2, OSS…).
     pub endpoint: Option<String>,
     pub region: Option<String>,
     pub max_deletes: usize,
+    /// S3 requests name the bucket in the host (`bucket.endpoint/key`), for
+    /// services that take no other kind (Aliyun OSS); else in the path
+    /// (`endpoint/bucket/key`).
+    pub virtual_hosted: bool,
 }
 
 /// Where a target's objects live.
@@ -235,6 +240,17 @@ pub(crate) fn resolve(
                 ));
             }
         }
+        if entry.virtual_hosted == Some(true)
+            && url
+                .as_ref()
+                .is_ok_and(|u| !matches!(u, TargetUrl::S3 { .. }))
+        {
+            errors.push(error(
+                "virtual_hosted",
+                format!("`virtual_hosted` of deploy target `{name}` is for s3:// targets only"),
+                "remove the line, or publish to an s3:// url",
+            ));
+        }
         if let Ok(url) = url {
             targets.push(DeployTarget {
                 name,
@@ -244,6 +260,7 @@ pub(crate) fn resolve(
                     .map(|e| e.trim().trim_end_matches('/').to_string()),
                 region: entry.region,
                 max_deletes: entry.max_deletes.unwrap_or(DEFAULT_MAX_DELETES),
+                virtual_hosted: entry.virtual_hosted.unwrap_or(false),
             });
         }
     }
@@ -267,7 +284,7 @@ fn unknown_key(key: &str, error: &FieldError) -> Diagnostic {
         error(
             key,
             format!("unknown key `{key}` in a deploy target"),
-            "a target has `name`, `url`, and optionally `endpoint`, `region`, `max_deletes`",
+            "a target has `name`, `url`, and optionally `endpoint`, `region`, `max_deletes`, `virtual_hosted`",
         )
     }
 }
@@ -363,6 +380,26 @@ mod tests {
         );
         assert_eq!(targets[0].max_deletes, DEFAULT_MAX_DELETES);
         assert_eq!(targets[1].max_deletes, 10);
+        assert!(!targets[0].virtual_hosted);
+    }
+
+    #[test]
+    fn virtual_hosted_is_for_s3_targets() {
+        let (targets, errors) = parse(
+            "deploy:\n  - name: oss\n    url: s3://site/\n    endpoint: https://oss-cn-hangzhou.aliyuncs.com\n    virtual_hosted: true\n  - name: gcs\n    url: gs://site/\n    virtual_hosted: true\n",
+        );
+        assert!(targets[0].virtual_hosted);
+        let lines: Vec<(Option<usize>, &str)> = errors
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [(
+                Some(8),
+                "`virtual_hosted` of deploy target `gcs` is for s3:// targets only"
+            )]
+        );
     }
 
     #[test]

@@ -796,3 +796,159 @@ fn deploy_without_targets_or_a_built_site_says_what_to_do() {
     assert!(run.stderr().contains("site.yaml:9"), "{}", run.stderr());
     assert!(!run.stderr().contains("s3cr3tValue99"), "{}", run.stderr());
 }
+
+/// An HTTP proxy in front of moto that plays a service taking only
+/// virtual-hosted requests (Aliyun OSS): a request must name the bucket in
+/// its host (`http://site.s3.test/key`); it goes on to moto as the
+/// path-style request `/site/key`. A path-style request is refused (400).
+struct VirtualHostProxy {
+    port: u16,
+    virtual_hosted: Arc<AtomicU64>,
+    refused: Arc<AtomicU64>,
+}
+
+impl VirtualHostProxy {
+    fn start(upstream: u16) -> VirtualHostProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let virtual_hosted = Arc::new(AtomicU64::new(0));
+        let refused = Arc::new(AtomicU64::new(0));
+        let (ok, no) = (virtual_hosted.clone(), refused.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let (ok, no) = (ok.clone(), no.clone());
+                std::thread::spawn(move || {
+                    let _ = forward_one(client, upstream, &ok, &no);
+                });
+            }
+        });
+        VirtualHostProxy {
+            port,
+            virtual_hosted,
+            refused,
+        }
+    }
+}
+
+/// One request from `client` (the proxy then closes the connection).
+fn forward_one(
+    mut client: TcpStream,
+    upstream: u16,
+    virtual_hosted: &AtomicU64,
+    refused: &AtomicU64,
+) -> std::io::Result<()> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if client.read(&mut byte)? == 0 {
+            return Ok(());
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default().to_string();
+    let mut parts = request_line.split(' ');
+    let (method, target) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    let headers: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+    let length: usize = headers
+        .iter()
+        .find_map(|h| {
+            h.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    client.read_exact(&mut body)?;
+    // Absolute form, as a client sends it to a proxy: http://HOST/PATH.
+    let (host, path) = target
+        .strip_prefix("http://")
+        .and_then(|rest| rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))))
+        .unwrap_or_default();
+    let bucket_in_host = host.starts_with(&format!("{BUCKET}."));
+    let bucket_in_path = path == format!("/{BUCKET}")
+        || path.starts_with(&format!("/{BUCKET}/"))
+        || path.starts_with(&format!("/{BUCKET}?"));
+    if !bucket_in_host || bucket_in_path {
+        refused.fetch_add(1, Ordering::SeqCst);
+        let msg = "path-style requests are not accepted";
+        write!(
+            client,
+            "HTTP/1.1 400 Bad Request\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{msg}",
+            msg.len()
+        )?;
+        return Ok(());
+    }
+    virtual_hosted.fetch_add(1, Ordering::SeqCst);
+    let path = if path == "/" || path.starts_with("/?") {
+        format!("/{BUCKET}{}", &path[1..])
+    } else {
+        format!("/{BUCKET}{path}")
+    };
+    let mut server = TcpStream::connect(("127.0.0.1", upstream))?;
+    let mut out = format!("{method} {path} HTTP/1.1\r\n");
+    for h in &headers {
+        let name = h.split(':').next().unwrap_or_default().to_ascii_lowercase();
+        if !matches!(name.as_str(), "host" | "connection" | "proxy-connection") {
+            out.push_str(h);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str(&format!(
+        "Host: 127.0.0.1:{upstream}\r\nConnection: close\r\n\r\n"
+    ));
+    server.write_all(out.as_bytes())?;
+    server.write_all(&body)?;
+    std::io::copy(&mut server, &mut client)?;
+    client.shutdown(std::net::Shutdown::Both)
+}
+
+#[test]
+fn a_service_that_takes_only_virtual_hosted_requests_gets_them() {
+    let Some(moto) = Moto::start() else { return };
+    let proxy = VirtualHostProxy::start(moto.port);
+    let target = |extra: &str| {
+        format!("  - name: oss\n    url: s3://{BUCKET}/briefing/\n    endpoint: http://s3.test\n    region: us-east-1\n{extra}")
+    };
+    let mut env = moto.env();
+    let via = format!("http://127.0.0.1:{}", proxy.port);
+    for var in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        env.push((var, via.clone()));
+    }
+    env.push(("NO_PROXY", String::new()));
+    env.push(("no_proxy", String::new()));
+
+    // Path-style, as without `virtual_hosted`: the service refuses it.
+    let site = site_with_targets(&target(""));
+    let run = deploy(&site, &[], &env);
+    assert_eq!(run.code(), Some(1), "{}", run.stdout());
+    assert!(proxy.refused.load(Ordering::SeqCst) > 0);
+    assert_eq!(proxy.virtual_hosted.load(Ordering::SeqCst), 0);
+
+    let refused = proxy.refused.load(Ordering::SeqCst);
+    let site = site_with_targets(&target("    virtual_hosted: true\n"));
+    let run = deploy(&site, &[], &env);
+    assert!(run.success(), "{}\n{}", run.stdout(), run.stderr());
+    let run = deploy(&site, &["--format", "json"], &env);
+    assert!(run.success(), "{}", run.stderr());
+    assert_eq!(
+        json(&run)["uploaded"].as_array().unwrap().len(),
+        0,
+        "a second deploy finds every file there"
+    );
+    assert_eq!(
+        proxy.refused.load(Ordering::SeqCst),
+        refused,
+        "no path-style request"
+    );
+    assert!(proxy.virtual_hosted.load(Ordering::SeqCst) > 0);
+    assert_eq!(
+        moto.objects("briefing"),
+        published(&site),
+        "the bucket equals public/"
+    );
+}
