@@ -13,6 +13,7 @@ use crate::model::content::InputAsset;
 use crate::model::content::Rendered;
 use crate::model::content::{
     same_day_order, Content, Intro, Metric, Report, ReportText, Section, SortOrder, SourceRef,
+    TermsAt,
 };
 use crate::model::date::Date;
 use crate::model::units::{self, Noun, Qualifier, Unit, UnitCatalog};
@@ -1116,6 +1117,11 @@ fn resolve_source(
         body: Arc::default(),
         extra: fm.extra,
         translated_from: None,
+        terms_at: TermsAt {
+            tags: written_at(f, split, "tags:"),
+            region: written_at(f, split, "region:"),
+            zone: written_at(f, split, "zone:"),
+        },
     };
     let mut texts = BTreeMap::new();
     texts.insert(key.lang, Box::new(text));
@@ -1332,6 +1338,13 @@ fn is_metric_key(k: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+/// Where the field `key` (with its colon) is written in a file: the file
+/// and its line (the front matter's first when it cannot be found).
+fn written_at(f: &InputFile, split: &Split<'_>, key: &str) -> Option<(PathBuf, usize)> {
+    let line = frontmatter::find_line(split, key, 0).unwrap_or(split.yaml_line);
+    Some((f.display.clone(), line))
+}
+
 fn resolve_translation(
     fm: TranslationFm,
     report: &Report,
@@ -1358,7 +1371,17 @@ fn resolve_translation(
         page: src.source.page.clone(),
         url: src.source.url.clone(),
     };
+    let own = |written: bool, key: &str, inherited: &Option<(PathBuf, usize)>| match written {
+        true => written_at(f, split, key),
+        false => inherited.clone(),
+    };
+    let terms_at = TermsAt {
+        tags: own(!tags.is_empty(), "tags:", &src.terms_at.tags),
+        region: own(fm.region.is_some(), "region:", &src.terms_at.region),
+        zone: own(fm.zone.is_some(), "zone:", &src.terms_at.zone),
+    };
     Some(ReportText {
+        terms_at,
         path: f.display.clone(),
         title: title?,
         zone: fm.zone.or_else(|| src.zone.clone()),

@@ -84,6 +84,17 @@ pub struct ReportText {
     /// In a translation: the `translated_from` field, the fingerprint of the
     /// source text it was translated from (see `Report::source_hash`).
     pub translated_from: Option<String>,
+    /// Where its tags, region and zone are written, for diagnostics.
+    pub terms_at: TermsAt,
+}
+
+/// Where a text's tags, region and zone are written: file and line (a
+/// translation that leaves one out shows the source's, written there).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermsAt {
+    pub tags: Option<(PathBuf, usize)>,
+    pub region: Option<(PathBuf, usize)>,
+    pub zone: Option<(PathBuf, usize)>,
 }
 
 /// A report: its language-independent facts and its text per language.

@@ -46,6 +46,15 @@ impl TaxonomyKind {
     }
 
     /// The terms a report's text has in this taxonomy, in order.
+    /// Where `text` writes its terms of this kind: file and line.
+    fn written_at(self, text: &ReportText) -> Option<&(std::path::PathBuf, usize)> {
+        match self {
+            TaxonomyKind::Tags => text.terms_at.tags.as_ref(),
+            TaxonomyKind::Regions => text.terms_at.region.as_ref(),
+            TaxonomyKind::Zones => text.terms_at.zone.as_ref(),
+        }
+    }
+
     fn terms(self, text: &ReportText) -> Vec<&str> {
         let list: Vec<&str> = match self {
             TaxonomyKind::Tags => text.tags.iter().map(String::as_str).collect(),
@@ -191,10 +200,14 @@ fn collect_one(
             if entry.0 != name {
                 let pair = (entry.0.clone(), name.to_string());
                 if !reported.contains(&pair) {
+                    let (path, line) = match kind.written_at(text) {
+                        Some((path, line)) => (path, Some(*line)),
+                        None => (&text.path, None),
+                    };
                     diags.push(
                         Diagnostic::error(
-                            &text.path,
-                            None,
+                            path,
+                            line,
                             format!(
                                 "{} `{name}` and {} `{}` (in {}) both make the page `{lang}/{}/{slug}/`",
                                 kind.singular(),

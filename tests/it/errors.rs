@@ -527,3 +527,30 @@ fn an_unquoted_percent_unit_says_how_to_write_it() {
         run.stdout()
     );
 }
+
+/// Two tags that make one page: the error is on the line that writes them,
+/// in the source and in a translation that takes the source's tags.
+#[test]
+fn tags_that_make_one_page_are_errors_on_their_line() {
+    let (site, _) = built();
+    site.write(
+        "content/reports/x.zh.md",
+        "---\ntitle: 标题\ndate: 2025-05-01\ntags: [AI, ai]\n---\n正文\n",
+    );
+    site.write("content/reports/x.en.md", "---\ntitle: Title\n---\nText\n");
+    expect_errors(
+        &site,
+        &[
+            (
+                "content/reports/x.zh.md",
+                Some(4),
+                "both make the page `zh/tags/ai/`",
+            ),
+            (
+                "content/reports/x.zh.md",
+                Some(4),
+                "both make the page `en/tags/ai/`",
+            ),
+        ],
+    );
+}
