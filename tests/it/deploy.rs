@@ -6,6 +6,7 @@
 //! S3 tests print a loud SKIPPED banner and pass, unless
 //! `BRIEFING_REQUIRE_S3=1` (or `BRIEFING_REQUIRE_BROWSER=1`) is set.
 
+use crate::browser::free_port;
 use crate::support::{Run, Site};
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::{Attribute, GetOptions, ObjectStore, ObjectStoreExt};
@@ -20,14 +21,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const BUCKET: &str = "site";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// `moto_server`: `BRIEFING_MOTO_SERVER`, else the first on the PATH.
 fn moto_binary() -> Option<PathBuf> {
