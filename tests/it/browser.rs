@@ -33,6 +33,19 @@ pub struct Browser {
     session: String,
 }
 
+/// How tests run Chromium: headless, in a container (as root, small
+/// /dev/shm), and quiet on the network.
+pub(crate) const HEADLESS_ARGS: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+
 /// A TCP port on 127.0.0.1 that nothing listens on now.
 pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -85,17 +98,8 @@ impl Browser {
             );
             thread::sleep(Duration::from_millis(50));
         }
-        let mut args = vec![
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--window-size=1200,900",
-        ];
+        let mut args = HEADLESS_ARGS.to_vec();
+        args.push("--window-size=1200,900");
         args.extend_from_slice(extra_args);
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",

@@ -674,17 +674,8 @@ fn pdf_fixtures_regenerate_from_their_html() {
         }
         let pdf = tmp.path().join(format!("{name}.pdf"));
         let status = Command::new(crate::browser::CHROMIUM)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--no-pdf-header-footer",
-            ])
+            .args(crate::browser::HEADLESS_ARGS)
+            .arg("--no-pdf-header-footer")
             .arg(format!("--print-to-pdf={}", pdf.display()))
             .arg(format!(
                 "file://{}",
